@@ -1,0 +1,17 @@
+#!/bin/sh
+# Install everything the test suite needs and run all of it:
+# a virtualenv (.venv) with kirinuki and its test extra, and Debian's Chromium for the
+# browser test (no browser is ever downloaded by the tests themselves).
+set -eu
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,1 @@
+"""kirinuki's search library: corpus → records → index → results (knows nothing of Flask)."""

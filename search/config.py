@@ -1,0 +1,21 @@
+"""Where things live: the bundled corpus, the data tables and the index, with overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_CORPUS = DATA_DIR / "corpus"
+DEFAULT_INDEX = ROOT / "index"
+
+
+def corpus_dir(override: str | os.PathLike | None = None) -> Path:
+    """The corpus folder: the argument, else $KIRINUKI_CORPUS, else the bundled corpus."""
+    return Path(override or os.environ.get("KIRINUKI_CORPUS") or DEFAULT_CORPUS)
+
+
+def index_dir(override: str | os.PathLike | None = None) -> Path:
+    """The index folder: the argument, else $KIRINUKI_INDEX, else index/ at the top level."""
+    return Path(override or os.environ.get("KIRINUKI_INDEX") or DEFAULT_INDEX)

@@ -1,0 +1,1 @@
+"""kirinuki's Flask front end (filled in by the web issue)."""
