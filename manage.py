@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 
-from search.config import corpus_dir
+from search.config import corpus_dir, index_dir
 from search.corpus import load_corpus
 
 
@@ -28,7 +30,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                   f"{rep.warnings} warnings")
     shared = sum(1 for r in corpus.records if len(r.collections) > 1)
     print(f"total: {len(corpus.records)} records ({shared} in more than one archive)")
-    by_severity = {"warning": [], "repair": [], "notice": []}
+    by_severity: dict[str, list] = {"warning": [], "repair": [], "notice": []}
     for issue in corpus.issues:
         by_severity[issue.severity].append(issue)
     for severity, title in (("warning", "warnings"), ("repair", "repaired"),
@@ -44,36 +46,216 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """One JSON object per record, one per line."""
     corpus = load_corpus(args.corpus, paths=args.paths or None)
-    kinds = {rep.file: rep.kind for rep in corpus.files}
     for rec in corpus.records:
-        row = rec.to_dict()
-        row.setdefault("kind", kinds.get(rec.file))
-        print(json.dumps(row, ensure_ascii=False))
+        print(json.dumps(rec.to_dict(), ensure_ascii=False))
     return 0
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; silent when stderr is not one (CI, pipes)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (done < total and now - self.last < 0.1):
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from search.indexer import reindex
+
+    stats = reindex(args.index, args.corpus, ProgressBar("indexing"), procs=args.procs)
+    print(stats.summary())
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from search.indexer import update
+
+    stats = update(args.index, args.corpus, ProgressBar("updating"))
+    for note in stats.notes:
+        print(note)
+    print(stats.summary())
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from search.stats import index_stats
+
+    st = index_stats(args.index)
+    print(f"index: {st.path}")
+    print(f"built: {st.built_at}   documents: {st.documents}   "
+          f"size: {st.size_bytes / 1_000_000:.1f} MB")
+    print(f"corpus hash: {st.corpus_hash}")
+    for title, table in (("by kind", st.by_kind), ("by archive", st.by_collection),
+                         ("by outlet", st.by_source), ("by year", st.by_year)):
+        print(f"\n{title}:")
+        for key, n in table.items():
+            print(f"  {key:<24} {n:>5}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from search.engine import SearchRequest, search
+
+    req = SearchRequest(
+        q=" ".join(args.query), sources=args.source, countries=args.country,
+        organizations=args.org, collections=args.collection, years=args.year,
+        date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
+        page_size=args.limit)
+    result = search(req, _engine(args))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result.total} 件  ({result.understood})  {result.elapsed_ms:.0f} ms")
+    for message in result.messages:
+        print(f"  ※ {message}")
+    for n, hit in enumerate(result.results, start=(result.page - 1) * result.page_size + 1):
+        print(f"\n{n:>3}. {_terminal_marks(hit.title_html)}")
+        print(f"     {hit.date or '日付なし'} {hit.time or ''}  {hit.source}  "
+              f"[{hit.id}]  {' '.join(hit.countries)}")
+        print(f"     {_terminal_marks(hit.snippet_html)}")
+    if result.suggestions:
+        print(f"\nもしかして: {' / '.join(result.suggestions)}")
+    for facet, values in result.facets.items():
+        shown = "  ".join(f"{v.value}({v.count})" for v in values[:10])
+        if shown:
+            print(f"\n{facet}: {shown}")
+    return 0
+
+
+def _terminal_marks(html: str) -> str:
+    """<mark>…</mark> as reverse video on a terminal, brackets elsewhere; unescape the rest."""
+    from html import unescape
+
+    on, off = ("\033[7m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+    return unescape(html.replace("<mark>", on).replace("</mark>", off))
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from search.evaluate import evaluate, read_qrels, read_queries
+
+    result = evaluate(read_queries(args.queries), read_qrels(args.qrels), _engine(args),
+                      run_path=args.run)
+    for q in result.queries:
+        print(f"{q.qid:<6} nDCG@10 {q.ndcg10:.3f}  R@10 {q.recall10:.2f}  RR {q.rr:.2f}  "
+              f"rel {q.relevant:>2}  {q.query}")
+    print("\n" + "  ".join(f"{k} {v:.3f}" for k, v in result.summary().items()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from search.indexer import current_path, reindex
+
+    if current_path(args.index) is None:
+        print(f"no index in {index_dir(args.index)} yet: building it first")
+        print(reindex(args.index, args.corpus, ProgressBar("indexing")).summary())
+    from web import create_app
+
+    config = {"INDEX_DIR": str(index_dir(args.index))}
+    app = create_app(config)
+    if args.debug:
+        app.run(host=args.host, port=args.port, debug=True)
+        return 0
+    from waitress import serve
+
+    print(f"serving on http://{args.host}:{args.port}  (Ctrl-C to stop)")
+    serve(app, host=args.host, port=args.port, threads=8, ident="kirinuki")
+    return 0
+
+
+def _engine(args: argparse.Namespace):
+    from search.engine import Engine
+
+    return Engine(args.index)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     parser.add_argument("--corpus", help=f"corpus folder (default: $KIRINUKI_CORPUS or "
                                          f"{corpus_dir()})")
+    parser.add_argument("--index", help=f"index folder (default: $KIRINUKI_INDEX or "
+                                        f"{index_dir()})")
     sub = parser.add_subparsers(dest="command", required=True)
+
     check = sub.add_parser("check", help="what was parsed, what looks wrong")
     check.add_argument("paths", nargs="*", help="files or folders (default: the corpus)")
     check.set_defaults(func=cmd_check)
     export = sub.add_parser("export", help="every record as JSON, one per line")
     export.add_argument("paths", nargs="*", help="files or folders (default: the corpus)")
     export.set_defaults(func=cmd_export)
+
+    rebuild = sub.add_parser("reindex", help="build the whole index afresh")
+    rebuild.add_argument("--procs", type=int, default=1, help="indexing processes")
+    rebuild.set_defaults(func=cmd_reindex)
+    sub.add_parser("update", help="bring the index up to date with the corpus").set_defaults(
+        func=cmd_update)
+    sub.add_parser("stats", help="what is in the index").set_defaults(func=cmd_stats)
+
+    srch = sub.add_parser("search", help="search from the command line")
+    srch.add_argument("query", nargs="*", help="the query (empty: browse newest first)")
+    srch.add_argument("--source", action="append", default=[], help="outlet (repeatable)")
+    srch.add_argument("--country", action="append", default=[], help="country (repeatable)")
+    srch.add_argument("--org", action="append", default=[], help="organisation (repeatable)")
+    srch.add_argument("--collection", action="append", default=[], help="archive (repeatable)")
+    srch.add_argument("--year", action="append", default=[], help="year (repeatable)")
+    srch.add_argument("--from", dest="date_from", help="from date, 2024-06-01")
+    srch.add_argument("--to", dest="date_to", help="to date, 2024-06-30")
+    srch.add_argument("--sort", choices=("relevance", "newest", "oldest"))
+    srch.add_argument("--page", type=int, default=1)
+    srch.add_argument("--limit", type=int, default=10, help="results per page")
+    srch.add_argument("--json", action="store_true", help="print the API's JSON object")
+    srch.set_defaults(func=cmd_search)
+
+    ev = sub.add_parser("evaluate", help="score the engine on judged queries")
+    ev.add_argument("--queries", required=True, help="TSV: qid<TAB>query")
+    ev.add_argument("--qrels", required=True, help="TREC qrels: qid 0 docid grade")
+    ev.add_argument("--run", help="write a TREC run file here")
+    ev.set_defaults(func=cmd_evaluate)
+
+    serve = sub.add_parser("serve", help="serve the search page and the API")
+    serve.add_argument("--host", default=os.environ.get("KIRINUKI_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("KIRINUKI_PORT", 5000)))
+    serve.add_argument("--debug", action="store_true", help="Flask's own server, debug on")
+    serve.set_defaults(func=cmd_serve)
     return parser
+
+
+def _user_error(exc: Exception) -> bool:
+    """Errors whose message tells the user what to do: printed without a traceback."""
+    if isinstance(exc, FileNotFoundError):
+        return True
+    from search.engine import SearchError
+    from search.indexer import IndexProblem
+
+    return isinstance(exc, SearchError | IndexProblem)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except Exception as exc:
+        if not _user_error(exc):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `manage.py export | head`
         return 0
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: nothing was changed", file=sys.stderr)
         return 130
 
 

@@ -26,7 +26,9 @@ _DATE = re.compile(r"^(\d{4})([.．:/])(\d{1,2})([.．:/])(\d{1,2})(?=\s|$)\s*(.
 _TIME = re.compile(r"^\s*(\d{1,2})[:：](\d{2})\s*$")
 _ID = re.compile(r"[<＜]+\s*(\d{4})\s*[-‐－ー]\s*(\d{6})\s*[>＞]?")
 _MARKERS = {"(yahoo)": True, "インターネット": False}
-_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>|(?<![<A-Za-z0-9])/[a-z]{1,6}>")
+# Broken closing tags left by the copy from HTML ("日経新聞/a>", "…強調した。/td>"). Whole
+# tags such as <script> are text like any other and are escaped wherever they are shown.
+_HTML = re.compile(r"(?<![<A-Za-z0-9])/(?:a|b|i|p|td|tr|th|li|ul|div|span|font|br)>")
 _HEADER_WORDS = {"年月日", "出典", "標題", "要旨"}
 _YEAR_LINKS = re.compile(r"^(\s*\d{4}年(以前)?の報道\s*)+$")
 _SENTENCE_END = tuple("。．.!?！？」』)）")
@@ -67,7 +69,7 @@ def _page_header(name: str, head: list[str], out: Parsed) -> None:
 
 
 def clean_html(text: str) -> str:
-    """Drop leftovers of the HTML the archives were copied from ('/td>', '</a>')."""
+    """Drop leftovers of the HTML the archives were copied from ('/td>', '/a>')."""
     return _HTML.sub("", text)
 
 

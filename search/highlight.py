@@ -1,0 +1,112 @@
+"""Snippets and titles with the matched words marked.
+
+Marks come from the analyzer's character offsets into the original text (so a query 防衛
+marks exactly 防衛 inside 日米防衛相会談), everything else is escaped: the output holds no
+markup but <mark>. Fragments are cut at 。 、 or line ends, not at Western punctuation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from .analysis import japanese_analyzer
+
+SNIPPET_CHARS = 150
+_SENTENCE_ENDS = "。！？!?\n"
+_CLAUSE_ENDS = "、，,"
+
+
+@dataclass
+class Snippet:
+    html: str
+    text: str
+
+
+def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the tokens of ``text`` that are query terms, merged and sorted."""
+    if not terms or not text:
+        return []
+    spans = []
+    for tok in japanese_analyzer()(text, chars=True, mode="index", removestops=False):
+        if tok.text in terms:
+            spans.append((tok.startchar, tok.endchar))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """Escape ``text`` and wrap the spans (offsets into the full text) in <mark>."""
+    out, pos = [], 0
+    for start, end in spans:
+        start, end = start - offset, end - offset
+        if end <= 0 or start >= len(text):
+            continue
+        start, end = max(start, 0), min(end, len(text))
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def highlight_title(title: str, terms: set[str]) -> str:
+    return mark(title, match_spans(title, terms))
+
+
+def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> Snippet:
+    """The best fragment of ``text`` (about ``width`` characters) with its matches marked."""
+    text = text or ""
+    spans = match_spans(text, terms)
+    if not spans:
+        start, end = 0, _cut_end(text, 0, width)
+    else:
+        start, end = _best_window(text, spans, width)
+    fragment = text[start:end].replace("\n", " ")
+    inside = [s for s in spans if s[0] >= start and s[1] <= end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return Snippet(prefix + mark(fragment, inside, start) + suffix, prefix + fragment + suffix)
+
+
+def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """Start at a sentence or clause boundary before a match; keep the most matches."""
+    best, best_score = (0, min(len(text), width)), -1
+    for first_start, _ in spans:
+        start = _cut_start(text, first_start, width)
+        end = _cut_end(text, start, width)
+        inside = [s for s in spans if s[0] >= start and s[1] <= end]
+        words = {text[a:b] for a, b in inside}
+        score = len(words) * 10 + len(inside)
+        if score > best_score:
+            best, best_score = (start, end), score
+    return best
+
+
+def _cut_start(text: str, match: int, width: int) -> int:
+    """A boundary shortly before ``match``: a sentence end, else a clause end."""
+    floor = max(0, match - width // 3)
+    for ends in (_SENTENCE_ENDS, _CLAUSE_ENDS):
+        cut = max(text.rfind(ch, floor, match) for ch in ends)
+        if cut != -1:
+            return cut + 1
+    return 0 if match < width // 3 else floor
+
+
+def _cut_end(text: str, start: int, width: int) -> int:
+    """End at a sentence end inside the window if one is far enough, else a clause end."""
+    limit = min(len(text), start + width)
+    if limit == len(text):
+        return limit
+    for ends in (_SENTENCE_ENDS, _CLAUSE_ENDS):
+        cut = max(text.rfind(ch, start, limit) for ch in ends)
+        if cut != -1 and cut - start >= width * 2 // 3:
+            return cut + 1
+    return limit

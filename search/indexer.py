@@ -1,0 +1,331 @@
+"""Build and update the index atomically.
+
+Layout of the index folder::
+
+    index/current   -> builds/20261123T101500-1234   (a relative symlink)
+    index/builds/…/  Whoosh's files + kirinuki.json (what went in: hashes, counts, time)
+    index/.lock      the pid of the process building, while it builds
+
+A build writes a new folder under builds/ and only then swaps the ``current`` link with
+one rename, so a crash, a full disk or Ctrl-C halfway leaves the previous index serving. An
+update copies the current build, applies the changes there and swaps the same way.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from . import outlets
+from .config import DATA_DIR, corpus_dir, index_dir
+from .corpus import Corpus, load_corpus
+from .records import Record
+from .schema import SCHEMA_VERSION, build_schema, to_document
+
+META = "kirinuki.json"
+Progress = Callable[[int, int], None]
+# Data tables whose change changes the records or their analysis.
+DATA_TABLES = ("outlets.toml", "countries.toml", "organizations.toml", "kyujitai.tsv")
+# Code whose change changes how every document is analysed: an update then rebuilds.
+ANALYSIS_CODE = ("analysis.py", "schema.py")
+
+
+class IndexProblem(Exception):
+    """A problem with the index that the user can act on; the message says how."""
+
+
+class IndexLockedError(IndexProblem):
+    pass
+
+
+class IndexMissingError(IndexProblem):
+    pass
+
+
+@dataclass
+class BuildStats:
+    mode: str  # "rebuild", "update" or "unchanged"
+    records: int
+    seconds: float
+    size_bytes: int
+    added: int = 0
+    replaced: int = 0
+    removed: int = 0
+    path: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        size = f"{self.size_bytes / 1_000_000:.1f} MB on disk"
+        if self.mode == "unchanged":
+            return f"index is up to date: {self.records} records, {size}"
+        done = (f"{self.added} added, {self.replaced} replaced, {self.removed} removed; "
+                if self.mode == "update" else "")
+        return (f"{self.mode}: {done}{self.records} records in {self.seconds:.1f} s "
+                f"({self.rate:.0f} records/s), {size}")
+
+
+def current_path(root: str | os.PathLike | None = None) -> Path | None:
+    """The build folder the index currently serves from, or None if there is none."""
+    link = index_dir(root) / "current"
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if (target / META).exists() else None
+
+
+def read_meta(root: str | os.PathLike | None = None) -> dict:
+    path = current_path(root)
+    if path is None:
+        raise IndexMissingError(f"no index in {index_dir(root)}: run `python manage.py reindex`")
+    return json.loads((path / META).read_text(encoding="utf-8"))
+
+
+def open_current(root: str | os.PathLike | None = None):
+    """The Whoosh index currently served."""
+    path = current_path(root)
+    if path is None:
+        raise IndexMissingError(f"no index in {index_dir(root)}: run `python manage.py reindex`")
+    return whoosh_index.open_dir(str(path))
+
+
+def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
+            progress: Progress | None = None, procs: int = 1) -> BuildStats:
+    """Build the whole index from the corpus into a fresh folder and swap it in."""
+    root_path = index_dir(root)
+    with _lock(root_path):
+        started = time.perf_counter()
+        loaded = load_corpus(corpus_dir(corpus))
+        build = _new_build(root_path)
+        try:
+            ix = whoosh_index.create_in(str(build), build_schema())
+            writer = ix.writer(procs=procs, limitmb=128, multisegment=procs > 1) \
+                if procs > 1 else ix.writer(limitmb=128)
+            try:
+                for n, rec in enumerate(loaded.records, start=1):
+                    writer.add_document(**_document(rec))
+                    if progress:
+                        progress(n, len(loaded.records))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            _write_meta(build, loaded, corpus_dir(corpus))
+            final = _finish(root_path, build)
+        except BaseException as exc:
+            shutil.rmtree(build, ignore_errors=True)
+            raise _explain(exc, root_path) from exc
+        return BuildStats("rebuild", len(loaded.records), time.perf_counter() - started,
+                          _size(final), added=len(loaded.records), path=str(final))
+
+
+def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
+           progress: Progress | None = None) -> BuildStats:
+    """Bring the index up to date: only records whose content changed are touched.
+
+    File hashes say whether anything changed at all; per-record fingerprints then say which
+    records to add, replace or remove, so the result equals a full rebuild.
+    """
+    root_path = index_dir(root)
+    old = current_path(root_path)
+    if old is None:
+        stats = reindex(root_path, corpus, progress)
+        stats.notes.append("there was no index yet: built it in full")
+        return stats
+    meta = json.loads((old / META).read_text(encoding="utf-8"))
+    if meta.get("schema_version") != SCHEMA_VERSION or meta.get("code") != _code_hashes():
+        stats = reindex(root_path, corpus, progress)
+        stats.notes.append("the index was made by another version of kirinuki's analysis: "
+                           "rebuilt in full")
+        return stats
+    with _lock(root_path):
+        started = time.perf_counter()
+        folder = corpus_dir(corpus)
+        if _input_hashes(folder) == meta.get("inputs"):
+            return BuildStats("unchanged", len(meta["records"]), time.perf_counter() - started,
+                              _size(old), path=str(old))
+        loaded = load_corpus(folder)
+        new = {rec.id: rec for rec in loaded.records}
+        prints = {rid: _fingerprint(rec) for rid, rec in new.items()}
+        before: dict[str, str] = meta["records"]
+        removed = [rid for rid in before if rid not in new]
+        added = [rid for rid in new if rid not in before]
+        replaced = [rid for rid in new if rid in before and before[rid] != prints[rid]]
+        build = _new_build(root_path)
+        try:
+            shutil.rmtree(build)
+            shutil.copytree(old, build)
+            ix = whoosh_index.open_dir(str(build))
+            writer = ix.writer(limitmb=128)
+            try:
+                for rid in removed + replaced:
+                    writer.delete_by_term("id", rid)
+                todo = added + replaced
+                for n, rid in enumerate(todo, start=1):
+                    writer.add_document(**_document(new[rid]))
+                    if progress:
+                        progress(n, len(todo))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(optimize=False)
+            _write_meta(build, loaded, folder)
+            final = _finish(root_path, build)
+        except BaseException as exc:
+            shutil.rmtree(build, ignore_errors=True)
+            raise _explain(exc, root_path) from exc
+        return BuildStats("update", len(new), time.perf_counter() - started, _size(final),
+                          added=len(added), replaced=len(replaced), removed=len(removed),
+                          path=str(final))
+
+
+def _document(rec: Record) -> dict:
+    spellings = [s for o in outlets.outlets() if o.name == rec.source for s in o.spellings]
+    return to_document(rec, spellings)
+
+
+def _fingerprint(rec: Record) -> str:
+    data = json.dumps(rec.to_dict(), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _input_hashes(folder: Path) -> dict[str, str]:
+    """Hashes of every corpus file and of the data tables the records depend on."""
+    from .corpus import corpus_files
+
+    found = {f"corpus/{p.name}": _sha256(p) for p in corpus_files([folder]) if p.is_file()}
+    manifest = folder / "manifest.toml"
+    if manifest.exists():
+        found["corpus/manifest.toml"] = _sha256(manifest)
+    for name in DATA_TABLES:
+        if (DATA_DIR / name).exists():
+            found[f"data/{name}"] = _sha256(DATA_DIR / name)
+    return found
+
+
+def _code_hashes() -> dict[str, str]:
+    here = Path(__file__).resolve().parent
+    return {name: _sha256(here / name) for name in ANALYSIS_CODE}
+
+
+def _write_meta(build: Path, loaded: Corpus, folder: Path) -> None:
+    inputs = _input_hashes(folder)
+    corpus_hash = hashlib.sha256(
+        json.dumps({k: v for k, v in inputs.items() if k.startswith("corpus/")},
+                   sort_keys=True).encode()).hexdigest()
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "corpus_dir": str(folder),
+        "corpus_hash": corpus_hash,
+        "inputs": inputs,
+        "code": _code_hashes(),
+        "records": {rec.id: _fingerprint(rec) for rec in loaded.records},
+        "warnings": sum(1 for i in loaded.issues if i.severity == "warning"),
+    }
+    (build / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _new_build(root: Path) -> Path:
+    builds = root / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = builds / f"{stamp}-{os.getpid()}.partial"
+    path.mkdir()
+    return path
+
+
+def _finish(root: Path, build: Path) -> Path:
+    """Rename the finished build into place and point ``current`` at it in one rename."""
+    final = build.with_suffix("")
+    build.rename(final)
+    tmp_link = root / f".current-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(final.relative_to(root))
+    os.replace(tmp_link, root / "current")
+    _prune(root, keep={final})
+    return final
+
+
+def _prune(root: Path, keep: set[Path]) -> None:
+    """Remove old builds, keeping the new one and the one before (a searcher may hold it)."""
+    builds = sorted((p for p in (root / "builds").iterdir() if p.suffix != ".partial"),
+                    key=lambda p: p.name)
+    survivors = set(keep) | set(builds[-2:])
+    for path in builds:
+        if path not in survivors:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in (root / "builds").glob("*.partial"):
+        pid = path.name.rsplit("-", 1)[-1].removesuffix(".partial")
+        if not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _explain(exc: BaseException, root: Path) -> BaseException:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return IndexProblem(f"the disk is full while writing the index in {root}; the previous "
+                           "index is still being served. Free some space and run it again.")
+    return exc
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _lock(root: Path) -> Iterator[None]:
+    """One build at a time; a lock left by a process that is gone is taken over."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / ".lock"
+    for _attempt in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                pid = int(path.read_text().strip() or 0)
+            except (OSError, ValueError):
+                pid = 0
+            if pid and _alive(pid):
+                raise IndexLockedError(
+                    f"another build (process {pid}) is running on {root}; wait for it to "
+                    f"finish, or remove {path} if that process is not kirinuki") from None
+            path.unlink(missing_ok=True)  # stale: its process is gone
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        break
+    else:
+        raise IndexLockedError(f"cannot take the lock {path}")
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,454 @@
+"""The search-box query language, parsed forgivingly into a Whoosh query.
+
+Words are ANDed; ``OR``, ``NOT`` and a leading ``-``; "quoted phrases" (also 「…」);
+brackets; field terms ``title:`` ``source:`` ``country:`` ``org:`` ``collection:`` and
+``date:2024``, ``date:2024-06``, ``date:2023..2024``. A query that cannot be parsed as written
+(an unclosed quote or bracket, a dangling OR) is searched as plain words, and ``understood``
+says so. Every word is analysed like the index (Sudachi); a word that analyses into several
+tokens (防衛装備移転) matches them as a phrase, or all of them anywhere, the phrase first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from whoosh import query as wq
+
+from . import outlets
+from .analysis import analyze_terms
+from .config import DATA_DIR
+
+# Fields a plain word searches, with their weight (the title's boost lives in the schema).
+TEXT_FIELDS = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
+PHRASE_BOOST = 2.0
+FIELD_ALIASES = {
+    "title": "title", "タイトル": "title", "見出し": "title",
+    "source": "source", "outlet": "source", "媒体": "source",
+    "country": "country", "国": "country",
+    "org": "org", "organization": "org", "機関": "org",
+    "date": "date", "日付": "date",
+    "collection": "collection", "archive": "collection", "アーカイブ": "collection",
+}
+
+
+class QuerySyntaxError(ValueError):
+    """Raised inside the parser; the caller falls back to plain words."""
+
+
+@dataclass
+class Node:
+    pass
+
+
+@dataclass
+class Word(Node):
+    text: str
+    field: str | None = None  # None: the text fields; "title": the title only
+
+
+@dataclass
+class Phrase(Node):
+    text: str
+    field: str | None = None
+
+
+@dataclass
+class Filter(Node):
+    kind: str  # source, country, org, date, collection
+    value: str
+
+
+@dataclass
+class And(Node):
+    items: list[Node]
+
+
+@dataclass
+class Or(Node):
+    items: list[Node]
+
+
+@dataclass
+class Not(Node):
+    item: Node
+
+
+@dataclass
+class ParsedQuery:
+    """A compiled query and how it was understood, in words a user can read."""
+
+    text: str
+    query: wq.Query
+    understood: str
+    messages: list[str] = field(default_factory=list)
+    highlight_terms: set[str] = field(default_factory=set)
+    words: list[str] = field(default_factory=list)  # plain words, for spelling suggestions
+    fallback: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return isinstance(self.query, wq.Every)
+
+
+# ---------------------------------------------------------------- lexing and parsing
+
+_TOKEN = re.compile(
+    r'\s+|(?P<lp>\()|(?P<rp>\))'
+    r'|(?P<field>[^\s():"「」]+):(?P<fvalue>"[^"]*"|「[^」]*」|[^\s()"「」]*)'
+    r'|(?P<phrase>"[^"]*"|「[^」]*」)'
+    r'|(?P<word>[^\s()"「」]+)'
+)
+
+
+def _normalise(text: str) -> str:
+    # Full-width brackets, quotes and letters (（ＯＲ）) become their ASCII forms.
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("“", '"').replace("”", '"').replace("『", "「").replace("』", "」")
+
+
+def _lex(text: str) -> list[tuple[str, str, str]]:
+    if text.count('"') % 2:
+        raise QuerySyntaxError("閉じていない引用符(\")があります")
+    if text.count("「") != text.count("」"):
+        raise QuerySyntaxError("「」の対応がとれていません")
+    tokens: list[tuple[str, str, str]] = []
+    for m in _TOKEN.finditer(text):
+        if m.group("lp"):
+            tokens.append(("(", "", ""))
+        elif m.group("rp"):
+            tokens.append((")", "", ""))
+        elif m.group("field") is not None:
+            tokens.append(("field", m.group("field"), m.group("fvalue")))
+        elif m.group("phrase"):
+            tokens.append(("phrase", m.group("phrase")[1:-1], ""))
+        elif m.group("word"):
+            word = m.group("word")
+            kind = {"OR": "or", "AND": "and", "NOT": "not", "|": "or"}.get(word, "word")
+            tokens.append((kind, word, ""))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str, str]]) -> None:
+        self.tokens, self.i = tokens, 0
+        self.notes: list[str] = []
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def parse(self) -> Node:
+        node = self.or_expr()
+        if self.peek() is not None:
+            raise QuerySyntaxError("閉じ括弧「)」が多すぎます")
+        return node
+
+    def or_expr(self) -> Node:
+        items = [self.and_expr()]
+        while self.peek() == "or":
+            self.i += 1
+            if self.peek() in (None, ")", "or"):
+                raise QuerySyntaxError("OR の後に語がありません")
+            items.append(self.and_expr())
+        return items[0] if len(items) == 1 else Or(items)
+
+    def and_expr(self) -> Node:
+        if self.peek() in (None, ")"):
+            raise QuerySyntaxError("語のない括弧があります" if self.peek() == ")"
+                                   else "OR の前に語がありません")
+        if self.peek() == "or":
+            raise QuerySyntaxError("OR の前に語がありません")
+        items = [self.unary()]
+        while self.peek() not in (None, ")", "or"):
+            if self.peek() == "and":
+                self.i += 1
+                continue
+            items.append(self.unary())
+        return items[0] if len(items) == 1 else And(items)
+
+    def unary(self) -> Node:
+        kind, value, extra = self.tokens[self.i]
+        if kind == "not":
+            self.i += 1
+            if self.peek() in (None, ")", "or", "and"):
+                raise QuerySyntaxError("NOT の後に語がありません")
+            return Not(self.unary())
+        if kind == "word" and value.startswith("-") and len(value) > 1:
+            self.tokens[self.i] = ("word", value[1:], "")
+            return Not(self.unary())
+        if kind == "field" and value.startswith("-") and len(value) > 1:
+            self.tokens[self.i] = ("field", value[1:], extra)
+            return Not(self.unary())
+        self.i += 1
+        if kind == "(":
+            node = self.or_expr()
+            if self.peek() != ")":
+                raise QuerySyntaxError("閉じていない括弧「(」があります")
+            self.i += 1
+            return node
+        if kind == "phrase":
+            return Phrase(value)
+        if kind == "field":
+            return self.field_term(value, extra)
+        if kind in ("and", "or"):
+            raise QuerySyntaxError(f"{value} の位置が正しくありません")
+        return Word(value)
+
+    def field_term(self, name: str, value: str) -> Node:
+        quoted = value[:1] in ('"', "「")
+        text = value[1:-1] if quoted else value
+        kind = FIELD_ALIASES.get(name.lower())
+        if kind is None:
+            self.notes.append(f"「{name}:」という項目はないため、「{name} {text}」を語として"
+                              "検索しました(使える項目: title: source: country: org: date: "
+                              "collection:)")
+            return And([Word(name), Phrase(text) if quoted else Word(text)]) if text \
+                else Word(name)
+        if not text:
+            self.notes.append(f"「{name}:」の後に値がないため無視しました")
+            return And([])
+        if kind == "title":
+            return Phrase(text, "title") if quoted else Word(text, "title")
+        return Filter(kind, text)
+
+
+# ---------------------------------------------------------------- synonyms
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """Each word of data/synonyms.txt → its whole group (the word first)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    with open(DATA_DIR / "synonyms.txt", encoding="utf-8") as fh:
+        for line in fh:
+            words = line.split("#", 1)[0].split() if not line.lstrip().startswith("#") else []
+            for w in words:
+                key = unicodedata.normalize("NFKC", w).casefold()
+                groups.setdefault(key, tuple(dict.fromkeys([w, *words])))
+    return groups
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    return synonym_groups().get(unicodedata.normalize("NFKC", word).casefold(), (word,))
+
+
+# ---------------------------------------------------------------- compiling
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.terms: set[str] = set()
+        self.words: list[str] = []
+
+    def compile(self, node: Node, positive: bool = True) -> tuple[wq.Query | None, str]:
+        if isinstance(node, And):
+            parts = [self.compile(n, positive) for n in node.items]
+            parts = [p for p in parts if p[0] is not None]
+            if not parts:
+                return None, ""
+            if len(parts) == 1:
+                return parts[0]
+            return wq.And([p[0] for p in parts]), " ".join(p[1] for p in parts)
+        if isinstance(node, Or):
+            parts = [p for p in (self.compile(n, positive) for n in node.items) if p[0]]
+            if not parts:
+                return None, ""
+            if len(parts) == 1:
+                return parts[0]
+            return wq.Or([p[0] for p in parts]), "(" + " OR ".join(p[1] for p in parts) + ")"
+        if isinstance(node, Not):
+            inner, shown = self.compile(node.item, positive=False)
+            return (wq.Not(inner), f"-{shown}") if inner is not None else (None, "")
+        if isinstance(node, Word):
+            return self.word(node, positive)
+        if isinstance(node, Phrase):
+            return self.phrase(node, positive)
+        if isinstance(node, Filter):
+            return self.filter(node)
+        raise TypeError(node)
+
+    def _fields(self, only: str | None) -> tuple[tuple[str, float], ...]:
+        return (("title", 1.0),) if only == "title" else TEXT_FIELDS
+
+    def _text_query(self, tokens: list[str], fields, boost: float = 1.0) -> wq.Query:
+        if len(tokens) == 1:
+            return wq.Or([wq.Term(f, tokens[0], boost=w * boost) for f, w in fields])
+        phrase = wq.Or([wq.Phrase(f, tokens, boost=w * boost * PHRASE_BOOST) for f, w in fields])
+        every = wq.And([wq.Or([wq.Term(f, t, boost=w * boost) for f, w in fields])
+                        for t in tokens])
+        return wq.Or([phrase, every])
+
+    def word(self, node: Word, positive: bool) -> tuple[wq.Query | None, str]:
+        fields = self._fields(node.field)
+        alternatives: list[wq.Query] = []
+        shown: list[str] = []
+        group = synonyms(node.text) if node.field is None else (node.text,)
+        for n, variant in enumerate(group):
+            tokens = analyze_terms(variant)
+            if not tokens:
+                continue
+            alternatives.append(self._text_query(tokens, fields, 1.0 if n == 0 else 0.8))
+            shown.append(variant if len(tokens) == 1 else f"{variant}[{'・'.join(tokens)}]")
+            if positive:
+                self.terms.update(tokens)
+        if node.field is None:
+            place = _resolve_place(node.text)
+            if place:
+                fieldname, value = place
+                alternatives.append(wq.Term(fieldname, value, boost=0.5))
+                label = "国" if fieldname == "countries" else "機関"
+                shown.append(f"{label}:{value}")
+        if not alternatives:
+            self.messages.append(f"「{node.text}」は検索語にならない語(助詞・記号など)なので"
+                                 "無視しました")
+            return None, ""
+        if positive and node.field is None:
+            self.words.append(node.text)
+        prefix = "title:" if node.field == "title" else ""
+        if len(alternatives) == 1:
+            return alternatives[0], prefix + shown[0]
+        return wq.Or(alternatives), prefix + "(" + " OR ".join(shown) + ")"
+
+    def phrase(self, node: Phrase, positive: bool) -> tuple[wq.Query | None, str]:
+        tokens = analyze_terms(node.text)
+        if not tokens:
+            self.messages.append(f"「{node.text}」は検索語にならないため無視しました")
+            return None, ""
+        if positive:
+            self.terms.update(tokens)
+        fields = self._fields(node.field)
+        q = (wq.Or([wq.Term(f, tokens[0], boost=w) for f, w in fields]) if len(tokens) == 1
+             else wq.Or([wq.Phrase(f, tokens, boost=w) for f, w in fields]))
+        prefix = "title:" if node.field == "title" else ""
+        return q, f'{prefix}"{node.text}"'
+
+    def filter(self, node: Filter) -> tuple[wq.Query | None, str]:
+        if node.kind == "date":
+            bounds = parse_date_range(node.value)
+            if bounds is None:
+                self.messages.append(f"日付「{node.value}」を読めないため無視しました"
+                                     "(例: date:2024、date:2024-06、date:2023..2024)")
+                return None, ""
+            start, end = bounds
+            return wq.DateRange("date", start, end), f"date:{_show_range(start, end)}"
+        if node.kind == "source":
+            name = outlets.canonical(node.value)
+            if name:
+                return wq.Term("source", name), f"source:{name}"
+            tokens = analyze_terms(node.value)
+            self.messages.append(f"媒体「{node.value}」は一覧にないため、媒体名の一部として"
+                                 "検索しました")
+            if not tokens:
+                return None, ""
+            return wq.And([wq.Term("outlet", t) for t in tokens]), f"source:{node.value}"
+        if node.kind in ("country", "org"):
+            place = _resolve_place(node.value, node.kind)
+            if place:
+                return wq.Term(place[0], place[1]), f"{node.kind}:{place[1]}"
+            what = "国・地域" if node.kind == "country" else "機関"
+            self.messages.append(f"{what}「{node.value}」が見つからないため、語として検索しました")
+            return self.word(Word(node.value), True)
+        if node.kind == "collection":
+            return wq.Term("collections", node.value), f"collection:{node.value}"
+        raise ValueError(node.kind)
+
+
+def _resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
+    """(field, canonical value) when ``text`` names a country or an organisation."""
+    try:
+        from .countries import resolve_country, resolve_organization
+    except ImportError:
+        return None
+    if kind in (None, "country"):
+        place = resolve_country(text)
+        if place is not None:
+            return "countries", place.name
+    if kind in (None, "org"):
+        place = resolve_organization(text)
+        if place is not None:
+            return "organizations", place.name
+    return None
+
+
+_DATE_PART = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
+
+
+def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
+    m = _DATE_PART.match(text.strip())
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if day:
+            start = datetime(year, int(month), int(day))
+            return start, start + timedelta(days=1) - timedelta(microseconds=1)
+        if month:
+            start = datetime(year, int(month), 1)
+            nxt = datetime(year + (start.month == 12), start.month % 12 + 1, 1)
+            return start, nxt - timedelta(microseconds=1)
+        return datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59, 999999)
+    except ValueError:
+        return None
+
+
+def parse_date_range(text: str) -> tuple[datetime | None, datetime | None] | None:
+    """'2024', '2024-06', '2023..2024', '..2020', '2024-06-01..' → inclusive bounds."""
+    if ".." in text:
+        left, right = text.split("..", 1)
+        lo = _date_bounds(left) if left else (None, None)
+        hi = _date_bounds(right) if right else (None, None)
+        if lo is None or hi is None or (not left and not right):
+            return None
+        start, end = lo[0], hi[1]
+        if start and end and start > end:
+            return None
+        return start, end
+    bounds = _date_bounds(text)
+    return bounds
+
+
+def _show_range(start: datetime | None, end: datetime | None) -> str:
+    left = start.date().isoformat() if start else ""
+    right = end.date().isoformat() if end else ""
+    return left if left == right else f"{left}..{right}"
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what a user typed; never raises for anything they may type."""
+    raw = text or ""
+    normalised = _normalise(raw).strip()
+    if not normalised:
+        return ParsedQuery(raw, wq.Every(), "すべての記事(新しい順)")
+    messages: list[str] = []
+    fallback = False
+    try:
+        parser = _Parser(_lex(normalised))
+        tree = parser.parse()
+        messages.extend(parser.notes)
+    except QuerySyntaxError as exc:
+        fallback = True
+        words = re.sub(r'[()"「」]', " ", normalised).split()
+        words = [w.lstrip("-") for w in words if w not in ("OR", "AND", "NOT", "|")]
+        tree = And([Word(w) for w in words if w])
+        messages.append(f"{exc}。語を並べたものとして検索しました")
+    compiler = _Compiler()
+    q, shown = compiler.compile(tree)
+    messages.extend(compiler.messages)
+    if q is None:
+        return ParsedQuery(raw, wq.NullQuery, "(検索できる語がありません)", messages,
+                           fallback=fallback)
+    if _only_negative(tree):
+        q = wq.And([wq.Every(), q])
+        shown = f"すべての記事 {shown}"
+    return ParsedQuery(raw, q, shown, messages, compiler.terms, compiler.words, fallback)
+
+
+def _only_negative(node: Node) -> bool:
+    if isinstance(node, Not):
+        return True
+    if isinstance(node, And):
+        kept = [n for n in node.items if not (isinstance(n, And) and not n.items)]
+        return bool(kept) and all(_only_negative(n) for n in kept)
+    return False

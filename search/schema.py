@@ -1,0 +1,88 @@
+"""The Whoosh schema, and how a Record becomes a document of it.
+
+Facet fields are ID/KEYWORD fields: facet counts intersect the query's matching documents
+with per-value document sets read from these fields' postings (see facets.py), which stays
+fast for multi-valued fields where Whoosh's own overlap facets are slow.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from .analysis import japanese_analyzer
+from .records import Record
+
+SCHEMA_VERSION = 1
+TITLE_BOOST = 2.0
+FACET_FIELDS = ("source", "countries", "organizations", "collections", "year", "month", "kind")
+
+
+def build_schema() -> Schema:
+    ana = japanese_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        title=TEXT(analyzer=ana, stored=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=ana, stored=True),
+        notes=TEXT(analyzer=ana, stored=True),
+        # outlet names as words, so a query 読売 finds 読売新聞 and 讀賣新聞
+        outlet=TEXT(analyzer=ana),
+        source=ID(stored=True),
+        source_raw=STORED(),
+        countries=KEYWORD(stored=True, commas=True, scorable=False),
+        country_codes=KEYWORD(stored=True, commas=True, scorable=False),
+        organizations=KEYWORD(stored=True, commas=True, scorable=False),
+        collections=KEYWORD(stored=True, commas=True, scorable=False),
+        date=DATETIME(stored=True),
+        year=ID(stored=True),
+        month=ID(stored=True),
+        # date, time and id in one sortable string: newest/oldest with deterministic ties
+        sortkey=ID(stored=True, sortable=True),
+        time=STORED(),
+        via_yahoo=STORED(),
+        lang=STORED(),
+        section=STORED(),
+        file=STORED(),
+        line=STORED(),
+    )
+
+
+def _commas(values: list[str]) -> str:
+    # KEYWORD(commas=True) splits on commas; the values themselves never hold one.
+    return ",".join(v.replace(",", " ") for v in values)
+
+
+def to_document(rec: Record, outlet_spellings: list[str]) -> dict:
+    """The fields Whoosh stores and indexes for one record."""
+    doc: dict = {
+        "id": rec.id,
+        "kind": rec.kind,
+        "title": rec.title,
+        "body": rec.summary,
+        "notes": "\n\n".join(rec.notes),  # a note may hold single line breaks
+        "outlet": " ".join(dict.fromkeys([rec.source, rec.source_raw, *outlet_spellings])),
+        "source": rec.source,
+        "source_raw": rec.source_raw,
+        "countries": _commas(rec.countries),
+        "country_codes": _commas(rec.country_codes),
+        "organizations": _commas(rec.organizations),
+        "collections": _commas(rec.collections),
+        "sortkey": f"{rec.date or '0000-00-00'} {rec.time or '00:00'} {rec.id}",
+        "time": rec.time,
+        "via_yahoo": rec.via_yahoo,
+        "lang": rec.lang,
+        "section": rec.section,
+        "file": rec.file,
+        "line": rec.line,
+    }
+    if rec.date:
+        doc["date"] = datetime.fromisoformat(rec.date)
+        doc["year"] = rec.date[:4]
+        doc["month"] = rec.date[:7]
+    return doc
+
+
+def split_commas(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]

@@ -1,0 +1,48 @@
+"""What is in the index: documents by kind, archive, outlet and year; when built; hashes."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+
+from .indexer import current_path, open_current, read_meta
+from .schema import split_commas
+
+
+@dataclass
+class IndexStats:
+    path: str
+    documents: int
+    built_at: str
+    corpus_hash: str
+    size_bytes: int
+    by_kind: dict[str, int]
+    by_collection: dict[str, int]
+    by_source: dict[str, int]
+    by_year: dict[str, int]
+    by_country: dict[str, int]
+
+
+def index_stats(root: str | os.PathLike | None = None) -> IndexStats:
+    meta = read_meta(root)
+    path = current_path(root)
+    assert path is not None  # read_meta raised otherwise
+    kinds, collections, sources, years, countries = (Counter() for _ in range(5))
+    with open_current(root).searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            kinds[fields.get("kind", "?")] += 1
+            collections.update(split_commas(fields.get("collections")))
+            sources[fields.get("source") or "?"] += 1
+            date = fields.get("date")
+            years[str(date.year) if date else "(日付なし)"] += 1
+            countries.update(split_commas(fields.get("countries")))
+        documents = searcher.doc_count()
+    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return IndexStats(
+        path=str(path), documents=documents, built_at=meta["built_at"],
+        corpus_hash=meta["corpus_hash"], size_bytes=size,
+        by_kind=dict(kinds.most_common()), by_collection=dict(collections.most_common()),
+        by_source=dict(sources.most_common()), by_year=dict(sorted(years.items())),
+        by_country=dict(countries.most_common()),
+    )
