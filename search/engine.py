@@ -208,45 +208,14 @@ class Engine:
             sortedby = sorting.FieldFacet("sortkey", reverse=(sort != "oldest"))
         results = searcher.search(q, filter=allowed, limit=limit, sortedby=sortedby,
                                   terms=False)
-        hits = []
-        for hit in results[offset:limit]:
-            stored = hit.fields()
-            body = stored.get("body") or ""
-            snip = snippet(body, parsed.highlight_terms)
-            hits.append(Hit(
-                id=stored["id"],
-                score=_score(hit.score),
-                title=stored["title"],
-                title_html=highlight_title(stored["title"], parsed.highlight_terms),
-                date=_iso(stored.get("date")),
-                time=stored.get("time"),
-                source=stored.get("source", ""),
-                countries=split_commas(stored.get("countries")),
-                organizations=split_commas(stored.get("organizations")),
-                collections=split_commas(stored.get("collections")),
-                snippet_html=snip.html,
-                snippet=snip.text,
-                kind=stored.get("kind", "clipping"),
-                section=stored.get("section"),
-            ))
-        return hits
+        return [_hit(hit.fields(), _score(hit.score), parsed.highlight_terms)
+                for hit in results[offset:limit]]
 
     def _date_filter(self, searcher, req: SearchRequest) -> set[int] | None:
         if not req.date_from and not req.date_to:
             return None
-        start = end = None
-        if req.date_from:
-            bounds = parse_date_range(req.date_from)
-            if bounds is None or ".." in req.date_from:
-                raise SearchError(f"開始日「{req.date_from}」を読めません。2024-06-01 のように"
-                                  "指定してください")
-            start = bounds[0]
-        if req.date_to:
-            bounds = parse_date_range(req.date_to)
-            if bounds is None or ".." in req.date_to:
-                raise SearchError(f"終了日「{req.date_to}」を読めません。2024-06-30 のように"
-                                  "指定してください")
-            end = bounds[1]
+        start = _day_bound(req.date_from, "開始日", "2024-06-01", first=True)
+        end = _day_bound(req.date_to, "終了日", "2024-06-30", first=False)
         if start and end and start > end:
             raise SearchError("開始日が終了日より後になっています。日付を入れ替えてください")
         return set(searcher.docs_for_query(wq.DateRange("date", start, end)))
@@ -310,18 +279,8 @@ class Engine:
             ranked.append((-(shared > 0), -same_period, -float(hit.score or 0), fields["id"],
                            hit))
         ranked.sort(key=lambda r: r[:4])
-        hits = []
-        for *_, hit in ranked[:limit]:
-            fields = hit.fields()
-            snip = snippet(fields.get("body") or "", set(), width=80)
-            hits.append(Hit(fields["id"], _score(hit.score), fields["title"],
-                            mark(fields["title"], []), _iso(fields.get("date")),
-                            fields.get("time"), fields.get("source", ""),
-                            split_commas(fields.get("countries")),
-                            split_commas(fields.get("organizations")),
-                            split_commas(fields.get("collections")), snip.html, snip.text,
-                            fields.get("kind", "clipping"), fields.get("section")))
-        return hits
+        return [_hit(hit.fields(), _score(hit.score), set(), width=80)
+                for *_, hit in ranked[:limit]]
 
     def facet_values(self, facet: str) -> list[str]:
         _, sets = self._current()
@@ -339,6 +298,37 @@ def _validate(req: SearchRequest) -> None:
         raise SearchError("ページ番号は 1 以上を指定してください")
     if not 1 <= req.page_size <= MAX_PAGE_SIZE:
         raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
+
+
+def _hit(stored: dict, score: float, terms: set[str], width: int | None = None) -> Hit:
+    """A result row from a document's stored fields, title and snippet marked for ``terms``."""
+    snip = snippet(stored.get("body") or "", terms, **({"width": width} if width else {}))
+    return Hit(
+        id=stored["id"],
+        score=score,
+        title=stored["title"],
+        title_html=highlight_title(stored["title"], terms),
+        date=_iso(stored.get("date")),
+        time=stored.get("time"),
+        source=stored.get("source", ""),
+        countries=split_commas(stored.get("countries")),
+        organizations=split_commas(stored.get("organizations")),
+        collections=split_commas(stored.get("collections")),
+        snippet_html=snip.html,
+        snippet=snip.text,
+        kind=stored.get("kind", "clipping"),
+        section=stored.get("section"),
+    )
+
+
+def _day_bound(value: str | None, name: str, example: str, first: bool) -> datetime | None:
+    """The first (or last) moment of a from/to date given as 2024, 2024-06 or 2024-06-01."""
+    if not value:
+        return None
+    bounds = parse_date_range(value) if ".." not in value else None
+    if bounds is None:
+        raise SearchError(f"{name}「{value}」を読めません。{example} のように指定してください")
+    return bounds[0] if first else bounds[1]
 
 
 def _score(key) -> float:

@@ -69,6 +69,8 @@ def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> Snippet:
         start, end = 0, _cut_end(text, 0, width)
     else:
         start, end = _best_window(text, spans, width)
+    while start < end and text[start].isspace():  # the archives put a space after 。
+        start += 1
     fragment = text[start:end].replace("\n", " ")
     inside = [s for s in spans if s[0] >= start and s[1] <= end]
     prefix = "…" if start > 0 else ""
