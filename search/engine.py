@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -231,22 +232,38 @@ class Engine:
                                       f"{names[facet]}の一覧から選んでください")
 
     def _suggest(self, searcher, parsed: ParsedQuery) -> list[str]:
-        """Close terms that exist in the index for words that found nothing (もしかして)."""
+        """Close terms that exist in the index for words that found nothing (もしかして).
+
+        Only queries that would find something are offered, and a word is only corrected
+        into the same kind of word (Latin for Latin, Japanese for Japanese).
+        """
         from .analysis import analyze_terms
 
         suggestions: list[str] = []
-        corrector = searcher.corrector("body")
+        correctors = [searcher.corrector("title"), searcher.corrector("body")]
         for word in parsed.words:
-            tokens = analyze_terms(word)
-            for token in tokens:
-                if searcher.doc_frequency("body", token) or searcher.doc_frequency("title", token):
+            for token in analyze_terms(word):
+                if len(token) < 2 or searcher.doc_frequency("body", token) \
+                        or searcher.doc_frequency("title", token):
                     continue
-                for candidate in corrector.suggest(token, limit=3, maxdist=2 if len(token) > 3
-                                                   else 1):
-                    if candidate != token and candidate not in suggestions:
-                        suggestions.append(parsed.text.replace(word, word.replace(
-                            token, candidate)) if token in word else candidate)
-        return suggestions[:5]
+                maxdist = 2 if len(token) > 3 else 1
+                candidates = dict.fromkeys(c for corrector in correctors
+                                           for c in corrector.suggest(token, 5, maxdist))
+                for candidate in candidates:
+                    if candidate.isascii() != token.isascii() or len(candidate) < 2:
+                        continue
+                    # the token is width- and case-folded: find it in the word the same way
+                    folded = unicodedata.normalize("NFKC", word)
+                    at = folded.lower().find(token)
+                    if at < 0:
+                        continue
+                    fixed = folded[:at] + candidate + folded[at + len(token):]
+                    proposal = parsed.text.replace(word, fixed)
+                    if proposal in suggestions or proposal == parsed.text:
+                        continue
+                    if any(True for _ in searcher.docs_for_query(parse_query(proposal).query)):
+                        suggestions.append(proposal)
+        return suggestions[:3]
 
     # -- records
     def record(self, rid: str, q: str = "") -> RecordView:
@@ -255,7 +272,7 @@ class Engine:
         if stored is None:
             raise SearchError(f"記事「{rid}」はありません。検索結果から開き直してください")
         rec = _to_record(stored)
-        terms = parse_query(q).highlight_terms if q else set()
+        terms = parse_query(q).highlight_terms if q and len(q) <= MAX_QUERY_CHARS else set()
         summary_html = mark(rec.summary, match_spans(rec.summary, terms))
         return RecordView(rec, highlight_title(rec.title, terms), summary_html,
                           self.related(rid, searcher))

@@ -280,6 +280,11 @@ class _Compiler:
                         for t in tokens])
         return wq.Or([phrase, every])
 
+    def _phrase_query(self, tokens: list[str], fields, boost: float = 1.0) -> wq.Query:
+        if len(tokens) == 1:
+            return wq.Or([wq.Term(f, tokens[0], boost=w * boost) for f, w in fields])
+        return wq.Or([wq.Phrase(f, tokens, boost=w * boost) for f, w in fields])
+
     def word(self, node: Word, positive: bool) -> tuple[wq.Query | None, str]:
         fields = self._fields(node.field)
         alternatives: list[wq.Query] = []
@@ -289,9 +294,15 @@ class _Compiler:
             tokens = analyze_terms(variant)
             if not tokens:
                 continue
-            alternatives.append(self._text_query(tokens, fields, 1.0 if n == 0 else 0.8))
-            shown.append(variant if len(tokens) == 1 else f"{variant}[{'・'.join(tokens)}]")
-            if positive:
+            if n == 0:
+                alternatives.append(self._text_query(tokens, fields))
+                shown.append(variant if len(tokens) == 1 else f"{variant}[{'・'.join(tokens)}]")
+            else:
+                # A synonym is matched as a whole (北大西洋条約機構 as a phrase), never
+                # as its parts scattered through a text.
+                alternatives.append(self._phrase_query(tokens, fields, boost=0.8))
+                shown.append(variant)
+            if positive and (n == 0 or len(tokens) == 1):
                 self.terms.update(tokens)
         if node.field is None:
             place = _resolve_place(node.text)
@@ -318,9 +329,7 @@ class _Compiler:
             return None, ""
         if positive:
             self.terms.update(tokens)
-        fields = self._fields(node.field)
-        q = (wq.Or([wq.Term(f, tokens[0], boost=w) for f, w in fields]) if len(tokens) == 1
-             else wq.Or([wq.Phrase(f, tokens, boost=w) for f, w in fields]))
+        q = self._phrase_query(tokens, self._fields(node.field))
         prefix = "title:" if node.field == "title" else ""
         return q, f'{prefix}"{node.text}"'
 

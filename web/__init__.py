@@ -1,1 +1,94 @@
-"""kirinuki's Flask front end (filled in by the web issue)."""
+"""kirinuki's Flask front end: the Japanese search page, the record page and a JSON API.
+
+The app holds ONE :class:`search.engine.Engine`, which reopens its searcher by itself when
+``manage.py reindex`` or ``update`` swaps the index's ``current`` link, so a running server
+serves a new index without a restart. Configuration comes from defaults, then the
+environment, then the dict a caller (manage.py, the tests) passes in.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, Response, request
+
+from search.config import index_dir
+from search.engine import MAX_PAGE_SIZE, Engine
+
+DEFAULTS: dict[str, Any] = {
+    "INDEX_DIR": None,  # None: $KIRINUKI_INDEX, else index/ at the top of the repository
+    "PAGE_SIZE": 20,
+    "FEED_SIZE": 50,  # entries in an Atom feed
+    "CSV_MAX_ROWS": 10_000,
+    "MAX_CONTENT_LENGTH": 64 * 1024,  # nothing here takes a body; refuse big ones early
+}
+ENVIRONMENT = {  # environment variable → configuration key
+    "KIRINUKI_INDEX": "INDEX_DIR",
+    "KIRINUKI_PAGE_SIZE": "PAGE_SIZE",
+    "KIRINUKI_FEED_SIZE": "FEED_SIZE",
+}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then environment, then ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    for var, key in ENVIRONMENT.items():
+        if os.environ.get(var):
+            app.config[key] = os.environ[var]
+    if test_config:
+        app.config.from_mapping(test_config)
+    _check_config(app)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Japanese stays readable
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the engine's key order
+
+    # Autoescaping everywhere, not only for .html: corpus text is never trusted.
+    app.jinja_env.autoescape = True
+    app.extensions["kirinuki.engine"] = Engine(app.config["INDEX_DIR"])
+
+    from . import api, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    views.register_error_handlers(app)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        return response
+
+    return app
+
+
+def engine(app: Flask) -> Engine:
+    """The app's one Engine."""
+    return app.extensions["kirinuki.engine"]
+
+
+def _check_config(app: Flask) -> None:
+    """Fail at start-up, with the key's name, rather than on the first request."""
+    app.config["INDEX_DIR"] = str(index_dir(app.config["INDEX_DIR"]))
+    for key, high in (("PAGE_SIZE", MAX_PAGE_SIZE), ("FEED_SIZE", MAX_PAGE_SIZE),
+                      ("CSV_MAX_ROWS", 1_000_000)):
+        try:
+            value = int(app.config[key])
+        except (TypeError, ValueError):
+            raise ValueError(f"{key} must be an integer, not {app.config[key]!r}") from None
+        if not 1 <= value <= high:
+            raise ValueError(f"{key} must be between 1 and {high}, not {value}")
+        app.config[key] = value

@@ -1,0 +1,107 @@
+"""A search as CSV (for Excel and spreadsheets) and as an Atom feed (for feed readers).
+
+Both carry corpus text into formats with their own dangers: CSV cells that start with
+``= + - @`` are formulas to Excel, so they are neutralised with a leading apostrophe; XML
+forbids most control characters, so they are dropped before ElementTree escapes the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
+from xml.etree import ElementTree as ET
+
+from search.engine import Hit
+
+BOM = "\ufeff"
+CSV_COLUMNS = ("id", "日付", "時刻", "媒体", "見出し", "国・地域", "機関", "アーカイブ", "抜粋",
+               "URL")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+JST = timezone(timedelta(hours=9), "JST")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def csv_cell(value: object) -> str:
+    """A value for a CSV cell that a spreadsheet will show, never evaluate."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def hits_csv(hits: Iterable[Hit], record_url) -> str:
+    """Every hit as one row; UTF-8 with a BOM so that Excel detects the encoding."""
+    buf = io.StringIO()
+    buf.write(BOM)
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        writer.writerow([csv_cell(v) for v in (
+            hit.id, hit.date or "", hit.time or "", hit.source, hit.title,
+            "・".join(hit.countries), "・".join(hit.organizations), "・".join(hit.collections),
+            hit.snippet, record_url(hit.id))])
+    return buf.getvalue()
+
+
+def xml_text(value: object) -> str:
+    """Text that XML 1.0 can hold: control characters and lone surrogates removed."""
+    return _XML_INVALID.sub("", "" if value is None else str(value))
+
+
+def atom_feed(*, title: str, self_url: str, page_url: str, feed_id: str,
+              hits: list[Hit], record_url, updated: datetime | None = None) -> bytes:
+    """An Atom 1.0 document of the hits, newest first, snippets as escaped HTML."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}",
+                           {k: xml_text(v) for k, v in attrs.items()})
+        if text is not None:
+            el.text = xml_text(text)
+        return el
+
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": "ja"})
+    sub(feed, "title", title)
+    sub(feed, "id", feed_id)
+    sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    sub(feed, "link", rel="alternate", type="text/html", href=page_url)
+    sub(feed, "generator", "kirinuki")
+    author = sub(feed, "author")
+    sub(author, "name", "kirinuki 切り抜き")
+    dates = [_timestamp(h) for h in hits if h.date]
+    newest = max(dates) if dates else (updated or datetime.now(UTC))
+    sub(feed, "updated", newest.isoformat())
+    for hit in hits:
+        entry = sub(feed, "entry")
+        sub(entry, "title", hit.title)
+        url = record_url(hit.id)
+        sub(entry, "id", url)
+        sub(entry, "link", rel="alternate", type="text/html", href=url)
+        stamp = (_timestamp(hit) if hit.date else newest).isoformat()
+        sub(entry, "updated", stamp)
+        sub(entry, "published", stamp)
+        if hit.source:
+            sub(sub(entry, "author"), "name", hit.source)
+        for label in hit.countries:
+            sub(entry, "category", term=label, label=label)
+        # type="html": the marked snippet, escaped once more by ElementTree.
+        sub(entry, "summary", hit.snippet_html, type="html")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _timestamp(hit: Hit) -> datetime:
+    """The hit's date and time (Japan time, as the clippings are), or midnight."""
+    try:
+        day = datetime.fromisoformat(hit.date or "")
+    except ValueError:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    hour, minute = 0, 0
+    if hit.time and re.fullmatch(r"\d{1,2}:\d{2}", hit.time):
+        hour, minute = (int(p) for p in hit.time.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            hour, minute = 0, 0
+    return day.replace(hour=hour, minute=minute, tzinfo=JST)

@@ -1,0 +1,42 @@
+// kirinuki 切り抜き — small conveniences. Every page works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // "/" focuses the search box (unless the reader is typing somewhere already).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target && (target.isContentEditable ||
+        /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var box = document.getElementById("q");
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  var form = document.getElementById("sf");
+  if (!form) return;
+
+  // Ticking a facet or choosing a sort order searches at once.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target || !target.hasAttribute || !target.hasAttribute("data-autosubmit")) return;
+    if (target.form !== form) return;
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  });
+
+  // Leave empty fields out of the URL, so that shared links stay short.
+  form.addEventListener("formdata", function (event) {
+    var empty = [];
+    event.formData.forEach(function (value, name) {
+      if (value === "") empty.push(name);
+    });
+    empty.forEach(function (name) {
+      var kept = event.formData.getAll(name).filter(function (v) { return v !== ""; });
+      event.formData.delete(name);
+      kept.forEach(function (v) { event.formData.append(name, v); });
+    });
+  });
+})();

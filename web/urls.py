@@ -1,0 +1,226 @@
+"""The search state that lives in the URL, and the links that change one part of it.
+
+Every view of the search page is a link: the query, the facet selections, the date range,
+the sort and the page are query parameters, so a researcher can bookmark or share exactly
+what they see. This module reads those parameters (strictly: a bad value is a message for
+the user, not a 500) and writes the URLs for facet toggles, chips, sorting and pagination.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from search.engine import SearchError, SearchRequest
+
+# URL parameter → the facet key the engine uses (SearchRequest.selections()).
+FACET_PARAMS: dict[str, str] = {
+    "source": "source",
+    "country": "country",
+    "org": "organization",
+    "collection": "collection",
+    "year": "year",
+    "month": "month",
+}
+PARAM_FOR_FACET = {facet: param for param, facet in FACET_PARAMS.items()}
+FACET_LABELS = {
+    "source": "媒体",
+    "country": "国・地域",
+    "organization": "機関",
+    "collection": "アーカイブ",
+    "year": "年",
+    "month": "月",
+}
+SORT_LABELS = {"relevance": "関連度順", "newest": "新しい順", "oldest": "古い順"}
+MAX_VALUES_PER_FACET = 50
+MAX_PARAM_CHARS = 200
+MAX_PAGE_DIGITS = 7
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """What the URL asks for, before the engine sees it."""
+
+    q: str = ""
+    selected: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet key → values
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = ""  # "" = the engine's default (relevance with a query, newest without)
+    page: int = 1
+
+    # -- reading
+    @classmethod
+    def from_args(cls, args) -> SearchState:
+        """Parse request.args (a MultiDict); raise SearchError with a message on nonsense."""
+        q = _one(args, "q")
+        selected: dict[str, tuple[str, ...]] = {}
+        for param, facet in FACET_PARAMS.items():
+            values: list[str] = []
+            for raw in args.getlist(param):
+                value = _clean(raw, param)
+                if value and value not in values:
+                    values.append(value)
+            if len(values) > MAX_VALUES_PER_FACET:
+                raise SearchError(f"{FACET_LABELS[facet]}の指定が多すぎます。"
+                                  f"{MAX_VALUES_PER_FACET}個以内にしてください")
+            if values:
+                selected[facet] = tuple(values)
+        sort = _clean(_one(args, "sort"), "sort")
+        return cls(q=q, selected=selected, date_from=_clean(_one(args, "from"), "from"),
+                   date_to=_clean(_one(args, "to"), "to"), sort=sort,
+                   page=parse_page(_one(args, "page")))
+
+    def request(self, page_size: int, *, page: int | None = None,
+                sort: str | None = None) -> SearchRequest:
+        """The engine's request for this state (page and sort may be overridden)."""
+        sel = self.selected
+        return SearchRequest(
+            q=self.q, sources=list(sel.get("source", ())), countries=list(sel.get("country", ())),
+            organizations=list(sel.get("organization", ())),
+            collections=list(sel.get("collection", ())), years=list(sel.get("year", ())),
+            months=list(sel.get("month", ())), date_from=self.date_from or None,
+            date_to=self.date_to or None, sort=sort or self.sort or None,
+            page=self.page if page is None else page, page_size=page_size)
+
+    # -- writing
+    def params(self) -> list[tuple[str, str]]:
+        """The state as query parameters, in a stable order, defaults left out."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        for param, facet in FACET_PARAMS.items():
+            out.extend((param, v) for v in self.selected.get(facet, ()))
+        if self.date_from:
+            out.append(("from", self.date_from))
+        if self.date_to:
+            out.append(("to", self.date_to))
+        if self.sort:
+            out.append(("sort", self.sort))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def query_string(self) -> str:
+        return urlencode(self.params())
+
+    def href(self, path: str = "/") -> str:
+        qs = self.query_string()
+        return f"{path}?{qs}" if qs else path
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.selected or self.date_from or self.date_to)
+
+    def is_selected(self, facet: str, value: str) -> bool:
+        return value in self.selected.get(facet, ())
+
+    def toggled(self, facet: str, value: str) -> SearchState:
+        """The state with ``value`` of ``facet`` ticked or unticked, back on page 1."""
+        values = list(self.selected.get(facet, ()))
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+        return self._with_facet(facet, values)
+
+    def only(self, facet: str, value: str) -> SearchState:
+        """The state with ``facet`` narrowed to this one value (a year bar, a country label)."""
+        return self._with_facet(facet, [value])
+
+    def without(self, facet: str, value: str | None = None) -> SearchState:
+        """The state without one value of a facet, or the whole facet (a chip's ×)."""
+        if facet == "from":
+            return replace(self, date_from="", page=1)
+        if facet == "to":
+            return replace(self, date_to="", page=1)
+        values = [v for v in self.selected.get(facet, ()) if value is not None and v != value]
+        return self._with_facet(facet, values)
+
+    def cleared(self) -> SearchState:
+        """The query alone: every filter removed ("すべて解除")."""
+        return SearchState(q=self.q, sort=self.sort)
+
+    def with_page(self, page: int) -> SearchState:
+        return replace(self, page=page)
+
+    def with_sort(self, sort: str) -> SearchState:
+        return replace(self, sort=sort, page=1)
+
+    def with_query(self, q: str) -> SearchState:
+        return replace(self, q=q, page=1)
+
+    def _with_facet(self, facet: str, values: list[str]) -> SearchState:
+        selected = dict(self.selected)
+        if values:
+            selected[facet] = tuple(values)
+        else:
+            selected.pop(facet, None)
+        if facet == "year" and len(values) != 1:
+            selected.pop("month", None)  # months are offered within one year only
+        return replace(self, selected=selected, page=1)
+
+    def chips(self) -> list[Chip]:
+        """The active filters, each with the link that removes it."""
+        chips = []
+        for facet in FACET_PARAMS.values():
+            for value in self.selected.get(facet, ()):
+                chips.append(Chip(FACET_LABELS[facet], value, self.without(facet, value).href()))
+        if self.date_from:
+            chips.append(Chip("開始日", self.date_from, self.without("from").href()))
+        if self.date_to:
+            chips.append(Chip("終了日", self.date_to, self.without("to").href()))
+        return chips
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    value: str
+    remove_href: str
+
+
+def parse_page(raw: str) -> int:
+    """A page number from the URL: a positive integer of sensible size, or a SearchError."""
+    raw = (raw or "").strip()
+    if not raw:
+        return 1
+    if not raw.isascii() or not raw.isdigit():
+        raise SearchError(f"ページ番号「{_shorten(raw)}」は数字ではありません。"
+                          "1 以上の整数を指定してください")
+    if len(raw) > MAX_PAGE_DIGITS:
+        raise SearchError("ページ番号が大きすぎます。結果の範囲内のページを指定してください")
+    page = int(raw)
+    if page < 1:
+        raise SearchError("ページ番号は 1 以上を指定してください")
+    return page
+
+
+def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
+    """Page numbers to show around the current one; None where the gap is (…)."""
+    shown = {1, pages} | set(range(max(1, page - width), min(pages, page + width) + 1))
+    out: list[int | None] = []
+    last = 0
+    for n in sorted(shown):
+        if n - last > 1:
+            out.append(None)
+        out.append(n)
+        last = n
+    return out
+
+
+def _one(args: Mapping, name: str) -> str:
+    value = args.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def _clean(raw: str, param: str) -> str:
+    value = (raw or "").strip()
+    if len(value) > MAX_PARAM_CHARS:
+        raise SearchError(f"パラメータ「{param}」が長すぎます({len(value)}文字)。"
+                          f"{MAX_PARAM_CHARS}文字以内にしてください")
+    return value
+
+
+def _shorten(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
