@@ -74,11 +74,13 @@ class Hit:
     snippet: str
     kind: str = "clipping"
     section: str | None = None
+    country_codes: list[str] = field(default_factory=list)  # ISO codes, for an English UI
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in (
             "id", "score", "title", "title_html", "date", "time", "source", "countries",
-            "organizations", "collections", "snippet_html", "snippet", "kind")}
+            "country_codes", "organizations", "collections", "snippet_html", "snippet",
+            "kind")}
 
 
 @dataclass
@@ -335,6 +337,7 @@ def _hit(stored: dict, score: float, terms: set[str], width: int | None = None) 
         snippet=snip.text,
         kind=stored.get("kind", "clipping"),
         section=stored.get("section"),
+        country_codes=split_commas(stored.get("country_codes")),
     )
 
 

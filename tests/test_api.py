@@ -13,7 +13,7 @@ from search.engine import SearchRequest
 SEARCH_KEYS = {"query", "understood", "messages", "total", "page", "page_size", "pages", "sort",
                "results", "facets", "suggestions", "elapsed_ms"}
 HIT_KEYS = {"id", "title", "title_html", "date", "time", "source", "countries", "organizations",
-            "collections", "snippet_html", "snippet", "kind", "score"}
+            "collections", "snippet_html", "snippet", "kind", "score", "country_codes"}
 
 
 def test_search_returns_the_engines_object(client, app):

@@ -243,7 +243,9 @@ def test_search_command(engine, tmp_path, capsys):
     assert set(data["facets"]) >= {"source", "country", "organization", "year", "collection"}
     assert set(data["results"][0]) >= {"id", "score", "title", "title_html", "date", "time",
                                        "source", "countries", "organizations", "collections",
-                                       "snippet_html", "snippet"}
+                                       "snippet_html", "snippet", "country_codes"}
+    first = data["results"][0]
+    assert len(first["country_codes"]) == len(first["countries"])
     assert manage.main(["--index", root, "search", "--source", "架空新聞"]) == 2
     assert "架空新聞" in capsys.readouterr().err
 
