@@ -12,6 +12,10 @@ import time
 from search.config import corpus_dir, index_dir
 from search.corpus import load_corpus
 
+# Two writer processes nearly halve a build on 2 cores and give the same index (measured:
+# identical rankings and facets on the judged queries).
+DEFAULT_PROCS = min(2, os.cpu_count() or 1)
+
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Counts per file and every issue; non-zero only when a file cannot be read at all."""
@@ -161,7 +165,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if current_path(args.index) is None:
         print(f"no index in {index_dir(args.index)} yet: building it first")
-        print(reindex(args.index, args.corpus, ProgressBar("indexing")).summary())
+        print(reindex(args.index, args.corpus, ProgressBar("indexing"),
+                      procs=DEFAULT_PROCS).summary())
     from web import create_app
 
     config = {"INDEX_DIR": str(index_dir(args.index))}
@@ -198,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     rebuild = sub.add_parser("reindex", help="build the whole index afresh")
-    rebuild.add_argument("--procs", type=int, default=1, help="indexing processes")
+    rebuild.add_argument("--procs", type=int, default=DEFAULT_PROCS,
+                         help=f"indexing processes (default {DEFAULT_PROCS})")
     rebuild.set_defaults(func=cmd_reindex)
     sub.add_parser("update", help="bring the index up to date with the corpus").set_defaults(
         func=cmd_update)
