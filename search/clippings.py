@@ -64,8 +64,6 @@ def _page_header(name: str, head: list[str], out: Parsed) -> None:
             out.roles[i] = WARNING
             out.issues.append(Issue(name, i + 1, f"unexpected line before the first article: "
                                                  f"{line.strip()[:40]!r}"))
-    if not head and out.roles:
-        return
 
 
 def clean_html(text: str) -> str:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import outlets
-from .clippings import FURNITURE, RECORD, WARNING, Parsed, join_wrapped, title_lang
+from .clippings import FURNITURE, RECORD, Parsed, join_wrapped, title_lang
 from .manifest import FileMeta
 from .records import Issue, Record
 
@@ -132,8 +132,8 @@ def parse_document(meta: FileMeta, lines: list[str]) -> Parsed:
 
     _attach_footnotes(name, lines, passages, footnotes, out)
     for i in range(body_end, len(lines)):
-        if not out.roles[i]:
-            out.roles[i] = FURNITURE if not lines[i].strip() else out.roles[i] or RECORD
+        if not lines[i].strip():  # every footnote line belongs to a passage (below)
+            out.roles[i] = FURNITURE
 
     counts: dict[str, int] = {}
     for p in passages:
@@ -214,7 +214,6 @@ def _attach_footnotes(name: str, lines: list[str], passages: list[_Passage],
             break
         line, text = footnotes[n]
         if hit is None:
-            out.roles[line] = WARNING
             out.issues.append(Issue(name, line + 1, f"footnote {n} is not cited in the text; "
                                                     "kept with the last passage"))
             passages[-1].notes.append(f"注{n} {text}")
@@ -246,8 +245,8 @@ def _find_marker(passages: list[_Passage], n: int, position: tuple[int, int, int
 
 
 def _paragraph_line(passage: _Passage, para: int) -> int:
-    body = [i for i in passage.lines]
-    return body[min(para + (1 if passage.is_section else 0), len(body) - 1)]
+    lines = passage.lines
+    return lines[min(para + (1 if passage.is_section else 0), len(lines) - 1)]
 
 
 def parse_article(meta: FileMeta, lines: list[str]) -> Parsed:

@@ -8,6 +8,7 @@ markup but <mark>. Fragments are cut at 。 、 or line ends, not at Western pun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from .analysis import japanese_analyzer
@@ -23,12 +24,18 @@ class Snippet:
     text: str
 
 
+@lru_cache(maxsize=1)
+def _analyzer():
+    """The index analyzer, built once: every hit's title and snippet goes through it."""
+    return japanese_analyzer()
+
+
 def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """Character spans of the tokens of ``text`` that are query terms, merged and sorted."""
     if not terms or not text:
         return []
     spans = []
-    for tok in japanese_analyzer()(text, chars=True, mode="index", removestops=False):
+    for tok in _analyzer()(text, chars=True, mode="index", removestops=False):
         if tok.text in terms:
             spans.append((tok.startchar, tok.endchar))
     spans.sort()

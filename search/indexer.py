@@ -29,7 +29,7 @@ from whoosh import index as whoosh_index
 
 from . import outlets
 from .config import DATA_DIR, corpus_dir, index_dir
-from .corpus import Corpus, load_corpus
+from .corpus import Corpus, corpus_files, load_corpus
 from .records import Record
 from .schema import SCHEMA_VERSION, build_schema, to_document
 
@@ -113,7 +113,7 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
         build = _new_build(root_path)
         try:
             ix = whoosh_index.create_in(str(build), build_schema())
-            writer = ix.writer(procs=procs, limitmb=128, multisegment=procs > 1) \
+            writer = ix.writer(procs=procs, limitmb=128, multisegment=True) \
                 if procs > 1 else ix.writer(limitmb=128)
             try:
                 for n, rec in enumerate(loaded.records, start=1):
@@ -209,8 +209,6 @@ def _sha256(path: Path) -> str:
 
 def _input_hashes(folder: Path) -> dict[str, str]:
     """Hashes of every corpus file and of the data tables the records depend on."""
-    from .corpus import corpus_files
-
     found = {f"corpus/{p.name}": _sha256(p) for p in corpus_files([folder]) if p.is_file()}
     manifest = folder / "manifest.toml"
     if manifest.exists():

@@ -223,7 +223,7 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
     groups: dict[str, tuple[str, ...]] = {}
     with open(DATA_DIR / "synonyms.txt", encoding="utf-8") as fh:
         for line in fh:
-            words = line.split("#", 1)[0].split() if not line.lstrip().startswith("#") else []
+            words = line.split("#", 1)[0].split()
             for w in words:
                 key = unicodedata.normalize("NFKC", w).casefold()
                 groups.setdefault(key, tuple(dict.fromkeys([w, *words])))

@@ -16,7 +16,6 @@ from .records import Record
 
 SCHEMA_VERSION = 1
 TITLE_BOOST = 2.0
-FACET_FIELDS = ("source", "countries", "organizations", "collections", "year", "month", "kind")
 
 
 def build_schema() -> Schema:
