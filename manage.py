@@ -161,10 +161,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from search.indexer import current_path, reindex
+    from search.indexer import outdated, reindex
 
-    if current_path(args.index) is None:
-        print(f"no index in {index_dir(args.index)} yet: building it first")
+    reason = outdated(args.index)
+    if reason is not None:
+        print(f"{reason}: building it first")
         print(reindex(args.index, args.corpus, ProgressBar("indexing"),
                       procs=DEFAULT_PROCS).summary())
     from web import create_app

@@ -171,13 +171,8 @@ def _comparable(rec: Record) -> tuple:
 
 
 def _annotate(records: list[Record]) -> None:
-    """Countries and organisations mentioned, from the gazetteer (when it is installed)."""
-    try:
-        from .countries import extract
-    except ImportError:  # the gazetteer arrives with its own issue
-        return
+    """Countries and organisations mentioned, from the gazetteer."""
+    from .countries import annotate
+
     for rec in records:
-        found = extract(rec.title, rec.summary)
-        rec.countries = found.countries
-        rec.country_codes = found.country_codes
-        rec.organizations = found.organizations
+        annotate(rec)

@@ -11,13 +11,16 @@ data/countries.toml and data/organizations.toml, not here.
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .config import DATA_DIR
+from .records import Record
 from .sudachi import chunks, tokenizer
 
 COUNTRIES_FILE = DATA_DIR / "countries.toml"
@@ -67,6 +70,7 @@ class Gazetteer:
     organizations: tuple[Place, ...]
     rules: Rules
     by_first: dict[str, list[tuple[str, Place]]]  # first char -> (alias, place), longest first
+    first_chars: re.Pattern  # any first character of a spelling: where a name may start
     by_abbrev: dict[str, Place]
     lookup: dict[tuple[str, str], Place]  # (kind, casefolded spelling) -> place, for resolve_*
 
@@ -133,7 +137,8 @@ def load(countries_file: Path = COUNTRIES_FILE,
         by_first.setdefault(alias[0], []).append((alias, place))
     for lst in by_first.values():
         lst.sort(key=lambda ap: len(ap[0]), reverse=True)
-    return Gazetteer(tuple(cs), tuple(os_), rules, by_first, by_abbrev, lookup)
+    first_chars = re.compile("[" + "".join(re.escape(c) for c in sorted(by_first)) + "]")
+    return Gazetteer(tuple(cs), tuple(os_), rules, by_first, first_chars, by_abbrev, lookup)
 
 
 @lru_cache(maxsize=1)
@@ -195,27 +200,33 @@ class _Text:
     s: str
     begins: set[int]
     ends: set[int]
-    token_at: list[tuple[int, int, str]]  # per char: (begin, end, part of speech [0])
+    spans: list[tuple[int, int, object]]  # (begin, end, morpheme), in text order
+    starts: list[int]  # the begins of ``spans``, for bisect
 
     @classmethod
     def of(cls, s: str) -> _Text:
-        begins: set[int] = set()
-        ends: set[int] = set()
-        token_at: list[tuple[int, int, str]] = [(i, i + 1, "") for i in range(len(s))]
+        spans: list[tuple[int, int, object]] = []
         tok = tokenizer()
         for offset, piece in chunks(s):
             for m in tok.tokenize(piece):
-                b, e = offset + m.begin(), offset + m.end()
-                if b == e:
-                    continue
-                begins.add(b)
-                ends.add(e)
-                info = (b, e, m.part_of_speech()[0])
-                for i in range(b, e):
-                    token_at[i] = info
+                b, e = m.begin(), m.end()
+                if b != e:
+                    spans.append((offset + b, offset + e, m))
+        starts = [b for b, _, _ in spans]
+        begins = set(starts)
         begins.add(len(s))
+        ends = {e for _, e, _ in spans}
         ends.add(0)
-        return cls(s, begins, ends, token_at)
+        return cls(s, begins, ends, spans, starts)
+
+    def token_at(self, i: int) -> tuple[int, int, str]:
+        """The word covering character i: (begin, end, part of speech [0])."""
+        k = bisect_right(self.starts, i) - 1
+        if k >= 0:
+            b, e, m = self.spans[k]
+            if b <= i < e:
+                return b, e, m.part_of_speech()[0]
+        return i, i + 1, ""
 
     def at(self, i: int) -> str:
         return self.s[i] if 0 <= i < len(self.s) else ""
@@ -258,14 +269,15 @@ def _find_names(t: _Text, g: Gazetteer, blocked: list[bool]) -> list[tuple[int, 
     """Whole-name occurrences, leftmost and then longest first, never overlapping."""
     found: list[tuple[int, int, Place]] = []
     i, last_end = 0, -1
-    while i < len(t.s):
-        hit = _match_at(t, g, blocked, i, glued_left=(i == last_end))
-        if hit is None:
-            i += 1
+    for match in g.first_chars.finditer(t.s):  # skip, at C speed, where no name can start
+        p = match.start()
+        if p < i:
             continue
-        e, place = hit
-        found.append((i, e, place))
-        i = last_end = e
+        hit = _match_at(t, g, blocked, p, glued_left=(p == last_end))
+        if hit is not None:
+            e, place = hit
+            found.append((p, e, place))
+            i = last_end = e
     return found
 
 
@@ -290,7 +302,7 @@ class _Abbrevs:
     def suffix_after(self, q: int) -> bool:
         """米軍, 加国防相: a suffix that ends a word, or that shares one word with q (米軍機)."""
         s = self.t.s
-        tok_end = self.t.token_at[q][1]
+        tok_end = self.t.token_at(q)[1]
         for x in self.r.suffixes:
             e = q + 1 + len(x)
             if s.startswith(x, q + 1) and (e in self.t.ends or tok_end >= e):
@@ -323,11 +335,11 @@ class _Abbrevs:
                 continue
             if _is_katakana(ch) and (_is_katakana(t.at(i - 1)) or _is_katakana(t.at(i + 1))):
                 continue  # ロ inside ロケット
-            b, e, pos = t.token_at[i]
+            b, e, pos = t.token_at(i)
             if self.g.by_abbrev[ch].code == "JP" and (_is_digit(t.at(i - 1)) or pos == "接尾辞"):
                 continue  # 24日: a date
             if ch in self.r.during and (b, e) == (i, i + 1) and pos == "接尾辞":
-                pb = t.token_at[i - 1][0] if i > 0 else i
+                pb = t.token_at(i - 1)[0] if i > 0 else i
                 if not (pb < i and all(flag[pb:i])):
                     continue  # 来日中, 訪米中, 滞在中: "during"; but 日米中 is China
             flag[i] = True
@@ -394,3 +406,11 @@ def extract(title: str, text: str) -> Mentions:
         else:
             out.organizations.append(place.name)
     return out
+
+
+def annotate(rec: Record) -> None:
+    """Fill a record's countries, ISO codes and organisations from its title and summary."""
+    found = extract(rec.title, rec.summary)
+    rec.countries = found.countries
+    rec.country_codes = found.country_codes
+    rec.organizations = found.organizations

@@ -17,6 +17,7 @@ import errno
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -32,13 +33,14 @@ from .config import DATA_DIR, corpus_dir, index_dir
 from .corpus import Corpus, corpus_files, load_corpus
 from .records import Record
 from .schema import SCHEMA_VERSION, build_schema, to_document
+from .segments import write_records
 
 META = "kirinuki.json"
 Progress = Callable[[int, int], None]
 # Data tables whose change changes the records or their analysis.
 DATA_TABLES = ("outlets.toml", "countries.toml", "organizations.toml", "kyujitai.tsv")
 # Code whose change changes how every document is analysed: an update then rebuilds.
-ANALYSIS_CODE = ("analysis.py", "schema.py")
+ANALYSIS_CODE = ("analysis.py", "schema.py", "sudachi.py")
 
 
 class IndexProblem(Exception):
@@ -51,6 +53,10 @@ class IndexLockedError(IndexProblem):
 
 class IndexMissingError(IndexProblem):
     pass
+
+
+class IndexOutdatedError(IndexProblem):
+    """The index was built by another version of kirinuki: it must be rebuilt."""
 
 
 @dataclass
@@ -95,12 +101,29 @@ def read_meta(root: str | os.PathLike | None = None) -> dict:
     return json.loads((path / META).read_text(encoding="utf-8"))
 
 
-def open_current(root: str | os.PathLike | None = None):
-    """The Whoosh index currently served."""
+def outdated(root: str | os.PathLike | None = None) -> str | None:
+    """Why the index must be rebuilt before it is served, or None if it need not be."""
     path = current_path(root)
     if path is None:
-        raise IndexMissingError(f"no index in {index_dir(root)}: run `python manage.py reindex`")
-    return whoosh_index.open_dir(str(path))
+        return f"there is no index in {index_dir(root)} yet"
+    meta = json.loads((path / META).read_text(encoding="utf-8"))
+    if meta.get("schema_version") != SCHEMA_VERSION or meta.get("code") != _code_hashes():
+        return "the index was made by another version of kirinuki's analysis"
+    return None
+
+
+def open_current(root: str | os.PathLike | None = None):
+    """The Whoosh index currently served."""
+    meta = read_meta(root)
+    path = current_path(root)
+    stale = IndexOutdatedError(f"the index in {index_dir(root)} was built by another version of "
+                               "kirinuki: run `python manage.py reindex`")
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise stale
+    try:
+        return whoosh_index.open_dir(str(path))
+    except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
+        raise stale from exc  # its pickled schema names analysis code that is gone
 
 
 def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
@@ -109,21 +132,12 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
     root_path = index_dir(root)
     with _lock(root_path):
         started = time.perf_counter()
-        loaded = load_corpus(corpus_dir(corpus))
+        loaded = load_corpus(corpus_dir(corpus), annotate=False)
         build = _new_build(root_path)
         try:
             ix = whoosh_index.create_in(str(build), build_schema())
-            writer = ix.writer(procs=procs, limitmb=128, multisegment=True) \
-                if procs > 1 else ix.writer(limitmb=128)
-            try:
-                for n, rec in enumerate(loaded.records, start=1):
-                    writer.add_document(**_document(rec))
-                    if progress:
-                        progress(n, len(loaded.records))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
+            # annotates the records on the way (countries, organisations)
+            write_records(ix, loaded.records, _document, progress, procs)
             _write_meta(build, loaded, corpus_dir(corpus))
             final = _finish(root_path, build)
         except BaseException as exc:
@@ -146,12 +160,12 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         stats = reindex(root_path, corpus, progress)
         stats.notes.append("there was no index yet: built it in full")
         return stats
-    meta = json.loads((old / META).read_text(encoding="utf-8"))
-    if meta.get("schema_version") != SCHEMA_VERSION or meta.get("code") != _code_hashes():
+    reason = outdated(root_path)
+    if reason is not None:
         stats = reindex(root_path, corpus, progress)
-        stats.notes.append("the index was made by another version of kirinuki's analysis: "
-                           "rebuilt in full")
+        stats.notes.append(f"{reason}: rebuilt in full")
         return stats
+    meta = json.loads((old / META).read_text(encoding="utf-8"))
     with _lock(root_path):
         started = time.perf_counter()
         folder = corpus_dir(corpus)

@@ -14,7 +14,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from .analysis import japanese_analyzer
 from .records import Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the one-pass JapaneseAnalyzer
 TITLE_BOOST = 2.0
 
 

@@ -22,7 +22,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, SearchResult
-from search.indexer import IndexMissingError
+from search.indexer import IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
 from .feeds import atom_feed, hits_csv
@@ -248,6 +248,14 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return {"error": message}, 503
         return _error_page(503, "索引がありません", message)
+
+    @app.errorhandler(IndexOutdatedError)
+    def old_index(exc: IndexOutdatedError):
+        message = ("索引が別の版の kirinuki で作られています。`python manage.py reindex` を実行して"
+                   "作り直してください。")
+        if _wants_json():
+            return {"error": message}, 503
+        return _error_page(503, "索引を作り直してください", message)
 
     @app.errorhandler(SearchError)
     def bad_request(exc: SearchError):

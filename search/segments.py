@@ -1,0 +1,179 @@
+"""Write records into a fresh Whoosh index: one segment per worker process, committed in order.
+
+Per record, a build finds the countries and organisations (``countries.annotate``), analyses
+the text and hands the postings to Whoosh. Nearly all of that is pure Python (the analysis
+filters, Whoosh's posting writer), so threads would not help: each worker is a forked
+process that takes a contiguous shard of the records and writes one segment. The parent
+then commits the segments in shard order, so document numbers, and with them every ranking
+and tie, are those of a one-process build.
+
+Whoosh's own ``MpWriter`` cannot be used as it is: it runs ``add_document`` in its workers
+but takes finished documents from the parent, so the country extraction (a third of the
+work) would stay serial. The two Whoosh calls below that are not public API
+(``writer(_lk=False)`` and ``_finalize_segment()``) are the ones ``whoosh.multiproc`` makes
+for the same purpose; whoosh is pinned in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .countries import annotate
+from .records import Record
+
+Progress = Callable[[int, int], None]
+ToDocument = Callable[[Record], dict]
+
+
+@dataclass
+class _Shard:
+    """What a worker sends back: its segment and what it found in each of its records."""
+
+    number: int
+    segment: object
+    mentions: list[tuple[list[str], list[str], list[str]]]
+
+
+def usable_procs(procs: int) -> int:
+    """How many worker processes to use: 1 where forking is unavailable or unsafe.
+
+    Forking is only safe from a process with one thread (a thread holding a lock at the
+    fork would leave the child deadlocked), and fork is the only start method that does
+    not pay for a new interpreter and a new dictionary per worker.
+    """
+    if procs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
+        return 1
+    return procs
+
+
+def split(records: list[Record], parts: int) -> list[list[Record]]:
+    """Contiguous shards of about equal text length (the work grows with the text)."""
+    sizes = [len(r.title) + len(r.summary) + sum(len(n) for n in r.notes) + 50
+             for r in records]
+    total = sum(sizes)
+    shards: list[list[Record]] = [[] for _ in range(max(1, parts))]
+    done, k = 0, 0
+    for rec, size in zip(records, sizes, strict=True):
+        if k < len(shards) - 1 and shards[k] and done + size / 2 > total * (k + 1) / len(shards):
+            k += 1
+        shards[k].append(rec)
+        done += size
+    return [s for s in shards if s]
+
+
+def write_records(ix, records: list[Record], to_document: ToDocument,
+                  progress: Progress | None = None, procs: int = 1) -> None:
+    """Annotate ``records`` (in place) and commit them into the empty index ``ix``.
+
+    Exceptions from a worker are raised here, in the parent, as they were raised there.
+    """
+    shards = split(records, usable_procs(procs))
+    total = len(records)
+    if len(shards) <= 1:
+        tick = (lambda n: progress(n, total)) if progress else None
+        results = [_write_shard(ix, 0, records, to_document, tick)]
+    else:
+        results = _in_workers(ix, shards, to_document, progress, total)
+    results.sort(key=lambda r: r.number)
+    for shard, result in zip(shards, results, strict=True):
+        for rec, (countries, codes, organizations) in zip(shard, result.mentions, strict=True):
+            rec.countries, rec.country_codes, rec.organizations = countries, codes, organizations
+    segments = [r.segment for r in results]
+    writer = ix.writer()
+    # The merge policy hook is how a commit is told which segments make the index.
+    writer.commit(mergetype=lambda _writer, existing: list(existing) + segments)
+
+
+def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument,
+                 tick: Callable[[int], None] | None) -> _Shard:
+    writer = ix.writer(_lk=False)  # the parent holds the build's lock
+    mentions = []
+    try:
+        for n, rec in enumerate(records, start=1):
+            annotate(rec)
+            mentions.append((rec.countries, rec.country_codes, rec.organizations))
+            writer.add_document(**to_document(rec))
+            if tick:
+                tick(n)
+        segment = writer._finalize_segment()
+    except BaseException:
+        writer.cancel()
+        raise
+    return _Shard(number, segment, mentions)
+
+
+def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
+                progress: Progress | None, total: int) -> list[_Shard]:
+    ctx = multiprocessing.get_context("fork")
+    messages = ctx.Queue()
+    workers = [ctx.Process(target=_worker, args=(ix, k, shard, to_document, messages),
+                           daemon=True)
+               for k, shard in enumerate(shards)]
+    counts = [0] * len(shards)
+    results: dict[int, _Shard] = {}
+    try:
+        for w in workers:
+            w.start()
+        while len(results) < len(workers):
+            try:
+                kind, number, payload = messages.get(timeout=0.5)
+            except queue.Empty:
+                # A worker flushes its result before it exits: one that has exited and
+                # still sent nothing after another wait has died (killed, out of memory).
+                if _stopped(workers, results):
+                    try:
+                        kind, number, payload = messages.get(timeout=2)
+                    except queue.Empty:
+                        raise RuntimeError(
+                            f"an indexing worker stopped without a result (exit codes "
+                            f"{[w.exitcode for w in workers]}); run the build again, or "
+                            f"with --procs 1 to see the error") from None
+                else:
+                    continue
+            if kind == "tick":
+                counts[number] = payload
+                if progress:
+                    progress(sum(counts), total)
+            elif kind == "done":
+                results[number] = payload
+            else:
+                raise payload
+        for w in workers:
+            w.join()
+        return list(results.values())
+    finally:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+            if w.pid is not None:
+                w.join()
+        messages.close()
+
+
+def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
+            messages) -> None:
+    """A forked worker: write one shard, send progress, then the result or the error."""
+    try:
+        result = _write_shard(ix, number, records, to_document,
+                              lambda n: messages.put(("tick", number, n)))
+        messages.put(("done", number, result))
+    except BaseException as exc:  # the parent re-raises it, Ctrl-C included
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        messages.put(("error", number, exc))
+    finally:
+        messages.close()
+        messages.join_thread()  # the parent must have it all before this process ends
+
+
+def _stopped(workers, results: dict[int, _Shard]) -> bool:
+    return any(n not in results and not w.is_alive() for n, w in enumerate(workers))
