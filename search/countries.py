@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import DATA_DIR
 from .records import Record
-from .sudachi import chunks, tokenizer
+from .sudachi import words
 
 COUNTRIES_FILE = DATA_DIR / "countries.toml"
 ORGANIZATIONS_FILE = DATA_DIR / "organizations.toml"
@@ -204,14 +204,41 @@ class _Text:
     starts: list[int]  # the begins of ``spans``, for bisect
 
     @classmethod
-    def of(cls, s: str) -> _Text:
+    def of(cls, *texts: str) -> _Text:
+        """The texts, NFKC-folded and joined by line breaks, with their words.
+
+        The words are those ``sudachi.words`` gives for each text as it is, the very list
+        the indexer asks for next (it is kept), so a build runs Sudachi once per text. Each
+        word is folded on its own, so its bounds are known in the folded string.
+        """
+        pieces: list[str] = []
         spans: list[tuple[int, int, object]] = []
-        tok = tokenizer()
-        for offset, piece in chunks(s):
-            for m in tok.tokenize(piece):
-                b, e = m.begin(), m.end()
-                if b != e:
-                    spans.append((offset + b, offset + e, m))
+        pos = 0
+        for k, text in enumerate(texts):
+            if k:
+                pieces.append("\n")
+                pos += 1
+            found = words(text)
+            if unicodedata.is_normalized("NFKC", text):  # nearly always: nothing moves
+                pieces.append(text)
+                spans.extend((pos + b, pos + e, m) for b, e, m in found)
+                pos += len(text)
+                continue
+            last = 0
+            for b, e, m in found:
+                if b > last:  # characters outside any word
+                    gap = _norm(text[last:b])
+                    pieces.append(gap)
+                    pos += len(gap)
+                folded = _norm(text[b:e])
+                pieces.append(folded)
+                spans.append((pos, pos + len(folded), m))
+                pos += len(folded)
+                last = e
+            rest = _norm(text[last:])
+            pieces.append(rest)
+            pos += len(rest)
+        s = "".join(pieces)
         starts = [b for b, _, _ in spans]
         begins = set(starts)
         begins.add(len(s))
@@ -374,8 +401,8 @@ class _Abbrevs:
 def extract(title: str, text: str) -> Mentions:
     """The countries and organisations that a title and its text name, first mention first."""
     g = gazetteer()
-    s = _norm(title or "") + "\n" + _norm(text or "")
-    t = _Text.of(s)
+    t = _Text.of(title or "", text or "")
+    s = t.s
     blocked = [False] * len(s)
     for word in g.rules.false_friends:
         start = s.find(word)
