@@ -113,6 +113,9 @@ def term(m, surface: str | None = None) -> str:
 Entry = tuple[str, tuple[tuple[int, int, str], ...]] | None
 
 
+_UNSEEN = object()
+
+
 @lru_cache(maxsize=8)
 def _entries(stoptags: tuple[tuple[str, ...], ...]) -> dict:
     return {}
@@ -121,15 +124,10 @@ def _entries(stoptags: tuple[tuple[str, ...], ...]) -> dict:
 def _entry(m, surface: str, stoptags: tuple[tuple[str, ...], ...]) -> Entry:
     """What the word ``m`` gives: None if stopped, else its term and its sub-words' terms.
 
-    The key is the dictionary entry, the part of speech and the surface: together they fix
-    the stop, the term and the split (out-of-vocabulary words share an entry id, hence the
-    surface).
+    Remembered under ``_key``: the dictionary entry, the part of speech and the surface
+    together fix the stop, the term and the split (out-of-vocabulary words share an entry
+    id, hence the surface).
     """
-    entries = _entries(stoptags)
-    key = (m.word_id(), m.part_of_speech_id(), surface)
-    found = entries.get(key, False)
-    if found is not False:
-        return found
     stop = _matcher(stoptags)
     if stop(m):
         found = None
@@ -144,9 +142,10 @@ def _entry(m, surface: str, stoptags: tuple[tuple[str, ...], ...]) -> Entry:
                         parts[span] = term(p)
         ordered = sorted(parts.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
         found = (term(m, surface), tuple((b, e, t) for (b, e), t in ordered))
+    entries = _entries(stoptags)
     if len(entries) >= MAX_ENTRIES:
         entries.clear()
-    entries[key] = found
+    entries[(m.word_id(), m.part_of_speech_id(), surface)] = found
     return found
 
 
@@ -177,10 +176,14 @@ class JapaneseAnalyzer(Analyzer):
             return
         subwords = self.subwords and mode == "index"
         stoptags = self.stoptags
+        entries = _entries(stoptags)
         pos = start_pos - 1
         for begin, end, m in sudachi.words(value):
             surface = m.surface()
-            entry = _entry(m, surface, stoptags)
+            # inlined: this loop runs for every word of every text of a build
+            entry = entries.get((m.word_id(), m.part_of_speech_id(), surface), _UNSEEN)
+            if entry is _UNSEEN:
+                entry = _entry(m, surface, stoptags)
             if entry is None:
                 if removestops:
                     continue
@@ -188,8 +191,8 @@ class JapaneseAnalyzer(Analyzer):
             else:
                 pos += 1
                 t.stopped, t.text, t.pos = False, entry[0], pos
-            t.boost = 1.0
-            t.startchar, t.endchar = start_char + begin, start_char + end
+            if chars:
+                t.startchar, t.endchar = start_char + begin, start_char + end
             if keeporiginal:
                 t.original = value[begin:end]
             yield t
@@ -197,7 +200,9 @@ class JapaneseAnalyzer(Analyzer):
                 for b, e, text in entry[1]:
                     t.text = text
                     t.pos = pos
-                    t.startchar, t.endchar = start_char + begin + b, start_char + begin + e
+                    if chars:
+                        t.startchar = start_char + begin + b
+                        t.endchar = start_char + begin + e
                     if keeporiginal:
                         t.original = value[begin + b:begin + e]
                     yield t

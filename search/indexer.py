@@ -32,7 +32,7 @@ from . import outlets
 from .config import DATA_DIR, corpus_dir, index_dir
 from .corpus import Corpus, corpus_files, load_corpus
 from .records import Record
-from .schema import SCHEMA_VERSION, build_schema, to_document
+from .schema import SCHEMA_VERSION, build_schema, to_document, writer_options
 from .segments import write_records
 
 META = "kirinuki.json"
@@ -184,7 +184,7 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
             shutil.rmtree(build)
             shutil.copytree(old, build)
             ix = whoosh_index.open_dir(str(build))
-            writer = ix.writer(limitmb=128)
+            writer = ix.writer(**writer_options())
             try:
                 for rid in removed + replaced:
                     writer.delete_by_term("id", rid)

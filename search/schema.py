@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import japanese_analyzer
@@ -16,6 +17,29 @@ from .records import Record
 
 SCHEMA_VERSION = 2  # 2: the one-pass JapaneseAnalyzer
 TITLE_BOOST = 2.0
+
+
+class Codec(W3Codec):
+    """Whoosh's own codec, minus two costs that buy nothing at this size.
+
+    - ``length_stats``: Whoosh would read back every posting's field length to keep a
+      per-term minimum, used only to bound scores when skipping blocks; without it the bound
+      is looser and the results are the same (the judged rankings are identical). It was a
+      tenth of a build.
+    - compression: most posting lists here hold a handful of documents, too small for zlib to
+      shrink, and whoosh 2.7.5 compresses even the tiny ones; without it a build is 0.1 s
+      (about 12 %) faster and the index a third larger (2.3 -> 3.0 MB for the bundled corpus).
+    """
+
+    length_stats = False
+
+    def __init__(self) -> None:
+        super().__init__(compression=0)
+
+
+def writer_options() -> dict:
+    """Keyword arguments for every writer of a kirinuki index."""
+    return {"codec": Codec(), "limitmb": 128}
 
 
 def build_schema() -> Schema:

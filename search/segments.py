@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from .countries import annotate
 from .records import Record
+from .schema import writer_options
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Record], dict]
@@ -55,7 +56,7 @@ def usable_procs(procs: int) -> int:
 
 def split(records: list[Record], parts: int) -> list[list[Record]]:
     """Contiguous shards of about equal text length (the work grows with the text)."""
-    sizes = [len(r.title) + len(r.summary) + sum(len(n) for n in r.notes) + 50
+    sizes = [len(r.title) + len(r.summary) + sum(len(n) for n in r.notes) + 400
              for r in records]
     total = sum(sizes)
     shards: list[list[Record]] = [[] for _ in range(max(1, parts))]
@@ -86,14 +87,14 @@ def write_records(ix, records: list[Record], to_document: ToDocument,
         for rec, (countries, codes, organizations) in zip(shard, result.mentions, strict=True):
             rec.countries, rec.country_codes, rec.organizations = countries, codes, organizations
     segments = [r.segment for r in results]
-    writer = ix.writer()
+    writer = ix.writer(**writer_options())
     # The merge policy hook is how a commit is told which segments make the index.
     writer.commit(mergetype=lambda _writer, existing: list(existing) + segments)
 
 
 def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument,
                  tick: Callable[[int], None] | None) -> _Shard:
-    writer = ix.writer(_lk=False)  # the parent holds the build's lock
+    writer = ix.writer(_lk=False, **writer_options())  # the parent holds the build's lock
     mentions = []
     try:
         for n, rec in enumerate(records, start=1):
