@@ -33,7 +33,7 @@ from .config import DATA_DIR, corpus_dir, index_dir
 from .corpus import Corpus, corpus_files, load_corpus
 from .records import Record
 from .schema import SCHEMA_VERSION, build_schema, to_document, writer_options
-from .segments import write_records
+from .segments import WorkerLost, write_records
 
 META = "kirinuki.json"
 Progress = Callable[[int, int], None]
@@ -300,6 +300,8 @@ def _explain(exc: BaseException, root: Path) -> BaseException:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return IndexProblem(f"the disk is full while writing the index in {root}; the previous "
                            "index is still being served. Free some space and run it again.")
+    if isinstance(exc, WorkerLost):
+        return IndexProblem(f"{exc}. The previous index in {root} is still being served.")
     return exc
 
 

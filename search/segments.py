@@ -31,6 +31,10 @@ Progress = Callable[[int, int], None]
 ToDocument = Callable[[Record], dict]
 
 
+class WorkerLost(Exception):
+    """A worker process ended without sending its segment (killed, out of memory)."""
+
+
 @dataclass
 class _Shard:
     """What a worker sends back: its segment and what it found in each of its records."""
@@ -132,10 +136,11 @@ def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
                     try:
                         kind, number, payload = messages.get(timeout=2)
                     except queue.Empty:
-                        raise RuntimeError(
-                            f"an indexing worker stopped without a result (exit codes "
-                            f"{[w.exitcode for w in workers]}); run the build again, or "
-                            f"with --procs 1 to see the error") from None
+                        codes = [w.exitcode for w in workers]
+                        raise WorkerLost(
+                            f"an indexing process stopped without finishing (exit codes "
+                            f"{codes}); run the build again, or with --procs 1 to see the "
+                            "error") from None
                 else:
                     continue
             if kind == "tick":

@@ -128,3 +128,135 @@ def test_meta_records_what_went_in(tmp_path):
     assert len(meta["records"]) == 384
     assert "corpus/clippings-japan-us-2025.txt" in meta["inputs"]
     assert "data/outlets.toml" in meta["inputs"]
+
+
+# -- building in worker processes ---------------------------------------------------------------
+
+def facet_counts(root) -> dict:
+    engine = Engine(root)
+    try:
+        result = engine.search(SearchRequest(q=""))
+        return {name: [(v.value, v.count) for v in values]
+                for name, values in result.facets.items()}
+    finally:
+        engine.close()
+
+
+def test_two_workers_build_the_index_one_process_builds(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    reindex(one, procs=1)
+    stats = reindex(two, procs=2)
+    assert stats.records == 384
+    with whoosh_index.open_dir(str(current_path(two))).reader() as reader:
+        assert len(reader.leaf_readers()) == 2  # really two segments, one per worker
+    assert stored_docs(one) == stored_docs(two)
+    for q in QUERIES + ["日米防衛相会談", "豪州 潜水艦"]:
+        assert ranked(one, q) == ranked(two, q), q
+    assert facet_counts(one) == facet_counts(two)
+    meta_one = json.loads((current_path(one) / "kirinuki.json").read_text())
+    meta_two = json.loads((current_path(two) / "kirinuki.json").read_text())
+    assert meta_one["records"] == meta_two["records"]  # fingerprints include the countries
+
+
+def test_shards_are_contiguous_and_balanced():
+    from search.corpus import load_corpus
+    from search.segments import split
+
+    records = load_corpus(annotate=False).records
+    for parts in (1, 2, 3):
+        shards = split(records, parts)
+        assert len(shards) == parts
+        assert [r.id for s in shards for r in s] == [r.id for r in records]
+        sizes = [sum(len(r.summary) + 400 for r in s) for s in shards]
+        assert max(sizes) < 1.2 * min(sizes)
+    assert split(records[:1], 2) == [records[:1]]
+
+
+def test_workers_only_where_forking_is_safe():
+    import threading
+
+    from search.segments import usable_procs
+
+    assert usable_procs(1) == 1
+    assert usable_procs(2) == 2
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert usable_procs(2) == 1  # a thread running: no fork
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_worker_error_reaches_the_parent_and_the_old_index_stays(tmp_path, monkeypatch):
+    root = tmp_path / "ix"
+    reindex(root, procs=1)
+    before = current_path(root)
+    real = indexer._document
+
+    def full_disk(rec):
+        if rec.id == "whitepaper-2025#100":  # in the second shard
+            raise OSError(28, "No space left on device")
+        return real(rec)
+
+    monkeypatch.setattr(indexer, "_document", full_disk)  # the forked workers inherit it
+    with pytest.raises(indexer.IndexProblem, match="disk is full"):
+        reindex(root, procs=2)
+    assert current_path(root) == before
+    assert not list((root / "builds").glob("*.partial"))
+    assert not (root / ".lock").exists()
+
+
+def test_a_worker_that_dies_is_reported(tmp_path, monkeypatch):
+    import os
+
+    root = tmp_path / "ix"
+    reindex(root, procs=1)
+    before = current_path(root)
+    parent = os.getpid()
+    real = indexer._document
+
+    def killed(rec):
+        if os.getpid() != parent and rec.id == "whitepaper-2025#100":
+            os._exit(9)  # as if the kernel had killed it: no message, no cleanup
+        return real(rec)
+
+    monkeypatch.setattr(indexer, "_document", killed)
+    with pytest.raises(indexer.IndexProblem, match="stopped without finishing"):
+        reindex(root, procs=2)
+    assert current_path(root) == before
+    assert not list((root / "builds").glob("*.partial"))
+    assert len(ranked(root, "NATO")) > 0
+
+
+def test_ctrl_c_during_a_parallel_build(tmp_path):
+    root = tmp_path / "ix"
+    reindex(root, procs=1)
+    before = current_path(root)
+
+    def interrupt(done, total):
+        if done >= 50:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        reindex(root, progress=interrupt, procs=2)
+    assert current_path(root) == before
+    assert not list((root / "builds").glob("*.partial"))
+    assert not (root / ".lock").exists()
+
+
+def test_an_index_from_another_version_is_named_and_rebuilt(tmp_path):
+    root = tmp_path / "ix"
+    reindex(root)
+    assert indexer.outdated(root) is None
+    meta_path = current_path(root) / "kirinuki.json"
+    meta = json.loads(meta_path.read_text())
+    meta["schema_version"] = 1
+    meta_path.write_text(json.dumps(meta))
+    assert "another version" in indexer.outdated(root)
+    with pytest.raises(indexer.IndexOutdatedError, match="reindex"):
+        indexer.open_current(root)
+    stats = update(root)
+    assert stats.mode == "rebuild" and "another version" in stats.notes[0]
+    assert indexer.outdated(root) is None

@@ -413,6 +413,24 @@ def test_missing_index_is_503(tmp_path):
     assert r.status_code == 503 and "manage.py reindex" in r.get_json()["error"]
 
 
+def test_index_from_another_version_is_503(tmp_path):
+    import json
+
+    from search.indexer import current_path, reindex
+
+    root = tmp_path / "ix"
+    reindex(root)
+    meta_path = current_path(root) / "kirinuki.json"
+    meta = json.loads(meta_path.read_text())
+    meta["schema_version"] = 1  # as an older kirinuki wrote it
+    meta_path.write_text(json.dumps(meta))
+    client = create_app({"INDEX_DIR": str(root), "TESTING": True}).test_client()
+    r = client.get("/?q=NATO")
+    assert r.status_code == 503 and "作り直して" in r.get_data(as_text=True)
+    r = client.get("/api/search?q=NATO")
+    assert r.status_code == 503 and "manage.py reindex" in r.get_json()["error"]
+
+
 def test_configuration_order(monkeypatch, session_index):
     monkeypatch.setenv("KIRINUKI_PAGE_SIZE", "7")
     monkeypatch.setenv("KIRINUKI_INDEX", str(session_index))
