@@ -69,8 +69,11 @@ class Gazetteer:
     countries: tuple[Place, ...]
     organizations: tuple[Place, ...]
     rules: Rules
-    by_first: dict[str, list[tuple[str, Place]]]  # first char -> (alias, place), longest first
+    # the first two characters of a spelling (one, for a one-character spelling) ->
+    # (spelling, place), longest first
+    by_start: dict[str, list[tuple[str, Place]]]
     first_chars: re.Pattern  # any first character of a spelling: where a name may start
+    abbrev_chars: re.Pattern  # any one-character abbreviation
     by_abbrev: dict[str, Place]
     lookup: dict[tuple[str, str], Place]  # (kind, casefolded spelling) -> place, for resolve_*
 
@@ -132,13 +135,16 @@ def load(countries_file: Path = COUNTRIES_FILE,
         for key in (place.name, place.english, place.code, *place.aliases, *place.abbrev):
             lookup.setdefault((place.kind, _norm(key).casefold()), place)
 
-    by_first: dict[str, list[tuple[str, Place]]] = {}
+    by_start: dict[str, list[tuple[str, Place]]] = {}
     for alias, place in owner.items():
-        by_first.setdefault(alias[0], []).append((alias, place))
-    for lst in by_first.values():
+        by_start.setdefault(alias[:2], []).append((alias, place))
+    for lst in by_start.values():
         lst.sort(key=lambda ap: len(ap[0]), reverse=True)
-    first_chars = re.compile("[" + "".join(re.escape(c) for c in sorted(by_first)) + "]")
-    return Gazetteer(tuple(cs), tuple(os_), rules, by_first, first_chars, by_abbrev, lookup)
+    firsts = sorted({key[0] for key in by_start})
+    first_chars = re.compile("[" + "".join(re.escape(c) for c in firsts) + "]")
+    abbrev_chars = re.compile("[" + "".join(re.escape(c) for c in sorted(by_abbrev)) + "]")
+    return Gazetteer(tuple(cs), tuple(os_), rules, by_start, first_chars, abbrev_chars,
+                     by_abbrev, lookup)
 
 
 @lru_cache(maxsize=1)
@@ -281,14 +287,16 @@ def _match_at(t: _Text, g: Gazetteer, blocked: list[bool], i: int, glued_left: b
               depth: int = 0) -> tuple[int, Place] | None:
     """The longest whole name starting at i, as (end, place)."""
     s = t.s
-    for alias, place in g.by_first.get(s[i], ()):
-        e = i + len(alias)
-        if not s.startswith(alias, i) or not _alias_ok(t, i, e, blocked, glued_left):
-            continue
-        if _is_katakana(s[e - 1]) and _is_katakana(t.at(e)) and (
-                depth >= 3 or _match_at(t, g, blocked, e, True, depth + 1) is None):
-            continue  # タイ in タイミング; but カナダ in カナダフランス is glued to a name
-        return e, place
+    # spellings of two characters or more first (longest first), then one-character ones
+    for key in ((s[i:i + 2], s[i]) if i + 1 < len(s) else (s[i],)):
+        for alias, place in g.by_start.get(key, ()):
+            e = i + len(alias)
+            if not s.startswith(alias, i) or not _alias_ok(t, i, e, blocked, glued_left):
+                continue
+            if _is_katakana(s[e - 1]) and _is_katakana(t.at(e)) and (
+                    depth >= 3 or _match_at(t, g, blocked, e, True, depth + 1) is None):
+                continue  # タイ in タイミング; but カナダ in カナダフランス is glued to a name
+            return e, place
     return None
 
 
@@ -357,8 +365,9 @@ class _Abbrevs:
         t, s = self.t, self.t.s
         cand: list[int] = []
         flag = [False] * len(s)
-        for i, ch in enumerate(s):
-            if ch not in self.g.by_abbrev or self.taken[i] or blocked[i]:
+        for found in self.g.abbrev_chars.finditer(s):  # only where an abbreviation stands
+            i, ch = found.start(), found.group()
+            if self.taken[i] or blocked[i]:
                 continue
             if _is_katakana(ch) and (_is_katakana(t.at(i - 1)) or _is_katakana(t.at(i + 1))):
                 continue  # ロ inside ロケット
