@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import time
+from functools import partial
 
 from search.config import corpus_dir, index_dir
 from search.corpus import load_corpus
@@ -188,30 +189,39 @@ def _engine(args: argparse.Namespace):
     return Engine(args.index)
 
 
+def _folder_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--corpus", default=default,
+                        help=f"corpus folder (default: $KIRINUKI_CORPUS or {corpus_dir()})")
+    parser.add_argument("--index", default=default,
+                        help=f"index folder (default: $KIRINUKI_INDEX or {index_dir()})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
-    parser.add_argument("--corpus", help=f"corpus folder (default: $KIRINUKI_CORPUS or "
-                                         f"{corpus_dir()})")
-    parser.add_argument("--index", help=f"index folder (default: $KIRINUKI_INDEX or "
-                                        f"{index_dir()})")
+    _folder_options(parser, argparse.SUPPRESS)
+    parser.set_defaults(corpus=None, index=None)
     sub = parser.add_subparsers(dest="command", required=True)
+    # --corpus and --index are accepted after the command too (`reindex --index DIR`)
+    common = argparse.ArgumentParser(add_help=False)
+    _folder_options(common, argparse.SUPPRESS)
+    add = partial(sub.add_parser, parents=[common])
 
-    check = sub.add_parser("check", help="what was parsed, what looks wrong")
+    check = add("check", help="what was parsed, what looks wrong")
     check.add_argument("paths", nargs="*", help="files or folders (default: the corpus)")
     check.set_defaults(func=cmd_check)
-    export = sub.add_parser("export", help="every record as JSON, one per line")
+    export = add("export", help="every record as JSON, one per line")
     export.add_argument("paths", nargs="*", help="files or folders (default: the corpus)")
     export.set_defaults(func=cmd_export)
 
-    rebuild = sub.add_parser("reindex", help="build the whole index afresh")
+    rebuild = add("reindex", help="build the whole index afresh")
     rebuild.add_argument("--procs", type=int, default=DEFAULT_PROCS,
                          help=f"indexing processes (default {DEFAULT_PROCS})")
     rebuild.set_defaults(func=cmd_reindex)
-    sub.add_parser("update", help="bring the index up to date with the corpus").set_defaults(
+    add("update", help="bring the index up to date with the corpus").set_defaults(
         func=cmd_update)
-    sub.add_parser("stats", help="what is in the index").set_defaults(func=cmd_stats)
+    add("stats", help="what is in the index").set_defaults(func=cmd_stats)
 
-    srch = sub.add_parser("search", help="search from the command line")
+    srch = add("search", help="search from the command line")
     srch.add_argument("query", nargs="*", help="the query (empty: browse newest first)")
     srch.add_argument("--source", action="append", default=[], help="outlet (repeatable)")
     srch.add_argument("--country", action="append", default=[], help="country (repeatable)")
@@ -226,13 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
     srch.add_argument("--json", action="store_true", help="print the API's JSON object")
     srch.set_defaults(func=cmd_search)
 
-    ev = sub.add_parser("evaluate", help="score the engine on judged queries")
+    ev = add("evaluate", help="score the engine on judged queries")
     ev.add_argument("--queries", required=True, help="TSV: qid<TAB>query")
     ev.add_argument("--qrels", required=True, help="TREC qrels: qid 0 docid grade")
     ev.add_argument("--run", help="write a TREC run file here")
     ev.set_defaults(func=cmd_evaluate)
 
-    serve = sub.add_parser("serve", help="serve the search page and the API")
+    serve = add("serve", help="serve the search page and the API")
     serve.add_argument("--host", default=os.environ.get("KIRINUKI_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("KIRINUKI_PORT", 5000)))
     serve.add_argument("--debug", action="store_true", help="Flask's own server, debug on")
@@ -254,16 +264,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # `manage.py export | head`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush does not fail again
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted: nothing was changed", file=sys.stderr)
+        return 130
     except Exception as exc:
         if not _user_error(exc):
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # `manage.py export | head`
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted: nothing was changed", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":

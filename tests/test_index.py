@@ -260,3 +260,28 @@ def test_an_index_from_another_version_is_named_and_rebuilt(tmp_path):
     stats = update(root)
     assert stats.mode == "rebuild" and "another version" in stats.notes[0]
     assert indexer.outdated(root) is None
+
+
+def test_folder_options_before_or_after_the_command(tmp_path, capsys):
+    root = tmp_path / "ix"
+    assert manage.main(["reindex", "--index", str(root), "--procs", "1"]) == 0
+    assert "rebuild: 384 records" in capsys.readouterr().out
+    assert manage.main(["--index", str(root), "stats"]) == 0
+    before = capsys.readouterr().out
+    assert manage.main(["stats", "--index", str(root)]) == 0
+    assert capsys.readouterr().out == before
+    assert manage.main(["--index", str(tmp_path / "none"), "stats", "--index", str(root)]) == 0
+
+
+def test_a_closed_pipe_is_not_an_error():
+    """`manage.py export | head -1`: no traceback, exit status 0."""
+    from search.config import ROOT
+
+    export = subprocess.Popen([sys.executable, "manage.py", "export"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert export.stdout is not None
+    first = export.stdout.readline()
+    export.stdout.close()  # the reader goes away, as head does
+    _, err = export.communicate(timeout=60)
+    assert first.startswith(b'{"id"')
+    assert export.returncode == 0 and err == b""
