@@ -238,30 +238,29 @@ def _error_page(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def _error(status: int, title: str, message: str, json_message: str | None = None):
+    """The error as JSON under /api/, as the Japanese error page elsewhere."""
+    if _wants_json():
+        return {"error": json_message or message}, status
+    return _error_page(status, title, message)
+
+
 def register_error_handlers(app: Flask) -> None:
     """JSON under /api/, a Japanese page elsewhere; a message and the right status always."""
 
     @app.errorhandler(IndexMissingError)
     def no_index(exc: IndexMissingError):
-        message = ("索引がまだありません。`python manage.py reindex` を実行して索引を作って"
-                   "ください。")
-        if _wants_json():
-            return {"error": message}, 503
-        return _error_page(503, "索引がありません", message)
+        return _error(503, "索引がありません", "索引がまだありません。`python manage.py reindex` "
+                                             "を実行して索引を作ってください。")
 
     @app.errorhandler(IndexOutdatedError)
     def old_index(exc: IndexOutdatedError):
-        message = ("索引が別の版の kirinuki で作られています。`python manage.py reindex` を実行して"
-                   "作り直してください。")
-        if _wants_json():
-            return {"error": message}, 503
-        return _error_page(503, "索引を作り直してください", message)
+        return _error(503, "索引を作り直してください", "索引が別の版の kirinuki で作られています。"
+                      "`python manage.py reindex` を実行して作り直してください。")
 
     @app.errorhandler(SearchError)
     def bad_request(exc: SearchError):
-        if _wants_json():
-            return {"error": str(exc)}, 400
-        return _error_page(400, "検索できません", str(exc))
+        return _error(400, "検索できません", str(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -271,15 +270,10 @@ def register_error_handlers(app: Flask) -> None:
         messages = {404: "アドレスを確かめるか、検索画面から探し直してください。",
                     405: "このアドレスは GET で開いてください。"}
         message = messages.get(exc.code or 500, exc.description or "")
-        if _wants_json():
-            return {"error": f"{title}。{message}"}, exc.code or 500
-        return _error_page(exc.code or 500, title, message)
+        return _error(exc.code or 500, title, message, json_message=f"{title}。{message}")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unexpected error on %s", request.path)
-        message = ("サーバーで予期しないエラーが起きました。時間をおいて試すか、"
-                   "管理者に連絡してください。")
-        if _wants_json():
-            return {"error": message}, 500
-        return _error_page(500, "エラーが起きました", message)
+        return _error(500, "エラーが起きました", "サーバーで予期しないエラーが起きました。"
+                      "時間をおいて試すか、管理者に連絡してください。")
