@@ -190,21 +190,22 @@ def _engine(args: argparse.Namespace):
     return Engine(args.index)
 
 
-def _folder_options(parser: argparse.ArgumentParser, default) -> None:
-    parser.add_argument("--corpus", default=default,
+def _folder_options(parser: argparse.ArgumentParser) -> None:
+    """--corpus and --index; SUPPRESS, so a value given after the command is not undone."""
+    parser.add_argument("--corpus", default=argparse.SUPPRESS,
                         help=f"corpus folder (default: $KIRINUKI_CORPUS or {corpus_dir()})")
-    parser.add_argument("--index", default=default,
+    parser.add_argument("--index", default=argparse.SUPPRESS,
                         help=f"index folder (default: $KIRINUKI_INDEX or {index_dir()})")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
-    _folder_options(parser, argparse.SUPPRESS)
+    _folder_options(parser)
     parser.set_defaults(corpus=None, index=None)
     sub = parser.add_subparsers(dest="command", required=True)
     # --corpus and --index are accepted after the command too (`reindex --index DIR`)
     common = argparse.ArgumentParser(add_help=False)
-    _folder_options(common, argparse.SUPPRESS)
+    _folder_options(common)
     add = partial(sub.add_parser, parents=[common])
 
     check = add("check", help="what was parsed, what looks wrong")
