@@ -98,7 +98,19 @@ def read_meta(root: str | os.PathLike | None = None) -> dict:
     path = current_path(root)
     if path is None:
         raise IndexMissingError(f"no index in {index_dir(root)}: run `python manage.py reindex`")
-    return json.loads((path / META).read_text(encoding="utf-8"))
+    return _meta(path)
+
+
+def _meta(build: Path) -> dict:
+    return json.loads((build / META).read_text(encoding="utf-8"))
+
+
+OTHER_VERSION = "the index was made by another version of kirinuki's analysis"
+
+
+def _other_version(meta: dict) -> bool:
+    """Whether another schema or other analysis code built the index ``meta`` describes."""
+    return meta.get("schema_version") != SCHEMA_VERSION or meta.get("code") != _code_hashes()
 
 
 def outdated(root: str | os.PathLike | None = None) -> str | None:
@@ -106,10 +118,7 @@ def outdated(root: str | os.PathLike | None = None) -> str | None:
     path = current_path(root)
     if path is None:
         return f"there is no index in {index_dir(root)} yet"
-    meta = json.loads((path / META).read_text(encoding="utf-8"))
-    if meta.get("schema_version") != SCHEMA_VERSION or meta.get("code") != _code_hashes():
-        return "the index was made by another version of kirinuki's analysis"
-    return None
+    return OTHER_VERSION if _other_version(_meta(path)) else None
 
 
 def open_current(root: str | os.PathLike | None = None):
@@ -160,12 +169,11 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         stats = reindex(root_path, corpus, progress)
         stats.notes.append("there was no index yet: built it in full")
         return stats
-    reason = outdated(root_path)
-    if reason is not None:
+    meta = _meta(old)
+    if _other_version(meta):
         stats = reindex(root_path, corpus, progress)
-        stats.notes.append(f"{reason}: rebuilt in full")
+        stats.notes.append(f"{OTHER_VERSION}: rebuilt in full")
         return stats
-    meta = json.loads((old / META).read_text(encoding="utf-8"))
     with _lock(root_path):
         started = time.perf_counter()
         folder = corpus_dir(corpus)
