@@ -34,3 +34,11 @@ def app(session_index: Path):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Everything outside tests/unit is the slow tier: `pytest -m "not slow"` skips it."""
+    unit = Path(__file__).parent / "unit"
+    for item in items:
+        if unit not in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.slow)

@@ -20,7 +20,7 @@ from search.countries import (
     resolve_organization,
 )
 
-LABELLED = Path(__file__).parent / "data" / "countries_labelled.toml"
+LABELLED = Path(__file__).parent.parent / "data" / "countries_labelled.toml"
 FLOOR = 0.95
 
 # (text, countries expected in order of first mention). Both directions: false friends that
