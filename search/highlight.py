@@ -86,14 +86,15 @@ def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> Snippet:
 
 
 def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
-    """Start at a sentence or clause boundary before a match; keep the most matches."""
-    best, best_score = (0, min(len(text), width)), -1
+    """Start at a sentence or clause boundary before a match; keep the window with the most
+    distinct matched words, then the most matches, then the earliest."""
+    best, best_score = (0, min(len(text), width)), (-1, -1)
     for first_start, _ in spans:
         start = _cut_start(text, first_start, width)
         end = _cut_end(text, start, width)
         inside = [s for s in spans if s[0] >= start and s[1] <= end]
         words = {text[a:b] for a, b in inside}
-        score = len(words) * 10 + len(inside)
+        score = (len(words), len(inside))  # not words * 10 + matches: 13 matches beat 2 words
         if score > best_score:
             best, best_score = (start, end), score
     return best
