@@ -1,0 +1,76 @@
+"""Per-document columns of an opened index, read once (Lucene calls these doc values).
+
+Sorting newest-first, filtering by date, scoring and counting facets all ask one question
+of every matching document. Whoosh answers it a document at a time (its reversed column
+sort searches all distinct keys for each match); here each answer is an array indexed by
+document number, built when the index is opened, so a search does array lookups only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.util.numeric import byte_to_length
+
+from .facets import FACETS, Column
+from .postings import PostingReader
+
+# Whoosh keeps a field's length per document as one byte (a logarithmic scale).
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+SCORED_FIELDS = ("title", "body", "notes", "outlet")
+
+
+@dataclass
+class Columns:
+    size: int  # document numbers run 0 .. size-1, deleted ones included
+    live: np.ndarray  # bool: not deleted
+    rank: np.ndarray  # int32: position in (date, time, id) order, newest the largest
+    day: np.ndarray  # int32: yyyymmdd, 0 for an undated record
+    lengths: dict[str, np.ndarray]  # field → its length in each document, as Whoosh scores it
+    avg_length: dict[str, float]  # field → Whoosh's average length (over all documents)
+    facets: dict[str, Column]  # facet key → its values
+
+
+def read_columns(searcher, postings: PostingReader) -> Columns:
+    reader = searcher.reader()
+    size = reader.doc_count_all()
+    live = np.ones(size, dtype=bool)
+    for leaf, base in reader.leaf_readers():
+        if leaf.has_deletions():
+            dead = np.fromiter(leaf._perdoc.deleted_docs(), dtype=np.int64)
+            live[dead + base] = False
+    keys = [k if isinstance(k, str) else k.decode("utf-8")
+            for k in reader.column_reader("sortkey")]
+    order = np.argsort(np.array(keys, dtype=object), kind="stable")
+    rank = np.empty(size, dtype=np.int32)
+    rank[order] = np.arange(size, dtype=np.int32)
+    day = np.array([int(k[:10].replace("-", "")) for k in keys], dtype=np.int32) \
+        if keys else np.zeros(0, dtype=np.int32)
+    lengths = {f: _lengths(reader, f, size) for f in SCORED_FIELDS if f in reader.schema}
+    avg = {f: (reader.field_length(f) / (size or 1)) or 1 for f in lengths}
+    facets = {}
+    for facet in FACETS:
+        values = {}
+        if facet.field in reader.schema:
+            for term in reader.lexicon(facet.field):
+                value = term.decode("utf-8") if isinstance(term, bytes) else term
+                values[value] = postings.postings(searcher, facet.field, value).docs
+        facets[facet.key] = Column.from_postings(size, {
+            v: d[live[d]] for v, d in values.items() if live[d].any()})
+    return Columns(size, live, rank, day, lengths, avg, facets)
+
+
+def _lengths(reader, fieldname: str, size: int) -> np.ndarray:
+    """Whoosh's per-document length bytes of ``fieldname``, decoded, for every document."""
+    out = np.zeros(size, dtype=np.float32)
+    for leaf, base in reader.leaf_readers():
+        perdoc = leaf._perdoc  # the W3 per-document reader; whoosh is pinned
+        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        if column is None:
+            continue
+        raw = column._dbfile.get(column._basepos, column._count)
+        codes = np.frombuffer(raw, dtype=np.uint8)
+        out[base:base + len(codes)] = _BYTE_LENGTHS[codes]
+    return out

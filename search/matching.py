@@ -1,0 +1,166 @@
+"""Evaluate a compiled query over NumPy arrays: every match and its score at once.
+
+The query module builds Whoosh query objects; Whoosh would walk them one document at a
+time. Here each node becomes (documents, scores) arrays: a term reads its posting list
+(``postings``) and scores it with BM25F in one vector expression, And/Or/Not are set
+operations on sorted document arrays, a date range is a comparison on the date column.
+Scores are Whoosh's own — the same formula, statistics and boosts, summed the way its
+matchers sum them — so rankings stay those of ``searcher.search``; phrases are checked by
+Whoosh's own phrase matcher, on the candidates only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from whoosh import query as wq
+
+from .columns import Columns
+from .postings import PostingReader
+
+B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which kirinuki has always used
+
+
+@dataclass
+class Matches:
+    docs: np.ndarray  # int32, ascending, unique, live documents only
+    scores: np.ndarray  # float64, one per document
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+def _empty() -> Matches:
+    return Matches(np.zeros(0, np.int32), np.zeros(0, np.float64))
+
+
+class Evaluator:
+    """Matches of a Whoosh query on one opened index (``searcher``: this request's)."""
+
+    def __init__(self, searcher, columns: Columns, postings: PostingReader) -> None:
+        self.searcher = searcher
+        self.columns = columns
+        self.postings = postings
+        self.doc_count = columns.size
+
+    def run(self, q: wq.Query) -> Matches:
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, q.boost)
+        if isinstance(q, wq.And):
+            return self._and(q)
+        if isinstance(q, wq.Or):
+            return self._or(q)
+        if isinstance(q, wq.Not):
+            inner = self.run(q.query)
+            keep = self.columns.live.copy()
+            keep[inner.docs] = False
+            docs = np.flatnonzero(keep).astype(np.int32)
+            return Matches(docs, np.ones(len(docs)))
+        if isinstance(q, wq.Phrase):
+            return self._phrase(q)
+        if isinstance(q, wq.DateRange):
+            return self._dates(q)
+        if isinstance(q, wq.Every):
+            docs = np.flatnonzero(self.columns.live).astype(np.int32)
+            return Matches(docs, np.full(len(docs), float(q.boost)))
+        if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
+            return _empty()
+        raise TypeError(f"no evaluation for {type(q).__name__}")
+
+    # -- leaves
+    def _term(self, fieldname: str, text: str, boost: float) -> Matches:
+        p = self.postings.postings(self.searcher, fieldname, text)
+        live = self.columns.live[p.docs]
+        docs, weights = p.docs[live], p.weights[live].astype(np.float64)
+        lengths = self.columns.lengths.get(fieldname)
+        if lengths is None:  # not scorable (facet fields): the weight is the score
+            return Matches(docs, weights * boost)
+        df = len(p.docs)  # Whoosh counts deleted documents in both statistics
+        idf = np.log(self.doc_count / (df + 1)) + 1
+        avg = self.columns.avg_length[fieldname]
+        dl = lengths[docs].astype(np.float64)
+        scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * dl / avg)))
+        return Matches(docs, scores * boost)
+
+    def _phrase(self, q: wq.Phrase) -> Matches:
+        if len(q.words) == 1:
+            return self._term(q.fieldname, q.words[0], q.boost)
+        parts = [self._term(q.fieldname, w, 1.0) for w in q.words]
+        together = _intersect(parts)
+        if not len(together):
+            return together
+        found = _phrase_docs(self.searcher, q, together.docs)
+        keep = np.isin(together.docs, found, assume_unique=True)
+        return Matches(together.docs[keep], together.scores[keep] * q.boost)
+
+    def _dates(self, q: wq.DateRange) -> Matches:
+        day = self.columns.day
+        ok = (day > 0) & self.columns.live
+        if q.startdate is not None:
+            ok &= day >= _yyyymmdd(q.startdate)
+        if q.enddate is not None:
+            ok &= day <= _yyyymmdd(q.enddate)
+        docs = np.flatnonzero(ok).astype(np.int32)
+        return Matches(docs, np.full(len(docs), float(q.boost)))
+
+    # -- compounds (Whoosh sums the scores of the parts that match, then boosts)
+    def _and(self, q: wq.And) -> Matches:
+        if not q.subqueries:
+            return _empty()
+        found = _intersect([self.run(s) for s in q.subqueries])
+        return _boosted(found, q.boost)
+
+    def _or(self, q: wq.Or) -> Matches:
+        if not q.subqueries:
+            return _empty()
+        return _boosted(_union([self.run(s) for s in q.subqueries]), q.boost)
+
+
+def _boosted(m: Matches, boost: float) -> Matches:
+    return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
+
+
+def _intersect(parts: list[Matches]) -> Matches:
+    parts = sorted(parts, key=len)
+    docs, scores = parts[0].docs, parts[0].scores
+    for other in parts[1:]:
+        common, left, right = np.intersect1d(docs, other.docs, assume_unique=True,
+                                             return_indices=True)
+        docs, scores = common, scores[left] + other.scores[right]
+    return Matches(docs.astype(np.int32), scores)
+
+
+def _union(parts: list[Matches]) -> Matches:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty()
+    if len(parts) == 1:
+        return parts[0]
+    alldocs = np.concatenate([p.docs for p in parts])
+    allscores = np.concatenate([p.scores for p in parts])
+    docs, where = np.unique(alldocs, return_inverse=True)
+    scores = np.zeros(len(docs))
+    np.add.at(scores, where, allscores)
+    return Matches(docs.astype(np.int32), scores)
+
+
+def _phrase_docs(searcher, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
+    """The candidates in which the words stand in order (Whoosh's phrase matcher)."""
+    m = q.matcher(searcher, searcher.boolean_context())
+    found = []
+    for doc in candidates.tolist():
+        if not m.is_active():
+            break
+        if m.id() < doc:
+            m.skip_to(doc)
+            if not m.is_active():
+                break
+        if m.id() == doc:
+            found.append(doc)
+    return np.array(found, dtype=np.int32)
+
+
+def _yyyymmdd(moment: datetime) -> int:
+    return moment.year * 10000 + moment.month * 100 + moment.day

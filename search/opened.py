@@ -1,0 +1,129 @@
+"""The index a server is serving: opened once, shared by threads, swapped without a restart.
+
+A Whoosh searcher reads its files through shared file objects, so two threads searching
+with one searcher interleave their reads and get garbage (UnpicklingError, EOFError). An
+:class:`OpenIndex` therefore lends each request a searcher of its own from a pool, and
+shares only what is safe to share: the columns (read-only arrays) and the posting reader
+(``os.pread``). When ``reindex`` or ``update`` points ``current`` at a new build, the
+:class:`Serving` holder opens it for the next requests; the old one is closed when the
+last request still using it is done, never under it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import scoring
+
+from .columns import Columns, read_columns
+from .config import index_dir
+from .indexer import IndexMissingError, current_path, open_current
+from .postings import PostingReader
+
+
+class OpenIndex:
+    """One build of the index, opened: its columns, posting reader and searchers."""
+
+    def __init__(self, path: Path, ix) -> None:
+        self.path = path
+        self.ix = ix
+        self._idle: list = []
+        self._lock = threading.Lock()
+        self._users = 0
+        self._retired = False
+        self._closed = False
+        first = self._new_searcher()
+        try:
+            self.postings = PostingReader(path, list(first.reader().leaf_readers()))
+            self.columns: Columns = read_columns(first, self.postings)
+        except BaseException:
+            first.close()
+            raise
+        self._idle.append(first)
+
+    def _new_searcher(self):
+        return self.ix.searcher(weighting=scoring.BM25F())
+
+    @contextmanager
+    def searcher(self) -> Iterator[object]:
+        """A searcher no other thread uses until it is given back."""
+        with self._lock:
+            s = self._idle.pop() if self._idle else None
+        if s is None:
+            s = self._new_searcher()
+        try:
+            yield s
+        finally:
+            with self._lock:
+                if self._closed:
+                    s.close()
+                else:
+                    self._idle.append(s)
+
+    def enter(self) -> None:
+        with self._lock:
+            self._users += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            close = self._retired and self._users == 0
+        if close:
+            self._close()
+
+    def retire(self) -> None:
+        """No new requests; closed as soon as the ones using it are done."""
+        with self._lock:
+            self._retired = True
+            close = self._users == 0
+        if close:
+            self._close()
+
+    def _close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for s in idle:
+            s.close()
+        self.postings.close()
+
+
+class Serving:
+    """The index currently served from ``root``, reopened when its ``current`` link moves."""
+
+    def __init__(self, root: str | os.PathLike | None = None) -> None:
+        self.root = index_dir(root)
+        self._lock = threading.Lock()
+        self._open: OpenIndex | None = None
+
+    @contextmanager
+    def use(self) -> Iterator[OpenIndex]:
+        """The current index, kept open until the block ends."""
+        target = current_path(self.root)
+        if target is None:
+            raise IndexMissingError(f"no index in {self.root}: run `python manage.py reindex`")
+        with self._lock:
+            if self._open is None or self._open.path != target:
+                ix = open_current(self.root)  # may be newer than ``target``: use its folder
+                fresh = OpenIndex(Path(ix.storage.folder), ix)
+                old, self._open = self._open, fresh
+                if old is not None:
+                    old.retire()
+            current = self._open
+            current.enter()
+        try:
+            yield current
+        finally:
+            current.leave()
+
+    def close(self) -> None:
+        with self._lock:
+            old, self._open = self._open, None
+        if old is not None:
+            old.retire()

@@ -1,0 +1,166 @@
+"""A term's postings as NumPy arrays, read straight from Whoosh's posting files.
+
+Whoosh's matchers decode a posting list one id at a time in Python; a frequent word at
+100,000 records has tens of thousands of postings, and its top-20 search scores every one
+of them. Here the whole list is read in one ``os.pread`` per segment and decoded a block at
+a time: each W3 block is a pickled tuple of delta-encoded ids, weights and values, so the
+ids are one ``numpy.cumsum``. ``pread`` also makes the reads safe from several threads at
+once (no shared file position) and touches no memory map, so a file cut short under a
+running server is an error, not a SIGBUS.
+
+Decoded lists are kept per opened index in a small LRU cache, bounded by bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import struct
+import threading
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_INT = struct.Struct("!i")
+_LONG = struct.Struct("!q")
+_MAGIC = b"W3Bl"
+EMPTY_IDS = np.zeros(0, dtype=np.int32)
+EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
+
+
+class DamagedIndexError(Exception):
+    """A posting list could not be read: the index files are damaged."""
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Documents (global numbers, ascending) and the term's weight in each."""
+
+    docs: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return self.docs.nbytes + self.weights.nbytes
+
+
+NO_POSTINGS = Postings(EMPTY_IDS, EMPTY_WEIGHTS)
+
+
+class _SegmentPostings:
+    """One segment's posting file: where it starts (inside a compound .seg, maybe)."""
+
+    def __init__(self, folder: Path, segment) -> None:
+        name = segment.make_filename(".pst")
+        if segment.is_compound():
+            path = folder / segment.make_filename(".seg")
+            self.fd = os.open(path, os.O_RDONLY)
+            head = os.pread(self.fd, _LONG.size + _INT.size, 0)
+            (diroffset,) = _LONG.unpack_from(head, 0)
+            (dirlength,) = _INT.unpack_from(head, _LONG.size)
+            directory = pickle.loads(os.pread(self.fd, dirlength, diroffset))
+            self.base = directory[name]["offset"]
+        else:
+            self.fd = os.open(folder / name, os.O_RDONLY)
+            self.base = 0
+
+    def read(self, terminfo, docbase: int) -> tuple[np.ndarray, np.ndarray]:
+        if terminfo.is_inlined():
+            ids, weights, _ = terminfo.inlined_postings()
+            return (np.asarray(ids, dtype=np.int32) + docbase,
+                    np.asarray(weights, dtype=np.float32))
+        offset, length = terminfo.extent()
+        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
+            (length,) = length
+        buf = os.pread(self.fd, length, self.base + offset)
+        if len(buf) != length or buf[:4] != _MAGIC:
+            raise DamagedIndexError("a posting list is cut short or damaged")
+        return _decode(buf, docbase)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _decode(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
+    stream = io.BytesIO(buf)
+    pos, ids, weights = 4, [], []
+    while True:
+        (length,) = _INT.unpack_from(buf, pos)
+        last = length < 0
+        end = pos + _INT.size + abs(length)
+        stream.seek(pos + _INT.size)
+        count, _maxid, _maxweight, compression, _mn, _mx = pickle.load(stream)
+        data = buf[stream.tell():end]
+        if compression:
+            data = zlib.decompress(data)
+        deltas, block_weights, _values = pickle.loads(data)
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        if block_weights is None:
+            weights.append(np.ones(count, dtype=np.float32))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights, dtype=np.float32))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float32))
+        pos = end
+        if last or pos >= len(buf):
+            break
+    docs = np.concatenate(ids).astype(np.int32) + docbase
+    return docs, np.concatenate(weights)
+
+
+class PostingReader:
+    """Posting lists of one opened index, cached (least recently used, bounded by bytes)."""
+
+    def __init__(self, folder: Path, leaves: list[tuple[object, int]],
+                 cache_bytes: int = 256 << 20) -> None:
+        self._segments = [(_SegmentPostings(folder, reader.segment()), base)
+                          for reader, base in leaves]
+        self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._cached_bytes = 0
+        self._limit = cache_bytes
+        self._lock = threading.Lock()
+
+    def postings(self, searcher, fieldname: str, text: str) -> Postings:
+        """The postings of ``fieldname:text`` (``searcher``: this thread's, for term infos)."""
+        key = (fieldname, text)
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+        found = self._read(searcher, fieldname, text)
+        with self._lock:
+            if key not in self._cache and found.nbytes <= self._limit // 4:
+                self._cache[key] = found
+                self._cached_bytes += found.nbytes
+                while self._cached_bytes > self._limit:
+                    _, old = self._cache.popitem(last=False)
+                    self._cached_bytes -= old.nbytes
+        return found
+
+    def _read(self, searcher, fieldname: str, text: str) -> Postings:
+        field = searcher.schema[fieldname]
+        tbytes = field.to_bytes(text)
+        docs, weights = [], []
+        for (reader, _base), (segment, base) in zip(searcher.reader().leaf_readers(),
+                                                    self._segments, strict=True):
+            if (fieldname, tbytes) not in reader:
+                continue
+            terminfo = reader.term_info(fieldname, tbytes)
+            d, w = segment.read(terminfo, base)
+            docs.append(d)
+            weights.append(w)
+        if not docs:
+            return NO_POSTINGS
+        if len(docs) == 1:
+            return Postings(docs[0], weights[0])
+        return Postings(np.concatenate(docs), np.concatenate(weights))
+
+    def close(self) -> None:
+        for segment, _ in self._segments:
+            segment.close()
+        self._cache.clear()

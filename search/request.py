@@ -1,0 +1,85 @@
+"""What a search asks for, and the limits that keep every request cheap.
+
+The limits bound the work of one request, so no query a user may type ties up a server
+thread: the length of the query, the number of words and phrases it may hold after synonyms
+and abbreviations are expanded, the length of a phrase, the page size. Each refusal says
+what to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE_SIZE = 100
+MAX_QUERY_CHARS = 1000
+# Term and phrase look-ups one query may make once synonyms are expanded (a word searches
+# four fields, and 米国 brings its whole synonym group): about 30 ordinary words.
+MAX_QUERY_TERMS = 400
+# Words in one phrase (a quoted phrase or a long compound): each is checked in order.
+MAX_PHRASE_WORDS = 24
+
+
+class SearchError(ValueError):
+    """A request the user must change: the message says what was wrong and what to do."""
+
+
+# request attribute → facet key (facets.FACETS)
+_SELECTIONS = {"sources": "source", "countries": "country", "organizations": "organization",
+               "collections": "collection", "years": "year", "months": "month"}
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    sources: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    collections: list[str] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
+    months: list[str] = field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str | None = None  # None: relevance with a query, newest without
+    page: int = 1
+    page_size: int = 20
+
+    def selections(self) -> dict[str, list[str]]:
+        """Facet key → the values chosen for it."""
+        return {key: getattr(self, attr) for attr, key in _SELECTIONS.items()}
+
+
+def validate(req: SearchRequest) -> None:
+    if len(req.q or "") > MAX_QUERY_CHARS:
+        raise SearchError(f"検索語が長すぎます({len(req.q)}文字)。{MAX_QUERY_CHARS}文字以内に"
+                          "してください")
+    if req.sort is not None and req.sort not in SORTS:
+        raise SearchError(f"並べ替え「{req.sort}」は使えません。relevance・newest・oldest の"
+                          "いずれかを指定してください")
+    if req.page < 1:
+        raise SearchError("ページ番号は 1 以上を指定してください")
+    if not 1 <= req.page_size <= MAX_PAGE_SIZE:
+        raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
+
+
+def check_cost(q: wq.Query) -> None:
+    """Refuse a compiled query whose evaluation would not stay cheap."""
+    terms = 0
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, wq.Phrase):
+            if len(node.words) > MAX_PHRASE_WORDS:
+                raise SearchError(f"フレーズが長すぎます({len(node.words)}語)。"
+                                  f"{MAX_PHRASE_WORDS}語以内に分けてください")
+            terms += len(node.words)
+        elif isinstance(node, wq.Term):
+            terms += 1
+        stack.extend(getattr(node, "subqueries", ()))
+        if isinstance(node, wq.Not):
+            stack.append(node.query)
+        if terms > MAX_QUERY_TERMS:
+            raise SearchError("検索語が多すぎます。語の数を減らすか、OR でつないだ語を"
+                              "分けて検索してください")

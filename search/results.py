@@ -1,0 +1,133 @@
+"""Result rows and the result object, as the page, the API and the command line show them.
+
+``SearchResult.to_dict()`` is the one JSON shape: ``manage.py search --json`` and the web
+API return it unchanged. Rows are made from a document's stored fields, only for the page
+shown (titles and snippets are marked there, never for every match).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .facets import FacetValue
+from .highlight import highlight_title, snippet
+from .records import Record
+from .schema import split_commas
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    title: str
+    title_html: str
+    date: str | None
+    time: str | None
+    source: str
+    countries: list[str]
+    organizations: list[str]
+    collections: list[str]
+    snippet_html: str
+    snippet: str
+    kind: str = "clipping"
+    section: str | None = None
+    country_codes: list[str] = field(default_factory=list)  # ISO codes, for an English UI
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in (
+            "id", "score", "title", "title_html", "date", "time", "source", "countries",
+            "country_codes", "organizations", "collections", "snippet_html", "snippet",
+            "kind")}
+
+
+@dataclass
+class SearchResult:
+    query: str
+    understood: str
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    results: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestions: list[str]
+    messages: list[str]
+    elapsed_ms: float
+    fallback: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_dict(self) -> dict:
+        """The JSON object shared by ``manage.py search --json`` and the web API."""
+        return {
+            "query": self.query,
+            "understood": self.understood,
+            "messages": self.messages,
+            "total": self.total,
+            "page": self.page,
+            "page_size": self.page_size,
+            "pages": self.pages,
+            "sort": self.sort,
+            "results": [h.to_dict() for h in self.results],
+            "facets": {k: [v.to_dict() for v in vals] for k, vals in self.facets.items()},
+            "suggestions": self.suggestions,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+
+@dataclass
+class RecordView:
+    """A whole record as stored in the index, for the record page and the API."""
+
+    record: Record
+    title_html: str
+    summary_html: str
+    related: list[Hit]
+
+
+def make_hit(stored: dict, score: float, terms: set[str], width: int | None = None) -> Hit:
+    """A result row from a document's stored fields, title and snippet marked for ``terms``."""
+    snip = snippet(stored.get("body") or "", terms, **({"width": width} if width else {}))
+    return Hit(
+        id=stored["id"],
+        score=score,
+        title=stored["title"],
+        title_html=highlight_title(stored["title"], terms),
+        date=iso(stored.get("date")),
+        time=stored.get("time"),
+        source=stored.get("source", ""),
+        countries=split_commas(stored.get("countries")),
+        organizations=split_commas(stored.get("organizations")),
+        collections=split_commas(stored.get("collections")),
+        snippet_html=snip.html,
+        snippet=snip.text,
+        kind=stored.get("kind", "clipping"),
+        section=stored.get("section"),
+        country_codes=split_commas(stored.get("country_codes")),
+    )
+
+
+def iso(value) -> str | None:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return value or None
+
+
+def to_record(stored: dict) -> Record:
+    return Record(
+        id=stored["id"], kind=stored.get("kind", "clipping"), title=stored["title"],
+        summary=stored.get("body") or "", date=iso(stored.get("date")),
+        time=stored.get("time"), source_raw=stored.get("source_raw") or "",
+        source=stored.get("source") or "", via_yahoo=bool(stored.get("via_yahoo")),
+        notes=[n for n in (stored.get("notes") or "").split("\n\n") if n],
+        lang=stored.get("lang") or "ja",
+        collections=split_commas(stored.get("collections")),
+        file=stored.get("file") or "", line=int(stored.get("line") or 0),
+        section=stored.get("section"),
+        countries=split_commas(stored.get("countries")),
+        country_codes=split_commas(stored.get("country_codes")),
+        organizations=split_commas(stored.get("organizations")),
+    )
