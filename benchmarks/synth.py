@@ -18,7 +18,8 @@ header, and 2 % of them are also copied, identically, into a second archive. A
 ``manifest.toml`` labels the files. The same N and seed always give the same bytes.
 
 ``--changed F`` gives the same corpus with the summaries of a fraction F of the records
-(chosen with their own seeded generator) rewritten: the input of an ``update`` benchmark.
+(chosen with their own seeded generator) rewritten, each in as many lines as before: the
+input of an ``update`` benchmark.
 
 ``OUTDIR/synth.json`` records the parameters (it is not a corpus file: only .txt/.md are).
 """
@@ -135,13 +136,15 @@ def _vary_digits(rng: random.Random, text: str) -> str:
     return _DIGITS.sub(redraw, text)
 
 
-def _summary(rng: random.Random, mat: Material) -> list[str]:
+def _summary(rng: random.Random, mat: Material, paragraphs: int | None = None) -> list[str]:
     count = rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6))
+    if paragraphs:
+        count = max(count, paragraphs)
     picked = []
     for _ in range(count):
         s = rng.choice(mat.sentences)
         picked.append(_vary_digits(rng, s) if rng.random() < 0.33 else s)
-    paras = rng.randint(1, min(3, count))
+    paras = paragraphs or rng.randint(1, min(3, count))
     cuts = sorted(rng.sample(range(1, count), paras - 1)) if paras > 1 else []
     bounds = [0, *cuts, count]
     return ["".join(picked[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
@@ -201,7 +204,8 @@ def make_records(n: int, seed: int = 1, changed: float = 0.0,
     if changed > 0:
         other = random.Random(f"changed-{seed}")
         for rec in other.sample(records, max(1, round(n * changed))):
-            rec.paragraphs = _summary(other, mat)
+            # as many lines as before: the records after it keep their line numbers
+            rec.paragraphs = _summary(other, mat, len(rec.paragraphs))
     records.sort(key=lambda r: (r.day, r.time or "", r.id), reverse=True)
     return records, nfiles
 

@@ -1,0 +1,791 @@
+"""The scale benchmark: build, update, search and serve a synthetic archive of N records.
+
+    python benchmarks/scale.py --n 10000 [--out results.json] [--work DIR] [--no-http]
+
+One run, for one N (the corpus is made by benchmarks/synth.py, or reused if it is already
+there, in ``--corpus-root``/N<n>):
+
+1. **floor**: ``benchmarks/sudachi_only.py`` over the corpus's titles, summaries and notes,
+   as a process: what Sudachi alone costs;
+2. **reindex**: ``manage.py reindex`` as a process: wall time, peak RSS (of the largest
+   process, from ``wait4``, and of the whole process tree, sampled every 0.1 s), index
+   size against the corpus files' size;
+3. **FTS5**: ``benchmarks/fts5.py build`` as a process: SQLite FTS5 over the same Sudachi
+   tokens, parsed and annotated the same way (build time and size);
+4. **the query mix**: a fixed, seeded mix of ``--queries`` (300) requests built from the
+   corpus's own vocabulary (FTS5's ``fts5vocab`` gives every term's document count):
+   frequent word, rare word, two and three words from one record, a phrase cut from a
+   summary, a word with an outlet / country / year filter, the empty query (alone or with a
+   filter), pages 2–3 of a frequent word, newest first. Run in-process through
+   ``Engine.search`` (top 20, total, facets, snippets: what the page asks for), then the same
+   work on FTS5 (top 20 by bm25, total, source/country/year counts with the other facets'
+   selections, snippets);
+5. **HTTP**: ``manage.py serve`` as a process on a free port: start-up (until the port
+   listens; until the first 200), the same mix over ``/api/search`` one by one, the server's
+   RSS after the mix (``VmRSS``), then ``--clients`` (16) threads sending ``--requests``
+   requests (bounded by ``--duration`` too): requests/s, errors and non-200s by status;
+6. **update**: the same corpus with 1 % of the records' summaries rewritten (``synth.py
+   --changed 0.01`` into the work folder), then ``manage.py update``: time and peak RSS.
+
+Every request has a timeout (``--timeout``) and every phase a time budget (``--budget``):
+queries past it are counted as skipped, so a run always ends. The mix is shuffled (seeded)
+so a phase cut short still samples every kind. Prints a table (ratios: reindex to the
+Sudachi floor and to FTS5, kirinuki's latencies and size to FTS5's) and writes everything,
+per query too, to ``--out`` as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+for path in (str(ROOT), str(BENCH)):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+import fts5  # noqa: E402
+import synth  # noqa: E402
+
+PYTHON = sys.executable
+# Kinds of the query mix and how many of each in a mix of 300.
+KINDS = {
+    "frequent": 40, "rare": 30, "two_words": 35, "three_words": 25, "phrase": 30,
+    "outlet_filter": 20, "country_filter": 20, "year_filter": 20, "empty": 20,
+    "page_2_3": 30, "newest": 30,
+}
+_BAD_CHARS = set(':"()「」（）\'\\<>')
+_OPERATORS = {"or", "and", "not"}
+
+
+# ------------------------------------------------------------------ processes and memory
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                found += [int(c) for c in fh.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """VmRSS of one process in MB (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """VmRSS summed over a process and its descendants (shared pages counted each time)."""
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        total += rss_mb(p)
+        todo += _children(p)
+    return total
+
+
+def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> dict:
+    """Run ``cmd`` (cwd: the repository) to its end: wall time, exit code, peak RSS, output.
+
+    ``peak_rss_mb``: the largest single process (``wait4``'s ru_maxrss, which covers the
+    child's own waited-for children); ``peak_tree_rss_mb``: the process tree's summed RSS,
+    sampled every 0.1 s. Killed (its process group) after ``timeout`` seconds.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env=env,
+                                start_new_session=True)
+        peak_tree, timed_out = 0.0, False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            peak_tree = max(peak_tree, tree_rss_mb(proc.pid))
+            if time.perf_counter() - started > timeout and not timed_out:
+                timed_out = True
+                os.killpg(proc.pid, 9)
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"seconds": seconds, "rc": proc.returncode, "timed_out": timed_out,
+                "peak_rss_mb": usage.ru_maxrss / 1024, "peak_tree_rss_mb": peak_tree,
+                "stdout": out.read().decode("utf-8", "replace"),
+                "stderr": err.read().decode("utf-8", "replace")[-2000:]}
+
+
+def _check(step: str, run: dict) -> None:
+    if run["rc"] != 0:
+        raise RuntimeError(f"{step} failed (exit {run['rc']}"
+                           f"{', timed out' if run['timed_out'] else ''}): {run['stderr']}")
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def corpus_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.glob("*.txt"))
+
+
+# ------------------------------------------------------------------ build steps
+
+
+def sudachi_floor(corpus: Path, work: Path, timeout: float) -> dict:
+    """The Sudachi-only pass over the corpus's titles, summaries and notes, as a process."""
+    from search.corpus import load_corpus
+
+    t0 = time.perf_counter()
+    records = load_corpus(corpus, annotate=False).records
+    parse_s = time.perf_counter() - t0
+    texts = [t for r in records for t in (r.title, r.summary, "\n\n".join(r.notes)) if t]
+    texts_file = work / "texts.json"
+    texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    run = run_measured([PYTHON, str(BENCH / "sudachi_only.py"), str(texts_file)], timeout)
+    _check("sudachi_only.py", run)
+    return {"records": len(records), "characters": sum(len(t) for t in texts),
+            "parse_in_process_s": parse_s, **_slim(run)}
+
+
+def reindex(corpus: Path, index: Path, timeout: float) -> dict:
+    run = run_measured([PYTHON, "manage.py", "--corpus", str(corpus), "--index", str(index),
+                        "reindex"], timeout)
+    _check("manage.py reindex", run)
+    build = (index / "current").resolve()
+    return {**_slim(run), "summary": run["stdout"].strip(), "bytes": folder_bytes(build)}
+
+
+def fts_build(corpus: Path, db: Path, timeout: float) -> dict:
+    run = run_measured([PYTHON, str(BENCH / "fts5.py"), "build", str(corpus), str(db)],
+                       timeout)
+    _check("fts5.py build", run)
+    inner = json.loads(run["stdout"].strip().splitlines()[-1])
+    return {**_slim(run), **{f"inner_{k}": v for k, v in inner.items()},
+            "bytes": db.stat().st_size}
+
+
+def update(n: int, seed: int, corpus_changed: Path, index: Path, timeout: float) -> dict:
+    info = synth.ensure(n, corpus_changed, seed, changed=0.01)
+    run = run_measured([PYTHON, "manage.py", "--corpus", str(corpus_changed), "--index",
+                        str(index), "update"], timeout)
+    _check("manage.py update", run)
+    summary = run["stdout"].strip().splitlines()[-1] if run["stdout"].strip() else ""
+    counts = {}
+    for what in ("added", "replaced", "removed"):
+        words = summary.replace(",", " ").replace(";", " ").split()
+        if what in words and words.index(what) > 0 and words[words.index(what) - 1].isdigit():
+            counts[what] = int(words[words.index(what) - 1])
+    return {**_slim(run), "summary": summary, "changed_records": max(1, round(n * 0.01)),
+            "corpus_changed": str(corpus_changed), "shared": info.get("shared"), **counts}
+
+
+def _slim(run: dict) -> dict:
+    return {k: run[k] for k in ("seconds", "rc", "timed_out", "peak_rss_mb",
+                                "peak_tree_rss_mb")}
+
+
+# ------------------------------------------------------------------ the query mix
+
+
+def _counts(total: int) -> dict[str, int]:
+    scale = total / sum(KINDS.values())
+    return {kind: max(2, round(c * scale)) for kind, c in KINDS.items()}
+
+
+def build_mix(db: Path, seed: int = 1, total: int = 300) -> list[dict]:
+    """A fixed mix of requests, each with its kind, API parameters and FTS5 terms.
+
+    ``plain`` says that kirinuki reads the query as exactly these words (no synonym, no
+    country or organisation): then both engines must find the same documents.
+    """
+    from search.analysis import analyze_terms, japanese_analyzer
+    from search.query import parse_query
+
+    rng = random.Random(f"mix-{seed}")
+    fts = fts5.Fts(db)
+    conn = fts.conn
+    ndocs = conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+    vocab = sorted(fts.vocabulary(), key=lambda tv: (-tv[1], tv[0]))
+    df = dict(vocab)
+
+    checked: dict[str, bool] = {}
+
+    def word_ok(t: str) -> bool:
+        if t not in checked:
+            checked[t] = (len(t) >= 2 and not any(c.isdigit() for c in t)
+                          and not (set(t) & _BAD_CHARS) and not t.startswith("-")
+                          and t not in _OPERATORS and t.isprintable() and " " not in t
+                          and analyze_terms(t) == [t])
+        return checked[t]
+
+    def plain(q: str, words: list[str]) -> bool:
+        return parse_query(q).understood == " ".join(words)
+
+    frequent: list[str] = []
+    for term, _ in vocab:
+        if word_ok(term):
+            frequent.append(term)
+        if len(frequent) >= 100:
+            break
+    rare_pool = [t for t, n in reversed(vocab) if n <= 3]
+    rng.shuffle(rare_pool)
+    sources = [s for s, _ in conn.execute(
+        "SELECT source, count(*) n FROM docs GROUP BY source ORDER BY n DESC, source LIMIT 15")]
+    countries = [c for c, _ in conn.execute(
+        "SELECT country, count(*) n FROM doc_country GROUP BY country "
+        "ORDER BY n DESC, country LIMIT 30")]
+    years = [y for (y,) in conn.execute(
+        "SELECT DISTINCT year FROM docs WHERE year IS NOT NULL ORDER BY year")]
+
+    def entry(kind: str, q: str = "", words: list[str] | None = None,
+              phrase: list[str] | None = None, **params) -> dict:
+        words = words or []
+        e = {"kind": kind, "q": q, "source": [], "country": [], "year": [], "sort": None,
+             "page": 1, "fts_words": [analyze_terms(w) for w in words],
+             "fts_phrase": phrase or [],
+             "plain": bool(words) and not phrase and plain(q, words)}
+        e.update(params)
+        return e
+
+    def doc_words(k: int) -> list[str]:
+        for _ in range(50):
+            rowid = rng.randint(1, ndocs)
+            row = conn.execute("SELECT title, body FROM fts WHERE rowid = ?", (rowid,)).fetchone()
+            tokens = list(dict.fromkeys(fts5.decode(t) for t in " ".join(row).split()))
+            tokens = [t for t in tokens if word_ok(t)]
+            if len(tokens) >= k:
+                return rng.sample(tokens, k)
+        return rng.sample(frequent, k)
+
+    analyzer = japanese_analyzer(subwords=False)
+
+    def phrase_text() -> tuple[str, list[str]]:
+        for _ in range(50):
+            rowid = rng.randint(1, ndocs)
+            summary = conn.execute("SELECT summary FROM docs WHERE rowid = ?",
+                                   (rowid,)).fetchone()[0] or ""
+            toks = [(t.startchar, t.endchar, t.text)
+                    for t in analyzer(summary, positions=True, chars=True, mode="query")]
+            if len(toks) < 4:
+                continue
+            k = rng.choice((2, 3))
+            i = rng.randrange(len(toks) - k)
+            text = summary[toks[i][0]:toks[i + k - 1][1]]
+            terms = analyze_terms(text)
+            if (len(terms) >= 2 and not (set(text) & _BAD_CHARS) and not text.isspace()
+                    and " " not in text and "\u3000" not in text and "\n" not in text
+                    and all(t.isprintable() for t in terms)):
+                return text, terms
+        return frequent[0] + frequent[1], [frequent[0], frequent[1]]
+
+    counts = _counts(total)
+    mix: list[dict] = []
+    for _ in range(counts["frequent"]):
+        w = rng.choice(frequent[:40])
+        mix.append(entry("frequent", w, [w]))
+    rare = [t for t in rare_pool[:5000] if word_ok(t)] or frequent[-10:]
+    for _ in range(counts["rare"]):
+        w = rng.choice(rare)
+        mix.append(entry("rare", w, [w]))
+    for kind, k in (("two_words", 2), ("three_words", 3)):
+        for _ in range(counts[kind]):
+            ws = doc_words(k)
+            mix.append(entry(kind, " ".join(ws), ws))
+    for _ in range(counts["phrase"]):
+        text, terms = phrase_text()
+        mix.append(entry("phrase", f'"{text}"', phrase=terms))
+    for kind, key, values in (("outlet_filter", "source", sources),
+                              ("country_filter", "country", countries),
+                              ("year_filter", "year", years)):
+        for _ in range(counts[kind]):
+            w = rng.choice(frequent)
+            mix.append(entry(kind, w, [w], **{key: [rng.choice(values)]}))
+    for n in range(counts["empty"]):
+        extra = [{}, {"year": [rng.choice(years)]}, {"source": [rng.choice(sources)]},
+                 {"country": [rng.choice(countries)]}][n % 4]
+        mix.append(entry("empty", "", **extra))
+    deep = [w for w in frequent if df.get(w, 0) > 41] or frequent[:1]
+    for _ in range(counts["page_2_3"]):
+        w = rng.choice(deep)
+        page = 3 if df.get(w, 0) > 41 and rng.random() < 0.5 else 2
+        if df.get(w, 0) <= 20:
+            page = 1
+        mix.append(entry("page_2_3", w, [w], page=page))
+    for _ in range(counts["newest"]):
+        w = rng.choice(frequent)
+        mix.append(entry("newest", w, [w], sort="newest"))
+    fts.close()
+    rng.shuffle(mix)
+    for n, e in enumerate(mix):
+        e["n"] = n
+    return mix
+
+
+def search_request(e: dict):
+    from search.engine import SearchRequest
+
+    return SearchRequest(q=e["q"], sources=e["source"], countries=e["country"],
+                         years=e["year"], sort=e["sort"], page=e["page"])
+
+
+def fts_query(e: dict) -> fts5.FtsQuery:
+    return fts5.FtsQuery(words=e["fts_words"], phrase=e["fts_phrase"], sources=e["source"],
+                         countries=e["country"], years=e["year"],
+                         sort=e["sort"] or "relevance", page=e["page"])
+
+
+def api_params(e: dict) -> str:
+    params = [("q", e["q"])] + [(k, v) for k in ("source", "country", "year") for v in e[k]]
+    if e["sort"]:
+        params.append(("sort", e["sort"]))
+    if e["page"] != 1:
+        params.append(("page", str(e["page"])))
+    return urllib.parse.urlencode(params)
+
+
+# ------------------------------------------------------------------ running the mix
+
+
+def run_engine(index: Path, mix: list[dict], budget: float) -> dict:
+    """The mix in-process through ``Engine.search``; per query: ms, total or error."""
+    from search.engine import Engine, SearchRequest
+
+    engine = Engine(index)
+    t0 = time.perf_counter()
+    engine.search(SearchRequest(q=mix[0]["q"] if mix else ""))  # opens searcher and facets
+    open_s = time.perf_counter() - t0
+    rows = _run_each(mix, budget, lambda e: engine.search(search_request(e)).total)
+    engine.close()
+    return {"open_s": open_s, "rows": rows}
+
+
+def run_fts(db: Path, mix: list[dict], budget: float) -> dict:
+    fts = fts5.Fts(db)
+    t0 = time.perf_counter()
+    fts.search(fts_query(mix[0]) if mix else fts5.FtsQuery())
+    open_s = time.perf_counter() - t0
+    rows = _run_each(mix, budget, lambda e: fts.search(fts_query(e)).total)
+    fts.close()
+    return {"open_s": open_s, "rows": rows}
+
+
+def _run_each(mix: list[dict], budget: float, call) -> list[dict]:
+    rows = []
+    started = time.perf_counter()
+    for e in mix:
+        if time.perf_counter() - started > budget:
+            rows.append({"n": e["n"], "kind": e["kind"], "skipped": True})
+            continue
+        t0 = time.perf_counter()
+        try:
+            total, error = call(e), None
+        except Exception as exc:  # a benchmark reports failures, it does not stop on them
+            total, error = None, f"{type(exc).__name__}: {str(exc)[:200]}"
+        rows.append({"n": e["n"], "kind": e["kind"], "ms": (time.perf_counter() - t0) * 1000,
+                     "total": total, "error": error})
+    return rows
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float) -> tuple[int | None, dict | None, str | None]:
+    """(status, JSON body, error) of one GET; never raises."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            body = resp.read()
+            return resp.status, json.loads(body), None
+    except urllib.error.HTTPError as exc:
+        exc.read()
+        return exc.code, None, f"HTTP {exc.code}"
+    except TimeoutError:
+        return None, None, "timeout"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        if isinstance(getattr(exc, "reason", None), TimeoutError):
+            return None, None, "timeout"
+        return None, None, f"{type(exc).__name__}: {exc}"
+
+
+class Server:
+    """``manage.py serve`` on 127.0.0.1:port, as a child process of this one."""
+
+    def __init__(self, corpus: Path, index: Path, port: int, log: Path) -> None:
+        self.port = port
+        self.log = open(log, "wb")  # noqa: SIM115 (closed in stop)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [PYTHON, "manage.py", "--corpus", str(corpus), "--index", str(index), "serve",
+             "--port", str(port)], cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def wait_ready(self, probe: str, timeout: float) -> dict:
+        """Seconds until the port accepts connections and until ``probe`` answers 200."""
+        listening = None
+        while time.perf_counter() - self.started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.proc.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    listening = time.perf_counter() - self.started
+                    break
+            except OSError:
+                time.sleep(0.05)
+        if listening is None:
+            raise RuntimeError(f"the server did not listen within {timeout:.0f} s")
+        while time.perf_counter() - self.started < timeout:
+            left = max(1.0, timeout - (time.perf_counter() - self.started))
+            status, _, _ = _get(self.url(probe), timeout=left)
+            if status == 200:
+                return {"listening_s": listening,
+                        "first_200_s": time.perf_counter() - self.started}
+            time.sleep(0.1)
+        raise RuntimeError(f"no 200 from {probe} within {timeout:.0f} s")
+
+    def rss_mb(self) -> float:
+        return rss_mb(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def run_http(server: Server, mix: list[dict], timeout: float, budget: float) -> list[dict]:
+    """The mix over HTTP, one request at a time."""
+    rows = []
+    started = time.perf_counter()
+    for e in mix:
+        if time.perf_counter() - started > budget:
+            rows.append({"n": e["n"], "kind": e["kind"], "skipped": True})
+            continue
+        t0 = time.perf_counter()
+        status, body, error = _get(server.url(f"/api/search?{api_params(e)}"), timeout)
+        rows.append({"n": e["n"], "kind": e["kind"], "ms": (time.perf_counter() - t0) * 1000,
+                     "status": status, "total": body.get("total") if body else None,
+                     "error": error})
+    return rows
+
+
+def throughput(server: Server, mix: list[dict], clients: int, requests: int, timeout: float,
+               duration: float) -> dict:
+    """``clients`` threads share ``requests`` requests (the mix, cycled), for ``duration`` s."""
+    lock = threading.Lock()
+    state = {"next": 0}
+    rows: list[tuple[float, int | None, str | None]] = []
+    deadline = time.perf_counter() + duration
+
+    def worker() -> None:
+        while True:
+            with lock:
+                i = state["next"]
+                if i >= requests or time.perf_counter() > deadline:
+                    return
+                state["next"] = i + 1
+            e = mix[i % len(mix)]
+            t0 = time.perf_counter()
+            status, _, error = _get(server.url(f"/api/search?{api_params(e)}"), timeout)
+            with lock:
+                rows.append(((time.perf_counter() - t0) * 1000, status, error))
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=duration + timeout + 30)
+    wall = time.perf_counter() - started
+    ok = [ms for ms, status, _ in rows if status == 200]
+    statuses = Counter(str(status) if status is not None else (error or "error").split(":")[0]
+                       for _, status, error in rows if status != 200)
+    return {"clients": clients, "requests": len(rows), "seconds": wall,
+            "requests_per_s": len(rows) / wall if wall else 0.0,
+            "ok_per_s": len(ok) / wall if wall else 0.0,
+            "errors": len(rows) - len(ok), "non_200": dict(statuses),
+            "p50_ms": pct(ok, 0.50), "p95_ms": pct(ok, 0.95), "p99_ms": pct(ok, 0.99),
+            "unfinished_threads": sum(t.is_alive() for t in threads)}
+
+
+# ------------------------------------------------------------------ figures
+
+
+def pct(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+def latency(rows: list[dict]) -> dict:
+    """p50/p95/p99 (of answered queries) by kind and overall, with counts."""
+    def figures(rs: list[dict]) -> dict:
+        done = [r for r in rs if not r.get("skipped")]
+        ok = [r["ms"] for r in done if not r.get("error")]
+        return {"count": len(rs), "done": len(done), "errors": len(done) - len(ok),
+                "skipped": len(rs) - len(done), "p50": pct(ok, 0.5), "p95": pct(ok, 0.95),
+                "p99": pct(ok, 0.99), "max": max(ok) if ok else None}
+    out = {kind: figures([r for r in rows if r["kind"] == kind]) for kind in KINDS}
+    out["all"] = figures(rows)
+    return out
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/synth",
+        seed: int = 1, queries: int = 300, http: bool = True, clients: int = 16,
+        requests: int | None = None, timeout: float = 30.0, budget: float = 900.0,
+        duration: float = 120.0, build_timeout: float = 3600.0, do_update: bool = True,
+        log=print) -> dict:
+    """The whole benchmark for one N; returns the result object (see the module doc)."""
+    corpus = Path(corpus_root) / f"N{n}"
+    work = Path(work) if work else Path(corpus_root) / f"work-N{n}"
+    work.mkdir(parents=True, exist_ok=True)
+    index, db = work / "index", work / "fts5.sqlite"
+    result: dict = {"n": n, "seed": seed, "corpus": str(corpus), "work": str(work),
+                    "cpus": len(os.sched_getaffinity(0)), "load_before": os.getloadavg(),
+                    "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+    info = synth.ensure(n, corpus, seed)
+    result["corpus_info"] = {**info, "bytes": corpus_bytes(corpus)}
+    log(f"corpus {corpus}: {n} records, {info['files']} files, "
+        f"{result['corpus_info']['bytes'] / 1e6:.1f} MB")
+    result["floor"] = sudachi_floor(corpus, work, build_timeout)
+    log(f"sudachi only: {result['floor']['seconds']:.1f} s")
+    result["reindex"] = reindex(corpus, index, build_timeout)
+    log(f"reindex: {result['reindex']['seconds']:.1f} s")
+    result["fts5_build"] = fts_build(corpus, db, build_timeout)
+    log(f"fts5 build: {result['fts5_build']['seconds']:.1f} s")
+
+    mix = build_mix(db, seed, queries)
+    (work / "mix.json").write_text(json.dumps(mix, ensure_ascii=False, indent=0),
+                                   encoding="utf-8")
+    result["mix"] = mix
+    engine = run_engine(index, mix, budget)
+    result["engine"] = {"open_s": engine["open_s"], "latency": latency(engine["rows"]),
+                        "rows": engine["rows"]}
+    log(f"in-process mix: p50 {result['engine']['latency']['all']['p50']}")
+    fts = run_fts(db, mix, budget)
+    result["fts5"] = {"open_s": fts["open_s"], "latency": latency(fts["rows"]),
+                      "rows": fts["rows"]}
+    result["totals"] = compare_totals(mix, engine["rows"], fts["rows"])
+
+    if http:
+        port = free_port()
+        server = Server(corpus, index, port, work / "server.log")
+        try:
+            probe = "/api/search?" + urllib.parse.urlencode(
+                {"q": next((e["q"] for e in mix if e["kind"] == "rare"), "防衛"),
+                 "page_size": 1})
+            ready = server.wait_ready(probe, timeout=max(120.0, build_timeout / 10))
+            rss_start = server.rss_mb()
+            rows = run_http(server, mix, timeout, budget)
+            rss_mix = server.rss_mb()
+            load = throughput(server, mix, clients, requests or 2 * len(mix), timeout,
+                              duration)
+            rss_load = server.rss_mb()
+        finally:
+            server.stop()
+        result["http"] = {**ready, "port": port, "rss_after_start_mb": rss_start,
+                          "rss_after_mix_mb": rss_mix, "rss_after_load_mb": rss_load,
+                          "latency": latency(rows), "rows": rows,
+                          "statuses": dict(Counter(str(r.get("status")) for r in rows
+                                                   if not r.get("skipped"))),
+                          "throughput": load}
+        log(f"http: first 200 after {ready['first_200_s']:.1f} s, "
+            f"{load['requests_per_s']:.1f} req/s with {clients} clients")
+    if do_update:
+        result["update"] = update(n, seed, work / "corpus-changed", index, build_timeout)
+        log(f"update: {result['update']['seconds']:.1f} s")
+    result["ratios"] = ratios(result)
+    result["load_after"] = os.getloadavg()
+    return result
+
+
+def compare_totals(mix: list[dict], engine_rows: list[dict], fts_rows: list[dict]) -> dict:
+    """Queries where both engines answered: how many totals agree, overall and when plain."""
+    same = plain_same = plain = both = 0
+    differ: list[dict] = []
+    for e, a, b in zip(mix, engine_rows, fts_rows, strict=True):
+        if a.get("total") is None or b.get("total") is None:
+            continue
+        both += 1
+        equal = a["total"] == b["total"]
+        same += equal
+        if e["plain"]:
+            plain += 1
+            plain_same += equal
+            if not equal:
+                differ.append({"q": e["q"], "kind": e["kind"], "kirinuki": a["total"],
+                               "fts5": b["total"]})
+    return {"answered_by_both": both, "equal": same, "plain": plain,
+            "plain_equal": plain_same, "plain_differ": differ[:20]}
+
+
+def ratios(r: dict) -> dict:
+    out = {
+        "reindex_to_floor": _ratio(r["reindex"]["seconds"], r["floor"]["seconds"]),
+        "reindex_to_fts5_build": _ratio(r["reindex"]["seconds"], r["fts5_build"]["seconds"]),
+        "index_to_corpus_size": _ratio(r["reindex"]["bytes"], r["corpus_info"]["bytes"]),
+        "fts5_to_corpus_size": _ratio(r["fts5_build"]["bytes"], r["corpus_info"]["bytes"]),
+        "index_to_fts5_size": _ratio(r["reindex"]["bytes"], r["fts5_build"]["bytes"]),
+    }
+    for p in ("p50", "p95", "p99"):
+        out[f"search_{p}_to_fts5"] = _ratio(r["engine"]["latency"]["all"][p],
+                                            r["fts5"]["latency"]["all"][p])
+        if "http" in r:
+            out[f"http_{p}_to_fts5"] = _ratio(r["http"]["latency"]["all"][p],
+                                              r["fts5"]["latency"]["all"][p])
+    if "update" in r:
+        out["update_to_reindex"] = _ratio(r["update"]["seconds"], r["reindex"]["seconds"])
+    return out
+
+
+# ------------------------------------------------------------------ the table
+
+
+def _f(value, fmt: str = "{:.1f}", none: str = "-") -> str:
+    return none if value is None else fmt.format(value)
+
+
+def table(r: dict) -> str:
+    ci, fl, ri, fb, ra = r["corpus_info"], r["floor"], r["reindex"], r["fts5_build"], r["ratios"]
+    lines = [
+        f"kirinuki scale benchmark  N={r['n']}  seed={r['seed']}  {r['started']}  "
+        f"{r['cpus']} cpus, load {r['load_before'][0]:.1f} before / "
+        f"{r['load_after'][0]:.1f} after",
+        f"corpus  {ci['n']} records ({ci['shared']} in two archives), {ci['files']} files, "
+        f"{ci['bytes'] / 1e6:.1f} MB, {fl['characters'] / 1e6:.2f} M characters of text",
+        "",
+        f"{'build':<32}{'wall s':>9}{'peak RSS MB':>13}{'tree RSS MB':>13}{'size MB':>10}"
+        f"  ratios",
+        f"{'sudachi only (floor)':<32}{fl['seconds']:9.1f}{fl['peak_rss_mb']:13.0f}"
+        f"{fl['peak_tree_rss_mb']:13.0f}{'':>10}",
+        f"{'manage.py reindex':<32}{ri['seconds']:9.1f}{ri['peak_rss_mb']:13.0f}"
+        f"{ri['peak_tree_rss_mb']:13.0f}{ri['bytes'] / 1e6:10.1f}"
+        f"  {_f(ra['reindex_to_floor'])}x floor, {_f(ra['reindex_to_fts5_build'])}x fts5; "
+        f"size {_f(ra['index_to_corpus_size'], '{:.2f}')}x corpus, "
+        f"{_f(ra['index_to_fts5_size'], '{:.2f}')}x fts5",
+        f"{'fts5 build (1 process)':<32}{fb['seconds']:9.1f}{fb['peak_rss_mb']:13.0f}"
+        f"{fb['peak_tree_rss_mb']:13.0f}{fb['bytes'] / 1e6:10.1f}"
+        f"  analysis {fb['inner_analyse_s']:.1f} s of it; "
+        f"size {_f(ra['fts5_to_corpus_size'], '{:.2f}')}x corpus",
+    ]
+    if "update" in r:
+        up = r["update"]
+        lines.append(
+            f"{'manage.py update (1% changed)':<32}{up['seconds']:9.1f}{up['peak_rss_mb']:13.0f}"
+            f"{up['peak_tree_rss_mb']:13.0f}{'':>10}  {_f(ra['update_to_reindex'], '{:.2f}')}"
+            f"x reindex; {up['summary']}")
+    lines += ["", f"queries (ms; {len(r['mix'])} in the mix; engine open "
+                  f"{r['engine']['open_s'] * 1000:.0f} ms)",
+              f"{'kind':<15}{'n':>4} | {'kirinuki p50':>12}{'p95':>8}{'p99':>8}{'err':>5}"
+              f" | {'http p50':>9}{'p95':>8}{'p99':>8}{'err':>5}"
+              f" | {'fts5 p50':>9}{'p95':>8}{'p99':>8} | {'p50 x fts5':>10}"]
+    http = r.get("http")
+    for kind in [*KINDS, "all"]:
+        k = r["engine"]["latency"][kind]
+        f = r["fts5"]["latency"][kind]
+        h = http["latency"][kind] if http else {}
+        bad = k["errors"] + k["skipped"]
+        hbad = (h.get("errors", 0) + h.get("skipped", 0)) if http else None
+        lines.append(
+            f"{kind:<15}{k['count']:>4} | {_f(k['p50']):>12}{_f(k['p95']):>8}{_f(k['p99']):>8}"
+            f"{bad:>5} | {_f(h.get('p50')):>9}{_f(h.get('p95')):>8}{_f(h.get('p99')):>8}"
+            f"{_f(hbad, '{}'):>5} | {_f(f['p50']):>9}{_f(f['p95']):>8}{_f(f['p99']):>8} | "
+            f"{_f(_ratio(k['p50'], f['p50'])):>10}")
+    t = r["totals"]
+    lines.append(f"totals: {t['equal']}/{t['answered_by_both']} equal to FTS5's; plain queries "
+                 f"(no synonym/place expansion) {t['plain_equal']}/{t['plain']}")
+    if http:
+        tp = http["throughput"]
+        lines += [
+            "",
+            f"server  listening after {http['listening_s']:.1f} s, first 200 after "
+            f"{http['first_200_s']:.1f} s; RSS {http['rss_after_start_mb']:.0f} MB at start, "
+            f"{http['rss_after_mix_mb']:.0f} MB after the mix, {http['rss_after_load_mb']:.0f}"
+            f" MB after the load; statuses {http['statuses']}",
+            f"load    {tp['clients']} clients, {tp['requests']} requests in {tp['seconds']:.1f} s:"
+            f" {tp['requests_per_s']:.1f} req/s ({tp['ok_per_s']:.1f} ok/s); {tp['errors']} "
+            f"errors {tp['non_200'] or ''}; p50/p95/p99 of 200s {_f(tp['p50_ms'], '{:.0f}')}/"
+            f"{_f(tp['p95_ms'], '{:.0f}')}/{_f(tp['p99_ms'], '{:.0f}')} ms",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, required=True, help="records in the corpus")
+    parser.add_argument("--out", help="write the result object here (JSON)")
+    parser.add_argument("--corpus-root", default="/tmp/synth",
+                        help="the corpus is N<n> here (made if missing; default /tmp/synth)")
+    parser.add_argument("--work", help="index, FTS5 database, logs (default: "
+                                       "<corpus-root>/work-N<n>)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--queries", type=int, default=300, help="size of the query mix")
+    parser.add_argument("--no-http", action="store_true", help="skip the server's part")
+    parser.add_argument("--no-update", action="store_true", help="skip the update")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, help="requests of the load test "
+                                                     "(default: twice the mix)")
+    parser.add_argument("--duration", type=float, default=120.0,
+                        help="the load test stops sending after this many seconds")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per HTTP request (s)")
+    parser.add_argument("--budget", type=float, default=900.0,
+                        help="seconds per run of the mix; queries past it are skipped")
+    args = parser.parse_args(argv)
+    result = run(args.n, args.work, args.corpus_root, args.seed, args.queries,
+                 not args.no_http, args.clients, args.requests, args.timeout, args.budget,
+                 args.duration, do_update=not args.no_update,
+                 log=lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}",
+                                       file=sys.stderr, flush=True))
+    print(table(result))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1),
+                                  encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
