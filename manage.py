@@ -115,10 +115,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from search.engine import SearchRequest, search
+    from search.facets import FACETS
 
     req = SearchRequest(
-        q=" ".join(args.query), sources=args.source, countries=args.country,
-        organizations=args.org, collections=args.collection, years=args.year,
+        q=" ".join(args.query), **{f.attr: getattr(args, f.attr) for f in FACETS},
         date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
         page_size=args.limit)
     result = search(req, _engine(args))
@@ -225,11 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     srch = add("search", help="search from the command line")
     srch.add_argument("query", nargs="*", help="the query (empty: browse newest first)")
-    srch.add_argument("--source", action="append", default=[], help="outlet (repeatable)")
-    srch.add_argument("--country", action="append", default=[], help="country (repeatable)")
-    srch.add_argument("--org", action="append", default=[], help="organisation (repeatable)")
-    srch.add_argument("--collection", action="append", default=[], help="archive (repeatable)")
-    srch.add_argument("--year", action="append", default=[], help="year (repeatable)")
+    from search.facets import FACETS
+
+    for facet in FACETS:  # --source, --country, --org, … as the URL names them
+        srch.add_argument(f"--{facet.param}", dest=facet.attr, action="append", default=[],
+                          help=f"{facet.label} (repeatable)")
     srch.add_argument("--from", dest="date_from", help="from date, 2024-06-01")
     srch.add_argument("--to", dest="date_to", help="to date, 2024-06-30")
     srch.add_argument("--sort", choices=("relevance", "newest", "oldest"))

@@ -27,6 +27,7 @@ class Facet:
     key: str  # the engine's, the API's and the JSON's name
     field: str  # the index field holding the values
     param: str  # the URL's and the command line's parameter
+    attr: str  # the SearchRequest attribute holding the chosen values
     label: str  # what the page calls it
     multi: bool  # a record may hold several values
     order: Literal["count", "value"]  # most frequent first, or largest value (newest) first
@@ -34,13 +35,14 @@ class Facet:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("source", "source", "source", "媒体", False, "count", 30),
-    Facet("country", "countries", "country", "国・地域", True, "count", 30),
-    Facet("organization", "organizations", "org", "機関", True, "count", 30),
-    Facet("collection", "collections", "collection", "アーカイブ", True, "count", None),
-    Facet("year", "year", "year", "年", False, "value", None),
+    Facet("source", "source", "source", "sources", "媒体", False, "count", 30),
+    Facet("country", "countries", "country", "countries", "国・地域", True, "count", 30),
+    Facet("organization", "organizations", "org", "organizations", "機関", True, "count", 30),
+    Facet("collection", "collections", "collection", "collections", "アーカイブ", True, "count",
+          None),
+    Facet("year", "year", "year", "years", "年", False, "value", None),
     # Counted only when one year is chosen (the page shows that year's months).
-    Facet("month", "month", "month", "月", False, "value", None),
+    Facet("month", "month", "month", "months", "月", False, "value", None),
 )
 BY_KEY: dict[str, Facet] = {f.key: f for f in FACETS}
 BY_PARAM: dict[str, Facet] = {f.param: f for f in FACETS}

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from .facets import FACETS
+
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_SIZE = 100
 MAX_QUERY_CHARS = 1000
@@ -26,13 +28,10 @@ class SearchError(ValueError):
     """A request the user must change: the message says what was wrong and what to do."""
 
 
-# request attribute → facet key (facets.FACETS)
-_SELECTIONS = {"sources": "source", "countries": "country", "organizations": "organization",
-               "collections": "collection", "years": "year", "months": "month"}
-
-
 @dataclass
 class SearchRequest:
+    """One search; the list attributes are the facets' selections (``Facet.attr``)."""
+
     q: str = ""
     sources: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
@@ -48,7 +47,7 @@ class SearchRequest:
 
     def selections(self) -> dict[str, list[str]]:
         """Facet key → the values chosen for it."""
-        return {key: getattr(self, attr) for attr, key in _SELECTIONS.items()}
+        return {f.key: getattr(self, f.attr) for f in FACETS}
 
 
 def validate(req: SearchRequest) -> None:

@@ -13,25 +13,12 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from search.engine import SearchError, SearchRequest
+from search.facets import FACETS
 
 # URL parameter → the facet key the engine uses (SearchRequest.selections()).
-FACET_PARAMS: dict[str, str] = {
-    "source": "source",
-    "country": "country",
-    "org": "organization",
-    "collection": "collection",
-    "year": "year",
-    "month": "month",
-}
-PARAM_FOR_FACET = {facet: param for param, facet in FACET_PARAMS.items()}
-FACET_LABELS = {
-    "source": "媒体",
-    "country": "国・地域",
-    "organization": "機関",
-    "collection": "アーカイブ",
-    "year": "年",
-    "month": "月",
-}
+FACET_PARAMS: dict[str, str] = {f.param: f.key for f in FACETS}
+PARAM_FOR_FACET = {f.key: f.param for f in FACETS}
+FACET_LABELS = {f.key: f.label for f in FACETS}
 SORT_LABELS = {"relevance": "関連度順", "newest": "新しい順", "oldest": "古い順"}
 MAX_VALUES_PER_FACET = 50
 MAX_PARAM_CHARS = 200
@@ -74,12 +61,9 @@ class SearchState:
     def request(self, page_size: int, *, page: int | None = None,
                 sort: str | None = None) -> SearchRequest:
         """The engine's request for this state (page and sort may be overridden)."""
-        sel = self.selected
+        chosen = {f.attr: list(self.selected.get(f.key, ())) for f in FACETS}
         return SearchRequest(
-            q=self.q, sources=list(sel.get("source", ())), countries=list(sel.get("country", ())),
-            organizations=list(sel.get("organization", ())),
-            collections=list(sel.get("collection", ())), years=list(sel.get("year", ())),
-            months=list(sel.get("month", ())), date_from=self.date_from or None,
+            q=self.q, **chosen, date_from=self.date_from or None,
             date_to=self.date_to or None, sort=sort or self.sort or None,
             page=self.page if page is None else page, page_size=page_size)
 

@@ -22,6 +22,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, SearchResult
+from search.facets import FACETS
 from search.indexer import IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
@@ -31,7 +32,7 @@ from .urls import FACET_LABELS, PARAM_FOR_FACET, SORT_LABELS, SearchState, page_
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
 WEEKDAYS = "月火水木金土日"
-FACET_ORDER = ("source", "country", "organization", "collection", "year", "month")
+FACET_ORDER = tuple(f.key for f in FACETS)
 FACET_SHOWN = 8  # values shown before "さらに表示"
 
 
