@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Mutation testing of one module of ``search/`` against the fast unit tests only.
+
+    .venv/bin/python scripts/mutation.py query          # or: sh scripts/mutation.sh query
+    .venv/bin/python scripts/mutation.py search/query.py --max-children 4
+    .venv/bin/python scripts/mutation.py query --clean  # delete the work copy afterwards
+
+Why mutmut: coverage says a line ran, not that a test would notice it being wrong.
+mutmut (3.x) changes one operator, constant or call at a time ("mutants") and runs the
+tests that reach the changed function; a mutant no test fails on ("survived") is a
+behaviour nothing pins down. The kill percentage of a module is the measure asked of the
+unit tier, which must stay fast for this to be cheap.
+
+The run happens in a private copy made with ``mktemp -d`` (every tracked and every
+untracked, not ignored file of the working tree, uncommitted edits included), so several
+people can mutate different modules at once and nothing (``mutants/``, ``.pytest_cache``,
+``.hypothesis``) is written into the checkout. Only ``tests/unit`` runs; the slow tier is
+never part of it, and this script is not part of the regular suite.
+
+The copy is kept (its path is printed) so that surviving mutants can be inspected:
+
+    cd <work copy> && /path/to/.venv/bin/mutmut show <mutant id>
+
+Every survivor's diff is also written to ``<work copy>/survivors.diff``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Counted as killed in the percentage, as mutmut's own badge does (killed + timeout).
+DETECTED = ("killed", "timeout", "caught by type check", "segfault")
+
+
+def module_path(name: str) -> Path:
+    """``query``, ``search.query``, ``search/query.py`` → ``search/query.py``."""
+    name = name.strip().removesuffix(".py").replace(".", "/")
+    if not name.startswith("search/"):
+        name = "search/" + name
+    path = Path(name + ".py")
+    if not (REPO / path).is_file():
+        sys.exit(f"no such module: {path}")
+    return path
+
+
+def working_tree_files() -> list[str]:
+    """Tracked and untracked-but-not-ignored files that exist in the working tree."""
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout
+    names = sorted({n.decode() for n in out.split(b"\0") if n})
+    return [n for n in names if (REPO / n).is_file()]
+
+
+def make_copy(module: Path, tests: list[str]) -> Path:
+    work = Path(tempfile.mkdtemp(prefix=f"kirinuki-mutation-{module.stem}-"))
+    for name in working_tree_files():
+        target = work / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target)
+
+    pyproject = work / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    if "mutmut" in tomllib.loads(text).get("tool", {}):
+        sys.exit("pyproject.toml already has [tool.mutmut]; this script writes its own")
+    # mutmut 3.8 reads [tool.mutmut] from the current directory's pyproject.toml. It copies
+    # source_paths (and also_copy, plus tests/ and pyproject.toml) into mutants/, mutates
+    # the files only_mutate selects, and runs pytest in-process from mutants/ with
+    # pytest_add_cli_args_test_selection as the tests (stats collection and clean run) and
+    # pytest_add_cli_args appended to every run.
+    text += f"""
+[tool.mutmut]
+source_paths = ["search"]
+only_mutate = ["{module.as_posix()}"]
+also_copy = ["data"]
+pytest_add_cli_args_test_selection = {json.dumps(tests)}
+pytest_add_cli_args = ["-p", "no:cacheprovider"]
+use_git_change_detection = false
+"""
+    pyproject.write_text(text, encoding="utf-8")
+    return work
+
+
+def mutmut(work: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mutmut", *args],
+        cwd=work,
+        env=env,
+        text=True,
+        capture_output=capture,
+    )
+
+
+def mutmut_python(work: Path, code: str, *args: str) -> str:
+    """Run ``code`` with mutmut importable, in the work copy; its standard output."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=work, text=True, capture_output=True, check=True
+    ).stdout
+
+
+def natural(name: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("module", help="a module of search/, e.g. query or search/query.py")
+    parser.add_argument("--max-children", type=int, default=max(1, (os.cpu_count() or 2) // 2))
+    parser.add_argument(
+        "--tests",
+        nargs="+",
+        default=["tests/unit"],
+        help="test files or folders to run (default tests/unit); name yours if a colleague's"
+        " unfinished test in tests/unit fails the clean run",
+    )
+    parser.add_argument("--clean", action="store_true", help="delete the work copy at the end")
+    parser.add_argument("--quiet", action="store_true", help="hide mutmut's progress output")
+    args = parser.parse_args()
+
+    module = module_path(args.module)
+    work = make_copy(module, args.tests)
+    print(f"work copy: {work}", flush=True)
+
+    run = mutmut(work, "run", "--max-children", str(args.max_children), capture=args.quiet)
+    if run.returncode != 0:
+        if args.quiet:
+            print(run.stdout, run.stderr, sep="\n")
+        print(f"mutmut run failed (exit {run.returncode}); work copy kept: {work}")
+        return run.returncode
+
+    listing = mutmut(work, "results", "--all", "true", capture=True)
+    status: dict[str, str] = {}
+    for line in listing.stdout.splitlines():
+        m = re.fullmatch(r"\s*(\S+): (.+)", line)
+        if m:
+            status[m[1]] = m[2].strip()
+    counts = Counter(status.values())
+    total = len(status)
+    killed = sum(counts[s] for s in DETECTED)
+    survivors = sorted((k for k, s in status.items() if s not in DETECTED), key=natural)
+
+    diffs = mutmut_python(
+        work,
+        "import sys\nfrom mutmut.mutation.diff_apply import get_diff_for_mutant\n"
+        "for name in sys.argv[1:]:\n    print(f'# {name}')\n"
+        "    print(get_diff_for_mutant(name))\n",
+        *survivors,
+    )
+    (work / "survivors.diff").write_text(diffs, encoding="utf-8")
+
+    print()
+    if survivors:
+        print("not killed:")
+        for name in survivors:
+            print(f"  {name}  ({status[name]})")
+    print(f"== {module} (tests: {' '.join(args.tests)})")
+    print("   " + ", ".join(f"{s}: {n}" for s, n in sorted(counts.items())))
+    pct = 100.0 * killed / total if total else 0.0
+    print(f"   killed {killed} / {total}, not killed {total - killed}  ->  {pct:.1f} % killed")
+    if args.clean:
+        shutil.rmtree(work)
+    else:
+        print(f"diffs: {work / 'survivors.diff'}")
+        print(f"inspect: cd {work} && {sys.executable} -m mutmut show <mutant id>")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
