@@ -85,7 +85,7 @@ class Engine:
                     for doc, score in order]
             suggestions = []
             if not total and parsed.words:
-                suggestions = suggest(searcher, parsed,
+                suggestions = suggest(ix.spelling(), searcher, parsed,
                                       lambda text: bool(len(evaluator.run(plain_query(text)))))
         return SearchResult(
             query=req.q, understood=parsed.understood, total=total, page=req.page,

@@ -91,9 +91,28 @@ class Evaluator:
         together = _intersect(parts)
         if not len(together):
             return together
-        found = _phrase_docs(self.searcher, q, together.docs)
+        found = self._phrase_docs(q, together.docs)
         keep = np.isin(together.docs, found, assume_unique=True)
         return Matches(together.docs[keep], together.scores[keep] * q.boost)
+
+    def _phrase_docs(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
+        """The candidates in which the words stand at consecutive positions.
+
+        Whoosh's phrase (SpanNear2, slop 1, in order): word i+1 at word i's position + 1;
+        sub-words share their compound's position, so they never follow it.
+        """
+        keys = None
+        for i, word in enumerate(q.words):
+            occ = self.postings.positions(self.searcher, q.fieldname, word)
+            inside = np.isin(occ.docs, candidates)
+            # one number per occurrence: document, then the position the phrase starts at
+            word_keys = np.unique((occ.docs[inside].astype(np.int64) << 32)
+                                  + occ.weights[inside].astype(np.int64) - i)
+            keys = word_keys if keys is None else np.intersect1d(keys, word_keys,
+                                                                 assume_unique=True)
+            if not len(keys):
+                break
+        return np.unique((keys >> 32).astype(np.int32))
 
     def _dates(self, q: wq.DateRange) -> Matches:
         day = self.columns.day
@@ -144,22 +163,6 @@ def _union(parts: list[Matches]) -> Matches:
     scores = np.zeros(len(docs))
     np.add.at(scores, where, allscores)
     return Matches(docs.astype(np.int32), scores)
-
-
-def _phrase_docs(searcher, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
-    """The candidates in which the words stand in order (Whoosh's phrase matcher)."""
-    m = q.matcher(searcher, searcher.boolean_context())
-    found = []
-    for doc in candidates.tolist():
-        if not m.is_active():
-            break
-        if m.id() < doc:
-            m.skip_to(doc)
-            if not m.is_active():
-                break
-        if m.id() == doc:
-            found.append(doc)
-    return np.array(found, dtype=np.int32)
 
 
 def _yyyymmdd(moment: datetime) -> int:

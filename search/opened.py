@@ -44,6 +44,20 @@ class OpenIndex:
             first.close()
             raise
         self._idle.append(first)
+        self._spelling: list | None = None
+
+    def spelling(self) -> list:
+        """The spelling correctors (``suggest.Spelling``), built on first use."""
+        from .suggest import SPELLING_FIELDS, Spelling
+
+        with self._lock:
+            if self._spelling is None:
+                s = self._new_searcher()
+                try:
+                    self._spelling = [Spelling(s.reader(), f) for f in SPELLING_FIELDS]
+                finally:
+                    s.close()
+            return self._spelling
 
     def _new_searcher(self):
         return self.ix.searcher(weighting=scoring.BM25F())

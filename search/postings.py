@@ -27,6 +27,7 @@ import numpy as np
 
 _INT = struct.Struct("!i")
 _LONG = struct.Struct("!q")
+_UINT = struct.Struct("!I")
 _MAGIC = b"W3Bl"
 EMPTY_IDS = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
@@ -73,21 +74,32 @@ class _SegmentPostings:
             ids, weights, _ = terminfo.inlined_postings()
             return (np.asarray(ids, dtype=np.int32) + docbase,
                     np.asarray(weights, dtype=np.float32))
+        return _decode(self._bytes(terminfo), docbase)
+
+    def read_positions(self, terminfo, docbase: int) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of every occurrence, documents ascending."""
+        if terminfo.is_inlined():
+            ids, _, values = terminfo.inlined_postings()
+            return _positions(np.asarray(ids, dtype=np.int64), list(values), docbase)
+        return _decode_positions(self._bytes(terminfo), docbase)
+
+    def _bytes(self, terminfo) -> bytes:
         offset, length = terminfo.extent()
         if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
             (length,) = length
         buf = os.pread(self.fd, length, self.base + offset)
         if len(buf) != length or buf[:4] != _MAGIC:
             raise DamagedIndexError("a posting list is cut short or damaged")
-        return _decode(buf, docbase)
+        return buf
 
     def close(self) -> None:
         os.close(self.fd)
 
 
-def _decode(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
+def _blocks(buf: bytes):
+    """(count, ids' deltas, weights, values) of each block of one posting list."""
     stream = io.BytesIO(buf)
-    pos, ids, weights = 4, [], []
+    pos = 4
     while True:
         (length,) = _INT.unpack_from(buf, pos)
         last = length < 0
@@ -97,7 +109,42 @@ def _decode(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
         data = buf[stream.tell():end]
         if compression:
             data = zlib.decompress(data)
-        deltas, block_weights, _values = pickle.loads(data)
+        deltas, weights, values = pickle.loads(data)
+        yield count, deltas, weights, values
+        pos = end
+        if last or pos >= len(buf):
+            break
+
+
+def _decode_positions(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
+    ids, values = [], []
+    for _count, deltas, _weights, block_values in _blocks(buf):
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        values.extend(block_values)
+    return _positions(np.concatenate(ids), values, docbase)
+
+
+def _positions(ids: np.ndarray, values: list[bytes], docbase: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh's Positions values (a count, then pickled deltas) as flat arrays."""
+    counts, deltas = [], []
+    for value in values:
+        (n,) = _UINT.unpack_from(value, 0)
+        counts.append(n)
+        deltas.extend(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
+    counts_arr = np.asarray(counts, dtype=np.int64)
+    flat = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    starts = np.concatenate(([0], np.cumsum(counts_arr)[:-1]))
+    # each posting's deltas start again from 0: subtract what came before it
+    before = np.concatenate(([0], flat))[starts]
+    positions = flat - np.repeat(before, counts_arr)
+    docs = np.repeat(ids + docbase, counts_arr)
+    return docs.astype(np.int32), positions.astype(np.int32)
+
+
+def _decode(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    for count, deltas, block_weights, _values in _blocks(buf):
         ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
         if block_weights is None:
             weights.append(np.ones(count, dtype=np.float32))
@@ -105,9 +152,6 @@ def _decode(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
             weights.append(np.full(count, block_weights, dtype=np.float32))
         else:
             weights.append(np.asarray(block_weights, dtype=np.float32))
-        pos = end
-        if last or pos >= len(buf):
-            break
     docs = np.concatenate(ids).astype(np.int32) + docbase
     return docs, np.concatenate(weights)
 
@@ -119,20 +163,26 @@ class PostingReader:
                  cache_bytes: int = 256 << 20) -> None:
         self._segments = [(_SegmentPostings(folder, reader.segment()), base)
                           for reader, base in leaves]
-        self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._cache: OrderedDict[tuple, Postings] = OrderedDict()
         self._cached_bytes = 0
         self._limit = cache_bytes
         self._lock = threading.Lock()
 
     def postings(self, searcher, fieldname: str, text: str) -> Postings:
-        """The postings of ``fieldname:text`` (``searcher``: this thread's, for term infos)."""
-        key = (fieldname, text)
+        """Documents and weights of ``fieldname:text`` (``searcher``: this thread's)."""
+        return self._cached(("p", fieldname, text), searcher, _SegmentPostings.read)
+
+    def positions(self, searcher, fieldname: str, text: str) -> Postings:
+        """Every occurrence of ``fieldname:text``: ``docs`` and, in ``weights``, positions."""
+        return self._cached(("x", fieldname, text), searcher, _SegmentPostings.read_positions)
+
+    def _cached(self, key: tuple, searcher, read) -> Postings:
         with self._lock:
             found = self._cache.get(key)
             if found is not None:
                 self._cache.move_to_end(key)
                 return found
-        found = self._read(searcher, fieldname, text)
+        found = self._read(searcher, key[1], key[2], read)
         with self._lock:
             if key not in self._cache and found.nbytes <= self._limit // 4:
                 self._cache[key] = found
@@ -142,23 +192,21 @@ class PostingReader:
                     self._cached_bytes -= old.nbytes
         return found
 
-    def _read(self, searcher, fieldname: str, text: str) -> Postings:
-        field = searcher.schema[fieldname]
-        tbytes = field.to_bytes(text)
-        docs, weights = [], []
+    def _read(self, searcher, fieldname: str, text: str, read) -> Postings:
+        tbytes = searcher.schema[fieldname].to_bytes(text)
+        docs, values = [], []
         for (reader, _base), (segment, base) in zip(searcher.reader().leaf_readers(),
                                                     self._segments, strict=True):
             if (fieldname, tbytes) not in reader:
                 continue
-            terminfo = reader.term_info(fieldname, tbytes)
-            d, w = segment.read(terminfo, base)
+            d, v = read(segment, reader.term_info(fieldname, tbytes), base)
             docs.append(d)
-            weights.append(w)
+            values.append(v)
         if not docs:
             return NO_POSTINGS
         if len(docs) == 1:
-            return Postings(docs[0], weights[0])
-        return Postings(np.concatenate(docs), np.concatenate(weights))
+            return Postings(docs[0], values[0])
+        return Postings(np.concatenate(docs), np.concatenate(values))
 
     def close(self) -> None:
         for segment, _ in self._segments:

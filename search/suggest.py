@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Callable
+
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import analyze_terms
 from .query import ParsedQuery, parse_query
@@ -15,7 +18,49 @@ MAX_PROPOSALS = 12
 MAX_SUGGESTIONS = 3
 
 
-def suggest(searcher, parsed: ParsedQuery, finds: Callable[[str], bool]) -> list[str]:
+SPELLING_FIELDS = ("title", "body")
+
+
+class Spelling:
+    """Whoosh's spelling correction for one index, without reading the whole lexicon per word.
+
+    Whoosh's corrector measures the edit distance to every term of the field. Here the
+    terms are grouped by character once (per opened index, on the first word that needs
+    it): a term within ``maxdist`` edits of a word keeps all but ``maxdist`` of the word's
+    distinct characters, so only terms sharing that many are measured. The answer is
+    Whoosh's, to the order of ties.
+    """
+
+    def __init__(self, reader, fieldname: str) -> None:
+        self.terms: list[str] = []
+        self.freq: list[float] = []
+        self.by_char: dict[str, list[int]] = defaultdict(list)
+        for text, info in reader.iter_field(fieldname):
+            term = text.decode("utf-8") if isinstance(text, bytes) else text
+            n = len(self.terms)
+            self.terms.append(term)
+            self.freq.append(info.weight())
+            for ch in set(term):
+                self.by_char[ch].append(n)
+
+    def suggest(self, text: str, limit: int = 5, maxdist: int = 2) -> list[str]:
+        chars = set(text)
+        shared = Counter(n for ch in chars for n in self.by_char.get(ch, ()))
+        need = len(chars) - maxdist
+        found = []
+        for n, common in shared.items():
+            term = self.terms[n]
+            if common >= need and term != text and abs(len(term) - len(text)) <= maxdist \
+                    and damerau_levenshtein(text, term, maxdist + 1) <= maxdist:
+                found.append((self.freq[n] or 1, term))
+        # Whoosh keeps the largest (frequency, text) pairs, then lists them by frequency
+        # and text: among equally frequent terms at the cut, the later texts stay.
+        kept = sorted(found, reverse=True)[:limit]
+        return [term for _, term in sorted(kept, key=lambda ft: (-ft[0], ft[1]))]
+
+
+def suggest(spellings: list[Spelling], searcher, parsed: ParsedQuery,
+            finds: Callable[[str], bool]) -> list[str]:
     """Queries one word away from ``parsed`` that would find something (``finds``).
 
     A word is only corrected into the same kind of word (Latin for Latin, Japanese for
@@ -23,15 +68,14 @@ def suggest(searcher, parsed: ParsedQuery, finds: Callable[[str], bool]) -> list
     """
     suggestions: list[str] = []
     tried = 0
-    correctors = [searcher.corrector("title"), searcher.corrector("body")]
     for word in parsed.words[:MAX_WORDS]:
         for token in analyze_terms(word):
             if len(token) < 2 or searcher.doc_frequency("body", token) \
                     or searcher.doc_frequency("title", token):
                 continue
             maxdist = 2 if len(token) > 3 else 1
-            candidates = dict.fromkeys(c for corrector in correctors
-                                       for c in corrector.suggest(token, 5, maxdist))
+            candidates = dict.fromkeys(c for spelling in spellings
+                                       for c in spelling.suggest(token, 5, maxdist))
             for candidate in candidates:
                 if candidate.isascii() != token.isascii() or len(candidate) < 2:
                     continue

@@ -96,3 +96,15 @@ def test_facet_counts_are_counts_of_the_stored_documents(engine, whoosh_searcher
     assert [(v.value, v.count) for v in result.facets["source"]] == sorted(
         sources.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
     assert result.total == sources["共同通信"]
+
+
+@pytest.mark.parametrize("word", ["ウクライ", "ウクライノ", "ふぃりぴん", "自衛体", "nata", "sabr",
+                                  "フィリッピン", "防衛省庁", "潜水鑑", "xqzvwk"])
+@pytest.mark.parametrize("field", ["title", "body"])
+def test_spelling_is_whooshs_corrector(whoosh_searcher, word, field):
+    from search.suggest import Spelling
+
+    ours = Spelling(whoosh_searcher.reader(), field)
+    for maxdist in (1, 2):
+        want = whoosh_searcher.corrector(field).suggest(word, 5, maxdist)
+        assert ours.suggest(word, 5, maxdist) == want
