@@ -100,6 +100,7 @@ _TOKEN = re.compile(
     r'\s+|(?P<lp>\()|(?P<rp>\))'
     r'|(?P<field>[^\s():"「」]+):(?P<fvalue>"[^"]*"|「[^」]*」|[^\s()"「」]*)'
     r'|(?P<phrase>"[^"]*"|「[^」]*」)'
+    r'|(?P<neg>-(?=["「(]))'  # -"phrase", -「phrase」, -(group): a NOT
     r'|(?P<word>[^\s()"「」]+)'
 )
 
@@ -125,6 +126,8 @@ def _lex(text: str) -> list[tuple[str, str, str]]:
             tokens.append(("field", m.group("field"), m.group("fvalue")))
         elif m.group("phrase"):
             tokens.append(("phrase", m.group("phrase")[1:-1], ""))
+        elif m.group("neg"):
+            tokens.append(("not", "-", ""))
         elif m.group("word"):
             word = m.group("word")
             kind = {"OR": "or", "AND": "and", "NOT": "not", "|": "or"}.get(word, "word")
@@ -157,8 +160,9 @@ class _Parser:
 
     def and_expr(self) -> Node:
         if self.peek() in (None, ")"):
+            # Only a "(" can leave nothing before the end: "(" last is an unclosed bracket.
             raise QuerySyntaxError("語のない括弧があります" if self.peek() == ")"
-                                   else "OR の前に語がありません")
+                                   else "閉じていない括弧「(」があります")
         if self.peek() == "or":
             raise QuerySyntaxError("OR の前に語がありません")
         items = [self.unary()]
@@ -202,7 +206,8 @@ class _Parser:
         text = value[1:-1] if quoted else value
         kind = FIELD_ALIASES.get(name.lower())
         if kind is None:
-            self.notes.append(f"「{name}:」という項目はないため、「{name} {text}」を語として"
+            words = f"{name} {text}" if text else name
+            self.notes.append(f"「{name}:」という項目はないため、「{words}」を語として"
                               "検索しました(使える項目: title: source: country: org: date: "
                               "collection:)")
             return And([Word(name), Phrase(text) if quoted else Word(text)]) if text \
@@ -266,7 +271,7 @@ class _Compiler:
         if isinstance(node, Phrase):
             return self.phrase(node, positive)
         if isinstance(node, Filter):
-            return self.filter(node)
+            return self.filter(node, positive)
         raise TypeError(node)
 
     def _fields(self, only: str | None) -> tuple[tuple[str, float], ...]:
@@ -333,7 +338,7 @@ class _Compiler:
         prefix = "title:" if node.field == "title" else ""
         return q, f'{prefix}"{node.text}"'
 
-    def filter(self, node: Filter) -> tuple[wq.Query | None, str]:
+    def filter(self, node: Filter, positive: bool) -> tuple[wq.Query | None, str]:
         if node.kind == "date":
             bounds = parse_date_range(node.value)
             if bounds is None:
@@ -358,7 +363,7 @@ class _Compiler:
                 return wq.Term(place[0], place[1]), f"{node.kind}:{place[1]}"
             what = "国・地域" if node.kind == "country" else "機関"
             self.messages.append(f"{what}「{node.value}」が見つからないため、語として検索しました")
-            return self.word(Word(node.value), True)
+            return self.word(Word(node.value), positive)
         if node.kind == "collection":
             return wq.Term("collections", node.value), f"collection:{node.value}"
         raise ValueError(node.kind)
@@ -448,16 +453,14 @@ def parse_query(text: str) -> ParsedQuery:
     if q is None:
         return ParsedQuery(raw, wq.NullQuery, "(検索できる語がありません)", messages,
                            fallback=fallback)
-    if _only_negative(tree):
+    if _only_negative(q):
         q = wq.And([wq.Every(), q])
         shown = f"すべての記事 {shown}"
     return ParsedQuery(raw, q, shown, messages, compiler.terms, compiler.words, fallback)
 
 
-def _only_negative(node: Node) -> bool:
-    if isinstance(node, Not):
+def _only_negative(q: wq.Query) -> bool:
+    """Whether the compiled query only excludes (what was ignored, like の, is gone from it)."""
+    if isinstance(q, wq.Not):
         return True
-    if isinstance(node, And):
-        kept = [n for n in node.items if not (isinstance(n, And) and not n.items)]
-        return bool(kept) and all(_only_negative(n) for n in kept)
-    return False
+    return isinstance(q, wq.And) and all(_only_negative(s) for s in q.subqueries)

@@ -1,0 +1,768 @@
+"""The query language of search/query.py, from its specification (module docstring, README
+sections 検索式 / Query language): the parse tree, the compiled Whoosh query, and what the
+user is told (``understood``, ``messages``), highlighted and offered for spelling.
+
+No index: the analysis is the real Sudachi dictionary, the gazetteer and synonym list the
+bundled data files. Whoosh queries compare with ``==`` (field, text, boost, slop, nesting), so
+each test builds the whole expected query and compares it at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from whoosh import query as wq
+
+from search.query import (
+    And,
+    Filter,
+    Not,
+    Or,
+    ParsedQuery,
+    Phrase,
+    QuerySyntaxError,
+    Word,
+    _lex,
+    _normalise,
+    _Parser,
+    _show_range,
+    parse_date_range,
+    parse_query,
+    synonym_groups,
+    synonyms,
+)
+
+# The fields a plain word searches, with their weights (spec: title, body, notes, outlet).
+TEXT = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
+TITLE = (("title", 1.0),)
+
+
+def terms(token: str, boost: float = 1.0, fields=TEXT) -> wq.Or:
+    """One analysed token in every text field."""
+    return wq.Or([wq.Term(f, token, boost=w * boost) for f, w in fields])
+
+
+def phrase(tokens: list[str], boost: float = 1.0, fields=TEXT) -> wq.Or:
+    """Tokens in order, in every text field."""
+    return wq.Or([wq.Phrase(f, tokens, boost=w * boost) for f, w in fields])
+
+
+def compound(tokens: list[str], fields=TEXT) -> wq.Or:
+    """A word Sudachi splits: the phrase (boosted ×2) first, else all of its parts anywhere."""
+    phrase_part = wq.Or([wq.Phrase(f, tokens, boost=w * 1.0 * 2.0) for f, w in fields])
+    return wq.Or([phrase_part, wq.And([terms(t, fields=fields) for t in tokens])])
+
+
+def tree(text: str):
+    return _Parser(_lex(text)).parse()
+
+
+def date(*args) -> datetime:
+    return datetime(*args)
+
+
+def end_of(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 23, 59, 59, 999999)
+
+
+# The synonym group of イタリア (data/synonyms.txt: 伊国 イタリア 伊) and its country.
+ITALY = wq.Or([
+    terms("イタリア"),
+    phrase(["伊", "国"], boost=0.8),  # a synonym of several words only as a phrase
+    terms("伊", boost=0.8),
+    wq.Term("countries", "イタリア", boost=0.5),
+])
+ITALY_SHOWN = "(イタリア OR 伊国 OR 伊 OR 国:イタリア)"
+EVERY_FIELD = "(使える項目: title: source: country: org: date: collection:)"
+FALLBACK = "。語を並べたものとして検索しました"
+
+
+# ---------------------------------------------------------------- AND, OR, NOT
+
+
+def test_words_are_anded():
+    assert tree("空母 訓練") == And([Word("空母"), Word("訓練")])
+    p = parse_query("空母 訓練")
+    assert p.query == wq.And([terms("空母"), terms("訓練")])
+    assert p.understood == "空母 訓練"
+    assert p.messages == []
+    assert p.highlight_terms == {"空母", "訓練"}
+    assert p.words == ["空母", "訓練"]
+    assert p.fallback is False
+    assert p.text == "空母 訓練"
+    assert not p.is_empty
+
+
+def test_explicit_and_is_the_same_as_a_space():
+    assert tree("空母 AND 訓練") == And([Word("空母"), Word("訓練")])
+    assert parse_query("空母 AND 訓練").query == parse_query("空母 訓練").query
+
+
+def test_one_word_is_not_wrapped():
+    assert tree("空母") == Word("空母")
+    p = parse_query("空母")
+    assert p.query == terms("空母")
+    assert p.understood == "空母"
+    assert p.words == ["空母"]
+
+
+@pytest.mark.parametrize("text", ["空母 OR 訓練", "空母 | 訓練", "空母 ｜ 訓練", "空母 ＯＲ 訓練"])
+def test_or(text):
+    p = parse_query(text)
+    assert p.query == wq.Or([terms("空母"), terms("訓練")])
+    assert p.understood == "(空母 OR 訓練)"
+    assert p.highlight_terms == {"空母", "訓練"}
+    assert p.words == ["空母", "訓練"]
+    assert p.messages == []
+
+
+def test_or_binds_looser_than_and():
+    assert tree("空母 訓練 OR 演習") == Or([And([Word("空母"), Word("訓練")]), Word("演習")])
+    assert tree("空母 OR 訓練 OR 演習") == Or([Word("空母"), Word("訓練"), Word("演習")])
+    p = parse_query("空母 訓練 OR 演習")
+    assert p.query == wq.Or([wq.And([terms("空母"), terms("訓練")]), terms("演習")])
+    assert p.understood == "(空母 訓練 OR 演習)"
+
+
+def test_lowercase_or_is_a_word():
+    assert tree("空母 or 訓練") == And([Word("空母"), Word("or"), Word("訓練")])
+
+
+@pytest.mark.parametrize("text", ["空母 -イタリア", "空母 NOT イタリア"])
+def test_not_word(text):
+    assert tree(text) == And([Word("空母"), Not(Word("イタリア"))])
+    p = parse_query(text)
+    assert p.query == wq.And([terms("空母"), wq.Not(ITALY)])
+    assert p.understood == f"空母 -{ITALY_SHOWN}"
+    # An excluded word is neither highlighted nor offered for spelling suggestions.
+    assert p.highlight_terms == {"空母"}
+    assert p.words == ["空母"]
+    assert p.messages == []
+
+
+@pytest.mark.parametrize("text", ['空母 NOT "防衛装備"', '空母 -"防衛装備"', "空母 -「防衛装備」"])
+def test_not_phrase(text):
+    assert tree(_normalise(text)) == And([Word("空母"), Not(Phrase("防衛装備"))])
+    p = parse_query(text)
+    assert p.query == wq.And([terms("空母"), wq.Not(phrase(["防衛", "装備"]))])
+    assert p.understood == '空母 -"防衛装備"'
+    assert p.highlight_terms == {"空母"}
+
+
+@pytest.mark.parametrize("text", ["空母 -title:イタリア", "空母 NOT title:イタリア"])
+def test_not_title_field(text):
+    assert tree(text) == And([Word("空母"), Not(Word("イタリア", "title"))])
+    p = parse_query(text)
+    assert p.query == wq.And([terms("空母"), wq.Not(terms("イタリア", fields=TITLE))])
+    assert p.understood == "空母 -title:イタリア"
+    assert p.highlight_terms == {"空母"}
+    assert p.words == ["空母"]
+
+
+def test_not_filter():
+    assert tree("空母 -source:読売新聞") == And([Word("空母"), Not(Filter("source", "読売新聞"))])
+    p = parse_query("空母 -source:読売新聞")
+    assert p.query == wq.And([terms("空母"), wq.Not(wq.Term("source", "読売新聞"))])
+    assert p.understood == "空母 -source:読売新聞"
+
+
+def test_not_unknown_country_is_an_excluded_word():
+    p = parse_query("空母 -country:ナルニア")
+    assert p.query == wq.And([terms("空母"), wq.Not(terms("ナルニア"))])
+    assert p.understood == "空母 -ナルニア"
+    assert p.messages == ["国・地域「ナルニア」が見つからないため、語として検索しました"]
+    # Excluded, so not highlighted, even though it went through the word path.
+    assert p.highlight_terms == {"空母"}
+    assert p.words == ["空母"]
+
+
+def test_not_before_a_bracket():
+    assert tree("空母 NOT (訓練 OR 演習)") == And(
+        [Word("空母"), Not(Or([Word("訓練"), Word("演習")]))]
+    )
+    assert tree("空母 -(訓練 OR 演習)") == tree("空母 NOT (訓練 OR 演習)")
+    p = parse_query("空母 -(訓練 OR 演習)")
+    assert p.query == wq.And([terms("空母"), wq.Not(wq.Or([terms("訓練"), terms("演習")]))])
+    assert p.understood == "空母 -(訓練 OR 演習)"
+    assert p.highlight_terms == {"空母"}
+    assert p.words == ["空母"]
+
+
+def test_a_lone_hyphen_is_a_word_not_a_negation():
+    assert tree("空母 -") == And([Word("空母"), Word("-")])
+    p = parse_query("空母 -")
+    assert p.query == terms("空母")
+    assert p.messages == ["「-」は検索語にならない語(助詞・記号など)なので無視しました"]
+
+
+def test_only_negative_query_searches_everything_else():
+    assert tree("-イタリア") == Not(Word("イタリア"))
+    p = parse_query("-イタリア")
+    assert p.query == wq.And([wq.Every(), wq.Not(ITALY)])
+    assert p.understood == f"すべての記事 -{ITALY_SHOWN}"
+    assert p.highlight_terms == set()
+    assert p.words == []
+    assert not p.is_empty
+
+
+def test_only_negative_several():
+    p = parse_query("-空母 -訓練")
+    assert p.query == wq.And([wq.Every(), wq.And([wq.Not(terms("空母")), wq.Not(terms("訓練"))])])
+    assert p.understood == "すべての記事 -空母 -訓練"
+
+
+def test_only_negative_after_an_ignored_word():
+    # の is ignored (a particle), which leaves a query that only excludes.
+    p = parse_query("-空母 の")
+    assert p.query == wq.And([wq.Every(), wq.Not(terms("空母"))])
+    assert p.understood == "すべての記事 -空母"
+    p = parse_query("-空母 title:")
+    assert p.query == wq.And([wq.Every(), wq.Not(terms("空母"))])
+
+
+def test_negatives_joined_by_or_are_not_wrapped():
+    p = parse_query("-空母 OR -訓練")
+    assert p.query == wq.Or([wq.Not(terms("空母")), wq.Not(terms("訓練"))])
+    assert p.understood == "(-空母 OR -訓練)"
+
+
+def test_a_negative_with_a_positive_is_not_wrapped():
+    p = parse_query("-空母 訓練")
+    assert p.query == wq.And([wq.Not(terms("空母")), terms("訓練")])
+    assert p.understood == "-空母 訓練"
+
+
+def test_negated_stop_word_is_dropped():
+    assert tree("-の 空母") == And([Not(Word("の")), Word("空母")])
+    p = parse_query("-の 空母")
+    assert p.query == terms("空母")
+    assert p.understood == "空母"
+    assert p.messages == ["「の」は検索語にならない語(助詞・記号など)なので無視しました"]
+
+
+# ---------------------------------------------------------------- brackets and phrases
+
+
+def test_brackets():
+    assert tree("(空母 OR 護衛艦) 訓練") == And([Or([Word("空母"), Word("護衛艦")]), Word("訓練")])
+    p = parse_query("(空母 OR 護衛艦) 訓練")
+    assert p.query == wq.And([wq.Or([terms("空母"), compound(["護衛", "艦"])]), terms("訓練")])
+    assert p.understood == "(空母 OR 護衛艦[護衛・艦]) 訓練"
+    assert p.highlight_terms == {"空母", "護衛", "艦", "訓練"}
+    assert p.words == ["空母", "護衛艦", "訓練"]
+
+
+def test_nested_brackets():
+    assert tree("((空母))") == Word("空母")
+    assert tree("空母 (訓練 (演習 OR 派遣))") == And(
+        [Word("空母"), And([Word("訓練"), Or([Word("演習"), Word("派遣")])])]
+    )
+
+
+def test_full_width_brackets_and_or():
+    assert parse_query("（空母 ＯＲ 護衛艦）").query == parse_query("(空母 OR 護衛艦)").query
+    assert parse_query("（空母 ＯＲ 護衛艦）").understood == "(空母 OR 護衛艦[護衛・艦])"
+
+
+@pytest.mark.parametrize(
+    "text", ['"情報保護協定"', "「情報保護協定」", "＂情報保護協定＂", "『情報保護協定』",
+             "“情報保護協定”"],
+)
+def test_phrase_quotes(text):
+    p = parse_query(text)
+    assert p.query == phrase(["情報", "保護", "協定"])
+    assert p.understood == '"情報保護協定"'
+    assert p.highlight_terms == {"情報", "保護", "協定"}
+    assert p.words == []  # phrases are not offered for spelling suggestions
+    assert p.messages == []
+
+
+def test_phrase_tree():
+    assert tree('"情報保護協定" 空母') == And([Phrase("情報保護協定"), Word("空母")])
+    assert tree("「日米 同盟」") == Phrase("日米 同盟")
+
+
+def test_phrase_of_one_word_is_a_term():
+    p = parse_query('"空母"')
+    assert p.query == terms("空母")
+    assert p.understood == '"空母"'
+
+
+def test_phrase_with_nothing_to_search():
+    p = parse_query('空母 "の"')
+    assert p.query == terms("空母")
+    assert p.messages == ["「の」は検索語にならないため無視しました"]
+
+
+def test_phrase_is_not_expanded_by_synonyms():
+    assert parse_query('"米国"').query == terms("米国")
+
+
+# ---------------------------------------------------------------- fields
+
+
+@pytest.mark.parametrize("name", ["title", "タイトル", "見出し", "TITLE", "Title"])
+def test_title_aliases(name):
+    assert tree(f"{name}:空母") == Word("空母", "title")
+    p = parse_query(f"{name}:空母")
+    assert p.query == terms("空母", fields=TITLE)
+    assert p.understood == "title:空母"
+    assert p.highlight_terms == {"空母"}
+    assert p.words == []  # a field term is not offered for spelling
+    assert p.messages == []
+
+
+def test_title_full_width_colon():
+    assert parse_query("title：空母").query == terms("空母", fields=TITLE)
+
+
+def test_title_phrase():
+    assert tree('title:"防衛装備"') == Phrase("防衛装備", "title")
+    assert tree("title:「防衛装備」") == Phrase("防衛装備", "title")
+    p = parse_query('title:"防衛装備"')
+    assert p.query == phrase(["防衛", "装備"], fields=TITLE)
+    assert p.understood == 'title:"防衛装備"'
+    assert p.highlight_terms == {"防衛", "装備"}
+
+
+def test_title_compound_word_and_no_synonyms():
+    p = parse_query("title:防衛装備移転")
+    assert p.query == compound(["防衛", "装備", "移転"], fields=TITLE)
+    assert p.understood == "title:防衛装備移転[防衛・装備・移転]"
+    # Synonyms and places are for plain words only.
+    assert parse_query("title:イタリア").query == terms("イタリア", fields=TITLE)
+
+
+@pytest.mark.parametrize("name", ["source", "outlet", "媒体", "SOURCE"])
+def test_source_aliases(name):
+    assert tree(f"{name}:讀賣新聞") == Filter("source", "讀賣新聞")
+    p = parse_query(f"{name}:讀賣新聞")
+    assert p.query == wq.Term("source", "読売新聞")  # the canonical spelling
+    assert p.understood == "source:読売新聞"
+    assert p.highlight_terms == set()
+    assert p.words == []
+    assert p.messages == []
+
+
+def test_unknown_source_is_searched_in_the_outlet_text():
+    p = parse_query("source:謎新聞")
+    assert p.query == wq.And([wq.Term("outlet", "謎"), wq.Term("outlet", "新聞")])
+    assert p.understood == "source:謎新聞"
+    assert p.messages == ["媒体「謎新聞」は一覧にないため、媒体名の一部として検索しました"]
+
+
+def test_unknown_source_of_nothing_searchable():
+    p = parse_query("空母 source:の")
+    assert p.query == terms("空母")
+    assert p.understood == "空母"
+    assert p.messages == ["媒体「の」は一覧にないため、媒体名の一部として検索しました"]
+
+
+@pytest.mark.parametrize(("name", "value", "canonical"), [
+    ("country", "フィリピン", "フィリピン"),
+    ("国", "比", "フィリピン"),
+    ("Country", "フィリピン", "フィリピン"),
+])
+def test_country_aliases(name, value, canonical):
+    assert tree(f"{name}:{value}") == Filter("country", value)
+    p = parse_query(f"{name}:{value}")
+    assert p.query == wq.Term("countries", canonical)
+    assert p.understood == f"country:{canonical}"
+    assert p.messages == []
+    assert p.highlight_terms == set()
+
+
+@pytest.mark.parametrize("name", ["org", "organization", "機関", "ORG"])
+def test_org_aliases(name):
+    assert tree(f"{name}:NATO") == Filter("org", "NATO")
+    p = parse_query(f"{name}:NATO")
+    assert p.query == wq.Term("organizations", "NATO")
+    assert p.understood == "org:NATO"
+    assert p.messages == []
+
+
+def test_unknown_country_is_searched_as_a_word():
+    p = parse_query("country:ナルニア")
+    assert p.query == terms("ナルニア")
+    assert p.understood == "ナルニア"
+    assert p.messages == ["国・地域「ナルニア」が見つからないため、語として検索しました"]
+    assert p.highlight_terms == {"ナルニア"}
+    assert p.words == ["ナルニア"]
+
+
+def test_a_country_is_not_an_organisation():
+    p = parse_query("org:フィリピン")
+    assert p.messages[0] == "機関「フィリピン」が見つからないため、語として検索しました"
+    assert p.query == wq.Or([terms("フィリピン"), terms("比国", boost=0.8),
+                             terms("比", boost=0.8), wq.Term("countries", "フィリピン", boost=0.5)])
+    p = parse_query("country:NATO")
+    assert p.messages == ["国・地域「NATO」が見つからないため、語として検索しました"]
+    assert p.query == wq.Or([terms("nato"), phrase(["北", "大西洋", "条約", "機構"], boost=0.8),
+                             wq.Term("organizations", "NATO", boost=0.5)])
+
+
+@pytest.mark.parametrize("name", ["collection", "archive", "アーカイブ", "COLLECTION"])
+def test_collection_aliases(name):
+    assert tree(f"{name}:欧州") == Filter("collection", "欧州")
+    p = parse_query(f"{name}:欧州")
+    assert p.query == wq.Term("collections", "欧州")
+    assert p.understood == "collection:欧州"
+    assert p.messages == []
+
+
+def test_quoted_filter_value():
+    assert tree('collection:"欧州 安保"') == Filter("collection", "欧州 安保")
+    assert tree("collection:「欧州 安保」") == Filter("collection", "欧州 安保")
+    assert parse_query('collection:"欧州 安保"').query == wq.Term("collections", "欧州 安保")
+
+
+@pytest.mark.parametrize("name", ["date", "日付", "DATE"])
+def test_date_aliases(name):
+    assert tree(f"{name}:2024-06") == Filter("date", "2024-06")
+    p = parse_query(f"{name}:2024-06")
+    assert p.query == wq.DateRange("date", date(2024, 6, 1), end_of(2024, 6, 30))
+    assert p.understood == "date:2024-06-01..2024-06-30"
+
+
+def test_unknown_field_is_searched_as_words():
+    assert tree("foo:bar") == And([Word("foo"), Word("bar")])
+    p = parse_query("foo:bar")
+    assert p.query == wq.And([terms("foo"), terms("bar")])
+    assert p.understood == "foo bar"
+    assert p.messages == [
+        f"「foo:」という項目はないため、「foo bar」を語として検索しました{EVERY_FIELD}"
+    ]
+    assert p.words == ["foo", "bar"]
+    assert p.fallback is False
+
+
+def test_unknown_field_with_a_quoted_value():
+    assert tree('foo:"bar baz"') == And([Word("foo"), Phrase("bar baz")])
+    assert tree("foo:「bar baz」") == And([Word("foo"), Phrase("bar baz")])
+    p = parse_query('foo:"bar baz"')
+    assert p.query == wq.And([terms("foo"), phrase(["bar", "baz"])])
+    assert p.understood == 'foo "bar baz"'
+    assert p.messages == [
+        f"「foo:」という項目はないため、「foo bar baz」を語として検索しました{EVERY_FIELD}"
+    ]
+
+
+def test_unknown_field_without_a_value():
+    assert tree("foo:") == Word("foo")
+    p = parse_query("foo:")
+    assert p.query == terms("foo")
+    assert p.messages == [
+        f"「foo:」という項目はないため、「foo」を語として検索しました{EVERY_FIELD}"
+    ]
+
+
+@pytest.mark.parametrize("name", ["title", "source", "country", "org", "date", "collection"])
+def test_known_field_without_a_value_is_ignored(name):
+    assert tree(f"{name}: 空母") == And([And([]), Word("空母")])
+    p = parse_query(f"空母 {name}:")
+    assert p.query == terms("空母")
+    assert p.understood == "空母"
+    assert p.messages == [f"「{name}:」の後に値がないため無視しました"]
+    assert p.fallback is False
+
+
+def test_only_an_empty_field():
+    p = parse_query("title:")
+    assert p.query is wq.NullQuery
+    assert p.understood == "(検索できる語がありません)"
+    assert p.messages == ["「title:」の後に値がないため無視しました"]
+
+
+def test_empty_quoted_field_value():
+    assert tree('title:""') == And([])
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("2024", date(2024, 1, 1), end_of(2024, 12, 31)),
+    ("2024-06", date(2024, 6, 1), end_of(2024, 6, 30)),
+    ("2024-6", date(2024, 6, 1), end_of(2024, 6, 30)),
+    ("2024/06", date(2024, 6, 1), end_of(2024, 6, 30)),
+    ("2024.06", date(2024, 6, 1), end_of(2024, 6, 30)),
+    ("2024-01", date(2024, 1, 1), end_of(2024, 1, 31)),
+    ("2024-11", date(2024, 11, 1), end_of(2024, 11, 30)),
+    ("2024-12", date(2024, 12, 1), end_of(2024, 12, 31)),
+    ("2024-02", date(2024, 2, 1), end_of(2024, 2, 29)),  # leap year
+    ("2023-02", date(2023, 2, 1), end_of(2023, 2, 28)),
+    ("1900-02", date(1900, 2, 1), end_of(1900, 2, 28)),  # not a leap year
+    ("2000-02", date(2000, 2, 1), end_of(2000, 2, 29)),
+    ("2024-06-01", date(2024, 6, 1), end_of(2024, 6, 1)),
+    ("2024/6/1", date(2024, 6, 1), end_of(2024, 6, 1)),
+    ("2024-12-31", date(2024, 12, 31), end_of(2024, 12, 31)),
+    ("2024-02-29", date(2024, 2, 29), end_of(2024, 2, 29)),
+    (" 2024 ", date(2024, 1, 1), end_of(2024, 12, 31)),
+    ("2023..2024", date(2023, 1, 1), end_of(2024, 12, 31)),
+    ("2024..2024", date(2024, 1, 1), end_of(2024, 12, 31)),
+    ("2024-06..2024-07", date(2024, 6, 1), end_of(2024, 7, 31)),
+    ("2024-12-31..2025-01-01", date(2024, 12, 31), end_of(2025, 1, 1)),
+    ("2024-06-01..2024-06-01", date(2024, 6, 1), end_of(2024, 6, 1)),
+    ("..2015", None, end_of(2015, 12, 31)),
+    ("..2015-02", None, end_of(2015, 2, 28)),
+    ("2024-06-01..", date(2024, 6, 1), None),
+    ("2024..", date(2024, 1, 1), None),
+])
+def test_parse_date_range(text, start, end):
+    assert parse_date_range(text) == (start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "2024..2023", "2024-07..2024-06", "2024-06-02..2024-06-01",  # backwards
+    "..", "", "abc", "24", "20245", "2024-13", "2024-00", "2024-02-30", "2023-02-29",
+    "2024-06-31", "2024-6-1-1", "2024-", "-2024", "2024-06-00", "abc..2024", "2024..abc",
+    "2024...2025", "2024-06x",
+])
+def test_parse_date_range_rejects(text):
+    assert parse_date_range(text) is None
+
+
+def test_a_day_ends_at_its_last_microsecond():
+    start, end = parse_date_range("2024-12")
+    assert end == datetime(2024, 12, 31, 23, 59, 59, 999999)
+    assert parse_date_range("2024")[1] == datetime(2024, 12, 31, 23, 59, 59, 999999)
+
+
+@pytest.mark.parametrize(("text", "start", "end", "shown"), [
+    ("date:2024", date(2024, 1, 1), end_of(2024, 12, 31), "date:2024-01-01..2024-12-31"),
+    ("date:2024-12", date(2024, 12, 1), end_of(2024, 12, 31), "date:2024-12-01..2024-12-31"),
+    ("date:2024-02", date(2024, 2, 1), end_of(2024, 2, 29), "date:2024-02-01..2024-02-29"),
+    ("date:2024-06-01", date(2024, 6, 1), end_of(2024, 6, 1), "date:2024-06-01"),
+    ("date:..2015", None, end_of(2015, 12, 31), "date:..2015-12-31"),
+    ("date:2024-06-01..", date(2024, 6, 1), None, "date:2024-06-01.."),
+    ("date:2023..2024", date(2023, 1, 1), end_of(2024, 12, 31), "date:2023-01-01..2024-12-31"),
+])
+def test_date_filter(text, start, end, shown):
+    p = parse_query(text)
+    assert p.query == wq.DateRange("date", start, end)
+    assert (p.query.startdate, p.query.enddate) == (start, end)
+    assert p.understood == shown
+    assert p.messages == []
+    assert p.highlight_terms == set()
+
+
+@pytest.mark.parametrize("value", ["2024..2023", "2024-13", "abc", "..", "2024-02-30"])
+def test_unreadable_date_is_ignored_with_a_message(value):
+    p = parse_query(f"空母 date:{value}")
+    assert p.query == terms("空母")
+    assert p.understood == "空母"
+    assert p.messages == [f"日付「{value}」を読めないため無視しました"
+                          "(例: date:2024、date:2024-06、date:2023..2024)"]
+
+
+def test_show_range():
+    assert _show_range(date(2024, 6, 1), end_of(2024, 6, 1)) == "2024-06-01"
+    assert _show_range(date(2024, 6, 1), end_of(2024, 6, 2)) == "2024-06-01..2024-06-02"
+    assert _show_range(None, end_of(2015, 12, 31)) == "..2015-12-31"
+    assert _show_range(date(2024, 6, 1), None) == "2024-06-01.."
+
+
+# ---------------------------------------------------------------- compound words, synonyms
+
+
+def test_compound_word_is_phrase_or_all_parts():
+    assert tree("防衛装備移転") == Word("防衛装備移転")
+    p = parse_query("防衛装備移転")
+    assert p.query == compound(["防衛", "装備", "移転"])
+    assert p.understood == "防衛装備移転[防衛・装備・移転]"
+    assert p.highlight_terms == {"防衛", "装備", "移転"}
+    assert p.words == ["防衛装備移転"]
+
+
+def test_synonym_groups_from_the_data_file():
+    groups = synonym_groups()
+    assert groups["ミサイル"] == ("ミサイル", "誘導弾")
+    assert groups["誘導弾"] == ("誘導弾", "ミサイル")
+    assert groups["防衛相"] == ("防衛相", "防衛大臣")
+    # Keys are width- and case-folded; the word itself comes first, as written in the file.
+    assert groups["usa"] == ("USA", "米国", "アメリカ", "アメリカ合衆国", "合衆国", "米", "U.S.")
+    assert groups["u.s."][0] == "U.S."
+    assert "USA" not in groups
+    # Comment lines are not groups.
+    assert "query-time" not in groups and "#" not in groups
+
+
+@pytest.mark.parametrize(("word", "group"), [
+    ("米", ("米", "米国", "アメリカ", "アメリカ合衆国", "合衆国", "USA", "U.S.")),
+    ("usa", ("USA", "米国", "アメリカ", "アメリカ合衆国", "合衆国", "米", "U.S.")),
+    ("ＵＳＡ", ("USA", "米国", "アメリカ", "アメリカ合衆国", "合衆国", "米", "U.S.")),
+    ("nato", ("NATO", "北大西洋条約機構")),
+    ("ミサイル", ("ミサイル", "誘導弾")),
+    ("空母", ("空母",)),
+    ("ｘｙｚ", ("ｘｙｚ",)),
+])
+def test_synonyms(word, group):
+    assert synonyms(word) == group
+
+
+def test_synonym_query():
+    p = parse_query("ミサイル")
+    assert p.query == wq.Or([terms("ミサイル"), terms("誘導弾", boost=0.8)])
+    assert p.understood == "(ミサイル OR 誘導弾)"
+    assert p.highlight_terms == {"ミサイル", "誘導弾"}
+    assert p.words == ["ミサイル"]
+
+
+def test_synonym_of_several_words_is_a_phrase_and_not_highlighted():
+    p = parse_query("NATO")
+    assert p.query == wq.Or([
+        terms("nato"),
+        phrase(["北", "大西洋", "条約", "機構"], boost=0.8),
+        wq.Term("organizations", "NATO", boost=0.5),
+    ])
+    assert p.understood == "(NATO OR 北大西洋条約機構 OR 機関:NATO)"
+    assert p.highlight_terms == {"nato"}
+
+
+def test_word_naming_a_country_also_searches_the_country():
+    p = parse_query("エストニア")
+    assert p.query == wq.Or([terms("エストニア"), wq.Term("countries", "エストニア", boost=0.5)])
+    assert p.understood == "(エストニア OR 国:エストニア)"
+
+
+def test_italy():
+    p = parse_query("イタリア")
+    assert p.query == ITALY
+    assert p.understood == ITALY_SHOWN
+    assert p.highlight_terms == {"イタリア", "伊"}
+
+
+# ---------------------------------------------------------------- empty and nothing to search
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u3000", None])
+def test_empty_query_is_every_record(text):
+    p = parse_query(text)
+    assert p.query == wq.Every()
+    assert p.understood == "すべての記事(新しい順)"
+    assert p.messages == []
+    assert p.highlight_terms == set()
+    assert p.words == []
+    assert p.fallback is False
+    assert p.is_empty
+    assert p.text == (text or "")
+
+
+def test_stop_words_only_is_a_null_query():
+    p = parse_query("の は")
+    assert p.query is wq.NullQuery
+    assert p.understood == "(検索できる語がありません)"
+    assert p.messages == [
+        "「の」は検索語にならない語(助詞・記号など)なので無視しました",
+        "「は」は検索語にならない語(助詞・記号など)なので無視しました",
+    ]
+    assert p.highlight_terms == set()
+    assert p.words == []
+    assert p.fallback is False
+    assert not p.is_empty
+
+
+def test_stop_word_or_word():
+    p = parse_query("の OR 空母")
+    assert p.query == terms("空母")
+    assert p.understood == "空母"
+    p = parse_query("の OR は")
+    assert p.query is wq.NullQuery
+
+
+def test_parsed_query_defaults():
+    p = ParsedQuery("x", wq.Every(), "u")
+    assert (p.messages, p.highlight_terms, p.words, p.fallback) == ([], set(), [], False)
+
+
+# ---------------------------------------------------------------- fallbacks
+
+
+@pytest.mark.parametrize(("text", "error", "query", "understood"), [
+    ('空母 "訓練', '閉じていない引用符(")があります', wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("空母 「訓練", "「」の対応がとれていません", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("空母 訓練」", "「」の対応がとれていません", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("(空母 訓練", "閉じていない括弧「(」があります", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("空母 OR", "OR の後に語がありません", terms("空母"), "空母"),
+    ("空母 OR OR 訓練", "OR の後に語がありません", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("(空母 OR) 訓練", "OR の後に語がありません", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("OR 空母", "OR の前に語がありません", terms("空母"), "空母"),
+    ("| 空母", "OR の前に語がありません", terms("空母"), "空母"),
+    ("空母)", "閉じ括弧「)」が多すぎます", terms("空母"), "空母"),
+    ("空母) 訓練", "閉じ括弧「)」が多すぎます", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("() 空母", "語のない括弧があります", terms("空母"), "空母"),
+    ("空母 NOT", "NOT の後に語がありません", terms("空母"), "空母"),
+    ("空母 NOT OR 訓練", "NOT の後に語がありません", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("空母 NOT AND 訓練", "NOT の後に語がありません", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+    ("(空母 NOT)", "NOT の後に語がありません", terms("空母"), "空母"),
+    ("AND 空母", "AND の位置が正しくありません", terms("空母"), "空母"),
+    # Plain words: the operators and the leading - go, the words stay.
+    ("空母 -訓練 (", "閉じていない括弧「(」があります", wq.And([terms("空母"), terms("訓練")]),
+     "空母 訓練"),
+])
+def test_fallback_to_plain_words(text, error, query, understood):
+    p = parse_query(text)
+    assert p.fallback is True
+    assert p.query == query
+    assert p.understood == understood
+    assert p.messages == [error + FALLBACK]
+    with pytest.raises(QuerySyntaxError, match=f"^{error.replace('(', '.').replace(')', '.')}$"):
+        tree(_normalise(text))
+
+
+def test_fallback_of_nothing_searchable():
+    p = parse_query("NOT")
+    assert p.query is wq.NullQuery
+    assert p.fallback is True
+    assert p.understood == "(検索できる語がありません)"
+    assert p.messages == ["NOT の後に語がありません" + FALLBACK]
+
+
+def test_fallback_keeps_messages_of_ignored_words():
+    p = parse_query("(空母 の")
+    assert p.query == terms("空母")
+    assert p.messages == [
+        "閉じていない括弧「(」があります" + FALLBACK,
+        "「の」は検索語にならない語(助詞・記号など)なので無視しました",
+    ]
+    assert p.words == ["空母"]
+    assert p.highlight_terms == {"空母"}
+
+
+def test_fallback_of_quotes_keeps_the_quoted_words():
+    p = parse_query('空母 "訓練 演習')
+    assert p.query == wq.And([terms("空母"), terms("訓練"), terms("演習")])
+
+
+# ---------------------------------------------------------------- lexing
+
+
+def test_lex_tokens():
+    assert _lex('(a OR b) | c AND NOT -d "e f" 「g」 title:h x:"i j" y:「k」 z:') == [
+        ("(", "", ""), ("word", "a", ""), ("or", "OR", ""), ("word", "b", ""), (")", "", ""),
+        ("or", "|", ""), ("word", "c", ""), ("and", "AND", ""), ("not", "NOT", ""),
+        ("word", "-d", ""), ("phrase", "e f", ""), ("phrase", "g", ""),
+        ("field", "title", "h"), ("field", "x", '"i j"'), ("field", "y", "「k」"),
+        ("field", "z", ""),
+    ]
+
+
+def test_lex_errors():
+    with pytest.raises(QuerySyntaxError, match='^閉じていない引用符\\("\\)があります$'):
+        _lex('"a')
+    with pytest.raises(QuerySyntaxError, match="^「」の対応がとれていません$"):
+        _lex("「a")
+
+
+def test_normalise():
+    assert _normalise("（ＡＢ）“c”『d』：") == '(AB)"c"「d」:'
