@@ -259,12 +259,12 @@ def build_mix(db: Path, seed: int = 1, total: int = 300) -> list[dict]:
     rare_pool = [t for t, n in reversed(vocab) if n <= 3]
     rng.shuffle(rare_pool)
     sources = [s for s, _ in conn.execute(
-        "SELECT source, count(*) n FROM docs GROUP BY source ORDER BY n DESC, source LIMIT 15")]
+        "SELECT source, count(*) n FROM f GROUP BY source ORDER BY n DESC, source LIMIT 15")]
     countries = [c for c, _ in conn.execute(
         "SELECT country, count(*) n FROM doc_country GROUP BY country "
         "ORDER BY n DESC, country LIMIT 30")]
     years = [y for (y,) in conn.execute(
-        "SELECT DISTINCT year FROM docs WHERE year IS NOT NULL ORDER BY year")]
+        "SELECT DISTINCT year FROM f WHERE year IS NOT NULL ORDER BY year")]
 
     def entry(kind: str, q: str = "", words: list[str] | None = None,
               phrase: list[str] | None = None, **params) -> dict:
@@ -569,6 +569,18 @@ def latency(rows: list[dict]) -> dict:
     return out
 
 
+def code_version() -> str:
+    """The commit benchmarked, with '+changes' when search/ or web/ differ from it."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--", "search", "web") else "")
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
@@ -585,7 +597,7 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
     index, db = work / "index", work / "fts5.sqlite"
     result: dict = {"n": n, "seed": seed, "corpus": str(corpus), "work": str(work),
                     "cpus": len(os.sched_getaffinity(0)), "load_before": os.getloadavg(),
-                    "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+                    "started": time.strftime("%Y-%m-%d %H:%M:%S"), "code": code_version()}
 
     info = synth.ensure(n, corpus, seed)
     result["corpus_info"] = {**info, "bytes": corpus_bytes(corpus)}
@@ -693,6 +705,7 @@ def table(r: dict) -> str:
     ci, fl, ri, fb, ra = r["corpus_info"], r["floor"], r["reindex"], r["fts5_build"], r["ratios"]
     lines = [
         f"kirinuki scale benchmark  N={r['n']}  seed={r['seed']}  {r['started']}  "
+        f"code {r.get('code', '?')}  "
         f"{r['cpus']} cpus, load {r['load_before'][0]:.1f} before / "
         f"{r['load_after'][0]:.1f} after",
         f"corpus  {ci['n']} records ({ci['shared']} in two archives), {ci['files']} files, "
