@@ -25,6 +25,15 @@ from search.analysis import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _forget_words():
+    """Every test works its words out afresh: what an earlier test (or run) remembered in
+    ``_entries`` must not stand in for the code under test."""
+    analysis._entries.cache_clear()
+    yield
+    analysis._entries.cache_clear()
+
+
 def tokens(text, ana=None, mode="index", **kwargs):
     ana = ana or japanese_analyzer()
     return [(t.text, t.pos, t.startchar, t.endchar)
@@ -203,6 +212,16 @@ def test_tokenize_false_defaults():
     assert (t.text, t.pos, t.startchar, t.endchar) == ("f-35", 0, 0, 4)
 
 
+def test_token_records_the_options_asked_for():
+    ana = japanese_analyzer()
+    (t,) = list(ana("日本"))
+    assert (t.positions, t.chars, t.removestops, t.mode) == (False, False, True, "")
+    (t,) = list(ana("日本", positions=True))
+    assert (t.positions, t.chars) == (True, False)
+    (t,) = list(ana("日本", chars=True, removestops=False))
+    assert (t.positions, t.chars, t.removestops) == (False, True, False)
+
+
 def test_token_carries_the_mode_and_extra_options():
     ana = japanese_analyzer()
     (t,) = list(ana("日本", mode="query", boost=2.0))
@@ -249,6 +268,7 @@ def test_nouns_one_spelling():
 def test_other_words_normalized_and_lower_cased():
     assert analyze_terms("述べた") == ["述べる"]
     assert analyze_terms("ｶﾀｶﾅ") == ["片仮名"]
+    assert analyze_terms("Ω") == ["ω"]  # a symbol: its normalized form, lower-cased
 
 
 def test_term_rules():
@@ -331,6 +351,20 @@ def test_entry_of_a_stopped_word():
     m = sudachi.tokenizer().tokenize("日本が")[1]
     assert _entry(m, "が", STOP_TAGS) is None
     assert _entries(STOP_TAGS)[(m.word_id(), m.part_of_speech_id(), "が")] is None
+
+
+def test_entry_parts_in_text_order_not_term_order():
+    # 相 sorts before 防衛 as a string; the parts stay in text order
+    m = sudachi.tokenizer().tokenize("日米防衛相")[1]
+    assert _entry(m, "防衛相", STOP_TAGS) == ("防衛相", ((0, 2, "防衛"), (2, 3, "相")))
+
+
+def test_entry_of_a_two_character_word():
+    assert _entry(morpheme("夏頃"), "夏頃", STOP_TAGS) == ("夏頃", ((0, 1, "夏"), (1, 2, "頃")))
+
+
+def test_entry_leaves_out_stopped_parts():
+    assert _entry(morpheme("今まで"), "今まで", STOP_TAGS) == ("今迄", ((0, 1, "今"),))
 
 
 def test_entry_of_a_one_character_word():

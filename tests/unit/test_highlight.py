@@ -124,6 +124,15 @@ def test_mark_spans_outside_the_fragment_are_skipped():
     assert mark("abcdef", [(1, 2), (12, 14)], offset=3) == "abcdef"
 
 
+def test_mark_span_before_the_fragment_skipped_later_ones_kept():
+    assert mark("abcdef", [(0, 2), (4, 5)], offset=3) == "a" + M("b") + "cdef"
+
+
+def test_mark_one_character_at_the_start():
+    assert mark("abc", [(0, 1)]) == M("a") + "bc"
+    assert mark("abc", [(3, 4)], offset=3) == M("a") + "bc"
+
+
 def test_mark_spans_cut_by_the_fragment_are_clipped():
     assert mark("abcdef", [(2, 5)], offset=3) == M("ab") + "cdef"
     assert mark("abcdef", [(7, 12)], offset=3) == "abcd" + M("ef")
@@ -233,6 +242,13 @@ def test_snippet_partly_cut_match_is_not_marked():
     assert snippet(text, {"防衛"}, width=7) == Snippet(M("防衛") + "と協力と防…", "防衛と協力と防…")
 
 
+def test_snippet_match_cut_by_the_window_start_is_not_marked():
+    # the best window (1, 8) starts at its floor, inside the first 防衛: 衛 is not marked
+    text = "防衛と防衛と協力と防衛"
+    assert snippet(text, {"防衛", "協力"}, width=7) == Snippet(
+        "…衛と" + M("防衛") + "と" + M("協力") + "…", "…衛と防衛と協力…")
+
+
 def test_snippet_window_with_more_distinct_words_wins_over_more_matches():
     many = "防衛、" * 12 + "防衛。"  # one word, 13 matches
     both = "協力と防衛。"  # two words, 2 matches
@@ -265,6 +281,11 @@ def test_snippet_tie_keeps_the_earliest_window():
 def test_best_window_without_spans_is_the_start():
     assert _best_window("あいうえおかきくけこ", [], 4) == (0, 4)
     assert _best_window("あいう", [], 4) == (0, 3)
+
+
+def test_best_window_holding_no_whole_match():
+    # width 1 is shorter than the match: the window (3, 4) holds no span, yet it is kept
+    assert _best_window("あいう防衛", [(3, 5)], 1) == (3, 4)
 
 
 def test_best_window_boundaries():
@@ -328,6 +349,11 @@ def test_cut_start_boundary_at_the_floor_counts():
     assert _cut_start(text, 13, 30) == 4
     text = "あい。" + "あ" * 10 + "防衛"  # 。 at 2, just before the floor
     assert _cut_start(text, 13, 30) == 3
+
+
+def test_cut_start_sentence_end_at_the_text_start():
+    assert _cut_start("。防衛", 1, 30) == 1
+    assert _cut_start("、防衛", 1, 30) == 1
 
 
 def test_cut_start_never_on_the_sentence_end():
