@@ -17,12 +17,14 @@ from whoosh import query as wq
 from search.query import (
     And,
     Filter,
+    Node,
     Not,
     Or,
     ParsedQuery,
     Phrase,
     QuerySyntaxError,
     Word,
+    _Compiler,
     _lex,
     _normalise,
     _Parser,
@@ -766,3 +768,70 @@ def test_lex_errors():
 
 def test_normalise():
     assert _normalise("（ＡＢ）“c”『d』：") == '(AB)"c"「d」:'
+
+
+# ---------------------------------------------------------------- corners found by mutation
+
+
+def test_excluded_group_is_not_highlighted():
+    p = parse_query("空母 -(訓練 演習)")
+    assert p.query == wq.And([terms("空母"), wq.Not(wq.And([terms("訓練"), terms("演習")]))])
+    assert p.understood == "空母 -訓練 演習"
+    assert p.highlight_terms == {"空母"}
+    assert p.words == ["空母"]
+
+
+def test_excluded_short_field_name():
+    assert tree("-国:フィリピン") == Not(Filter("country", "フィリピン"))
+    p = parse_query("-国:フィリピン")
+    assert p.query == wq.And([wq.Every(), wq.Not(wq.Term("countries", "フィリピン"))])
+    assert p.understood == "すべての記事 -country:フィリピン"
+
+
+def test_a_hyphen_field_name_is_an_unknown_field():
+    assert tree("-:空母") == And([Word("-"), Word("空母")])
+    p = parse_query("-:空母")
+    assert p.query == terms("空母")
+    assert p.messages[0].startswith("「-:」という項目はないため、「- 空母」を語として検索しました")
+
+
+def test_date_range_with_two_separators_is_rejected():
+    assert parse_date_range("2023..2024..2025") is None
+    p = parse_query("空母 date:2023..2024..2025")
+    assert p.query == terms("空母")
+    assert p.messages == ["日付「2023..2024..2025」を読めないため無視しました"
+                          "(例: date:2024、date:2024-06、date:2023..2024)"]
+
+
+def test_fallback_keeps_words_as_typed():
+    # Only a leading - goes; other leading letters (X) stay.
+    p = parse_query("(Xバンド")
+    assert p.words == ["Xバンド"]
+    assert p.understood == "Xバンド[x・バンド]"
+
+
+def test_nothing_searchable_keeps_the_text():
+    assert parse_query("の").text == "の"
+
+
+def test_a_synonym_that_analyses_to_nothing_is_skipped(monkeypatch):
+    import search.query as query
+
+    monkeypatch.setattr(query, "synonyms", lambda word: ("空母", "の", "訓練"))
+    p = parse_query("空母")
+    assert p.query == wq.Or([terms("空母"), terms("訓練", boost=0.8)])
+    assert p.understood == "(空母 OR 訓練)"
+
+
+def test_lex_hyphen_before_quote_or_bracket():
+    assert _lex('-"a" -「b」 -(c)') == [
+        ("not", "-", ""), ("phrase", "a", ""), ("not", "-", ""), ("phrase", "b", ""),
+        ("not", "-", ""), ("(", "", ""), ("word", "c", ""), (")", "", ""),
+    ]
+
+
+def test_compiler_rejects_unknown_nodes():
+    with pytest.raises(TypeError, match=r"^Node\(\)$"):
+        _Compiler().compile(Node())
+    with pytest.raises(ValueError, match="^year$"):
+        _Compiler().compile(Filter("year", "2024"))
