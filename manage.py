@@ -121,7 +121,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         q=" ".join(args.query), **{f.attr: getattr(args, f.attr) for f in FACETS},
         date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
         page_size=args.limit)
-    result = search(req, _engine(args))
+    with _engine(args) as engine:
+        result = search(req, engine)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return 0
@@ -153,8 +154,9 @@ def _terminal_marks(html: str) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from search.evaluate import evaluate, read_qrels, read_queries
 
-    result = evaluate(read_queries(args.queries), read_qrels(args.qrels), _engine(args),
-                      run_path=args.run)
+    with _engine(args) as engine:
+        result = evaluate(read_queries(args.queries), read_qrels(args.qrels), engine,
+                          run_path=args.run)
     for q in result.queries:
         print(f"{q.qid:<6} nDCG@10 {q.ndcg10:.3f}  R@10 {q.recall10:.2f}  RR {q.rr:.2f}  "
               f"rel {q.relevant:>2}  {q.query}")

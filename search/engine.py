@@ -44,6 +44,12 @@ class Engine:
     def close(self) -> None:
         self.serving.close()
 
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # -- searching
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()

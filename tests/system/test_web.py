@@ -437,6 +437,7 @@ def test_configuration_order(monkeypatch, session_index):
     app = create_app()
     assert app.config["PAGE_SIZE"] == 7 and app.config["INDEX_DIR"] == str(session_index)
     html = app.test_client().get("/").get_data(as_text=True)
+    app.extensions["kirinuki.engine"].close()
     assert len(re.findall(r'<li class="hit">', html)) == 7
     assert create_app({"PAGE_SIZE": 3}).config["PAGE_SIZE"] == 3
     with pytest.raises(ValueError, match="PAGE_SIZE"):
