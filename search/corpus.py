@@ -32,6 +32,7 @@ class FileReport:
     records: int = 0
     ids: int = 0
     duplicates: int = 0  # ids that occur more than once within this file
+    record_ids: list[str] = field(default_factory=list)  # each id once, in file order
     roles: dict[str, int] = field(default_factory=dict)  # lines per role
     issues: list[Issue] = field(default_factory=list)
 
@@ -102,7 +103,7 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
         report = FileReport(
             file=path.name, kind=meta.kind, label=meta.label, readable=True, lines=len(lines),
             records=len(result.records), ids=len(set(ids)),
-            duplicates=len(ids) - len(set(ids)),
+            duplicates=len(ids) - len(set(ids)), record_ids=list(dict.fromkeys(ids)),
             roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
             issues=result.issues,
         )

@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 from . import outlets
 from .config import DATA_DIR, corpus_dir, index_dir
 from .corpus import Corpus, corpus_files, load_corpus
+from .countries import annotate
 from .records import Record
 from .schema import SCHEMA_VERSION, build_schema, to_document, writer_options
 from .segments import WorkerLost, write_records
@@ -147,7 +148,7 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
             ix = whoosh_index.create_in(str(build), build_schema())
             # annotates the records on the way (countries, organisations)
             write_records(ix, loaded.records, _document, progress, procs)
-            _write_meta(build, loaded, corpus_dir(corpus))
+            _write_meta(build, corpus_dir(corpus), _corpus_meta(loaded))
             final = _finish(root_path, build)
         except BaseException as exc:
             shutil.rmtree(build, ignore_errors=True)
@@ -158,10 +159,13 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
 
 def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
            progress: Progress | None = None) -> BuildStats:
-    """Bring the index up to date: only records whose content changed are touched.
+    """Bring the index up to date, reading only the files that changed.
 
-    File hashes say whether anything changed at all; per-record fingerprints then say which
-    records to add, replace or remove, so the result equals a full rebuild.
+    The files whose hash changed (and the unchanged files holding a record with them) are
+    parsed again; records whose content fingerprint changed are annotated, deleted and
+    added. The new build shares the old one's segment files by hard links instead of
+    copying them, and a segment left more than ``MAX_DELETED`` deleted is merged away. A
+    change to the manifest or the data tables rebuilds in full.
     """
     root_path = index_dir(root)
     old = current_path(root_path)
@@ -174,45 +178,126 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         stats = reindex(root_path, corpus, progress)
         stats.notes.append(f"{OTHER_VERSION}: rebuilt in full")
         return stats
+    folder = corpus_dir(corpus)
+    inputs = _input_hashes(folder)
+    if inputs == meta.get("inputs"):
+        return BuildStats("unchanged", len(meta["records"]), 0.0, _size(old), path=str(old))
+    others = {k: v for k, v in inputs.items() if not _is_archive(k)}
+    if "files" not in meta or others != {k: v for k, v in meta["inputs"].items()
+                                         if not _is_archive(k)}:
+        stats = reindex(root_path, corpus, progress)
+        stats.notes.append("the manifest or a data table changed: rebuilt in full")
+        return stats
     with _lock(root_path):
         started = time.perf_counter()
-        folder = corpus_dir(corpus)
-        if _input_hashes(folder) == meta.get("inputs"):
-            return BuildStats("unchanged", len(meta["records"]), time.perf_counter() - started,
-                              _size(old), path=str(old))
-        loaded = load_corpus(folder)
-        new = {rec.id: rec for rec in loaded.records}
-        prints = {rid: _fingerprint(rec) for rid, rec in new.items()}
-        before: dict[str, str] = meta["records"]
-        removed = [rid for rid in before if rid not in new]
-        added = [rid for rid in new if rid not in before]
-        replaced = [rid for rid in new if rid in before and before[rid] != prints[rid]]
+        plan = _plan(folder, inputs, meta)
         build = _new_build(root_path)
         try:
-            shutil.rmtree(build)
-            shutil.copytree(old, build)
+            _link_tree(old, build)
             ix = whoosh_index.open_dir(str(build))
             writer = ix.writer(**writer_options())
             try:
-                for rid in removed + replaced:
+                for rid in plan.removed + plan.replaced:
                     writer.delete_by_term("id", rid)
-                todo = added + replaced
-                for n, rid in enumerate(todo, start=1):
-                    writer.add_document(**_document(new[rid]))
+                todo = [plan.records[rid] for rid in plan.added + plan.replaced]
+                for n, rec in enumerate(todo, start=1):
+                    annotate(rec)
+                    writer.add_document(**_document(rec))
                     if progress:
                         progress(n, len(todo))
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit(optimize=False)
-            _write_meta(build, loaded, folder)
+            writer.commit(mergetype=_merge_deleted)
+            _write_meta(build, folder, plan.meta)
             final = _finish(root_path, build)
         except BaseException as exc:
             shutil.rmtree(build, ignore_errors=True)
             raise _explain(exc, root_path) from exc
-        return BuildStats("update", len(new), time.perf_counter() - started, _size(final),
-                          added=len(added), replaced=len(replaced), removed=len(removed),
-                          path=str(final))
+        return BuildStats("update", len(plan.meta["records"]), time.perf_counter() - started,
+                          _size(final), added=len(plan.added), replaced=len(plan.replaced),
+                          removed=len(plan.removed), path=str(final),
+                          notes=[f"read {len(plan.parsed)} of {len(plan.meta['files'])} files"])
+
+
+# A segment with more than this share of deleted documents is rewritten by an update.
+MAX_DELETED = 0.1
+
+
+@dataclass
+class _Plan:
+    records: dict[str, Record]  # the new versions of the records the changed files touch
+    added: list[str]
+    replaced: list[str]
+    removed: list[str]
+    parsed: list[str]  # file names read again
+    meta: dict  # the new build's record fingerprints and files
+
+
+def _plan(folder: Path, inputs: dict[str, str], meta: dict) -> _Plan:
+    """What an update must do: which files to read, which records to add, replace, remove."""
+    files: dict[str, dict] = meta["files"]
+    now = {k.removeprefix("corpus/") for k in inputs if _is_archive(k)}
+    changed = sorted(n for n in now if inputs[f"corpus/{n}"] != meta["inputs"].get(f"corpus/{n}"))
+    gone = sorted(set(files) - now)
+    touched = {rid for name in changed + gone for rid in files.get(name, {}).get("ids", [])}
+    loaded = load_corpus(folder, paths=[folder / n for n in changed], annotate=False)
+    touched |= {r.id for r in loaded.records}
+    holders = sorted({name for name, entry in files.items()
+                      if name in now and name not in changed
+                      and touched.intersection(entry.get("ids", []))})
+    if holders:  # records shared with unchanged files: read those too, in corpus order
+        loaded = load_corpus(folder, paths=[folder / n for n in changed + holders],
+                             annotate=False)
+    fresh = {r.id: r for r in loaded.records if r.id in touched}
+    before: dict[str, str] = meta["records"]
+    prints = {rid: _fingerprint(rec) for rid, rec in fresh.items()}
+    added = [rid for rid in fresh if rid not in before]
+    replaced = [rid for rid in fresh if rid in before and before[rid] != prints[rid]]
+    removed = sorted(rid for rid in touched if rid not in fresh and rid in before)
+    records = {rid: fp for rid, fp in before.items() if rid not in touched} | prints
+    new_files = {name: entry for name, entry in files.items() if name in now}
+    for report in loaded.files:
+        if report.file in changed:
+            new_files[report.file] = {"ids": report.record_ids, "warnings": report.warnings}
+    return _Plan(fresh, added, replaced, removed, changed + holders,
+                 {"records": records, "files": new_files})
+
+
+def _is_archive(key: str) -> bool:
+    return key.startswith("corpus/") and key != "corpus/manifest.toml"
+
+
+def _link_tree(old: Path, new: Path) -> None:
+    """The old build's Whoosh files in ``new``, as hard links (copies across devices).
+
+    Whoosh never rewrites a file it has written; a commit adds new segment files and a new
+    table of contents, and deletes in ``new`` only unlink there. The meta file and the lock
+    are not shared: the meta is rewritten, the lock is the new build's own.
+    """
+    for src in old.iterdir():
+        if src.name in (META, "MAIN_WRITELOCK") or not src.is_file():
+            continue
+        try:
+            os.link(src, new / src.name)
+        except OSError:
+            shutil.copy2(src, new / src.name)
+
+
+def _merge_deleted(writer, segments) -> list:
+    """Whoosh merge policy: rewrite segments that are mostly deletions, keep the others."""
+    from whoosh.reading import SegmentReader
+
+    kept = []
+    for seg in segments:
+        total = seg.doc_count_all()
+        if total and seg.deleted_count() / total <= MAX_DELETED:
+            kept.append(seg)
+        elif seg.doc_count():  # some live documents: merge them into the new segment
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            writer.add_reader(reader)
+            reader.close()
+    return kept
 
 
 def _document(rec: Record) -> dict:
@@ -220,9 +305,14 @@ def _document(rec: Record) -> dict:
     return to_document(rec, spellings)
 
 
+# Found by annotation, which depends only on the content and the data tables.
+_DERIVED = ("countries", "country_codes", "organizations")
+
+
 def _fingerprint(rec: Record) -> str:
-    data = json.dumps(rec.to_dict(), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha1(data.encode("utf-8")).hexdigest()
+    """A hash of what the corpus says of a record (not what annotation adds to it)."""
+    data = {k: v for k, v in rec.to_dict().items() if k not in _DERIVED}
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def _sha256(path: Path) -> str:
@@ -246,7 +336,14 @@ def _code_hashes() -> dict[str, str]:
     return {name: _sha256(here / name) for name in ANALYSIS_CODE}
 
 
-def _write_meta(build: Path, loaded: Corpus, folder: Path) -> None:
+def _corpus_meta(loaded: Corpus) -> dict:
+    """Record fingerprints and, per file, its ids and warnings: what ``update`` compares."""
+    return {"records": {rec.id: _fingerprint(rec) for rec in loaded.records},
+            "files": {r.file: {"ids": r.record_ids, "warnings": r.warnings}
+                      for r in loaded.files}}
+
+
+def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
     inputs = _input_hashes(folder)
     corpus_hash = hashlib.sha256(
         json.dumps({k: v for k, v in inputs.items() if k.startswith("corpus/")},
@@ -258,8 +355,9 @@ def _write_meta(build: Path, loaded: Corpus, folder: Path) -> None:
         "corpus_hash": corpus_hash,
         "inputs": inputs,
         "code": _code_hashes(),
-        "records": {rec.id: _fingerprint(rec) for rec in loaded.records},
-        "warnings": sum(1 for i in loaded.issues if i.severity == "warning"),
+        "records": corpus_meta["records"],
+        "files": corpus_meta["files"],
+        "warnings": sum(f["warnings"] for f in corpus_meta["files"].values()),
     }
     (build / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -13,6 +13,7 @@ from whoosh import index as whoosh_index
 import manage
 from search import indexer
 from search.config import DEFAULT_CORPUS
+from search.corpus import load_corpus
 from search.engine import Engine, SearchRequest
 from search.indexer import IndexLockedError, current_path, reindex, update
 from search.stats import index_stats
@@ -285,3 +286,60 @@ def test_a_closed_pipe_is_not_an_error():
     _, err = export.communicate(timeout=60)
     assert first.startswith(b'{"id"')
     assert export.returncode == 0 and err == b""
+
+
+def _segments(root) -> list[tuple[int, int]]:
+    """(documents, deleted) of each segment of the served index."""
+    ix = whoosh_index.open_dir(str(current_path(root)))
+    return [(seg.doc_count_all(), seg.deleted_count()) for seg in ix._segments()]
+
+
+def test_update_reads_only_changed_files_and_their_partners(tmp_path, corpus_copy):
+    root_a, root_b = tmp_path / "a", tmp_path / "b"
+    reindex(root_a, corpus_copy)
+    # one article only: the other four files are not read
+    nato = corpus_copy / "mod-news-2024-10-22-nato.txt"
+    nato.write_text(nato.read_text(encoding="utf-8").replace(
+        "NATO国防相会合", "NATO国防相会議", 1), encoding="utf-8")
+    stats = update(root_a, corpus_copy)
+    assert (stats.added, stats.replaced, stats.removed) == (0, 1, 0)
+    assert stats.notes == ["read 1 of 5 files"]
+    # a record both archives hold (1903-020404), changed in the one that is not its
+    # first copy: that archive and its partner are read, and the first copy is kept
+    europe = corpus_copy / "clippings-other-europe.txt"
+    text = europe.read_text(encoding="utf-8")
+    assert "<1903-020404>" in text
+    europe.write_text(text.replace("デンマークのフリースマスン駐日大使", "デンマークの駐日大使"),
+                      encoding="utf-8")
+    stats = update(root_a, corpus_copy)
+    assert stats.notes == ["read 2 of 5 files"]
+    reindex(root_b, corpus_copy)
+    assert stored_docs(root_a) == stored_docs(root_b)
+    meta_a = json.loads((current_path(root_a) / "kirinuki.json").read_text())
+    meta_b = json.loads((current_path(root_b) / "kirinuki.json").read_text())
+    assert meta_a["records"] == meta_b["records"]
+    assert meta_a["files"] == meta_b["files"]
+
+
+def test_update_shares_segment_files_and_merges_mostly_deleted_segments(tmp_path, corpus_copy):
+    root = tmp_path / "ix"
+    reindex(root, corpus_copy, procs=1)
+    first = current_path(root)
+    before = {p.name: p.stat().st_ino for p in first.iterdir() if p.suffix != ".json"}
+    nato = corpus_copy / "mod-news-2024-10-22-nato.txt"
+    nato.write_text(nato.read_text(encoding="utf-8").replace(
+        "NATO国防相会合", "NATO国防相会議", 1), encoding="utf-8")
+    update(root, corpus_copy)
+    second = current_path(root)
+    shared = {p.name for p in second.iterdir() if before.get(p.name) == p.stat().st_ino}
+    assert any(name.endswith(".pst") for name in shared)  # linked, not copied
+    assert _segments(root) == [(384, 1), (1, 0)]  # 1 of 384 deleted: kept as it is
+    # delete most of the records: the big segment is rewritten without them
+    japan_us = corpus_copy / "clippings-japan-us-2025.txt"
+    japan_us.unlink()
+    (corpus_copy / "clippings-other-countries.txt").unlink()
+    stats = update(root, corpus_copy)
+    assert stats.removed == 39 + 164 - 20  # the shared ones stay, from the europe archive
+    assert [deleted for _, deleted in _segments(root)] == [0] * len(_segments(root))
+    assert sum(n for n, _ in _segments(root)) == 384 - stats.removed
+    assert stored_docs(root).keys() == {r.id for r in load_corpus(corpus_copy).records}
