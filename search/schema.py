@@ -43,8 +43,14 @@ def writer_options() -> dict:
     ``compound=False``: Whoosh opens a file inside a compound segment by copying it into a
     BytesIO, per searcher: at 10,000 records each searcher held 95 MB. Plain segment files
     are memory-mapped and shared instead.
+
+    ``limitmb``: how much (by Whoosh's estimate) a writer's posting pool holds before it
+    spills a sorted run to disk and merges the runs at the end, in pickles and a heap merge
+    (a sixth of a one-process build at 10,000 records). At 100,000 records with two workers,
+    1024 spills nothing: the build took 187 s instead of 239 s, each worker peaking at
+    1.6 GB instead of 0.57 GB.
     """
-    return {"codec": Codec(), "limitmb": 128, "compound": False}
+    return {"codec": Codec(), "limitmb": 1024, "compound": False}
 
 
 def build_schema() -> Schema:
