@@ -135,10 +135,16 @@ def _lex(text: str) -> list[tuple[str, str, str]]:
     return tokens
 
 
+# Brackets and negations nested deeper than this are not a query anyone writes; past it
+# the query is searched as plain words (the parser and the matcher recurse per level).
+MAX_DEPTH = 32
+
+
 class _Parser:
     def __init__(self, tokens: list[tuple[str, str, str]]) -> None:
         self.tokens, self.i = tokens, 0
         self.notes: list[str] = []
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.i][0] if self.i < len(self.tokens) else None
@@ -174,6 +180,15 @@ class _Parser:
         return items[0] if len(items) == 1 else And(items)
 
     def unary(self) -> Node:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise QuerySyntaxError("括弧や否定の入れ子が深すぎます")
+            return self._unary()
+        finally:
+            self.depth -= 1
+
+    def _unary(self) -> Node:
         kind, value, extra = self.tokens[self.i]
         if kind == "not":
             self.i += 1

@@ -835,3 +835,27 @@ def test_compiler_rejects_unknown_nodes():
         _Compiler().compile(Node())
     with pytest.raises(ValueError, match="^year$"):
         _Compiler().compile(Filter("year", "2024"))
+
+
+# ------------------------------------------------------------------ nesting depth
+
+def test_deep_nesting_is_searched_as_plain_words_not_a_crash():
+    deep = "(" * 1000
+    parsed = parse_query(deep)
+    assert parsed.fallback and parsed.query is wq.NullQuery
+    assert parsed.messages == ["括弧や否定の入れ子が深すぎます。語を並べたものとして検索しました"]
+    minus = parse_query("-" * 990 + "イタリア")
+    assert minus.fallback and minus.messages[0].startswith("括弧や否定の入れ子が深すぎます")
+    assert minus.query == parse_query("イタリア").query
+
+
+def test_nesting_up_to_the_limit_is_parsed():
+    from search.query import MAX_DEPTH
+
+    inside = "(" * (MAX_DEPTH - 1) + "イタリア" + ")" * (MAX_DEPTH - 1)
+    assert not parse_query(inside).fallback
+    assert parse_query(inside).query == parse_query("イタリア").query
+    assert parse_query("(" + inside + ")").fallback
+    negated = parse_query("-" * (MAX_DEPTH - 1) + "イタリア")
+    assert not negated.fallback
+    assert parse_query("-" * MAX_DEPTH + "イタリア").fallback
