@@ -6,6 +6,9 @@ tests that change an index build their own in ``tmp_path``.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if unit not in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.slow)
+
+
+@contextmanager
+def served(app, threads: int) -> Iterator[str]:
+    """``app`` on waitress (as ``manage.py serve`` runs it) in a thread; yields its base URL."""
+    from waitress import wasyncore
+    from waitress.server import create_server
+
+    srv = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="kirinuki-test")
+    loop = threading.Thread(target=srv.run, name="waitress", daemon=True)
+    loop.start()
+    try:
+        yield f"http://127.0.0.1:{srv.effective_port}"
+    finally:
+        # srv.close() from this thread closes the sockets under the loop's select(): EBADF
+        # kills the loop and leaves a channel's socket unclosed. The loop closes them itself
+        # instead (a trigger's thunk runs in its thread), and ends when none is left.
+        srv.trigger.pull_trigger(lambda: wasyncore.close_all(srv._map))
+        loop.join(timeout=10)
+        srv.task_dispatcher.shutdown()
+    assert not loop.is_alive(), "the server's loop did not end"
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """``with serve_app(app, threads=N) as base_url:`` — the real server, started and stopped."""
+    return served

@@ -8,7 +8,6 @@ tests/artifacts/results.png for a human (or a helper) to look at.
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -26,20 +25,13 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(session_index):
+def server(session_index, serve_app):
     """The app on waitress in a thread; yields its base URL."""
-    from waitress.server import create_server
-
     from web import create_app
 
     app = create_app({"INDEX_DIR": str(session_index)})
-    srv = create_server(app, host="127.0.0.1", port=0, threads=4, ident="kirinuki-test")
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    srv.task_dispatcher.shutdown()
-    thread.join(timeout=5)
+    with serve_app(app, threads=4) as base:
+        yield base
     app.extensions["kirinuki.engine"].close()
 
 

@@ -19,8 +19,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -125,7 +123,7 @@ def open_files_under(root: Path) -> list[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
-def test_many_readers_while_the_index_is_swapped(tmp_path):
+def test_many_readers_while_the_index_is_swapped(tmp_path, serve_app):
     from search.indexer import reindex
     from web import create_app
 
@@ -135,7 +133,7 @@ def test_many_readers_while_the_index_is_swapped(tmp_path):
     errors_logged = ServerErrors()
     logging.getLogger("web").addHandler(errors_logged)
     try:
-        with served(app, threads=CLIENTS) as base:
+        with serve_app(app, threads=CLIENTS) as base:
             run_readers_and_swaps(root, base, first_build, errors_logged)
     finally:
         app.extensions["kirinuki.engine"].close()
@@ -144,25 +142,6 @@ def test_many_readers_while_the_index_is_swapped(tmp_path):
     assert open_files_under(root) == []
 
 
-@contextmanager
-def served(app, threads: int) -> Iterator[str]:
-    """``app`` on waitress (as ``manage.py serve`` runs it) in a thread; yields its base URL."""
-    from waitress import wasyncore
-    from waitress.server import create_server
-
-    srv = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="kirinuki-test")
-    loop = threading.Thread(target=srv.run, name="waitress", daemon=True)
-    loop.start()
-    try:
-        yield f"http://127.0.0.1:{srv.effective_port}"
-    finally:
-        # srv.close() from this thread closes the sockets under the loop's select(): EBADF
-        # kills the loop and leaves a channel's socket unclosed. The loop closes them itself
-        # instead (a trigger's thunk runs in its thread), and ends when none is left.
-        srv.trigger.pull_trigger(lambda: wasyncore.close_all(srv._map))
-        loop.join(timeout=10)
-        srv.task_dispatcher.shutdown()
-    assert not loop.is_alive(), "the server's loop did not end"
 
 
 def run_readers_and_swaps(root: Path, base: str, first_build: str,
