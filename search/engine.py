@@ -32,7 +32,7 @@ from .request import (
     validate,
 )
 from .results import Hit, RecordView, SearchResult, iso, make_hit, to_record
-from .schema import split_commas
+from .schema import split_commas, stored
 from .suggest import plain_query, suggest
 
 
@@ -87,7 +87,7 @@ class Engine:
 
             total = int(allowed.sum())
             order = _page_order(ix, matches, allowed, sort, parsed, req)
-            hits = [make_hit(searcher.stored_fields(int(doc)), score, parsed.highlight_terms)
+            hits = [make_hit(_stored(searcher, int(doc)), score, parsed.highlight_terms)
                     for doc, score in order]
             suggestions = []
             if not total and parsed.words:
@@ -105,7 +105,7 @@ class Engine:
             docnum = searcher.document_number(id=rid)
             if docnum is None:
                 raise SearchError(f"記事「{rid}」はありません。検索結果から開き直してください")
-            rec = to_record(searcher.stored_fields(docnum))
+            rec = to_record(_stored(searcher, docnum))
             terms = parse_query(q).highlight_terms if q and len(q) <= MAX_QUERY_CHARS \
                 else set()
             summary_html = mark(rec.summary, match_spans(rec.summary, terms))
@@ -121,6 +121,10 @@ class Engine:
     def facet_values(self, facet: str) -> list[str]:
         with self.serving.use() as ix:
             return list(ix.columns.facets[facet].values)
+
+
+def _stored(searcher, docnum: int) -> dict:
+    return stored(searcher.stored_fields(docnum))
 
 
 def _check_values(ix: OpenIndex, chosen: dict[str, list[str]]) -> None:
@@ -198,8 +202,8 @@ def _page_order(ix: OpenIndex, matches: Matches, allowed: np.ndarray, sort: str,
 
 def _related(ix: OpenIndex, searcher, docnum: int, limit: int = 5) -> list[Hit]:
     """Whoosh's more-like-this (key terms of the body), scored by the evaluator."""
-    stored = searcher.stored_fields(docnum)
-    body = stored.get("body") or ""
+    record = _stored(searcher, docnum)
+    body = record.get("body") or ""
     terms = searcher.key_terms_from_text("body", body, numterms=12, normalize=False) \
         if body else []
     if not terms:
@@ -209,11 +213,11 @@ def _related(ix: OpenIndex, searcher, docnum: int, limit: int = 5) -> list[Hit]:
     keep = found.docs != docnum
     docs, scores = found.docs[keep], found.scores[keep]
     top = np.lexsort((docs, -scores))[:limit * 4]
-    countries = set(split_commas(stored.get("countries")))
-    year = iso(stored.get("date"))
+    countries = set(split_commas(record.get("countries")))
+    year = iso(record.get("date"))
     ranked = []
     for n in top:
-        fields = searcher.stored_fields(int(docs[n]))
+        fields = _stored(searcher, int(docs[n]))
         shared = len(countries & set(split_commas(fields.get("countries"))))
         date = iso(fields.get("date"))
         same_period = bool(year and date and date[:4] == year[:4])

@@ -312,7 +312,8 @@ _DERIVED = ("countries", "country_codes", "organizations")
 def _fingerprint(rec: Record) -> str:
     """A hash of what the corpus says of a record (not what annotation adds to it)."""
     data = {k: v for k, v in rec.to_dict().items() if k not in _DERIVED}
-    return hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(text.encode()).hexdigest()[:20]  # 80 bits: 8 MB of meta -> 6 MB
 
 
 def _sha256(path: Path) -> str:
@@ -359,7 +360,8 @@ def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
         "files": corpus_meta["files"],
         "warnings": sum(f["warnings"] for f in corpus_meta["files"].values()),
     }
-    (build / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    (build / META).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
+                              encoding="utf-8")
 
 
 def _new_build(root: Path) -> Path:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .indexer import current_path, open_current, read_meta
-from .schema import split_commas
+from .schema import split_commas, stored
 
 
 @dataclass
@@ -30,12 +30,12 @@ def index_stats(root: str | os.PathLike | None = None) -> IndexStats:
     assert path is not None  # read_meta raised otherwise
     kinds, collections, sources, years, countries = (Counter() for _ in range(5))
     with open_current(root).searcher() as searcher:
-        for fields in searcher.all_stored_fields():
+        for fields in map(stored, searcher.all_stored_fields()):
             kinds[fields.get("kind", "?")] += 1
             collections.update(split_commas(fields.get("collections")))
             sources[fields.get("source") or "?"] += 1
             date = fields.get("date")
-            years[str(date.year) if date else "(日付なし)"] += 1
+            years[date[:4] if date else "(日付なし)"] += 1
             countries.update(split_commas(fields.get("countries")))
         documents = searcher.doc_count()
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())

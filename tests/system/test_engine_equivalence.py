@@ -17,7 +17,7 @@ from whoosh import scoring, sorting
 from search.engine import Engine, SearchRequest
 from search.indexer import open_current
 from search.query import parse_query
-from search.schema import split_commas
+from search.schema import split_commas, stored
 
 JUDGED = Path(__file__).parent.parent / "judged" / "queries.tsv"
 EXTRA = [
@@ -57,7 +57,8 @@ def test_relevance_order_and_scores_are_whooshs(engine, whoosh_searcher, text):
     expected = whoosh_searcher.search(
         parsed.query, limit=None,
         sortedby=[sorting.ScoreFacet(), sorting.FieldFacet("sortkey", reverse=True)])
-    want = [(hit["id"], round(-float(hit.score[0]), 4)) for hit in expected][:100]
+    want = [(stored(hit.fields())["id"], round(-float(hit.score[0]), 4))
+            for hit in expected][:100]
     result = engine.search(SearchRequest(q=text, page_size=100, sort="relevance"))
     got = [(h.id, h.score) for h in result.results]
     assert result.total == len(expected)
@@ -72,7 +73,7 @@ def test_date_order_is_the_sortkey_order(engine, whoosh_searcher, text, sort):
     expected = whoosh_searcher.search(parsed.query, limit=None,
                                       sortedby=sorting.FieldFacet("sortkey",
                                                                   reverse=sort == "newest"))
-    want = [hit["id"] for hit in expected]
+    want = [stored(hit.fields())["id"] for hit in expected]
     for page in (1, 2, 3):
         result = engine.search(SearchRequest(q=text, sort=sort, page=page, page_size=20))
         assert [h.id for h in result.results] == want[(page - 1) * 20:page * 20]
@@ -86,7 +87,8 @@ def test_page_two_continues_page_one(engine):
 
 
 def test_facet_counts_are_counts_of_the_stored_documents(engine, whoosh_searcher):
-    every = [whoosh_searcher.stored_fields(n) for n in whoosh_searcher.reader().all_doc_ids()]
+    every = [stored(whoosh_searcher.stored_fields(n))
+             for n in whoosh_searcher.reader().all_doc_ids()]
     result = engine.search(SearchRequest(q="", sources=["共同通信"]))
     countries = Counter(c for d in every if d.get("source") == "共同通信"
                         for c in split_commas(d.get("countries")))

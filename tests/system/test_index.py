@@ -16,6 +16,7 @@ from search.config import DEFAULT_CORPUS
 from search.corpus import load_corpus
 from search.engine import Engine, SearchRequest
 from search.indexer import IndexLockedError, current_path, reindex, update
+from search.schema import stored
 from search.stats import index_stats
 
 QUERIES = ["防衛装備品", "イタリア 空母", "NATO", "サイバー防衛", "country:フィリピン",
@@ -31,7 +32,7 @@ def corpus_copy(tmp_path):
 
 def stored_docs(root) -> dict[str, dict]:
     with whoosh_index.open_dir(str(current_path(root))).searcher() as s:
-        return {f["id"]: f for f in s.all_stored_fields()}
+        return {f["id"]: f for f in map(stored, s.all_stored_fields())}
 
 
 def ranked(root, q: str) -> list[str]:
