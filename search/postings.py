@@ -127,19 +127,61 @@ def _decode_positions(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]
 def _positions(ids: np.ndarray, values: list[bytes], docbase: int
                ) -> tuple[np.ndarray, np.ndarray]:
     """Whoosh's Positions values (a count, then pickled deltas) as flat arrays."""
-    counts, deltas = [], []
-    for value in values:
-        (n,) = _UINT.unpack_from(value, 0)
-        counts.append(n)
-        deltas.extend(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
-    counts_arr = np.asarray(counts, dtype=np.int64)
-    flat = np.cumsum(np.asarray(deltas, dtype=np.int64))
-    starts = np.concatenate(([0], np.cumsum(counts_arr)[:-1]))
+    counts, deltas = _position_deltas(values)
+    flat = np.cumsum(deltas)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     # each posting's deltas start again from 0: subtract what came before it
     before = np.concatenate(([0], flat))[starts]
-    positions = flat - np.repeat(before, counts_arr)
-    docs = np.repeat(ids + docbase, counts_arr)
+    positions = flat - np.repeat(before, counts)
+    docs = np.repeat(ids + docbase, counts)
     return docs.astype(np.int32), positions.astype(np.int32)
+
+
+_K, _DOT = ord("K"), ord(".")
+
+
+def _position_deltas(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's count and, flattened, its position deltas.
+
+    A value is a 4-byte count and a protocol-2 pickle of the list of deltas. Nearly all
+    deltas are below 256, which pickle writes as ``K`` and one byte: for n such deltas the
+    pickle is ``80 02 5d 71 00`` then ``K``+byte and ``a`` (n = 1), or ``(``, n times
+    ``K``+byte and ``e`` (n up to 1000), maybe a final ``.``. Values of that length whose
+    opcodes are all ``K`` are read as arrays at once; any other goes through ``pickle``.
+    """
+    if not values:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    raw = np.frombuffer(b"".join(values), dtype=np.uint8)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    head = raw[starts[:, None] + np.arange(4)].astype(np.int64)
+    counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
+    core = lengths - (raw[starts + lengths - 1] == _DOT)
+    many = counts > 1
+    fast = np.where(many, (core == 11 + 2 * counts) & (counts <= 1000), core == 12)
+    first = starts + 9 + many  # where the first K stands
+
+    def opcodes(fast: np.ndarray) -> np.ndarray:
+        n = np.where(fast, counts, 0)
+        within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        return np.repeat(first, n) + 2 * within
+
+    ops = opcodes(fast)
+    good = raw[ops] == _K
+    if not good.all():
+        owner = np.repeat(np.arange(len(values)), np.where(fast, counts, 0))
+        fast[np.unique(owner[~good])] = False
+        ops = opcodes(fast)
+    if fast.all():
+        return counts, raw[ops + 1].astype(np.int64)
+    deltas = np.zeros(int(counts.sum()), dtype=np.int64)
+    offsets = np.cumsum(counts) - counts
+    deltas[np.repeat(fast, counts)] = raw[ops + 1]
+    for j in np.flatnonzero(~fast):
+        value = values[j]
+        data = value[4:] if value.endswith(b".") else value[4:] + b"."
+        deltas[offsets[j]:offsets[j] + counts[j]] = pickle.loads(data)
+    return counts, deltas
 
 
 def _decode(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
