@@ -639,6 +639,10 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
             rss_load = server.rss_mb()
         finally:
             server.stop()
+        log_text = (work / "server.log").read_text(encoding="utf-8", errors="replace")
+        # serve rebuilds an index made by other analysis code (changed during the run): its
+        # start-up then includes a whole build
+        ready["rebuilt_first"] = "building it first" in log_text
         result["http"] = {**ready, "port": port, "rss_after_start_mb": rss_start,
                           "rss_after_mix_mb": rss_mix, "rss_after_load_mb": rss_load,
                           "latency": latency(rows), "rows": rows,
@@ -652,6 +656,7 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
         log(f"update: {result['update']['seconds']:.1f} s")
     result["ratios"] = ratios(result)
     result["load_after"] = os.getloadavg()
+    result["code_after"] = code_version()
     return result
 
 
@@ -751,8 +756,13 @@ def table(r: dict) -> str:
     t = r["totals"]
     lines.append(f"totals: {t['equal']}/{t['answered_by_both']} equal to FTS5's; plain queries "
                  f"(no synonym/place expansion) {t['plain_equal']}/{t['plain']}")
+    if r.get("code_after", r.get("code")) != r.get("code"):
+        lines.append(f"NOTE: the code changed during the run ({r['code']} -> {r['code_after']})")
     if http:
         tp = http["throughput"]
+        if http.get("rebuilt_first"):
+            lines.append("NOTE: the server rebuilt the index before serving (the analysis code "
+                         "changed after reindex): its start-up includes a whole build")
         lines += [
             "",
             f"server  listening after {http['listening_s']:.1f} s, first 200 after "

@@ -93,6 +93,7 @@ def test_builds_update_and_load_are_reported(result: dict):
     assert load["requests"] == 48 and load["clients"] == 16
     assert load["errors"] == sum(load["non_200"].values())
     assert result["http"]["first_200_s"] >= result["http"]["listening_s"] > 0
+    assert not result["http"]["rebuilt_first"]  # it served the index reindex built
     assert result["http"]["rss_after_mix_mb"] > 0
     assert set(result["ratios"]) >= {"reindex_to_floor", "reindex_to_fts5_build",
                                      "search_p50_to_fts5", "http_p50_to_fts5"}
