@@ -87,6 +87,8 @@ class Evaluator:
     def _phrase(self, q: wq.Phrase) -> Matches:
         if len(q.words) == 1:
             return self._term(q.fieldname, q.words[0], q.boost)
+        for w in q.words:  # positions first: one decoding gives the postings too
+            self.postings.positions(self.searcher, q.fieldname, w)
         parts = [self._term(q.fieldname, w, 1.0) for w in q.words]
         together = _intersect(parts)
         if not len(together):

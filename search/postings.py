@@ -69,19 +69,15 @@ class _SegmentPostings:
             self.fd = os.open(folder / name, os.O_RDONLY)
             self.base = 0
 
-    def read(self, terminfo, docbase: int) -> tuple[np.ndarray, np.ndarray]:
+    def read(self, terminfo, docbase: int, positions: bool = False) -> tuple:
+        """(docs, weights) and, with ``positions``, (document, position) of each occurrence."""
         if terminfo.is_inlined():
-            ids, weights, _ = terminfo.inlined_postings()
-            return (np.asarray(ids, dtype=np.int32) + docbase,
-                    np.asarray(weights, dtype=np.float32))
-        return _decode(self._bytes(terminfo), docbase)
-
-    def read_positions(self, terminfo, docbase: int) -> tuple[np.ndarray, np.ndarray]:
-        """(document, position) of every occurrence, documents ascending."""
-        if terminfo.is_inlined():
-            ids, _, values = terminfo.inlined_postings()
-            return _positions(np.asarray(ids, dtype=np.int64), list(values), docbase)
-        return _decode_positions(self._bytes(terminfo), docbase)
+            ids, weights, values = terminfo.inlined_postings()
+            docs = np.asarray(ids, dtype=np.int64)
+            occurrences = _positions(docs, list(values), docbase) if positions else None
+            return ((docs + docbase).astype(np.int32), np.asarray(weights, dtype=np.float32),
+                    occurrences)
+        return _decode(self._bytes(terminfo), docbase, positions)
 
     def _bytes(self, terminfo) -> bytes:
         offset, length = terminfo.extent()
@@ -114,14 +110,6 @@ def _blocks(buf: bytes):
         pos = end
         if last or pos >= len(buf):
             break
-
-
-def _decode_positions(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
-    ids, values = [], []
-    for _count, deltas, _weights, block_values in _blocks(buf):
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        values.extend(block_values)
-    return _positions(np.concatenate(ids), values, docbase)
 
 
 def _positions(ids: np.ndarray, values: list[bytes], docbase: int
@@ -184,9 +172,9 @@ def _position_deltas(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return counts, deltas
 
 
-def _decode(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
-    for count, deltas, block_weights, _values in _blocks(buf):
+def _decode(buf: bytes, docbase: int, positions: bool) -> tuple:
+    ids, weights, values = [], [], []
+    for count, deltas, block_weights, block_values in _blocks(buf):
         ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
         if block_weights is None:
             weights.append(np.ones(count, dtype=np.float32))
@@ -194,8 +182,11 @@ def _decode(buf: bytes, docbase: int) -> tuple[np.ndarray, np.ndarray]:
             weights.append(np.full(count, block_weights, dtype=np.float32))
         else:
             weights.append(np.asarray(block_weights, dtype=np.float32))
-    docs = np.concatenate(ids).astype(np.int32) + docbase
-    return docs, np.concatenate(weights)
+        if positions:
+            values.extend(block_values)
+    docs = np.concatenate(ids)
+    occurrences = _positions(docs, values, docbase) if positions else None
+    return (docs + docbase).astype(np.int32), np.concatenate(weights), occurrences
 
 
 class PostingReader:
@@ -212,19 +203,32 @@ class PostingReader:
 
     def postings(self, searcher, fieldname: str, text: str) -> Postings:
         """Documents and weights of ``fieldname:text`` (``searcher``: this thread's)."""
-        return self._cached(("p", fieldname, text), searcher, _SegmentPostings.read)
+        found = self._get(("p", fieldname, text))
+        if found is None:
+            found, _ = self._read(searcher, fieldname, text, positions=False)
+            self._put(("p", fieldname, text), found)
+        return found
 
     def positions(self, searcher, fieldname: str, text: str) -> Postings:
-        """Every occurrence of ``fieldname:text``: ``docs`` and, in ``weights``, positions."""
-        return self._cached(("x", fieldname, text), searcher, _SegmentPostings.read_positions)
+        """Every occurrence of ``fieldname:text``: ``docs`` and, in ``weights``, positions.
 
-    def _cached(self, key: tuple, searcher, read) -> Postings:
+        The blocks are decoded once for both: the postings are kept too.
+        """
+        found = self._get(("x", fieldname, text))
+        if found is None:
+            postings, found = self._read(searcher, fieldname, text, positions=True)
+            self._put(("p", fieldname, text), postings)
+            self._put(("x", fieldname, text), found)
+        return found
+
+    def _get(self, key: tuple) -> Postings | None:
         with self._lock:
             found = self._cache.get(key)
             if found is not None:
                 self._cache.move_to_end(key)
-                return found
-        found = self._read(searcher, key[1], key[2], read)
+            return found
+
+    def _put(self, key: tuple, found: Postings) -> None:
         with self._lock:
             if key not in self._cache and found.nbytes <= self._limit // 4:
                 self._cache[key] = found
@@ -232,23 +236,23 @@ class PostingReader:
                 while self._cached_bytes > self._limit:
                     _, old = self._cache.popitem(last=False)
                     self._cached_bytes -= old.nbytes
-        return found
 
-    def _read(self, searcher, fieldname: str, text: str, read) -> Postings:
+    def _read(self, searcher, fieldname: str, text: str,
+              positions: bool) -> tuple[Postings, Postings]:
         tbytes = searcher.schema[fieldname].to_bytes(text)
-        docs, values = [], []
+        parts = []
         for (reader, _base), (segment, base) in zip(searcher.reader().leaf_readers(),
                                                     self._segments, strict=True):
-            if (fieldname, tbytes) not in reader:
-                continue
-            d, v = read(segment, reader.term_info(fieldname, tbytes), base)
-            docs.append(d)
-            values.append(v)
-        if not docs:
-            return NO_POSTINGS
-        if len(docs) == 1:
-            return Postings(docs[0], values[0])
-        return Postings(np.concatenate(docs), np.concatenate(values))
+            if (fieldname, tbytes) in reader:
+                parts.append(segment.read(reader.term_info(fieldname, tbytes), base, positions))
+        if not parts:
+            return NO_POSTINGS, NO_POSTINGS
+        postings = Postings(np.concatenate([p[0] for p in parts]),
+                            np.concatenate([p[1] for p in parts]))
+        if not positions:
+            return postings, NO_POSTINGS
+        return postings, Postings(np.concatenate([p[2][0] for p in parts]),
+                                  np.concatenate([p[2][1] for p in parts]))
 
     def close(self) -> None:
         for segment, _ in self._segments:
