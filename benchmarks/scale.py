@@ -16,7 +16,8 @@ there, in ``--corpus-root``/N<n>):
    corpus's own vocabulary (FTS5's ``fts5vocab`` gives every term's document count):
    frequent word, rare word, two and three words from one record, a phrase cut from a
    summary, a word with an outlet / country / year filter, the empty query (alone or with a
-   filter), pages 2–3 of a frequent word, newest first. Run in-process through
+   filter), pages 2–3 of a frequent word, newest first; within a kind no word is drawn twice
+   while the pool lasts (a mix that repeats itself measures caches). Run in-process through
    ``Engine.search`` (top 20, total, facets, snippets: what the page asks for), then the same
    work on FTS5 (top 20 by bm25, total, source/country/year counts with the other facets'
    selections, snippets);
@@ -307,14 +308,20 @@ def build_mix(db: Path, seed: int = 1, total: int = 300) -> list[dict]:
                 return text, terms
         return frequent[0] + frequent[1], [frequent[0], frequent[1]]
 
+    def draw(pool: list, k: int) -> list:
+        """k items of ``pool``, all different while the pool lasts: a mix that repeats its
+        queries would measure the engine's caches."""
+        out: list = []
+        while len(out) < k:
+            out += rng.sample(pool, min(len(pool), k - len(out)))
+        return out
+
     counts = _counts(total)
     mix: list[dict] = []
-    for _ in range(counts["frequent"]):
-        w = rng.choice(frequent[:40])
+    for w in draw(frequent[:50], counts["frequent"]):
         mix.append(entry("frequent", w, [w]))
     rare = [t for t in rare_pool[:5000] if word_ok(t)] or frequent[-10:]
-    for _ in range(counts["rare"]):
-        w = rng.choice(rare)
+    for w in draw(rare, counts["rare"]):
         mix.append(entry("rare", w, [w]))
     for kind, k in (("two_words", 2), ("three_words", 3)):
         for _ in range(counts[kind]):
@@ -326,22 +333,20 @@ def build_mix(db: Path, seed: int = 1, total: int = 300) -> list[dict]:
     for kind, key, values in (("outlet_filter", "source", sources),
                               ("country_filter", "country", countries),
                               ("year_filter", "year", years)):
-        for _ in range(counts[kind]):
-            w = rng.choice(frequent)
-            mix.append(entry(kind, w, [w], **{key: [rng.choice(values)]}))
+        for w, value in zip(draw(frequent, counts[kind]), draw(values, counts[kind]),
+                            strict=True):
+            mix.append(entry(kind, w, [w], **{key: [value]}))
     for n in range(counts["empty"]):
         extra = [{}, {"year": [rng.choice(years)]}, {"source": [rng.choice(sources)]},
                  {"country": [rng.choice(countries)]}][n % 4]
         mix.append(entry("empty", "", **extra))
     deep = [w for w in frequent if df.get(w, 0) > 41] or frequent[:1]
-    for _ in range(counts["page_2_3"]):
-        w = rng.choice(deep)
+    for w in draw(deep, counts["page_2_3"]):
         page = 3 if df.get(w, 0) > 41 and rng.random() < 0.5 else 2
         if df.get(w, 0) <= 20:
             page = 1
         mix.append(entry("page_2_3", w, [w], page=page))
-    for _ in range(counts["newest"]):
-        w = rng.choice(frequent)
+    for w in draw(frequent, counts["newest"]):
         mix.append(entry("newest", w, [w], sort="newest"))
     fts.close()
     rng.shuffle(mix)
