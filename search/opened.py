@@ -46,6 +46,7 @@ class OpenIndex:
         self._idle.append(first)
         self._spelling: list | None = None
         self._spelling_lock = threading.Lock()  # not the pool's: building takes a while
+        self.warming = threading.Thread(target=self.warm, name="kirinuki-warm", daemon=True)
 
     def warm(self) -> None:
         """Build the spelling correctors ahead of the first query that finds nothing.
@@ -140,7 +141,7 @@ class Serving:
             if self._open is None or self._open.path != target:
                 ix = open_current(self.root)  # may be newer than ``target``: use its folder
                 fresh = OpenIndex(Path(ix.storage.folder), ix)
-                threading.Thread(target=fresh.warm, name="kirinuki-warm", daemon=True).start()
+                fresh.warming.start()
                 old, self._open = self._open, fresh
                 if old is not None:
                     old.retire()
@@ -152,7 +153,11 @@ class Serving:
             current.leave()
 
     def close(self) -> None:
+        """Retire the index; wait for its warm-up, so no thread of ours outlives the close
+        (a build forks workers only from a process with one thread)."""
         with self._lock:
             old, self._open = self._open, None
         if old is not None:
             old.retire()
+            if old.warming.is_alive():
+                old.warming.join()

@@ -344,3 +344,12 @@ def test_update_shares_segment_files_and_merges_mostly_deleted_segments(tmp_path
     assert [deleted for _, deleted in _segments(root)] == [0] * len(_segments(root))
     assert sum(n for n, _ in _segments(root)) == 384 - stats.removed
     assert stored_docs(root).keys() == {r.id for r in load_corpus(corpus_copy).records}
+
+
+def test_fingerprints_cover_every_field_the_corpus_gives():
+    import dataclasses
+
+    from search.records import Record
+
+    derived = {"countries", "country_codes", "organizations"}  # found by annotation
+    assert set(indexer._CONTENT) == {f.name for f in dataclasses.fields(Record)} - derived
