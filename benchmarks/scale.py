@@ -26,7 +26,9 @@ there, in ``--corpus-root``/N<n>):
    RSS after the mix (``VmRSS``), then ``--clients`` (16) threads sending ``--requests``
    requests (bounded by ``--duration`` too): requests/s, errors and non-200s by status;
 6. **update**: the same corpus with 1 % of the records' summaries rewritten (``synth.py
-   --changed 0.01`` into the work folder), then ``manage.py update``: time and peak RSS.
+   --changed 0.01`` into the work folder, each in as many lines as before), then ``manage.py
+   update``: time and peak RSS; then one new clipping put at the top of the first archive
+   (where newest-first archives grow) and ``update`` again.
 
 Every request has a timeout (``--timeout``) and every phase a time budget (``--budget``):
 queries past it are counted as skipped, so a run always ends. The mix is shuffled (seeded)
@@ -42,6 +44,7 @@ import json
 import math
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -195,18 +198,43 @@ def fts_build(corpus: Path, db: Path, timeout: float) -> dict:
 
 
 def update(n: int, seed: int, corpus_changed: Path, index: Path, timeout: float) -> dict:
+    """``manage.py update`` after 1 % of the records' summaries changed (line counts kept)."""
     info = synth.ensure(n, corpus_changed, seed, changed=0.01)
-    run = run_measured([PYTHON, "manage.py", "--corpus", str(corpus_changed), "--index",
-                        str(index), "update"], timeout)
+    return {**_update(corpus_changed, index, timeout),
+            "changed_records": max(1, round(n * 0.01)), "corpus_changed": str(corpus_changed),
+            "shared": info.get("shared")}
+
+
+# A clipping newer than any synth.py writes (its dates end on 2025-06-30).
+NEW_CLIPPING = ["2025.12.31", " 10:00", "共同通信", "", "(Yahoo)", "",
+                "防衛協力の新しい切り抜き <2512-123199>", " 新しい記事の要旨である。"]
+
+
+def update_prepend(corpus: Path, out: Path, index: Path, timeout: float) -> dict:
+    """``manage.py update`` after one new clipping was put at the top of the first archive,
+    where a newest-first archive grows: every later line of that file moves down one record."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(corpus, out)
+    first = sorted(out.glob("clippings-synth-*.txt"))[0]
+    lines = first.read_text(encoding="utf-8").split("\n")
+    lines[len(synth.HEADER):len(synth.HEADER)] = NEW_CLIPPING
+    first.write_text("\n".join(lines), encoding="utf-8")
+    records_in_file = sum(1 for line in lines if line.rstrip().endswith(">") and "<" in line)
+    return {**_update(out, index, timeout), "file": first.name,
+            "records_in_file": records_in_file}
+
+
+def _update(corpus: Path, index: Path, timeout: float) -> dict:
+    run = run_measured([PYTHON, "manage.py", "--corpus", str(corpus), "--index", str(index),
+                        "update"], timeout)
     _check("manage.py update", run)
     summary = run["stdout"].strip().splitlines()[-1] if run["stdout"].strip() else ""
     counts = {}
+    words = summary.replace(",", " ").replace(";", " ").split()
     for what in ("added", "replaced", "removed"):
-        words = summary.replace(",", " ").replace(";", " ").split()
         if what in words and words.index(what) > 0 and words[words.index(what) - 1].isdigit():
             counts[what] = int(words[words.index(what) - 1])
-    return {**_slim(run), "summary": summary, "changed_records": max(1, round(n * 0.01)),
-            "corpus_changed": str(corpus_changed), "shared": info.get("shared"), **counts}
+    return {**_slim(run), "summary": summary, **counts}
 
 
 def _slim(run: dict) -> dict:
@@ -658,6 +686,9 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
             f"{load['requests_per_s']:.1f} req/s with {clients} clients")
     if do_update:
         result["update"] = update(n, seed, work / "corpus-changed", index, build_timeout)
+        result["update_prepend"] = update_prepend(work / "corpus-changed",
+                                                  work / "corpus-prepended", index,
+                                                  build_timeout)
         log(f"update: {result['update']['seconds']:.1f} s")
     result["ratios"] = ratios(result)
     result["load_after"] = os.getloadavg()
@@ -741,6 +772,12 @@ def table(r: dict) -> str:
             f"{'manage.py update (1% changed)':<32}{up['seconds']:9.1f}{up['peak_rss_mb']:13.0f}"
             f"{up['peak_tree_rss_mb']:13.0f}{'':>10}  {_f(ra['update_to_reindex'], '{:.2f}')}"
             f"x reindex; {up['summary']}")
+    if "update_prepend" in r:
+        up = r["update_prepend"]
+        lines.append(
+            f"{'update (1 new at top of a file)':<32}{up['seconds']:9.1f}"
+            f"{up['peak_rss_mb']:13.0f}{up['peak_tree_rss_mb']:13.0f}{'':>10}  "
+            f"{up['records_in_file']} records in that file; {up['summary']}")
     lines += ["", f"queries (ms; {len(r['mix'])} in the mix; engine open "
                   f"{r['engine']['open_s'] * 1000:.0f} ms)",
               f"{'kind':<15}{'n':>4} | {'kirinuki p50':>12}{'p95':>8}{'p99':>8}{'err':>5}"

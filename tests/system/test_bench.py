@@ -81,7 +81,7 @@ def test_fts5_finds_the_same_documents_for_plain_queries(result: dict):
 
 
 def test_builds_update_and_load_are_reported(result: dict):
-    for step in ("floor", "reindex", "fts5_build", "update"):
+    for step in ("floor", "reindex", "fts5_build", "update", "update_prepend"):
         assert result[step]["rc"] == 0
         assert result[step]["seconds"] > 0
         assert result[step]["peak_rss_mb"] > 0
@@ -89,6 +89,9 @@ def test_builds_update_and_load_are_reported(result: dict):
     update = result["update"]
     assert (update["added"], update["replaced"], update["removed"]) == \
         (0, update["changed_records"], 0)
+    prepend = result["update_prepend"]
+    assert (prepend["added"], prepend["removed"]) == (1, 0)
+    assert prepend["records_in_file"] == N + 1
     load = result["http"]["throughput"]
     assert load["requests"] == 48 and load["clients"] == 16
     assert load["errors"] == sum(load["non_200"].values())
