@@ -15,13 +15,13 @@ import time
 from datetime import datetime
 
 import numpy as np
-from whoosh import query as wq
 
 from .facets import BY_KEY, FACETS, FacetValue, count, narrow
 from .highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches
 from .opened import OpenIndex, Serving
 from .query import ParsedQuery, parse_date_range, parse_query
+from .related import related_hits
 from .request import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
@@ -31,8 +31,8 @@ from .request import (
     check_cost,
     validate,
 )
-from .results import Hit, RecordView, SearchResult, iso, make_hit, to_record
-from .schema import split_commas, stored
+from .results import Hit, RecordView, SearchResult, make_hit, to_record
+from .schema import stored_record
 from .suggest import plain_query, suggest
 
 
@@ -87,7 +87,7 @@ class Engine:
 
             total = int(allowed.sum())
             order = _page_order(ix, matches, allowed, sort, parsed, req)
-            hits = [make_hit(_stored(searcher, int(doc)), score, parsed.highlight_terms)
+            hits = [make_hit(stored_record(searcher, int(doc)), score, parsed.highlight_terms)
                     for doc, score in order]
             suggestions = []
             if not total and parsed.words:
@@ -105,26 +105,22 @@ class Engine:
             docnum = searcher.document_number(id=rid)
             if docnum is None:
                 raise SearchError(f"記事「{rid}」はありません。検索結果から開き直してください")
-            rec = to_record(_stored(searcher, docnum))
+            rec = to_record(stored_record(searcher, docnum))
             terms = parse_query(q).highlight_terms if q and len(q) <= MAX_QUERY_CHARS \
                 else set()
             summary_html = mark(rec.summary, match_spans(rec.summary, terms))
-            related = _related(ix, searcher, docnum)
+            related = related_hits(ix, searcher, docnum)
         return RecordView(rec, highlight_title(rec.title, terms), summary_html, related)
 
     def related(self, rid: str, limit: int = 5) -> list[Hit]:
         """More-like-this, with articles naming the same countries and period first."""
         with self.serving.use() as ix, ix.searcher() as searcher:
             docnum = searcher.document_number(id=rid)
-            return [] if docnum is None else _related(ix, searcher, docnum, limit)
+            return [] if docnum is None else related_hits(ix, searcher, docnum, limit)
 
     def facet_values(self, facet: str) -> list[str]:
         with self.serving.use() as ix:
             return list(ix.columns.facets[facet].values)
-
-
-def _stored(searcher, docnum: int) -> dict:
-    return stored(searcher.stored_fields(docnum))
 
 
 def _check_values(ix: OpenIndex, chosen: dict[str, list[str]]) -> None:
@@ -198,33 +194,6 @@ def _page_order(ix: OpenIndex, matches: Matches, allowed: np.ndarray, sort: str,
     picked = order[offset:wanted]
     return [(int(d), round(float(s), 4)) for d, s in zip(docs[picked], scores[picked],
                                                         strict=True)]
-
-
-def _related(ix: OpenIndex, searcher, docnum: int, limit: int = 5) -> list[Hit]:
-    """Whoosh's more-like-this (key terms of the body), scored by the evaluator."""
-    record = _stored(searcher, docnum)
-    body = record.get("body") or ""
-    terms = searcher.key_terms_from_text("body", body, numterms=12, normalize=False) \
-        if body else []
-    if not terms:
-        return []
-    q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
-    found = Evaluator(searcher, ix.columns, ix.postings).run(q)
-    keep = found.docs != docnum
-    docs, scores = found.docs[keep], found.scores[keep]
-    top = np.lexsort((docs, -scores))[:limit * 4]
-    countries = set(split_commas(record.get("countries")))
-    year = iso(record.get("date"))
-    ranked = []
-    for n in top:
-        fields = _stored(searcher, int(docs[n]))
-        shared = len(countries & set(split_commas(fields.get("countries"))))
-        date = iso(fields.get("date"))
-        same_period = bool(year and date and date[:4] == year[:4])
-        score = round(float(scores[n]), 4)
-        ranked.append((-(shared > 0), -same_period, -score, fields["id"], fields, score))
-    ranked.sort(key=lambda r: r[:4])
-    return [make_hit(fields, score, set(), width=80) for *_, fields, score in ranked[:limit]]
 
 
 _default: Engine | None = None

@@ -92,6 +92,11 @@ def stored(fields: dict) -> dict:
     return dict(zip(STORED, fields["record"], strict=True))
 
 
+def stored_record(searcher, docnum: int) -> dict:
+    """``stored`` of one document of ``searcher``."""
+    return stored(searcher.stored_fields(docnum))
+
+
 def _commas(values: list[str]) -> str:
     # KEYWORD(commas=True) splits on commas; the values themselves never hold one.
     return ",".join(v.replace(",", " ") for v in values)
