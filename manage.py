@@ -90,7 +90,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def cmd_update(args: argparse.Namespace) -> int:
     from search.indexer import update
 
-    stats = update(args.index, args.corpus, ProgressBar("updating"))
+    stats = update(args.index, args.corpus, ProgressBar("updating"), procs=DEFAULT_PROCS)
     for note in stats.notes:
         print(note)
     print(stats.summary())

@@ -33,6 +33,7 @@ class FileReport:
     ids: int = 0
     duplicates: int = 0  # ids that occur more than once within this file
     record_ids: list[str] = field(default_factory=list)  # each id once, in file order
+    record_lines: list[int] = field(default_factory=list)  # where each of them starts
     roles: dict[str, int] = field(default_factory=dict)  # lines per role
     issues: list[Issue] = field(default_factory=list)
 
@@ -100,10 +101,14 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
         result.issues[:0] = text.issues
         parsed.append((meta, result))
         ids = [r.id for r in result.records]
+        starts: dict[str, int] = {}  # each id's first line in this file
+        for rec in result.records:
+            starts.setdefault(rec.id, rec.line)
         report = FileReport(
             file=path.name, kind=meta.kind, label=meta.label, readable=True, lines=len(lines),
             records=len(result.records), ids=len(set(ids)),
-            duplicates=len(ids) - len(set(ids)), record_ids=list(dict.fromkeys(ids)),
+            duplicates=len(ids) - len(set(ids)), record_ids=list(starts),
+            record_lines=list(starts.values()),
             roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
             issues=result.issues,
         )

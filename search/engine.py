@@ -106,6 +106,7 @@ class Engine:
             if docnum is None:
                 raise SearchError(f"記事「{rid}」はありません。検索結果から開き直してください")
             rec = to_record(stored_record(searcher, docnum))
+            rec.line = ix.line(rec.file, rec.id)
             terms = parse_query(q).highlight_terms if q and len(q) <= MAX_QUERY_CHARS \
                 else set()
             summary_html = mark(rec.summary, match_spans(rec.summary, terms))

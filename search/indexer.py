@@ -158,24 +158,24 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
 
 
 def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
-           progress: Progress | None = None) -> BuildStats:
+           progress: Progress | None = None, procs: int = 1) -> BuildStats:
     """Bring the index up to date, reading only the files that changed.
 
     The files whose hash changed (and the unchanged files holding a record with them) are
     parsed again; records whose content fingerprint changed are annotated, deleted and
     added. The new build shares the old one's segment files by hard links instead of
     copying them, and a segment left more than ``MAX_DELETED`` deleted is merged away. A
-    change to the manifest or the data tables rebuilds in full.
+    change to the manifest or the data tables rebuilds in full (with ``procs`` workers).
     """
     root_path = index_dir(root)
     old = current_path(root_path)
     if old is None:
-        stats = reindex(root_path, corpus, progress)
+        stats = reindex(root_path, corpus, progress, procs)
         stats.notes.append("there was no index yet: built it in full")
         return stats
     meta = _meta(old)
     if _other_version(meta):
-        stats = reindex(root_path, corpus, progress)
+        stats = reindex(root_path, corpus, progress, procs)
         stats.notes.append(f"{OTHER_VERSION}: rebuilt in full")
         return stats
     folder = corpus_dir(corpus)
@@ -185,7 +185,7 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     others = {k: v for k, v in inputs.items() if not _is_archive(k)}
     if "files" not in meta or others != {k: v for k, v in meta["inputs"].items()
                                          if not _is_archive(k)}:
-        stats = reindex(root_path, corpus, progress)
+        stats = reindex(root_path, corpus, progress, procs)
         stats.notes.append("the manifest or a data table changed: rebuilt in full")
         return stats
     with _lock(root_path):
@@ -259,7 +259,7 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict) -> _Plan:
     new_files = {name: entry for name, entry in files.items() if name in now}
     for report in loaded.files:
         if report.file in changed:
-            new_files[report.file] = {"ids": report.record_ids, "warnings": report.warnings}
+            new_files[report.file] = _file_meta(report)
     return _Plan(fresh, added, replaced, removed, changed + holders,
                  {"records": records, "files": new_files})
 
@@ -306,9 +306,10 @@ def _document(rec: Record) -> dict:
 
 
 # What the corpus says of a record; countries and organisations are found by annotation,
-# which depends only on these and the data tables.
+# which depends only on these and the data tables. Not the line it starts at: a clipping
+# added above it moves it, and the meta keeps lines per file anyway.
 _CONTENT = ("id", "kind", "title", "summary", "date", "time", "source_raw", "source",
-            "via_yahoo", "notes", "lang", "collections", "file", "line", "section")
+            "via_yahoo", "notes", "lang", "collections", "file", "section")
 
 
 def _fingerprint(rec: Record) -> str:
@@ -341,8 +342,11 @@ def _code_hashes() -> dict[str, str]:
 def _corpus_meta(loaded: Corpus) -> dict:
     """Record fingerprints and, per file, its ids and warnings: what ``update`` compares."""
     return {"records": {rec.id: _fingerprint(rec) for rec in loaded.records},
-            "files": {r.file: {"ids": r.record_ids, "warnings": r.warnings}
-                      for r in loaded.files}}
+            "files": {r.file: _file_meta(r) for r in loaded.files}}
+
+
+def _file_meta(report) -> dict:
+    return {"ids": report.record_ids, "lines": report.record_lines, "warnings": report.warnings}
 
 
 def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:

@@ -11,6 +11,7 @@ last request still using it is done, never under it.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from whoosh import scoring
 
 from .columns import Columns, read_columns
 from .config import index_dir
-from .indexer import IndexMissingError, current_path, open_current
+from .indexer import META, IndexMissingError, current_path, open_current
 from .postings import PostingReader
 
 
@@ -45,8 +46,23 @@ class OpenIndex:
             raise
         self._idle.append(first)
         self._spelling: list | None = None
+        self._lines: dict[tuple[str, str], int] | None = None
         self._spelling_lock = threading.Lock()  # not the pool's: building takes a while
         self.warming = threading.Thread(target=self.warm, name="kirinuki-warm", daemon=True)
+
+    def line(self, file: str, rid: str) -> int:
+        """The line where record ``rid`` starts in ``file`` (0 if the meta does not say).
+
+        Lines live in the index's meta, not in the stored record: a clipping added at the top
+        of an archive moves every line below it without changing those records.
+        """
+        with self._spelling_lock:
+            if self._lines is None:
+                meta = json.loads((self.path / META).read_text(encoding="utf-8"))
+                self._lines = {(name, i): n for name, entry in meta.get("files", {}).items()
+                               for i, n in zip(entry.get("ids", []), entry.get("lines", []),
+                                               strict=False)}
+        return self._lines.get((file, rid), 0)
 
     def warm(self) -> None:
         """Build the spelling correctors ahead of the first query that finds nothing.

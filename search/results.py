@@ -125,7 +125,7 @@ def to_record(stored: dict) -> Record:
         notes=[n for n in (stored.get("notes") or "").split("\n\n") if n],
         lang=stored.get("lang") or "ja",
         collections=split_commas(stored.get("collections")),
-        file=stored.get("file") or "", line=int(stored.get("line") or 0),
+        file=stored.get("file") or "",
         section=stored.get("section"),
         countries=split_commas(stored.get("countries")),
         country_codes=split_commas(stored.get("country_codes")),

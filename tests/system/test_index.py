@@ -352,4 +352,25 @@ def test_fingerprints_cover_every_field_the_corpus_gives():
     from search.records import Record
 
     derived = {"countries", "country_codes", "organizations"}  # found by annotation
-    assert set(indexer._CONTENT) == {f.name for f in dataclasses.fields(Record)} - derived
+    moved = {"line"}  # kept per file in the meta: a clipping added above moves it
+    assert set(indexer._CONTENT) == {f.name for f in dataclasses.fields(Record)} - derived - moved
+
+
+def test_a_clipping_added_at_the_top_is_one_new_record(tmp_path, corpus_copy):
+    root_a, root_b = tmp_path / "a", tmp_path / "b"
+    reindex(root_a, corpus_copy)
+    archive = corpus_copy / "clippings-japan-us-2025.txt"
+    lines = archive.read_text(encoding="utf-8").split("\n")
+    first = next(n for n, line in enumerate(lines) if line.startswith("2025."))
+    new = ["2025.12.24", " 09:00", "共同通信", "", "日米が新たな協議体 <2601-122401>",
+           " 日米両政府は24日、防衛協力の新たな協議体を設けると発表した。"]
+    archive.write_text("\n".join(lines[:first] + new + lines[first:]), encoding="utf-8")
+    stats = update(root_a, corpus_copy)
+    assert (stats.added, stats.replaced, stats.removed) == (1, 0, 0)
+    reindex(root_b, corpus_copy)
+    assert stored_docs(root_a) == stored_docs(root_b)
+    with Engine(root_a) as a, Engine(root_b) as b:
+        moved = [h.id for h in b.search(SearchRequest(collections=["日米 2025"],
+                                                      page_size=5)).results]
+        for rid in moved:  # the record page's line is the new one, as after a rebuild
+            assert a.record(rid).record.line == b.record(rid).record.line > first
