@@ -66,6 +66,8 @@ for path in (str(ROOT), str(BENCH)):
 import fts5  # noqa: E402
 import synth  # noqa: E402
 
+from search.corpus import corpus_files, load_corpus  # noqa: E402
+
 PYTHON = sys.executable
 # Kinds of the query mix and how many of each in a mix of 300.
 KINDS = {
@@ -622,17 +624,30 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
         seed: int = 1, queries: int = 300, http: bool = True, clients: int = 16,
         requests: int | None = None, timeout: float = 30.0, budget: float = 900.0,
         duration: float = 120.0, build_timeout: float = 3600.0, do_update: bool = True,
-        log=print) -> dict:
-    """The whole benchmark for one N; returns the result object (see the module doc)."""
-    corpus = Path(corpus_root) / f"N{n}"
-    work = Path(work) if work else Path(corpus_root) / f"work-N{n}"
+        log=print, corpus_dir: str | Path | None = None) -> dict:
+    """The whole benchmark for one N; returns the result object (see the module doc).
+
+    ``corpus_dir``: measure that corpus as it is (the bundled one, a user's archive)
+    instead of a synthetic one; the update phase, which rewrites a synthetic corpus, is
+    then left out.
+    """
+    corpus = Path(corpus_dir) if corpus_dir else Path(corpus_root) / f"N{n}"
+    name = corpus.name if corpus_dir else f"N{n}"
+    work = Path(work) if work else Path(corpus_root) / f"work-{name}"
     work.mkdir(parents=True, exist_ok=True)
     index, db = work / "index", work / "fts5.sqlite"
     result: dict = {"n": n, "seed": seed, "corpus": str(corpus), "work": str(work),
                     "cpus": len(os.sched_getaffinity(0)), "load_before": os.getloadavg(),
                     "started": time.strftime("%Y-%m-%d %H:%M:%S"), "code": code_version()}
 
-    info = synth.ensure(n, corpus, seed)
+    if corpus_dir:
+        records = load_corpus(corpus, annotate=False).records
+        n = result["n"] = len(records)
+        info = {"n": n, "shared": sum(1 for r in records if len(r.collections) > 1),
+                "files": len(corpus_files([corpus]))}
+        do_update = False
+    else:
+        info = synth.ensure(n, corpus, seed)
     result["corpus_info"] = {**info, "bytes": corpus_bytes(corpus)}
     log(f"corpus {corpus}: {n} records, {info['files']} files, "
         f"{result['corpus_info']['bytes'] / 1e6:.1f} MB")
@@ -821,7 +836,9 @@ def table(r: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, required=True, help="records in the corpus")
+    parser.add_argument("--n", type=int, help="records in the synthetic corpus")
+    parser.add_argument("--corpus", help="measure this corpus folder as it is instead "
+                                         "(e.g. data/corpus); no update phase")
     parser.add_argument("--out", help="write the result object here (JSON)")
     parser.add_argument("--corpus-root", default="/tmp/synth",
                         help="the corpus is N<n> here (made if missing; default /tmp/synth)")
@@ -840,11 +857,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=900.0,
                         help="seconds per run of the mix; queries past it are skipped")
     args = parser.parse_args(argv)
-    result = run(args.n, args.work, args.corpus_root, args.seed, args.queries,
+    if (args.n is None) == (args.corpus is None):
+        parser.error("give --n (a synthetic corpus) or --corpus DIR")
+    result = run(args.n or 0, args.work, args.corpus_root, args.seed, args.queries,
                  not args.no_http, args.clients, args.requests, args.timeout, args.budget,
                  args.duration, do_update=not args.no_update,
                  log=lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}",
-                                       file=sys.stderr, flush=True))
+                                       file=sys.stderr, flush=True),
+                 corpus_dir=args.corpus)
     print(table(result))
     if args.out:
         Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1),
