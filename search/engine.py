@@ -113,16 +113,6 @@ class Engine:
             related = related_hits(ix, searcher, docnum)
         return RecordView(rec, highlight_title(rec.title, terms), summary_html, related)
 
-    def related(self, rid: str, limit: int = 5) -> list[Hit]:
-        """More-like-this, with articles naming the same countries and period first."""
-        with self.serving.use() as ix, ix.searcher() as searcher:
-            docnum = searcher.document_number(id=rid)
-            return [] if docnum is None else related_hits(ix, searcher, docnum, limit)
-
-    def facet_values(self, facet: str) -> list[str]:
-        with self.serving.use() as ix:
-            return list(ix.columns.facets[facet].values)
-
 
 def _check_values(ix: OpenIndex, chosen: dict[str, list[str]]) -> None:
     for key, values in chosen.items():
