@@ -1,0 +1,79 @@
+"""The limits of one request (search/request.py), without an index."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+
+from search.facets import FACETS
+from search.request import (
+    MAX_PAGE_SIZE,
+    MAX_PHRASE_WORDS,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    SearchError,
+    SearchRequest,
+    check_cost,
+    validate,
+)
+
+
+def terms(n: int) -> list[wq.Query]:
+    return [wq.Term("body", f"w{i}") for i in range(n)]
+
+
+def test_selections_follow_the_facet_registry():
+    req = SearchRequest(sources=["共同通信"], countries=["米国", "中国"], months=["2024-06"])
+    assert req.selections() == {"source": ["共同通信"], "country": ["米国", "中国"],
+                                "organization": [], "collection": [], "year": [],
+                                "month": ["2024-06"]}
+    assert list(req.selections()) == [f.key for f in FACETS]
+
+
+@pytest.mark.parametrize("req, message", [
+    (SearchRequest(q="あ" * (MAX_QUERY_CHARS + 1)), "検索語が長すぎます(1001文字)"),
+    (SearchRequest(sort="best"), "並べ替え「best」は使えません"),
+    (SearchRequest(page=0), "ページ番号は 1 以上"),
+    (SearchRequest(page_size=0), f"1〜{MAX_PAGE_SIZE}"),
+    (SearchRequest(page_size=MAX_PAGE_SIZE + 1), f"1〜{MAX_PAGE_SIZE}"),
+])
+def test_invalid_requests_say_what_to_change(req, message):
+    with pytest.raises(SearchError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        validate(req)
+
+
+@pytest.mark.parametrize("req", [
+    SearchRequest(q="あ" * MAX_QUERY_CHARS), SearchRequest(sort="newest"),
+    SearchRequest(sort="oldest"), SearchRequest(sort="relevance"), SearchRequest(sort=None),
+    SearchRequest(page=1, page_size=1), SearchRequest(page_size=MAX_PAGE_SIZE),
+])
+def test_valid_requests_pass(req):
+    validate(req)
+
+
+def test_terms_are_counted_through_every_compound_and_negation():
+    check_cost(wq.Or(terms(MAX_QUERY_TERMS)))
+    check_cost(wq.And([wq.Or(terms(MAX_QUERY_TERMS // 2)),
+                       wq.Not(wq.Or(terms(MAX_QUERY_TERMS // 2)))]))
+    with pytest.raises(SearchError, match="検索語が多すぎます"):
+        check_cost(wq.Or(terms(MAX_QUERY_TERMS + 1)))
+    with pytest.raises(SearchError, match="検索語が多すぎます"):
+        check_cost(wq.And([wq.Or(terms(MAX_QUERY_TERMS // 2)),
+                           wq.Not(wq.Or(terms(MAX_QUERY_TERMS // 2 + 1)))]))
+
+
+def test_a_phrase_counts_its_words_and_is_limited_in_length():
+    words = [f"w{i}" for i in range(MAX_PHRASE_WORDS)]
+    check_cost(wq.Phrase("body", words))
+    with pytest.raises(SearchError, match=f"フレーズが長すぎます({MAX_PHRASE_WORDS + 1}語)"
+                       .replace("(", r"\(").replace(")", r"\)")):
+        check_cost(wq.Phrase("body", [*words, "x"]))
+    phrases = [wq.Phrase("body", words) for _ in range(MAX_QUERY_TERMS // MAX_PHRASE_WORDS)]
+    check_cost(wq.Or(phrases))
+    with pytest.raises(SearchError, match="検索語が多すぎます"):
+        check_cost(wq.Or([*phrases, wq.Phrase("body", words)]))
+
+
+def test_queries_without_terms_cost_nothing():
+    for q in (wq.Every(), wq.NullQuery, wq.And([]), wq.Not(wq.Every())):
+        check_cost(q)
