@@ -33,7 +33,7 @@ from .config import DATA_DIR, corpus_dir, index_dir
 from .corpus import Corpus, corpus_files, load_corpus
 from .countries import annotate
 from .records import Record
-from .schema import SCHEMA_VERSION, build_schema, to_document, writer_options
+from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 from .segments import WorkerLost, write_records
 
 META = "kirinuki.json"
@@ -195,7 +195,7 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         try:
             _link_tree(old, build)
             ix = whoosh_index.open_dir(str(build))
-            writer = ix.writer(**writer_options())
+            writer = new_writer(ix)
             try:
                 for rid in plan.removed + plan.replaced:
                     writer.delete_by_term("id", rid)

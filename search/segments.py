@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from .countries import annotate
 from .records import Record
-from .schema import writer_options
+from .schema import new_writer
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Record], dict]
@@ -98,14 +98,14 @@ def write_records(ix, records: list[Record], to_document: ToDocument,
         for rec, (countries, codes, organizations) in zip(shard, result.mentions, strict=True):
             rec.countries, rec.country_codes, rec.organizations = countries, codes, organizations
     segments = [r.segment for r in results]
-    writer = ix.writer(**writer_options())
+    writer = new_writer(ix)
     # The merge policy hook is how a commit is told which segments make the index.
     writer.commit(mergetype=lambda _writer, existing: list(existing) + segments)
 
 
 def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument,
                  tick: Callable[[int], None] | None) -> _Shard:
-    writer = ix.writer(_lk=False, **writer_options())  # the parent holds the build's lock
+    writer = new_writer(ix, _lk=False)  # the parent holds the build's lock
     mentions = []
     try:
         for n, rec in enumerate(records, start=1):
