@@ -30,16 +30,22 @@ def test_selections_follow_the_facet_registry():
     assert list(req.selections()) == [f.key for f in FACETS]
 
 
+TOO_MANY = "検索語が多すぎます。語の数を減らすか、OR でつないだ語を分けて検索してください"
+
+
 @pytest.mark.parametrize("req, message", [
-    (SearchRequest(q="あ" * (MAX_QUERY_CHARS + 1)), "検索語が長すぎます(1001文字)"),
-    (SearchRequest(sort="best"), "並べ替え「best」は使えません"),
-    (SearchRequest(page=0), "ページ番号は 1 以上"),
-    (SearchRequest(page_size=0), f"1〜{MAX_PAGE_SIZE}"),
-    (SearchRequest(page_size=MAX_PAGE_SIZE + 1), f"1〜{MAX_PAGE_SIZE}"),
+    (SearchRequest(q="あ" * (MAX_QUERY_CHARS + 1)),
+     "検索語が長すぎます(1001文字)。1000文字以内にしてください"),
+    (SearchRequest(sort="best"),
+     "並べ替え「best」は使えません。relevance・newest・oldest のいずれかを指定してください"),
+    (SearchRequest(page=0), "ページ番号は 1 以上を指定してください"),
+    (SearchRequest(page_size=0), "1ページの件数は 1〜100 にしてください"),
+    (SearchRequest(page_size=MAX_PAGE_SIZE + 1), "1ページの件数は 1〜100 にしてください"),
 ])
 def test_invalid_requests_say_what_to_change(req, message):
-    with pytest.raises(SearchError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(SearchError) as exc:
         validate(req)
+    assert str(exc.value) == message
 
 
 @pytest.mark.parametrize("req", [
@@ -55,8 +61,9 @@ def test_terms_are_counted_through_every_compound_and_negation():
     check_cost(wq.Or(terms(MAX_QUERY_TERMS)))
     check_cost(wq.And([wq.Or(terms(MAX_QUERY_TERMS // 2)),
                        wq.Not(wq.Or(terms(MAX_QUERY_TERMS // 2)))]))
-    with pytest.raises(SearchError, match="検索語が多すぎます"):
+    with pytest.raises(SearchError) as exc:
         check_cost(wq.Or(terms(MAX_QUERY_TERMS + 1)))
+    assert str(exc.value) == TOO_MANY
     with pytest.raises(SearchError, match="検索語が多すぎます"):
         check_cost(wq.And([wq.Or(terms(MAX_QUERY_TERMS // 2)),
                            wq.Not(wq.Or(terms(MAX_QUERY_TERMS // 2 + 1)))]))
