@@ -48,6 +48,7 @@ class OpenIndex:
         self._spelling: list | None = None
         self._lines: dict[tuple[str, str], int] | None = None
         self._spelling_lock = threading.Lock()  # not the pool's: building takes a while
+        self._lines_lock = threading.Lock()
         self.warming = threading.Thread(target=self.warm, name="kirinuki-warm", daemon=True)
 
     def line(self, file: str, rid: str) -> int:
@@ -56,7 +57,7 @@ class OpenIndex:
         Lines live in the index's meta, not in the stored record: a clipping added at the top
         of an archive moves every line below it without changing those records.
         """
-        with self._spelling_lock:
+        with self._lines_lock:
             if self._lines is None:
                 meta = json.loads((self.path / META).read_text(encoding="utf-8"))
                 self._lines = {(name, i): n for name, entry in meta.get("files", {}).items()
