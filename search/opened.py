@@ -147,6 +147,7 @@ class Serving:
         self.root = index_dir(root)
         self._lock = threading.Lock()
         self._open: OpenIndex | None = None
+        self._warming: list[threading.Thread] = []  # of every index opened, until joined
 
     @contextmanager
     def use(self) -> Iterator[OpenIndex]:
@@ -159,6 +160,7 @@ class Serving:
                 ix = open_current(self.root)  # may be newer than ``target``: use its folder
                 fresh = OpenIndex(Path(ix.storage.folder), ix)
                 fresh.warming.start()
+                self._warming = [t for t in self._warming if t.is_alive()] + [fresh.warming]
                 old, self._open = self._open, fresh
                 if old is not None:
                     old.retire()
@@ -170,11 +172,12 @@ class Serving:
             current.leave()
 
     def close(self) -> None:
-        """Retire the index; wait for its warm-up, so no thread of ours outlives the close
+        """Retire the index; wait for the warm-ups, so no thread of ours outlives the close
         (a build forks workers only from a process with one thread)."""
         with self._lock:
             old, self._open = self._open, None
+            warming, self._warming = self._warming, []
         if old is not None:
             old.retire()
-            if old.warming.is_alive():
-                old.warming.join()
+        for thread in warming:
+            thread.join()
