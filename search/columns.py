@@ -9,6 +9,7 @@ document number, built when the index is opened, so a search does array lookups 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -31,6 +32,19 @@ class Columns:
     lengths: dict[str, np.ndarray]  # field → its length in each document, as Whoosh scores it
     avg_length: dict[str, float]  # field → Whoosh's average length (over all documents)
     facets: dict[str, Column]  # facet key → its values
+
+    def dated(self, start: datetime | None, end: datetime | None) -> np.ndarray:
+        """A mask of the dated documents from ``start``'s day to ``end``'s (None: open)."""
+        mask = self.day > 0
+        if start is not None:
+            mask &= self.day >= _yyyymmdd(start)
+        if end is not None:
+            mask &= self.day <= _yyyymmdd(end)
+        return mask
+
+
+def _yyyymmdd(moment: datetime) -> int:
+    return moment.year * 10000 + moment.month * 100 + moment.day
 
 
 def read_columns(searcher, postings: PostingReader) -> Columns:

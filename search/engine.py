@@ -33,7 +33,7 @@ from .request import (
 )
 from .results import Hit, RecordView, SearchResult, make_hit, to_record
 from .schema import stored_record
-from .suggest import plain_query, suggest
+from .suggest import suggest
 
 
 class Engine:
@@ -74,16 +74,13 @@ class Engine:
 
             facets: dict[str, list[FacetValue]] = {}
             for facet in FACETS:
-                if facet.key == "month":
-                    if len(req.years) != 1:
-                        continue
-                    docs = narrow(base, selections, except_key="month")
-                    facets["month"] = [v for v in count(facet, cols.facets["month"], docs,
-                                                        chosen["month"])
-                                       if v.value.startswith(req.years[0])]
-                    continue
+                if facet.key == "month" and len(req.years) != 1:
+                    continue  # months are listed within one chosen year
                 docs = narrow(base, selections, except_key=facet.key)
-                facets[facet.key] = count(facet, cols.facets[facet.key], docs, chosen[facet.key])
+                values = count(facet, cols.facets[facet.key], docs, chosen[facet.key])
+                if facet.key == "month":
+                    values = [v for v in values if v.value.startswith(req.years[0])]
+                facets[facet.key] = values
 
             total = int(allowed.sum())
             order = _page_order(ix, matches, allowed, sort, parsed, req)
@@ -91,8 +88,9 @@ class Engine:
                     for doc, score in order]
             suggestions = []
             if not total and parsed.words:
-                suggestions = suggest(ix.spelling(), searcher, parsed,
-                                      lambda text: bool(len(evaluator.run(plain_query(text)))))
+                suggestions = suggest(
+                    ix.spelling(), searcher, parsed,
+                    lambda text: bool(len(evaluator.run(parse_query(text).query))))
         return SearchResult(
             query=req.q, understood=parsed.understood, total=total, page=req.page,
             page_size=req.page_size, sort=sort, results=hits, facets=facets,
@@ -131,13 +129,7 @@ def _date_mask(cols, req: SearchRequest) -> np.ndarray | None:
     end = _day_bound(req.date_to, "終了日", "2024-06-30", first=False)
     if start and end and start > end:
         raise SearchError("開始日が終了日より後になっています。日付を入れ替えてください")
-    day = cols.day
-    mask = day > 0
-    if start:
-        mask &= day >= start.year * 10000 + start.month * 100 + start.day
-    if end:
-        mask &= day <= end.year * 10000 + end.month * 100 + end.day
-    return mask
+    return cols.dated(start, end)
 
 
 def _day_bound(value: str | None, name: str, example: str, first: bool) -> datetime | None:

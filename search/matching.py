@@ -12,7 +12,6 @@ Whoosh's own phrase matcher, on the candidates only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 from whoosh import query as wq
@@ -117,12 +116,7 @@ class Evaluator:
         return np.unique((keys >> 32).astype(np.int32))
 
     def _dates(self, q: wq.DateRange) -> Matches:
-        day = self.columns.day
-        ok = (day > 0) & self.columns.live
-        if q.startdate is not None:
-            ok &= day >= _yyyymmdd(q.startdate)
-        if q.enddate is not None:
-            ok &= day <= _yyyymmdd(q.enddate)
+        ok = self.columns.dated(q.startdate, q.enddate) & self.columns.live
         docs = np.flatnonzero(ok).astype(np.int32)
         return Matches(docs, np.full(len(docs), float(q.boost)))
 
@@ -165,7 +159,3 @@ def _union(parts: list[Matches]) -> Matches:
     scores = np.zeros(len(docs))
     np.add.at(scores, where, allscores)
     return Matches(docs.astype(np.int32), scores)
-
-
-def _yyyymmdd(moment: datetime) -> int:
-    return moment.year * 10000 + moment.month * 100 + moment.day

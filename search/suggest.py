@@ -9,7 +9,7 @@ from collections.abc import Callable
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import analyze_terms
-from .query import ParsedQuery, parse_query
+from .query import ParsedQuery
 
 # Words of one query that are looked at, and proposals tried: a query of a hundred
 # misspelt words gets its suggestions from the first few, at the cost of a few.
@@ -96,8 +96,3 @@ def suggest(spellings: list[Spelling], searcher, parsed: ParsedQuery,
                     if len(suggestions) == MAX_SUGGESTIONS:
                         return suggestions
     return suggestions
-
-
-def plain_query(text: str):
-    """The compiled query of a proposal (for ``finds``)."""
-    return parse_query(text).query
