@@ -168,16 +168,18 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     change to the manifest or the data tables rebuilds in full (with ``procs`` workers).
     """
     root_path = index_dir(root)
+
+    def rebuild(why: str) -> BuildStats:
+        stats = reindex(root_path, corpus, progress, procs)
+        stats.notes.append(why)
+        return stats
+
     old = current_path(root_path)
     if old is None:
-        stats = reindex(root_path, corpus, progress, procs)
-        stats.notes.append("there was no index yet: built it in full")
-        return stats
+        return rebuild("there was no index yet: built it in full")
     meta = _meta(old)
     if _other_version(meta):
-        stats = reindex(root_path, corpus, progress, procs)
-        stats.notes.append(f"{OTHER_VERSION}: rebuilt in full")
-        return stats
+        return rebuild(f"{OTHER_VERSION}: rebuilt in full")
     folder = corpus_dir(corpus)
     inputs = _input_hashes(folder)
     if inputs == meta.get("inputs"):
@@ -185,9 +187,7 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     others = {k: v for k, v in inputs.items() if not _is_archive(k)}
     if "files" not in meta or others != {k: v for k, v in meta["inputs"].items()
                                          if not _is_archive(k)}:
-        stats = reindex(root_path, corpus, progress, procs)
-        stats.notes.append("the manifest or a data table changed: rebuilt in full")
-        return stats
+        return rebuild("the manifest or a data table changed: rebuilt in full")
     with _lock(root_path):
         started = time.perf_counter()
         plan = _plan(folder, inputs, meta)
