@@ -418,7 +418,7 @@ def run_engine(index: Path, mix: list[dict], budget: float) -> dict:
     t0 = time.perf_counter()
     engine.search(SearchRequest(q=mix[0]["q"] if mix else ""))  # opens searcher and facets
     open_s = time.perf_counter() - t0
-    rows = _run_each(mix, budget, lambda e: engine.search(search_request(e)).total)
+    rows = _run_each(mix, budget, lambda e: {"total": engine.search(search_request(e)).total})
     engine.close()
     return {"open_s": open_s, "rows": rows}
 
@@ -428,12 +428,17 @@ def run_fts(db: Path, mix: list[dict], budget: float) -> dict:
     t0 = time.perf_counter()
     fts.search(fts_query(mix[0]) if mix else fts5.FtsQuery())
     open_s = time.perf_counter() - t0
-    rows = _run_each(mix, budget, lambda e: fts.search(fts_query(e)).total)
+    rows = _run_each(mix, budget, lambda e: {"total": fts.search(fts_query(e)).total})
     fts.close()
     return {"open_s": open_s, "rows": rows}
 
 
 def _run_each(mix: list[dict], budget: float, call) -> list[dict]:
+    """Each query of the mix, one at a time, timed, until ``budget`` seconds have passed.
+
+    ``call(entry)`` gives the row's fields (``total``, and ``status`` or ``error`` where it
+    has them); an exception is the row's error.
+    """
     rows = []
     started = time.perf_counter()
     for e in mix:
@@ -442,11 +447,11 @@ def _run_each(mix: list[dict], budget: float, call) -> list[dict]:
             continue
         t0 = time.perf_counter()
         try:
-            total, error = call(e), None
+            found = {"error": None, **call(e)}
         except Exception as exc:  # a benchmark reports failures, it does not stop on them
-            total, error = None, f"{type(exc).__name__}: {str(exc)[:200]}"
+            found = {"total": None, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
         rows.append({"n": e["n"], "kind": e["kind"], "ms": (time.perf_counter() - t0) * 1000,
-                     "total": total, "error": error})
+                     **found})
     return rows
 
 
@@ -527,18 +532,12 @@ class Server:
 
 def run_http(server: Server, mix: list[dict], timeout: float, budget: float) -> list[dict]:
     """The mix over HTTP, one request at a time."""
-    rows = []
-    started = time.perf_counter()
-    for e in mix:
-        if time.perf_counter() - started > budget:
-            rows.append({"n": e["n"], "kind": e["kind"], "skipped": True})
-            continue
-        t0 = time.perf_counter()
+
+    def ask(e: dict) -> dict:
         status, body, error = _get(server.url(f"/api/search?{api_params(e)}"), timeout)
-        rows.append({"n": e["n"], "kind": e["kind"], "ms": (time.perf_counter() - t0) * 1000,
-                     "status": status, "total": body.get("total") if body else None,
-                     "error": error})
-    return rows
+        return {"status": status, "total": body.get("total") if body else None, "error": error}
+
+    return _run_each(mix, budget, ask)
 
 
 def throughput(server: Server, mix: list[dict], clients: int, requests: int, timeout: float,
