@@ -19,7 +19,9 @@ import json
 import os
 import pickle
 import shutil
+import struct
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import FileFormatError
 
 from . import outlets
 from .config import DATA_DIR, corpus_dir, index_dir
@@ -58,6 +62,15 @@ class IndexMissingError(IndexProblem):
 
 class IndexOutdatedError(IndexProblem):
     """The index was built by another version of kirinuki: it must be rebuilt."""
+
+
+class IndexDamagedError(IndexProblem):
+    """Files of the index are missing, cut short or changed since it was built."""
+
+    def __init__(self, root: Path, problem: str) -> None:
+        self.root, self.problem = root, problem
+        super().__init__(f"the index in {root} is damaged ({problem}): run "
+                         "`python manage.py reindex` to build it again")
 
 
 @dataclass
@@ -103,8 +116,72 @@ def read_meta(root: str | os.PathLike | None = None) -> dict:
 
 
 def _meta(build: Path) -> dict:
-    return json.loads((build / META).read_text(encoding="utf-8"))
+    """The build's description; a missing or garbled one means the build is damaged."""
+    try:
+        meta = json.loads((build / META).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise IndexDamagedError(build.parent.parent, f"{META} cannot be read: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise IndexDamagedError(build.parent.parent, f"{META} is not what kirinuki writes")
+    return meta
 
+
+def checksums(build: Path) -> dict[str, list[int]]:
+    """Size and CRC-32 of each of Whoosh's files in ``build``: what :func:`damage` compares.
+
+    CRC-32 reads 250 MB (an index of 100,000 records) in well under a second, so a build
+    can afford it and ``update`` and ``stats`` can check every byte.
+    """
+    sums = {}
+    for path in sorted(build.iterdir()):
+        if path.name in (META, "MAIN_WRITELOCK") or not path.is_file():
+            continue
+        crc, size = 0, 0
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+        sums[path.name] = [size, crc]
+    return sums
+
+
+def damage(build: Path, full: bool = True) -> str | None:
+    """What is wrong with the files of ``build``, or None if they are as they were written.
+
+    ``full`` compares every byte (CRC-32); without it only that each file is there with its
+    size, which costs a ``stat`` per file. An index from before checksums were kept is
+    rebuilt anyway (its code hash differs), so it is not judged here.
+    """
+    expected = _meta(build).get("checksums")
+    if not isinstance(expected, dict):
+        return None
+    for name, (size, _crc) in sorted(expected.items()):
+        path = build / name
+        try:
+            found = path.stat().st_size
+        except OSError:
+            return f"{name} is missing"
+        if found != size:
+            return f"{name} has {found} bytes, not the {size} written"
+    if full:
+        for name, (_bytes, crc) in sorted(checksums(build).items()):
+            want = expected.get(name)
+            if want is not None and want[1] != crc:
+                return f"{name} has changed since it was written"
+    return None
+
+
+def check_build(build: Path, full: bool = True) -> None:
+    """Raise :class:`IndexDamagedError` if the files of ``build`` are damaged."""
+    problem = damage(build, full)
+    if problem is not None:
+        raise IndexDamagedError(build.parent.parent, problem)
+
+
+# What reading damaged index files raises, from Whoosh's and our own decoders. Some of these
+# are also what a bug raises, so a reader that catches one checks the files (``damage``)
+# before it blames the index.
+READ_ERRORS = (EOFError, OSError, pickle.UnpicklingError, zlib.error, struct.error,
+               FileFormatError, ValueError, KeyError, IndexError, TypeError)
 
 OTHER_VERSION = "the index was made by another version of kirinuki's analysis"
 
@@ -119,7 +196,13 @@ def outdated(root: str | os.PathLike | None = None) -> str | None:
     path = current_path(root)
     if path is None:
         return f"there is no index in {index_dir(root)} yet"
-    return OTHER_VERSION if _other_version(_meta(path)) else None
+    try:
+        if _other_version(_meta(path)):
+            return OTHER_VERSION
+        problem = damage(path, full=False)
+    except IndexDamagedError as exc:
+        problem = exc.problem
+    return f"the index is damaged ({problem})" if problem else None
 
 
 def open_current(root: str | os.PathLike | None = None):
@@ -130,10 +213,18 @@ def open_current(root: str | os.PathLike | None = None):
                                "kirinuki: run `python manage.py reindex`")
     if meta.get("schema_version") != SCHEMA_VERSION:
         raise stale
+    check_build(path, full=False)
     try:
-        return whoosh_index.open_dir(str(path))
-    except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
+        # no memory maps: a file cut short under a running server must be an error, not
+        # a SIGBUS that kills the process
+        return FileStorage(str(path), supports_mmap=False).open_index()
+    except (AttributeError, ImportError) as exc:
         raise stale from exc  # its pickled schema names analysis code that is gone
+    except READ_ERRORS as exc:
+        check_build(path)
+        if isinstance(exc, pickle.UnpicklingError):
+            raise stale from exc
+        raise
 
 
 def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
@@ -177,7 +268,11 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     old = current_path(root_path)
     if old is None:
         return rebuild("there was no index yet: built it in full")
-    meta = _meta(old)
+    try:  # every byte: the update's new build shares the old one's files
+        check_build(old)
+        meta = _meta(old)
+    except IndexDamagedError as exc:
+        return rebuild(f"the index was damaged ({exc.problem}): rebuilt in full")
     if _other_version(meta):
         return rebuild(f"{OTHER_VERSION}: rebuilt in full")
     folder = corpus_dir(corpus)
@@ -364,6 +459,7 @@ def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
         "records": corpus_meta["records"],
         "files": corpus_meta["files"],
         "warnings": sum(f["warnings"] for f in corpus_meta["files"].values()),
+        "checksums": checksums(build),
     }
     (build / META).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
                               encoding="utf-8")

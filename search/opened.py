@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +23,21 @@ from whoosh import scoring
 
 from .columns import Columns, read_columns
 from .config import index_dir
-from .indexer import META, IndexMissingError, current_path, open_current
-from .postings import PostingReader
+from .indexer import (
+    META,
+    READ_ERRORS,
+    IndexDamagedError,
+    IndexMissingError,
+    check_build,
+    current_path,
+    damage,
+    open_current,
+)
+from .postings import DamagedIndexError, PostingReader
+from .request import SearchError
+
+# How long a check that found the files intact is trusted before an error checks again.
+TRUSTED_SECONDS = 10.0
 
 
 class OpenIndex:
@@ -49,6 +63,8 @@ class OpenIndex:
         self._lines: dict[tuple[str, str], int] | None = None
         self._spelling_lock = threading.Lock()  # not the pool's: building takes a while
         self._lines_lock = threading.Lock()
+        self._checked: tuple[float, str | None] | None = None  # (when, problem found)
+        self._check_lock = threading.Lock()
         self.warming = threading.Thread(target=self.warm, name="kirinuki-warm", daemon=True)
 
     def line(self, file: str, rid: str) -> int:
@@ -64,6 +80,27 @@ class OpenIndex:
                                for i, n in zip(entry.get("ids", []), entry.get("lines", []),
                                                strict=False)}
         return self._lines.get((file, rid), 0)
+
+    def diagnose(self, exc: BaseException) -> None:
+        """Raise :class:`IndexDamagedError` if ``exc`` came from damaged files.
+
+        Errors that damaged files raise (EOFError, zlib.error, KeyError …) are also what a
+        bug raises, so the files are checked against their checksums: damaged, the user is
+        told to reindex; intact, the error is a bug and the caller re-raises it. The verdict
+        is kept a while, so a burst of failing requests checks the files once.
+        """
+        with self._check_lock:
+            now = time.monotonic()
+            if (self._checked is None or (self._checked[1] is None
+                                          and now - self._checked[0] > TRUSTED_SECONDS)):
+                try:
+                    problem = damage(self.path)
+                except IndexDamagedError as damaged:
+                    problem = damaged.problem
+                self._checked = (now, problem)
+            problem = self._checked[1]
+        if problem is not None:
+            raise IndexDamagedError(self.path.parent.parent, problem) from exc
 
     def warm(self) -> None:
         """Build the spelling correctors ahead of the first query that finds nothing.
@@ -148,6 +185,7 @@ class Serving:
         self._lock = threading.Lock()
         self._open: OpenIndex | None = None
         self._warming: list[threading.Thread] = []  # of every index opened, until joined
+        self._broken: tuple[Path, str] | None = None  # the last build found damaged
 
     @contextmanager
     def use(self) -> Iterator[OpenIndex]:
@@ -156,9 +194,11 @@ class Serving:
         if target is None:
             raise IndexMissingError(f"no index in {self.root}: run `python manage.py reindex`")
         with self._lock:
+            if self._broken is not None and self._broken[0] == target:
+                # a build found damaged stays damaged: a reindex makes a new one
+                raise IndexDamagedError(self.root, self._broken[1])
             if self._open is None or self._open.path != target:
-                ix = open_current(self.root)  # may be newer than ``target``: use its folder
-                fresh = OpenIndex(Path(ix.storage.folder), ix)
+                fresh = self._open_current(target)
                 fresh.warming.start()
                 self._warming = [t for t in self._warming if t.is_alive()] + [fresh.warming]
                 old, self._open = self._open, fresh
@@ -168,8 +208,31 @@ class Serving:
             current.enter()
         try:
             yield current
+        except SearchError:
+            raise  # the user's request, not the files (a ValueError too)
+        except (*READ_ERRORS, DamagedIndexError) as exc:
+            current.diagnose(exc)
+            raise
         finally:
             current.leave()
+
+    def _open_current(self, target: Path) -> OpenIndex:
+        """Open the index ``current`` points at; damaged files raise IndexDamagedError."""
+        try:
+            ix = open_current(self.root)  # may be newer than ``target``: use its folder
+        except IndexDamagedError as exc:
+            self._broken = (target, exc.problem)
+            raise
+        path = Path(ix.storage.folder)
+        try:
+            return OpenIndex(path, ix)
+        except (*READ_ERRORS, DamagedIndexError) as exc:
+            try:
+                check_build(path)
+            except IndexDamagedError as damaged:
+                self._broken = (path, damaged.problem)
+                raise damaged from exc
+            raise
 
     def close(self) -> None:
         """Retire the index; wait for the warm-ups, so no thread of ours outlives the close

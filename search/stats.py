@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-from .indexer import current_path, open_current, read_meta
+from .indexer import READ_ERRORS, check_build, current_path, open_current, read_meta
 from .schema import split_commas, stored
 
 
@@ -25,11 +26,21 @@ class IndexStats:
 
 
 def index_stats(root: str | os.PathLike | None = None) -> IndexStats:
+    """What the index holds; every byte of its files is checked first (damage is named)."""
     meta = read_meta(root)
     path = current_path(root)
     assert path is not None  # read_meta raised otherwise
+    check_build(path)
+    try:
+        return _count(path, meta, open_current(root))
+    except READ_ERRORS:
+        check_build(path)  # changed since the check: say so; intact: a bug, raise it
+        raise
+
+
+def _count(path: Path, meta: dict, ix) -> IndexStats:
     kinds, collections, sources, years, countries = (Counter() for _ in range(5))
-    with open_current(root).searcher() as searcher:
+    with ix.searcher() as searcher:
         for fields in map(stored, searcher.all_stored_fields()):
             kinds[fields.get("kind", "?")] += 1
             collections.update(split_commas(fields.get("collections")))

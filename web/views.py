@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, SearchResult
 from search.facets import FACETS
-from search.indexer import IndexMissingError, IndexOutdatedError
+from search.indexer import IndexDamagedError, IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
 from .feeds import atom_feed, hits_csv
@@ -258,6 +258,12 @@ def register_error_handlers(app: Flask) -> None:
     def old_index(exc: IndexOutdatedError):
         return _error(503, "索引を作り直してください", "索引が別の版の kirinuki で作られています。"
                       "`python manage.py reindex` を実行して作り直してください。")
+
+    @app.errorhandler(IndexDamagedError)
+    def damaged_index(exc: IndexDamagedError):
+        log.error("damaged index: %s", exc)
+        return _error(503, "索引が壊れています", "索引のファイルが壊れているため検索できません。"
+                      "`python manage.py reindex` を実行して索引を作り直してください。")
 
     @app.errorhandler(SearchError)
     def bad_request(exc: SearchError):
