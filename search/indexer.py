@@ -13,6 +13,7 @@ update copies the current build, applies the changes there and swaps the same wa
 
 from __future__ import annotations
 
+import ast
 import errno
 import hashlib
 import json
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -42,10 +44,8 @@ from .segments import WorkerLost, write_records
 
 META = "kirinuki.json"
 Progress = Callable[[int, int], None]
-# Data tables whose change changes the records or their analysis.
-DATA_TABLES = ("outlets.toml", "countries.toml", "organizations.toml", "kyujitai.tsv")
-# Code whose change changes how every document is analysed: an update then rebuilds.
-ANALYSIS_CODE = ("analysis.py", "schema.py", "sudachi.py")
+# Libraries whose version changes what is indexed: the tokens, or the files written.
+LIBRARIES = ("sudachipy", "sudachidict-core", "whoosh-reloaded")
 
 
 class IndexProblem(Exception):
@@ -183,7 +183,7 @@ def check_build(build: Path, full: bool = True) -> None:
 READ_ERRORS = (EOFError, OSError, pickle.UnpicklingError, zlib.error, struct.error,
                FileFormatError, ValueError, KeyError, IndexError, TypeError)
 
-OTHER_VERSION = "the index was made by another version of kirinuki's analysis"
+OTHER_VERSION = "the index was made by another version of kirinuki"
 
 
 def _other_version(meta: dict) -> bool:
@@ -423,15 +423,51 @@ def _input_hashes(folder: Path) -> dict[str, str]:
     manifest = folder / "manifest.toml"
     if manifest.exists():
         found["corpus/manifest.toml"] = _sha256(manifest)
-    for name in DATA_TABLES:
-        if (DATA_DIR / name).exists():
-            found[f"data/{name}"] = _sha256(DATA_DIR / name)
+    for path in sorted(DATA_DIR.iterdir()):  # every table: a new one is covered unlisted
+        if path.is_file():
+            found[f"data/{path.name}"] = _sha256(path)
     return found
 
 
 def _code_hashes() -> dict[str, str]:
+    """What made the index, beyond its inputs: the code that builds it and its libraries.
+
+    The code is this module and every module of the package it imports, directly or not,
+    found by reading their import statements rather than from a list kept by hand: change
+    a parser, the country rules or the analyzer and the index is out of date.
+    """
     here = Path(__file__).resolve().parent
-    return {name: _sha256(here / name) for name in ANALYSIS_CODE}
+    found = {name: _sha256(here / name) for name in sorted(build_modules(here))}
+    for lib in LIBRARIES:
+        try:
+            found[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            found[lib] = "?"
+    return found
+
+
+def build_modules(package: Path, start: str = "indexer.py") -> set[str]:
+    """The files of ``package`` that ``start`` imports, directly or through one another."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (package / name).is_file():
+            continue
+        seen.add(name)
+        tree = ast.parse((package / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.level == 1 and node.module:  # from .x import y
+                    todo.append(node.module.split(".")[0] + ".py")
+                elif node.level == 1:  # from . import x, y
+                    todo.extend(alias.name + ".py" for alias in node.names)
+                elif node.level == 0 and (node.module or "").startswith(package.name + "."):
+                    todo.append(node.module.split(".")[1] + ".py")
+            elif isinstance(node, ast.Import):
+                todo.extend(alias.name.split(".")[1] + ".py" for alias in node.names
+                            if alias.name.startswith(package.name + "."))
+    return seen
 
 
 def _corpus_meta(loaded: Corpus) -> dict:

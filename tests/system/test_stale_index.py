@@ -1,0 +1,108 @@
+"""An index knows when the code or tables that made it have changed, with no list kept by hand.
+
+Each test works on a copy of the project (its code, data tables and bundled corpus), edits
+one file there as a developer would, and runs that copy's own ``manage.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from search.indexer import build_modules
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of the project and an index of its corpus, built by the copy."""
+    home = tmp_path_factory.mktemp("project")
+    for name in ("search", "web"):
+        shutil.copytree(ROOT / name, home / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data", home / "data")
+    shutil.copy2(ROOT / "manage.py", home / "manage.py")
+    index = home / "index"
+    done = _manage(home, index, "reindex", "--procs", "1")
+    assert done.returncode == 0, done.stderr
+    return home, index
+
+
+def _manage(home: Path, index: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KIRINUKI_INDEX": str(index)}
+    env.pop("KIRINUKI_CORPUS", None)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=home, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture()
+def project(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of the built project, free to edit."""
+    home = tmp_path / "project"
+    shutil.copytree(built[0], home, symlinks=True)
+    return home, home / "index"
+
+
+def test_the_build_modules_are_found_from_the_imports():
+    found = build_modules(ROOT / "search")
+    # parsers, annotation, analysis, schema: all reached from indexer.py's imports
+    assert {"indexer.py", "clippings.py", "documents.py", "textio.py", "manifest.py",
+            "countries.py", "outlets.py", "analysis.py", "sudachi.py", "schema.py",
+            "segments.py", "corpus.py", "records.py", "config.py"} <= found
+    # what only searching uses is not: a change there needs no rebuild
+    assert not {"engine.py", "query.py", "matching.py", "highlight.py", "opened.py"} & found
+
+
+@pytest.mark.parametrize("edited", ["search/countries.py", "search/clippings.py",
+                                    "data/organizations.toml"])
+def test_update_rebuilds_after_a_change_to_code_or_a_table(project, edited):
+    home, index = project
+    assert "index is up to date" in _manage(home, index, "update").stdout
+    with open(home / edited, "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    done = _manage(home, index, "update")
+    assert done.returncode == 0, done.stderr
+    reason = ("the index was made by another version of kirinuki" if edited.endswith(".py")
+              else "the manifest or a data table changed")
+    assert f"{reason}: rebuilt in full" in done.stdout
+    assert "rebuild: 384 records" in done.stdout
+    assert "index is up to date" in _manage(home, index, "update").stdout
+
+
+def test_a_new_data_table_is_covered_without_being_listed(project):
+    home, index = project
+    (home / "data" / "english.tsv").write_text("alliance\t同盟\n", encoding="utf-8")
+    assert "a data table changed: rebuilt in full" in _manage(home, index, "update").stdout
+
+
+def test_a_change_to_search_code_only_keeps_the_index(project):
+    home, index = project
+    with open(home / "search" / "highlight.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    assert "index is up to date" in _manage(home, index, "update").stdout
+
+
+def test_serve_rebuilds_after_a_parser_change_before_serving(project):
+    home, index = project
+    with open(home / "search" / "documents.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    env = {**os.environ, "KIRINUKI_INDEX": str(index), "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", "0"],
+                              cwd=home, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline()
+        second = server.stdout.readline()
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert first == ("the index was made by another version of kirinuki: "
+                     "building it first\n")
+    assert second.startswith("rebuild: 384 records")
+    assert "index is up to date" in _manage(home, index, "update").stdout
