@@ -423,10 +423,25 @@ def _input_hashes(folder: Path) -> dict[str, str]:
     manifest = folder / "manifest.toml"
     if manifest.exists():
         found["corpus/manifest.toml"] = _sha256(manifest)
-    for path in sorted(DATA_DIR.iterdir()):  # every table: a new one is covered unlisted
-        if path.is_file():
-            found[f"data/{path.name}"] = _sha256(path)
+    for name in build_tables(Path(__file__).resolve().parent):
+        found[f"data/{name}"] = _sha256(DATA_DIR / name)
     return found
+
+
+def build_tables(package: Path) -> list[str]:
+    """The data tables the build reads: the files of data/ its modules name.
+
+    Found in the modules' source, not listed by hand, so a new table is covered as soon as
+    the build uses it; tables only searching reads (synonyms.txt) need no rebuild.
+    """
+    names: set[str] = set()
+    for module in build_modules(package):
+        tree = ast.parse((package / module).read_text(encoding="utf-8"))
+        names.update(node.value for node in ast.walk(tree)
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                     and "/" not in node.value and node.value.strip() == node.value
+                     and node.value and (DATA_DIR / node.value).is_file())
+    return sorted(names)
 
 
 def _code_hashes() -> dict[str, str]:

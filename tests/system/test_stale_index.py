@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import build_modules
+from search.indexer import build_modules, build_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +57,8 @@ def test_the_build_modules_are_found_from_the_imports():
             "segments.py", "corpus.py", "records.py", "config.py"} <= found
     # what only searching uses is not: a change there needs no rebuild
     assert not {"engine.py", "query.py", "matching.py", "highlight.py", "opened.py"} & found
+    assert build_tables(ROOT / "search") == ["countries.toml", "kyujitai.tsv",
+                                             "organizations.toml", "outlets.toml"]
 
 
 @pytest.mark.parametrize("edited", ["search/countries.py", "search/clippings.py",
@@ -75,16 +77,23 @@ def test_update_rebuilds_after_a_change_to_code_or_a_table(project, edited):
     assert "index is up to date" in _manage(home, index, "update").stdout
 
 
-def test_a_new_data_table_is_covered_without_being_listed(project):
+def test_a_new_table_the_build_reads_is_covered_without_being_listed(project):
     home, index = project
-    (home / "data" / "english.tsv").write_text("alliance\t同盟\n", encoding="utf-8")
+    (home / "data" / "aliases.tsv").write_text("豪\tオーストラリア\n", encoding="utf-8")
+    with open(home / "search" / "countries.py", "a", encoding="utf-8") as fh:
+        fh.write('\nALIASES_FILE = DATA_DIR / "aliases.tsv"\n')
+    assert "another version of kirinuki: rebuilt in full" in _manage(home, index, "update").stdout
+    with open(home / "data" / "aliases.tsv", "a", encoding="utf-8") as fh:
+        fh.write("加\tカナダ\n")
     assert "a data table changed: rebuilt in full" in _manage(home, index, "update").stdout
 
 
-def test_a_change_to_search_code_only_keeps_the_index(project):
+def test_changes_only_searching_sees_keep_the_index(project):
+    """Query-time code and tables (synonyms are expanded when searching) need no rebuild."""
     home, index = project
-    with open(home / "search" / "highlight.py", "a", encoding="utf-8") as fh:
-        fh.write("\n# edited\n")
+    for name in ("search/highlight.py", "search/query.py", "data/synonyms.txt"):
+        with open(home / name, "a", encoding="utf-8") as fh:
+            fh.write("\n# edited\n")
     assert "index is up to date" in _manage(home, index, "update").stdout
 
 
