@@ -233,3 +233,13 @@ def analyze_terms(text: str) -> list[str]:
     as a phrase (positions are consecutive, stopped words skipped) or all of them anywhere.
     """
     return [t.text for t in _query_analyzer()(text, mode="query")]
+
+
+def analyze_pieces(text: str) -> list[tuple[str, str]]:
+    """(term, the user's characters for it) of each query-time term of ``text``.
+
+    The term is what the index holds (a normal form: 干る for ひん); the characters are what
+    the user typed, which is what the page shows when it says how a word was understood.
+    """
+    return [(t.text, t.original)
+            for t in _query_analyzer()(text, mode="query", keeporiginal=True)]

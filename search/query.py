@@ -19,7 +19,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from . import outlets
-from .analysis import analyze_terms
+from .analysis import analyze_pieces, analyze_terms
 from .config import DATA_DIR
 
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
@@ -254,6 +254,66 @@ def synonyms(word: str) -> tuple[str, ...]:
     return synonym_groups().get(unicodedata.normalize("NFKC", word).casefold(), (word,))
 
 
+def _english_key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
+
+
+@lru_cache(maxsize=1)
+def english_table() -> dict[str, tuple[str, ...]]:
+    """data/english.tsv: an English term (one or more words) → its Japanese words.
+
+    Like the synonyms, a table users extend: ``term<TAB>日本語[<TAB>日本語 …]``. Case,
+    width and hyphens do not matter (Joint-Exercise = joint exercise).
+    """
+    table: dict[str, tuple[str, ...]] = {}
+    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
+            words = tuple(dict.fromkeys(j for j in japanese if j))
+            if english and words:
+                key = _english_key(english)
+                table[key] = tuple(dict.fromkeys(table.get(key, ()) + words))
+    return table
+
+
+def english(text: str) -> tuple[str, ...]:
+    """The Japanese words for an English term of the table, or () if it has none."""
+    return english_table().get(_english_key(text), ())
+
+
+@lru_cache(maxsize=1)
+def _english_lengths() -> tuple[int, ...]:
+    """The numbers of words the table's terms have, longest first."""
+    return tuple(sorted({len(k.split()) for k in english_table()}, reverse=True))
+
+
+def _is_term(text: str) -> bool:
+    """Whether ``text`` is an English term of the table or a place's name (South Korea)."""
+    return bool(english(text)) or _resolve_place(text) is not None
+
+
+def _join_english(tokens: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Consecutive plain words that spell a term of the English table become one word:
+    ``joint exercise`` is one thing to look up, not two words to require."""
+    joined: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(tokens):
+        for n in _english_lengths():
+            run = tokens[i:i + n]
+            if n > 1 and len(run) == n and all(
+                    k == "word" and not v.startswith("-") for k, v, _ in run) \
+                    and _is_term(" ".join(v for _, v, _ in run)):
+                joined.append(("word", " ".join(v for _, v, _ in run), ""))
+                i += n
+                break
+        else:
+            joined.append(tokens[i])
+            i += 1
+    return joined
+
+
 # ---------------------------------------------------------------- compiling
 
 class _Compiler:
@@ -310,13 +370,20 @@ class _Compiler:
         alternatives: list[wq.Query] = []
         shown: list[str] = []
         group = synonyms(node.text) if node.field is None else (node.text,)
+        if node.field is None:
+            group = tuple(dict.fromkeys(group + english(node.text)))
         for n, variant in enumerate(group):
-            tokens = analyze_terms(variant)
+            pieces = analyze_pieces(variant)
+            tokens = [term for term, _ in pieces]
             if not tokens:
                 continue
             if n == 0:
                 alternatives.append(self._text_query(tokens, fields))
-                shown.append(variant if len(tokens) == 1 else f"{variant}[{'・'.join(tokens)}]")
+                # the user's own characters, never the index's normal forms (ひん, not 干る)
+                split = "・".join(typed for _, typed in pieces)
+                # how a Japanese word was cut; F-35 or Joint-Exercise need no such note
+                shown.append(variant if len(tokens) == 1 or variant.isascii()
+                             else f"{variant}[{split}]")
             else:
                 # A synonym is matched as a whole (北大西洋条約機構 as a phrase), never
                 # as its parts scattered through a text.
@@ -453,7 +520,7 @@ def parse_query(text: str) -> ParsedQuery:
     messages: list[str] = []
     fallback = False
     try:
-        parser = _Parser(_lex(normalised))
+        parser = _Parser(_join_english(_lex(normalised)))
         tree = parser.parse()
         messages.extend(parser.notes)
     except QuerySyntaxError as exc:

@@ -29,6 +29,7 @@ from search.query import (
     _normalise,
     _Parser,
     _show_range,
+    english,
     parse_date_range,
     parse_query,
     synonym_groups,
@@ -807,7 +808,7 @@ def test_fallback_keeps_words_as_typed():
     # Only a leading - goes; other leading letters (X) stay.
     p = parse_query("(Xバンド")
     assert p.words == ["Xバンド"]
-    assert p.understood == "Xバンド[x・バンド]"
+    assert p.understood == "Xバンド[X・バンド]"
 
 
 def test_nothing_searchable_keeps_the_text():
@@ -859,3 +860,57 @@ def test_nesting_up_to_the_limit_is_parsed():
     negated = parse_query("-" * (MAX_DEPTH - 1) + "イタリア")
     assert not negated.fallback
     assert parse_query("-" * MAX_DEPTH + "イタリア").fallback
+
+
+# ---------------------------------------------------------------- what the user is shown
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("防衛装備ひん", "防衛装備ひん[防衛・装備・ひん]"),  # not 干る, the index's normal form
+    ("おすぷれい", "おすぷれい[おす・ぷ・れい]"),  # not 令
+    ("瀬取り", "瀬取り[瀬・取り]"),  # not 取る
+    ("護衛艦", "護衛艦[護衛・艦]"),
+])
+def test_the_understood_line_shows_the_users_characters(typed, shown):
+    assert parse_query(typed).understood == shown
+
+
+# ---------------------------------------------------------------- English terms
+
+def test_english_terms_of_several_words_are_looked_up_as_one():
+    p = parse_query("joint exercise")
+    # the English words as written (some records are in English), or the Japanese term as
+    # a phrase, like a synonym
+    assert p.query == wq.Or([compound(["joint", "exercise"]),
+                             phrase(["共同", "訓練"], boost=0.8),
+                             phrase(["共同", "演習"], boost=0.8)])
+    assert p.understood == "(joint exercise OR 共同訓練 OR 共同演習)"
+    assert p.words == ["joint exercise"]
+    assert p.highlight_terms == {"joint", "exercise"}
+
+
+def test_a_mixed_query_requires_the_english_term_and_the_japanese_word():
+    p = parse_query("Osprey 配備")
+    assert p.query == wq.And([wq.Or([terms("osprey"), terms("オスプレイ", boost=0.8)]),
+                              terms("配備")])
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("Joint-Exercise", "(Joint-Exercise OR 共同訓練 OR 共同演習)"),
+    ("ＪＯＩＮＴ　ＥＸＥＲＣＩＳＥ", "(JOINT EXERCISE OR 共同訓練 OR 共同演習)"),
+    ("South Korea 共同訓練", "(South Korea OR 国:韓国) 共同訓練[共同・訓練]"),  # a place's name
+    ("G7", "(G7 OR 主要7か国 OR 機関:G7)"),  # no [G・7]: only Japanese words show their cut
+    ("Osprey 配備", "(Osprey OR オスプレイ) 配備"),
+    ("defence minister 会談",
+     "(defence minister OR 防衛相 OR 国防相 OR 国防大臣 OR 防衛大臣) 会談"),
+    ("joint", "joint"),  # half a term is not the term
+    ('"joint exercise"', '"joint exercise"'),  # quoted: the words as written
+    ("-joint exercise", "-joint (exercise OR 演習 OR 訓練)"),  # a negated word stays alone
+])
+def test_english_terms_in_the_understood_line(typed, shown):
+    assert parse_query(typed).understood == shown
+
+
+def test_english_table_lookup_ignores_case_width_and_hyphens():
+    assert english("Joint  Exercise") == english("joint-exercise") == english("ＪＯＩＮＴ exercise")
+    assert english("joint exercise")[0] == "共同訓練"
+    assert english("no such term") == ()
