@@ -166,23 +166,38 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from search.indexer import outdated, reindex
+    from web.server import bind
 
+    # Bind before anything slow, so a busy port is said at once; listening starts with the
+    # server (a rebuild below forks worker processes, so no server thread may run yet).
+    sock = bind(args.host, args.port)
     reason = outdated(args.index)
     if reason is not None:
         print(f"{reason}: building it first")
         print(reindex(args.index, args.corpus, ProgressBar("indexing"),
                       procs=DEFAULT_PROCS).summary())
     from web import create_app
+    from web.server import make_server
 
     config = {"INDEX_DIR": str(index_dir(args.index))}
-    app = create_app(config)
+    if args.base_url:
+        config["BASE_URL"] = args.base_url
+    try:
+        app = create_app(config)
+    except ValueError as exc:
+        sock.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.debug:
+        sock.close()
         app.run(host=args.host, port=args.port, debug=True)
         return 0
-    from waitress import serve
-
-    print(f"serving on http://{args.host}:{args.port}  (Ctrl-C to stop)")
-    serve(app, host=args.host, port=args.port, threads=8, ident="kirinuki")
+    server = make_server(app, args.host, args.port, threads=8, sock=sock)
+    print(f"serving on {server.url}  (Ctrl-C to stop)", flush=True)
+    if not app.config["BASE_URL"] and args.host in ("", "0.0.0.0", "::"):
+        print("  links in feeds and CSV use this address; give the one users type with "
+              "--base-url", flush=True)
+    server.run()  # until Ctrl-C
     return 0
 
 
@@ -249,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = add("serve", help="serve the search page and the API")
     serve.add_argument("--host", default=os.environ.get("KIRINUKI_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("KIRINUKI_PORT", 5000)))
+    serve.add_argument("--base-url", help="the address users reach the server at "
+                       "(https://example.org/kirinuki), for the links in feeds, CSV and the API "
+                       "(default: $KIRINUKI_BASE_URL, else --host and --port)")
     serve.add_argument("--debug", action="store_true", help="Flask's own server, debug on")
     serve.set_defaults(func=cmd_serve)
     return parser
@@ -260,8 +278,9 @@ def _user_error(exc: Exception) -> bool:
         return True
     from search.engine import SearchError
     from search.indexer import IndexProblem
+    from web.server import ServeError
 
-    return isinstance(exc, SearchError | IndexProblem)
+    return isinstance(exc, SearchError | IndexProblem | ServeError)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,15 +49,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @contextmanager
 def served(app, threads: int) -> Iterator[str]:
-    """``app`` on waitress (as ``manage.py serve`` runs it) in a thread; yields its base URL."""
+    """``app`` on waitress through web.server.make_server, as ``manage.py serve`` runs it, in
+    a thread on a free port; yields its base URL."""
     from waitress import wasyncore
-    from waitress.server import create_server
 
-    srv = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="kirinuki-test")
+    from web.server import make_server
+
+    srv = make_server(app, host="127.0.0.1", port=0, threads=threads, ident="kirinuki-test")
     loop = threading.Thread(target=srv.run, name="waitress", daemon=True)
     loop.start()
     try:
-        yield f"http://127.0.0.1:{srv.effective_port}"
+        yield srv.url
     finally:
         # srv.close() from this thread closes the sockets under the loop's select(): EBADF
         # kills the loop and leaves a channel's socket unclosed. The loop closes them itself

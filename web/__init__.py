@@ -12,9 +12,14 @@ import os
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.routing import RequestRedirect
 
 from search.config import index_dir
 from search.engine import MAX_PAGE_SIZE, Engine
+
+from .errors import ALLOWED_METHODS
+from .links import normalise_base_url
 
 DEFAULTS: dict[str, Any] = {
     "INDEX_DIR": None,  # None: $KIRINUKI_INDEX, else index/ at the top of the repository
@@ -22,11 +27,16 @@ DEFAULTS: dict[str, Any] = {
     "FEED_SIZE": 50,  # entries in an Atom feed
     "CSV_MAX_ROWS": 10_000,
     "MAX_CONTENT_LENGTH": 64 * 1024,  # nothing here takes a body; refuse big ones early
+    # Where users reach the server (https://example.org/kirinuki), for the absolute links of
+    # Atom, CSV and the API; None: the address the server was started on (web/links.py).
+    "BASE_URL": None,
+    "PROVIDE_AUTOMATIC_OPTIONS": False,  # OPTIONS is 405 like every method but GET and HEAD
 }
 ENVIRONMENT = {  # environment variable → configuration key
     "KIRINUKI_INDEX": "INDEX_DIR",
     "KIRINUKI_PAGE_SIZE": "PAGE_SIZE",
     "KIRINUKI_FEED_SIZE": "FEED_SIZE",
+    "KIRINUKI_BASE_URL": "BASE_URL",
 }
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -64,6 +74,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp, url_prefix="/api")
     views.register_error_handlers(app)
 
+    @app.before_request
+    def http_rules():
+        # Before routing's own answers, so that every path refuses other methods alike
+        # (OPTIONS included) and no redirect takes its host from the request.
+        if request.method not in ALLOWED_METHODS:
+            raise MethodNotAllowed(valid_methods=list(ALLOWED_METHODS))
+        if isinstance(request.routing_exception, RequestRedirect):
+            return views.redirect_answer(request.routing_exception.new_url)
+        return None
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
@@ -83,6 +103,8 @@ def engine(app: Flask) -> Engine:
 def _check_config(app: Flask) -> None:
     """Fail at start-up, with the key's name, rather than on the first request."""
     app.config["INDEX_DIR"] = str(index_dir(app.config["INDEX_DIR"]))
+    if app.config["BASE_URL"]:
+        app.config["BASE_URL"] = normalise_base_url(str(app.config["BASE_URL"]))
     for key, high in (("PAGE_SIZE", MAX_PAGE_SIZE), ("FEED_SIZE", MAX_PAGE_SIZE),
                       ("CSV_MAX_ROWS", 1_000_000)):
         try:

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError
 
+from .links import absolute_url
 from .urls import SearchState, parse_page
 
 bp = Blueprint("api", __name__)
@@ -49,6 +50,6 @@ def record(rid: str):
         "record": view.record.to_dict(),
         "title_html": view.title_html,
         "summary_html": view.summary_html,
-        "url": url_for("pages.record_page", rid=rid, _external=True),
+        "url": absolute_url(url_for("pages.record_page", rid=rid)),
         "related": [h.to_dict() for h in view.related],
     }

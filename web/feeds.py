@@ -1,8 +1,9 @@
 """A search as CSV (for Excel and spreadsheets) and as an Atom feed (for feed readers).
 
 Both carry corpus text into formats with their own dangers: CSV cells that start with
-``= + - @`` are formulas to Excel, so they are neutralised with a leading apostrophe; XML
-forbids most control characters, so they are dropped before ElementTree escapes the rest.
+``= + - @`` (or their full-width ``＝ ＋ － ＠``, which a Japanese spreadsheet reads the same) are
+formulas to Excel, so they are neutralised with a leading apostrophe; XML forbids most control
+characters, so they are dropped before ElementTree escapes the rest.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from search.engine import Hit
 BOM = "\ufeff"
 CSV_COLUMNS = ("id", "日付", "時刻", "媒体", "見出し", "国・地域", "機関", "アーカイブ", "抜粋",
                "URL")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ASCII, then the full-width and small forms that fold (NFKC) to = + - @.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫")
 JST = timezone(timedelta(hours=9), "JST")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -28,7 +30,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 def csv_cell(value: object) -> str:
     """A value for a CSV cell that a spreadsheet will show, never evaluate."""
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
+    if text.startswith(FORMULA_START):
         return "'" + text
     return text
 

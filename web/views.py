@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Flask,
     Response,
     current_app,
+    redirect,
     render_template,
     request,
     url_for,
@@ -26,7 +28,9 @@ from search.facets import FACETS
 from search.indexer import IndexDamagedError, IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
+from .errors import ErrorAnswer, error_answer, http_error_answer, is_api_path
 from .feeds import atom_feed, hits_csv
+from .links import absolute_url, current_url
 from .urls import FACET_LABELS, PARAM_FOR_FACET, SORT_LABELS, SearchState, page_window
 
 bp = Blueprint("pages", __name__)
@@ -180,7 +184,7 @@ def export_csv():
             yield from more[: limit - sent]
             sent += len(more)
 
-    body = hits_csv(hits(), lambda rid: url_for("pages.record_page", rid=rid, _external=True))
+    body = hits_csv(hits(), lambda rid: absolute_url(url_for("pages.record_page", rid=rid)))
     name = f"kirinuki-{date.today():%Y%m%d}.csv"
     return Response(body.encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'},
@@ -198,12 +202,12 @@ def atom():
     what = f"「{state.q}」" if state.q else "すべての記事"
     filters = "・".join(c.value for c in state.chips())
     title = f"kirinuki 切り抜き: {what}" + (f"({filters})" if filters else "") + "の新着"
-    page_url = url_for("pages.search_page", _external=True) + (
+    page_url = absolute_url(url_for("pages.search_page")) + (
         "?" + state.with_page(1).query_string() if state.params() else "")
     body = atom_feed(
-        title=title, self_url=request.url, page_url=page_url, feed_id=request.url,
+        title=title, self_url=current_url(), page_url=page_url, feed_id=current_url(),
         hits=result.results,
-        record_url=lambda rid: url_for("pages.record_page", rid=rid, _external=True))
+        record_url=lambda rid: absolute_url(url_for("pages.record_page", rid=rid)))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 
@@ -231,19 +235,30 @@ def month_label(value: str) -> str:
 
 # ---------------------------------------------------------------- errors
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+def _answer(answer: ErrorAnswer, headers: dict[str, str] | None = None) -> Response:
+    return Response(answer.body, status=answer.status, content_type=answer.content_type,
+                    headers=headers)
 
 
-def _error_page(status: int, title: str, message: str):
-    return render_template("error.html", status=status, title=title, message=message), status
+def _error_page(status: int, title: str, message: str) -> Response:
+    return _answer(error_answer(current_app, "/", status, title, message))
 
 
-def _error(status: int, title: str, message: str, json_message: str | None = None):
+def _error(status: int, title: str, message: str) -> Response:
     """The error as JSON under /api/, as the Japanese error page elsewhere."""
-    if _wants_json():
-        return {"error": json_message or message}, status
-    return _error_page(status, title, message)
+    return _answer(error_answer(current_app, request.path, status, title, message))
+
+
+def redirect_answer(new_url: str) -> Response:
+    """Routing's redirect (``//`` merged into ``/``): a relative Location, never the Host
+    header's; under /api/ a JSON body that names it, for clients that do not follow it."""
+    target = urlsplit(new_url)._replace(scheme="", netloc="").geturl()
+    if not is_api_path(request.path):
+        return redirect(target, 308)
+    body = {"error": f"アドレスの「/」が重なっています。{target} を使ってください。",
+            "location": target}
+    return Response(current_app.json.dumps(body) + "\n", status=308,
+                    headers={"Location": target}, content_type="application/json")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -271,16 +286,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        titles = {404: "ページが見つかりません", 405: "この方法では開けません",
-                  413: "リクエストが大きすぎます"}
-        title = titles.get(exc.code or 500, exc.name)
-        messages = {404: "アドレスを確かめるか、検索画面から探し直してください。",
-                    405: "このアドレスは GET で開いてください。"}
-        message = messages.get(exc.code or 500, exc.description or "")
-        return _error(exc.code or 500, title, message, json_message=f"{title}。{message}")
+        # Allow (405) and the like travel with the error; the body is ours.
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return _answer(http_error_answer(current_app, request.path, exc.code or 500), headers)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unexpected error on %s", request.path)
-        return _error(500, "エラーが起きました", "サーバーで予期しないエラーが起きました。"
-                      "時間をおいて試すか、管理者に連絡してください。")
+        return _answer(http_error_answer(current_app, request.path, 500))
