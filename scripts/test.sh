@@ -1,14 +1,16 @@
 #!/bin/sh
 # Install everything the test suite needs and run all of it:
-# a virtualenv (.venv) with kirinuki and its test extra, and Debian's Chromium for the
-# browser test (no browser is ever downloaded by the tests themselves).
+# a virtualenv (.venv) with kirinuki and its test extra, Debian's Chromium for the
+# browser test (no browser is ever downloaded by the tests themselves) and a Japanese font,
+# so that the screenshots the browser test saves in tests/artifacts/ can be read.
 set -eu
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=ja 2>/dev/null | grep -q .; then
     if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium \
+        fonts-ipaexfont-gothic fonts-ipaexfont-mincho >/dev/null
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

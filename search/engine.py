@@ -77,7 +77,8 @@ class Engine:
                 if facet.key == "month" and len(req.years) != 1:
                     continue  # months are listed within one chosen year
                 docs = narrow(base, selections, except_key=facet.key)
-                values = count(facet, cols.facets[facet.key], docs, chosen[facet.key])
+                values = count(facet, cols.facets[facet.key], docs, chosen[facet.key],
+                               every=facet.key in req.all_values)
                 if facet.key == "month":
                     values = [v for v in values if v.value.startswith(req.years[0])]
                 facets[facet.key] = values

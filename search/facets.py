@@ -32,6 +32,9 @@ class Facet:
     multi: bool  # a record may hold several values
     order: Literal["count", "value"]  # most frequent first, or largest value (newest) first
     limit: int | None  # values returned, chosen ones always added (None: all)
+    # Values the page lists before its "すべて表示" disclosure (None: all); the page asks
+    # for every value (SearchRequest.all_values), so a rare one can still be ticked.
+    shown: int | None = 8
 
 
 FACETS: tuple[Facet, ...] = (
@@ -42,7 +45,7 @@ FACETS: tuple[Facet, ...] = (
           None),
     Facet("year", "year", "year", "years", "年", False, "value", None),
     # Counted only when one year is chosen (the page shows that year's months).
-    Facet("month", "month", "month", "months", "月", False, "value", None),
+    Facet("month", "month", "month", "months", "月", False, "value", None, shown=None),
 )
 BY_KEY: dict[str, Facet] = {f.key: f for f in FACETS}
 BY_PARAM: dict[str, Facet] = {f.param: f for f in FACETS}
@@ -119,11 +122,12 @@ def narrow(base: np.ndarray, selections: Mapping[str, np.ndarray | None],
 
 
 def count(facet: Facet, column: Column, mask: np.ndarray,
-          chosen: Sequence[str] = ()) -> list[FacetValue]:
+          chosen: Sequence[str] = (), every: bool = False) -> list[FacetValue]:
     """The values of ``facet`` among the documents in ``mask``, in the facet's order.
 
     Values no document holds are left out unless chosen; past the facet's limit only
-    chosen values are kept, so a ticked value never disappears from the list.
+    chosen values are kept, so a ticked value never disappears from the list. ``every``
+    lifts the limit (a page that lets the user reach a rare value).
     """
     counts = column.counts(mask)
     picked = set(chosen)
@@ -134,6 +138,6 @@ def count(facet: Facet, column: Column, mask: np.ndarray,
         rows.sort(key=lambda r: r.value, reverse=True)
     else:
         rows.sort(key=lambda r: (-r.count, r.value))
-    if facet.limit is None:
+    if facet.limit is None or every:
         return rows
     return rows[:facet.limit] + [r for r in rows[facet.limit:] if r.selected]

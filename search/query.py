@@ -469,10 +469,13 @@ def _resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None
 
 
 _DATE_PART = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
+# 2024年、2024年5月、2024年5月3日: how a date is written in Japanese (the page's date boxes)
+_DATE_PART_JA = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
 
 
 def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
-    m = _DATE_PART.match(text.strip())
+    text = unicodedata.normalize("NFKC", text).strip()  # ２０２４ as 2024
+    m = _DATE_PART.match(text) or _DATE_PART_JA.match(text)
     if not m:
         return None
     year, month, day = int(m.group(1)), m.group(2), m.group(3)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .facets import FACETS
+from .facets import BY_KEY, FACETS
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_SIZE = 100
@@ -44,6 +44,8 @@ class SearchRequest:
     sort: str | None = None  # None: relevance with a query, newest without
     page: int = 1
     page_size: int = 20
+    # Facet keys whose every value is wanted, not only the facet's ``limit`` largest.
+    all_values: list[str] = field(default_factory=list)
 
     def selections(self) -> dict[str, list[str]]:
         """Facet key → the values chosen for it."""
@@ -61,6 +63,10 @@ def validate(req: SearchRequest) -> None:
         raise SearchError("ページ番号は 1 以上を指定してください")
     if not 1 <= req.page_size <= MAX_PAGE_SIZE:
         raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
+    for key in req.all_values:
+        if key not in BY_KEY:
+            raise SearchError(f"絞り込み項目「{key}」はありません。"
+                              f"{'・'.join(BY_KEY)} のいずれかを指定してください")
 
 
 def check_cost(q: wq.Query) -> None:

@@ -29,7 +29,8 @@ def search():
         size = parse_page(request.args["page_size"])
         if size > MAX_PAGE_SIZE:
             raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
-    result = _engine().search(state.request(size))
+    # all=country: every value of that facet, not only its largest (the page asks for all)
+    result = _engine().search(state.request(size, all_values=request.args.getlist("all")))
     if state.page > result.pages:
         raise SearchError(f"ページ {state.page} はありません。この検索の結果は全 "
                           f"{result.pages} ページです")

@@ -8,7 +8,7 @@ the user, not a 500) and writes the URLs for facet toggles, chips, sorting and p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -58,14 +58,15 @@ class SearchState:
                    date_to=_clean(_one(args, "to"), "to"), sort=sort,
                    page=parse_page(_one(args, "page")))
 
-    def request(self, page_size: int, *, page: int | None = None,
-                sort: str | None = None) -> SearchRequest:
+    def request(self, page_size: int, *, page: int | None = None, sort: str | None = None,
+                all_values: Sequence[str] = ()) -> SearchRequest:
         """The engine's request for this state (page and sort may be overridden)."""
         chosen = {f.attr: list(self.selected.get(f.key, ())) for f in FACETS}
         return SearchRequest(
             q=self.q, **chosen, date_from=self.date_from or None,
             date_to=self.date_to or None, sort=sort or self.sort or None,
-            page=self.page if page is None else page, page_size=page_size)
+            page=self.page if page is None else page, page_size=page_size,
+            all_values=list(all_values))
 
     # -- writing
     def params(self) -> list[tuple[str, str]]:

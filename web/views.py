@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -24,20 +25,20 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, SearchResult
-from search.facets import FACETS
+from search.facets import FACETS, FacetValue
 from search.indexer import IndexDamagedError, IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
 from .errors import ErrorAnswer, error_answer, http_error_answer, is_api_path
 from .feeds import atom_feed, hits_csv
 from .links import absolute_url, current_url
-from .urls import FACET_LABELS, PARAM_FOR_FACET, SORT_LABELS, SearchState, page_window
+from .urls import PARAM_FOR_FACET, SORT_LABELS, SearchState, page_window
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
 WEEKDAYS = "月火水木金土日"
 FACET_ORDER = tuple(f.key for f in FACETS)
-FACET_SHOWN = 8  # values shown before "さらに表示"
+FILTER_FROM = 16  # values from which a facet's list gets a box to narrow it by typing
 
 
 def _engine() -> Engine:
@@ -49,8 +50,13 @@ class PageOutOfRange(SearchError):
 
 
 def run_search(state: SearchState, **overrides) -> SearchResult:
-    """Search for ``state``; a page past the last one is the user's error, not an empty page."""
-    result = _engine().search(state.request(current_app.config["PAGE_SIZE"], **overrides))
+    """Search for ``state``; a page past the last one is the user's error, not an empty page.
+
+    Every value of every facet is asked for: the sidebar lists the first ones and keeps the
+    rest behind a disclosure, so a rare country can be ticked without typing a URL.
+    """
+    result = _engine().search(state.request(current_app.config["PAGE_SIZE"],
+                                            all_values=FACET_ORDER, **overrides))
     page = overrides.get("page") or state.page
     if page > result.pages:
         raise PageOutOfRange(f"ページ {page} はありません。この検索の結果は全 {result.pages} "
@@ -71,9 +77,11 @@ def search_page():
     except SearchError as exc:
         return _search_error(state, exc)
     context = _common(state)
+    facets, hidden = _facets(result, state)
     context.update(
         result=result,
-        facets=_facets(result, state),
+        facets=facets,
+        hidden_values=hidden,
         chart=year_chart(result.facets.get("year", []), state),
         pagination=_pagination(result, state),
         zero=_zero_help(result, state) if not result.total else None,
@@ -96,24 +104,58 @@ def _common(state: SearchState) -> dict:
             "atom_href": state.with_page(1).href(url_for("pages.atom"))}
 
 
-def _facets(result: SearchResult, state: SearchState) -> list[dict]:
-    """Sidebar groups: the first values shown, the rest behind <details>, ticked ones first."""
+@dataclass(frozen=True)
+class FacetGroup:
+    """One facet in the sidebar: the values listed first, the rest behind "すべて表示"."""
+
+    facet: str
+    param: str
+    label: str
+    head: list[FacetValue]
+    tail: list[FacetValue]
+
+    @property
+    def size(self) -> int:
+        return len(self.head) + len(self.tail)
+
+    @property
+    def filterable(self) -> bool:
+        """Long lists get a box that narrows them as the user types (script only)."""
+        return self.size >= FILTER_FROM
+
+
+def _facets(result: SearchResult, state: SearchState) -> tuple[list[FacetGroup], list]:
+    """Sidebar groups, and the (param, value) pairs chosen in a facet that is not listed.
+
+    Chosen values come first, in the order they were ticked, so a tick never moves a box
+    anywhere but to the top of its list; the other values follow in the facet's order.
+    Facets ordered by value (years, months) keep that order: a timeline does not reshuffle.
+    """
     groups = []
-    for facet in FACET_ORDER:
-        values = result.facets.get(facet)
+    for facet in FACETS:
+        values = result.facets.get(facet.key)
         if values is None:
             continue
-        head = [v for v in values[:FACET_SHOWN]] + [v for v in values[FACET_SHOWN:]
-                                                    if v.selected]
-        tail = [v for v in values[FACET_SHOWN:] if not v.selected]
-        groups.append({"facet": facet, "param": PARAM_FOR_FACET[facet],
-                       "label": FACET_LABELS[facet], "head": head, "tail": tail,
-                       "selected": any(v.selected for v in values)})
+        if facet.order == "count":
+            by_value = {v.value: v for v in values}
+            chosen = [by_value[v] for v in state.selected.get(facet.key, ()) if v in by_value]
+            rest = [v for v in values if not v.selected]
+            shown = len(chosen) + (len(rest) if facet.shown is None else facet.shown)
+            values = chosen + rest
+        else:
+            shown = len(values) if facet.shown is None else facet.shown
+            # a chosen value past the cut is still listed before the disclosure
+            values = values[:shown] + [v for v in values[shown:] if v.selected] + [
+                v for v in values[shown:] if not v.selected]
+            shown += sum(v.selected for v in values[shown:])
+        if values:
+            groups.append(FacetGroup(facet.key, facet.param, facet.label, values[:shown],
+                                     values[shown:]))
     # A ticked value whose group is not listed (months without one year) stays in the URL.
-    listed = {g["facet"] for g in groups}
+    listed = {g.facet for g in groups}
     hidden = [(PARAM_FOR_FACET[f], v) for f, vals in state.selected.items() if f not in listed
               for v in vals]
-    return [*groups, {"hidden": hidden}] if hidden else groups
+    return groups, hidden
 
 
 def _pagination(result: SearchResult, state: SearchState) -> dict | None:

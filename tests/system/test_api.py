@@ -52,6 +52,27 @@ def test_search_parameters(client):
     assert {h["id"] for h in second["results"]}.isdisjoint(h["id"] for h in base["results"])
 
 
+def test_every_value_of_a_facet_on_request(client, app):
+    """The bundled corpus names 102 countries and 32 outlets; all=… lifts the limit of 30."""
+    engine = app.extensions["kirinuki.engine"]
+    wide = engine.search(SearchRequest(all_values=["country", "source"]))
+    assert len(wide.facets["country"]) == 102 and len(wide.facets["source"]) == 32
+    data = client.get("/api/search?all=country&all=source").get_json()
+    assert data["facets"] == {k: [v.to_dict() for v in vals] for k, vals in wide.facets.items()}
+    plain = client.get("/api/search").get_json()["facets"]
+    assert len(plain["country"]) == 30
+    assert data["facets"]["country"][:30] == plain["country"]  # the same order, only longer
+    sweden = next(v for v in data["facets"]["country"] if v["value"] == "スウェーデン")
+    assert sweden == {"value": "スウェーデン", "count": 4, "selected": False}
+    # counts under the current selection: within 共同通信's articles only
+    narrowed = client.get("/api/search?all=country&source=共同通信").get_json()
+    total = client.get("/api/search?source=共同通信").get_json()["total"]
+    assert max(v["count"] for v in narrowed["facets"]["country"]) <= total
+    assert len(narrowed["facets"]["country"]) < 102
+    r = client.get("/api/search?all=countries")
+    assert r.status_code == 400 and "絞り込み項目「countries」はありません" in r.get_json()["error"]
+
+
 @pytest.mark.parametrize("qs, words", [
     ("page=0", "ページ"), ("page=-2", "ページ"), ("page=two", "ページ"),
     ("page=100000", "ページ"), ("page_size=0", "ページ"), ("page_size=1000", "件数"),

@@ -152,7 +152,8 @@ def test_year_bar_filters_and_phone_layout(server, browser):
     try:
         page = context.new_page()
         page.goto(server + "/?q=防衛")
-        bar = page.locator(".chart svg a.bar:not(.bar-empty)").last
+        page.locator(".filters-toggle").click()
+        bar = page.locator(".chart svg a.bar").last
         year = re.match(r"(\d{4})年", bar.get_attribute("aria-label")).group(1)
         with page.expect_navigation():
             bar.click()
@@ -160,5 +161,249 @@ def test_year_bar_filters_and_phone_layout(server, browser):
         assert page.locator(f'.facet-year input[value="{year}"]').is_checked()
         # No horizontal scrolling on a phone.
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- the researcher's page
+
+def checked(page, name: str) -> list[str]:
+    return page.locator(f'input[type="checkbox"][name="{name}"]:checked').evaluate_all(
+        "els => els.map(e => e.value)")
+
+
+def focused(page) -> str:
+    """The focused element, as name=value for a box, #id, or the link's text."""
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        if (el.type === 'checkbox') return el.name + '=' + el.value;
+        if (el.id) return '#' + el.id;
+        return (el.getAttribute('aria-label') || el.textContent).trim();
+    }""")
+
+
+def phone(browser, **options):
+    return browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844},
+                               **options)
+
+
+def test_back_and_forward_show_what_the_url_says(server, page):
+    page.goto(server + "/?q=防衛")
+    with page.expect_navigation():
+        page.locator('input[name="source"][value="共同通信"]').check()
+    assert checked(page, "source") == ["共同通信"] and page.locator(".chip").count() == 1
+    with page.expect_navigation():
+        page.select_option("#sort", "oldest")
+    assert sorted(url_params(page)) == [("q", "防衛"), ("sort", "oldest"), ("source", "共同通信")]
+
+    page.go_back()  # the sort undone: the menu says so
+    assert page.locator("#sort").input_value() == ""
+    assert checked(page, "source") == ["共同通信"]
+    page.go_back()  # the tick undone: nothing ticked, no chips
+    assert url_params(page) == [("q", "防衛")]
+    assert checked(page, "source") == [] and page.locator(".chip").count() == 0
+    assert page.locator("#q").input_value() == "防衛"
+    page.go_forward()
+    assert checked(page, "source") == ["共同通信"] and page.locator(".chip").count() == 1
+    page.go_back()
+
+    # Ticking another value searches without the filter backed out of.
+    with page.expect_navigation():
+        page.locator('input[name="source"][value="時事通信"]').check()
+    assert url_params(page) == [("q", "防衛"), ("source", "時事通信")]
+    assert shown_total(page) == api_total(page, server, "q=防衛&source=時事通信")
+
+    # A page the back/forward cache keeps comes back as it was left; it is put back to its
+    # URL's state all the same (the event such a return fires, dispatched by hand).
+    page.locator('input[name="source"][value="産経新聞"]').evaluate("e => { e.checked = true }")
+    page.locator("#from").fill("1999")
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    assert checked(page, "source") == ["時事通信"] and page.locator("#from").input_value() == ""
+    assert page.errors == []
+
+
+def test_a_rare_value_is_reached_from_the_page(server, page):
+    page.goto(server + "/")
+    group = page.locator("#f-country")
+    assert group.locator("details.more summary").inner_text() == "すべて表示(102)"
+    assert group.locator("li").count() == 102
+    sweden = group.locator('input[value="スウェーデン"]')
+    assert not sweden.is_visible()
+    group.locator("details.more summary").click()
+    assert sweden.is_visible()
+    with page.expect_navigation():
+        sweden.check()
+    assert url_params(page) == [("country", "スウェーデン")]
+    assert shown_total(page) == api_total(page, server, "country=スウェーデン") == 4
+    # The chosen value leads its list, ticked and focused; the list stays open.
+    first = group.locator("li").first.locator("input")
+    assert first.get_attribute("value") == "スウェーデン" and first.is_checked()
+    assert focused(page) == "country=スウェーデン"
+    assert group.locator("details.more").get_attribute("open") is not None
+
+    # A second value joins it after it, not before: chosen values keep their order.
+    group.locator("#find-country").fill("でんま")
+    # what matches, and what is ticked (never hidden by the typed text)
+    assert group.locator("li:visible .fv-name").all_inner_texts() == ["スウェーデン", "デンマーク"]
+    assert group.locator(".facet-find-status").inner_text() == "1 件が該当します"
+    with page.expect_navigation():
+        group.locator('input[value="デンマーク"]').check()
+    names = group.locator("li .fv-name").all_inner_texts()
+    assert names[:2] == ["スウェーデン", "デンマーク"]
+    assert checked(page, "country") == ["スウェーデン", "デンマーク"]
+    assert focused(page) == "country=デンマーク"
+    page.screenshot(path=str(ARTIFACTS / "rare-value.png"))
+    assert page.errors == []
+
+
+def test_a_tick_on_a_phone_keeps_the_place(server, browser):
+    context = phone(browser)
+    try:
+        page = context.new_page()
+        page.goto(server + "/?q=防衛")
+        toggle = page.locator(".filters-toggle")
+        # The filters start closed at the top of the results, behind one button.
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert toggle.bounding_box()["y"] < 250
+        assert not page.locator("#f-country").is_visible()
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.screenshot(path=str(ARTIFACTS / "phone-panel.png"))
+
+        find = page.locator("#find-country")
+        find.fill("すうぇ")  # hiragana finds the katakana name
+        box = page.locator('#f-country input[value="スウェーデン"]')
+        box.scroll_into_view_if_needed()
+        page.mouse.wheel(0, -200)  # not at the very top: a place worth keeping
+        page.wait_for_function("window.scrollY > 0")
+        before = box.evaluate("e => Math.round(e.getBoundingClientRect().top)")
+        with page.expect_navigation():
+            box.check()
+        assert ("country", "スウェーデン") in url_params(page)
+        after = box.evaluate("e => Math.round(e.getBoundingClientRect().top)")
+        assert abs(after - before) <= 1, (before, after)
+        assert focused(page) == "country=スウェーデン" and box.is_checked()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert find.input_value() == "すうぇ"
+        page.screenshot(path=str(ARTIFACTS / "phone-after-tick.png"))
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+        # "結果を見る" closes the panel and goes to the results.
+        page.locator(".filters-done a").click()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert page.locator("#results-heading").is_visible()
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_the_filters_in_three_tabs(server, page):
+    page.goto(server + "/?q=NATO")
+    page.keyboard.press("Tab")
+    assert focused(page) == "本文へ移動"
+    page.keyboard.press("Tab")
+    assert focused(page) == "絞り込みへ"
+    assert page.locator('.skip[href="#filters"]').is_visible()  # shown when focused
+    page.keyboard.press("Enter")
+    assert focused(page) == "#filters"
+    page.keyboard.press("Tab")  # the third Tab: the first filter, the first year's bar
+    first_bar = page.locator(".chart a.bar").first
+    assert focused(page) == first_bar.get_attribute("aria-label")
+
+    # Space on a box ticks it; the reloaded page gives the focus back to that box.
+    box = page.locator('#f-source input[type="checkbox"]').first
+    value = box.get_attribute("value")
+    box.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert focused(page) == f"source={value}"
+    page.keyboard.press("Space")  # and again: unticked, still there
+    page.wait_for_url(lambda url: "source=" not in url)
+    assert focused(page) == f"source={value}"
+    page.screenshot(path=str(ARTIFACTS / "keyboard.png"))
+
+
+def test_a_year_range_in_two_clicks_and_typed_dates(server, page):
+    page.goto(server + "/?q=NATO")
+    api = page.request.get(f"{server}/api/search?q=NATO").json()["facets"]["year"]
+    years = sorted(int(v["value"]) for v in api if v["count"])
+    # Empty years are drawn but are not links.
+    assert page.locator(".chart a.bar").count() == len(years)
+    assert page.locator(".chart .bar-text").count() == years[-1] - years[0] + 1
+    with page.expect_navigation():
+        page.locator(f'.chart a.bar[data-year="{years[1]}"]').click()
+    with page.expect_navigation():
+        page.locator(f'.chart a.bar[data-year="{years[-2]}"]').click()
+    assert url_params(page) == [("q", "NATO"), ("from", str(years[1])),
+                                ("to", str(years[-2]))]
+    assert shown_total(page) == api_total(page, server,
+                                          f"q=NATO&from={years[1]}&to={years[-2]}")
+    assert [" ".join(t.split()) for t in page.locator(".chip").all_inner_texts()] == [
+        f"開始日 {years[1]} ×", f"終了日 {years[-2]} ×"]
+    assert page.locator("#from").input_value() == str(years[1])
+    page.screenshot(path=str(ARTIFACTS / "year-range.png"))
+
+    # Typed dates: a month, in Japanese, with Enter.
+    start = page.locator("#from")
+    assert start.get_attribute("lang") == "ja" and start.get_attribute("type") == "text"
+    start.fill("2024年6月")
+    page.locator("#to").fill("")
+    with page.expect_navigation():
+        start.press("Enter")
+    assert ("from", "2024年6月") in url_params(page)
+    dates = page.locator(".hit time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert dates and min(dates) >= "2024-06-01"
+    assert shown_total(page) == api_total(page, server, "q=NATO&from=2024-06")
+    assert page.errors == []
+
+
+def test_without_javascript_a_tick_lands_at_its_facet(server, browser):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844},
+                                  java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server + "/?q=防衛")
+        assert page.locator(".filters-toggle").is_hidden()
+        group = page.locator("#f-country")
+        group.locator("details.more summary").click()
+        group.locator('input[value="スウェーデン"]').check()
+        with page.expect_navigation():
+            group.locator("button.apply-facet").click()
+        assert urlsplit(page.url).fragment == "f-country"
+        assert url_params(page) == [("q", "防衛"), ("country", "スウェーデン")]
+        assert shown_total(page) == api_total(page, server, "q=防衛&country=スウェーデン")
+        top = group.evaluate("e => e.getBoundingClientRect().top")
+        assert 0 <= top < 5  # the page opens at the facet
+        page.screenshot(path=str(ARTIFACTS / "nojs-facet.png"))
+        # Back: the box the URL no longer holds is not shown ticked.
+        page.go_back()
+        assert checked(page, "country") == []
+    finally:
+        context.close()
+
+
+AXE_OPTIONS = {"resultTypes": ["violations"],
+               # not on by default: the name a speech user says must be the text they see
+               "rules": {"label-content-name-mismatch": {"enabled": True}}}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_serious_accessibility_violations(server, browser, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        found = {}
+        for url in ("/?q=防衛&country=米国&from=2018", "/records/mod-news-2024-10-22?q=NATO",
+                    "/?q=NATO&page=999", "/no-such-page"):
+            page.goto(server + url)
+            if width == 390 and url.startswith("/?q=防衛"):
+                page.locator(".filters-toggle").click()  # check the open panel too
+            for v in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    found.setdefault(url, []).append(
+                        (v["id"], [n["target"] for n in v["nodes"]][:5]))
+        assert found == {}
     finally:
         context.close()

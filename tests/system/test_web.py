@@ -104,6 +104,24 @@ def test_facet_checkboxes_reflect_the_url(client):
     assert all(c.get("form") == "sf" for c in page.checkboxes)
 
 
+def test_every_facet_value_is_listed_chosen_first(client):
+    html = client.get("/?country=スウェーデン&country=米国").get_data(as_text=True)
+    group = html[html.index('id="f-country"'):html.index('id="f-organization"')]
+    values = re.findall(r'name="country" value="([^"]+)"', group)
+    assert len(values) == 102 and len(set(values)) == 102  # every country, once
+    # the chosen ones first, in the URL's order, then the 8 largest, then the rest
+    head, tail = group.split('<details class="more">')
+    head_values = re.findall(r'name="country" value="([^"]+)"', head)
+    assert head_values[:2] == ["スウェーデン", "米国"] and len(head_values) == 10
+    assert "すべて表示(102)" in tail and "先頭の 10 件だけ表示" in tail
+    assert 'id="find-country"' in group  # a long list gets the box to narrow it
+    # the year facet keeps the order of time, the chosen year where it falls
+    years = re.findall(r'name="year" value="(\d{4})"', html)
+    assert years == sorted(years, reverse=True)
+    # the form keeps the browser from restoring stale ticks after Back
+    assert re.search(r'<form id="sf"[^>]* autocomplete="off"', html)
+
+
 def test_facets_narrow_and_combine(client, app):
     engine = app.extensions["kirinuki.engine"]
     from search.engine import SearchRequest
@@ -130,15 +148,49 @@ def test_chips_remove_one_value_and_clear_all(client):
     assert params(clear) == [("q", "NATO")]
 
 
-def test_year_bars_are_links_that_filter(client):
+BAR = re.compile(r'<a href="([^"]+)" class="bar( bar-on)?" data-year="(\d{4})" '
+                 r'aria-label="(\d{4})年 (\d+)件(?:\(([^"]*)\))?">')
+
+
+def bars_of(html: str) -> dict[str, dict]:
+    out = {}
+    for href, on, year, named, n, action in BAR.findall(html):
+        assert named == year
+        out[year] = {"href": href.replace("&amp;", "&"), "on": bool(on), "count": int(n),
+                     "action": action}
+    return out
+
+
+def test_year_bars_choose_a_year_then_a_period(client):
+    api = client.get("/api/search?q=NATO").get_json()
+    years = {int(v["value"]): v["count"] for v in api["facets"]["year"] if v["count"]}
     html = client.get("/?q=NATO").get_data(as_text=True)
-    bars = re.findall(r'<a href="([^"]+)" class="bar[^"]*"\s+aria-label="(\d{4})年 (\d+)件', html)
-    assert bars
-    assert "<title>" in html and 'id="chart-desc"' in html
-    href, year, count = next(b for b in bars if b[2] != "0")
-    r = client.get(href.replace("&amp;", "&"))
-    assert r.status_code == 200
-    assert f"<strong>{int(count):,}</strong> 件" in r.get_data(as_text=True)
+    bars = bars_of(html)
+    # Every year with articles is a link; the empty years between are drawn, not linked.
+    assert {int(y): b["count"] for y, b in bars.items()} == years
+    assert len(re.findall(r'class="bar-text', html)) == max(years) - min(years) + 1
+    assert set(range(min(years), max(years) + 1)) - set(years), "the corpus has a gap year"
+    first, last = str(min(years)), str(max(years))
+    assert params(bars[first]["href"]) == [("q", "NATO"), ("year", first)]
+    assert not any(b["on"] or b["action"] for b in bars.values())
+
+    # One year chosen: it is drawn as chosen; another bar now chooses the period between.
+    html = client.get(bars[first]["href"]).get_data(as_text=True)
+    bars = bars_of(html)
+    assert bars[first]["on"] and bars[first]["action"] == "選択中・選ぶと解除"
+    assert params(bars[first]["href"]) == [("q", "NATO")]
+    assert bars[last]["action"] == f"{first}年〜{last}年の期間にする"
+    assert params(bars[last]["href"]) == [("q", "NATO"), ("from", first), ("to", last)]
+
+    # The period: its years drawn as chosen, its total the API's for the same from/to.
+    r = client.get(bars[last]["href"])
+    html = r.get_data(as_text=True)
+    period = client.get(f"/api/search?q=NATO&from={first}&to={last}").get_json()["total"]
+    assert f"<strong>{period:,}</strong> 件" in html
+    assert all(b["on"] for b in bars_of(html).values())
+    # A bar within the period chooses that year alone, the period taken off.
+    mid = sorted(bars_of(html))[1]
+    assert params(bars_of(html)[mid]["href"]) == [("q", "NATO"), ("year", mid)]
 
 
 def test_sort_orders(client):
@@ -505,11 +557,48 @@ def test_chart_fills_gaps():
     chart = year_chart(values, SearchState(q="x", selected={"year": ("2020",)}))
     assert [b.year for b in chart.bars] == ["2020", "2021", "2022", "2023", "2024", "2025"]
     assert chart.bars[1].count == 0 and chart.bars[1].height == 0
+    assert [b.href is None for b in chart.bars] == [False, True, True, True, True, False]
     assert chart.bars[-1].height > chart.bars[0].height > 0
-    assert chart.bars[0].selected and ("year", "2020") not in params(chart.bars[0].href)
-    assert params(chart.bars[-1].href) == [("q", "x"), ("year", "2025")]
-    assert "2025年 4件" in chart.summary
+    assert chart.bars[0].selected and params(chart.bars[0].href) == [("q", "x")]
+    assert chart.bars[0].name == "2020年 2件(選択中・選ぶと解除)"
+    assert params(chart.bars[-1].href) == [("q", "x"), ("from", "2020"), ("to", "2025")]
+    assert chart.bars[-1].name == "2025年 4件(2020年〜2025年の期間にする)"
+    assert chart.bars[1].name == "2021年 0件"
+    assert "2025年 4件" in chart.summary and "2021" not in chart.summary
     assert year_chart([], SearchState()) is None
+
+
+def test_chart_bar_targets():
+    from search.facets import FacetValue
+
+    values = [FacetValue(str(y), 1, False) for y in range(2018, 2023)]
+    # nothing chosen: a bar is that year
+    chart = year_chart(values, SearchState(q="x", sort="oldest"))
+    assert [params(b.href) for b in chart.bars][:2] == [
+        [("q", "x"), ("year", "2018"), ("sort", "oldest")],
+        [("q", "x"), ("year", "2019"), ("sort", "oldest")]]
+    assert not any(b.selected for b in chart.bars)
+    # one year chosen: a later or an earlier bar makes the period, ordered
+    one = SearchState(q="x", selected={"year": ("2020",), "country": ("米国",)})
+    chart = year_chart(values, one)
+    assert params(chart.bars[0].href) == [("q", "x"), ("country", "米国"), ("from", "2018"),
+                                          ("to", "2020")]
+    assert params(chart.bars[4].href) == [("q", "x"), ("country", "米国"), ("from", "2020"),
+                                          ("to", "2022")]
+    # two years chosen: a bar is that year alone again
+    two = SearchState(selected={"year": ("2019", "2021")})
+    chart = year_chart(values, two)
+    assert params(chart.bars[0].href) == [("year", "2018")]
+    assert params(chart.bars[1].href) == [("year", "2021")]
+    assert [b.selected for b in chart.bars] == [False, True, False, True, False]
+    # a period: the years it touches are drawn as chosen; a bar replaces it by its year
+    period = SearchState(q="x", date_from="2019-04", date_to="2021")
+    chart = year_chart(values, period)
+    assert [b.selected for b in chart.bars] == [False, True, True, True, False]
+    assert params(chart.bars[2].href) == [("q", "x"), ("year", "2020")]
+    assert [b.action for b in chart.bars] == [""] * 5
+    assert [b.selected for b in year_chart(values, SearchState(date_to="2019")).bars] == [
+        True, True, False, False, False]
 
 
 def _hit(**overrides) -> Hit:

@@ -116,6 +116,12 @@ def test_registry_multi_order_limit():
     }
 
 
+def test_registry_values_shown_before_the_disclosure():
+    assert {f.key: f.shown for f in FACETS} == {
+        "source": 8, "country": 8, "organization": 8, "collection": 8, "year": 8,
+        "month": None}
+
+
 def test_registry_keys_and_params_unique_and_indexed():
     assert len({f.key for f in FACETS}) == len(FACETS)
     assert len({f.param for f in FACETS}) == len(FACETS)
@@ -408,6 +414,20 @@ def test_no_limit_lists_every_value():
         fv(f"t{i:02d}", 1) for i in range(40)]
     assert count(BY_KEY["year"], YEARS, np.ones(40, dtype=bool)) == [
         fv(str(y), 1) for y in range(2019, 1979, -1)]
+
+
+def test_every_lifts_the_limit_in_the_same_order():
+    ones = np.ones(35, dtype=bool)
+    country = BY_KEY["country"]
+    every = [fv(f"k{i:02d}", i + 1) for i in range(34, -1, -1)]  # k34 (35) .. k00 (1)
+    assert count(country, MANY, ones, every=True) == every
+    assert count(country, MANY, ones, ["k02", "none"], every=True) == [
+        replace(r, selected=r.value == "k02") for r in every] + [fv("none", 0, True)]
+    m = np.ones(35, dtype=bool)
+    m[0] = False  # k00 now held by no document: still left out
+    assert count(country, MANY, m, every=True) == [fv(f"k{i:02d}", i)
+                                                   for i in range(34, 0, -1)]
+    assert count(country, MANY, ones, every=False) == TOP30
 
 
 def test_limit_of_a_value_facet_keeps_the_newest():

@@ -41,6 +41,9 @@ TOO_MANY = "検索語が多すぎます。語の数を減らすか、OR でつ�
     (SearchRequest(page=0), "ページ番号は 1 以上を指定してください"),
     (SearchRequest(page_size=0), "1ページの件数は 1〜100 にしてください"),
     (SearchRequest(page_size=MAX_PAGE_SIZE + 1), "1ページの件数は 1〜100 にしてください"),
+    (SearchRequest(all_values=["country", "countries"]),
+     "絞り込み項目「countries」はありません。source・country・organization・collection・"
+     "year・month のいずれかを指定してください"),
 ])
 def test_invalid_requests_say_what_to_change(req, message):
     with pytest.raises(SearchError) as exc:
@@ -52,6 +55,7 @@ def test_invalid_requests_say_what_to_change(req, message):
     SearchRequest(q="あ" * MAX_QUERY_CHARS), SearchRequest(sort="newest"),
     SearchRequest(sort="oldest"), SearchRequest(sort="relevance"), SearchRequest(sort=None),
     SearchRequest(page=1, page_size=1), SearchRequest(page_size=MAX_PAGE_SIZE),
+    SearchRequest(all_values=[f.key for f in FACETS]),
 ])
 def test_valid_requests_pass(req):
     validate(req)

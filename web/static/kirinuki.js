@@ -1,4 +1,5 @@
-// kirinuki 切り抜き — small conveniences. Every page works without this file.
+// kirinuki 切り抜き — small conveniences. Every page works without this file (and without
+// filters.js and place.js, loaded after it).
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -38,5 +39,13 @@
       event.formData.delete(name);
       kept.forEach(function (v) { event.formData.append(name, v); });
     });
+  });
+
+  // Back and Forward: the page may come back as it was left (the back/forward cache, or
+  // the browser restoring what was ticked), with a box ticked that the URL no longer
+  // holds. The server wrote the URL's state as the controls' defaults: return to them.
+  window.addEventListener("pageshow", function (event) {
+    var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    if (event.persisted || (nav && nav.type === "back_forward")) form.reset();
   });
 })();
