@@ -79,7 +79,8 @@ def read_text(path: Path, name: str | None = None) -> TextFile:
         line_ends = Issue(name, 1, "old Mac (CR) line ends; read as plain lines", "notice")
         text = text.replace("\r", "\n")
     # a CR left now is a stray control character, dropped by _clean with the others
-    share = _not_text_share(text)
+    damaged = _MARK in text or _CONTROL.search(text) is not None  # rare: skip the scans below
+    share = _not_text_share(text) if damaged else 0.0
     if share > _BINARY_SHARE:
         issues.append(Issue(name, 0, f"is binary, not text ({share:.0%} of it is not "
                                      "characters): skipped (is it the right file?)"))
@@ -89,11 +90,13 @@ def read_text(path: Path, name: str | None = None) -> TextFile:
     lines = text.split("\n")
     if lines[-1] == "":  # a final line end ends the last line; it does not start another
         lines.pop()
-    if not "".join(lines).strip(_MARK + "\x00 \t"):
+    if damaged and not "".join(lines).strip(_MARK + "\x00 \t"):
         issues.append(Issue(name, 0, "holds no text, only NUL or undecodable bytes: nothing "
                                      "to index"))
         return TextFile(name, [], encoding=encoding, issues=issues)
-    return TextFile(name, _clean(lines, name, issues), encoding=encoding, issues=issues)
+    if damaged:
+        lines = _clean(lines, name, issues)
+    return TextFile(name, lines, encoding=encoding, issues=issues)
 
 
 def _decode(data: bytes, name: str, issues: list[Issue]) -> tuple[str | None, str]:
