@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from functools import partial
+from pathlib import Path
 
 from search.config import corpus_dir, index_dir
 from search.corpus import load_corpus
@@ -20,7 +21,8 @@ DEFAULT_PROCS = min(2, _CPUS or 1)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Counts per file and every issue; non-zero only when a file cannot be read at all."""
+    """Counts per file and every issue; non-zero when a file cannot be read at all, or when
+    there are no records."""
     corpus = load_corpus(args.corpus, paths=args.paths or None)
     unreadable = 0
     for rep in corpus.files:
@@ -36,6 +38,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                   f"{rep.warnings} warnings")
     shared = sum(1 for r in corpus.records if len(r.collections) > 1)
     print(f"total: {len(corpus.records)} records ({shared} in more than one archive)")
+    if not corpus.records:
+        from search.corpus import no_records
+
+        folder = ", ".join(args.paths) if args.paths else str(corpus_dir(args.corpus))
+        print(f"\n{no_records(Path(folder), len(corpus.files))}")
+        unreadable += 1
     by_severity: dict[str, list] = {"warning": [], "repair": [], "notice": []}
     for issue in corpus.issues:
         by_severity[issue.severity].append(issue)
@@ -83,8 +91,32 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     from search.indexer import reindex
 
     stats = reindex(args.index, args.corpus, ProgressBar("indexing"), procs=args.procs)
+    _report_issues(stats.issues)
     print(stats.summary())
     return 0
+
+
+# Problems listed by reindex and update; `check` lists them all.
+SHOWN_ISSUES = 20
+
+
+def _report_issues(issues: list) -> None:
+    """The corpus problems a build found: counted, and the first warnings and repairs named."""
+    if not issues:
+        return
+    counts = {sev: sum(1 for i in issues if i.severity == sev)
+              for sev in ("warning", "repair", "notice")}
+    print(f"corpus: {_count(counts['warning'], 'warning')}, {counts['repair']} repaired, "
+          f"{_count(counts['notice'], 'notice')}")
+    named = [i for i in issues if i.severity != "notice"]
+    for issue in named[:SHOWN_ISSUES]:
+        print(f"  {issue.severity}: {issue}")
+    if len(named) > SHOWN_ISSUES or counts["notice"]:
+        print("  (`python manage.py check` lists every one)")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -93,6 +125,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     stats = update(args.index, args.corpus, ProgressBar("updating"), procs=DEFAULT_PROCS)
     for note in stats.notes:
         print(note)
+    _report_issues(stats.issues)
     print(stats.summary())
     return 0
 
@@ -174,8 +207,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     reason = outdated(args.index)
     if reason is not None:
         print(f"{reason}: building it first")
-        print(reindex(args.index, args.corpus, ProgressBar("indexing"),
-                      procs=DEFAULT_PROCS).summary())
+        stats = reindex(args.index, args.corpus, ProgressBar("indexing"), procs=DEFAULT_PROCS)
+        _report_issues(stats.issues)
+        print(stats.summary())
     from web import create_app
     from web.server import make_server
 
@@ -276,11 +310,12 @@ def _user_error(exc: Exception) -> bool:
     """Errors whose message tells the user what to do: printed without a traceback."""
     if isinstance(exc, FileNotFoundError):
         return True
+    from search.corpus import CorpusError
     from search.engine import SearchError
     from search.indexer import IndexProblem
     from web.server import ServeError
 
-    return isinstance(exc, SearchError | IndexProblem | ServeError)
+    return isinstance(exc, SearchError | IndexProblem | ServeError | CorpusError)
 
 
 def main(argv: list[str] | None = None) -> int:

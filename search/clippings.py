@@ -32,6 +32,8 @@ _HTML = re.compile(r"(?<![<A-Za-z0-9])/(?:a|b|i|p|td|tr|th|li|ul|div|span|font|b
 _HEADER_WORDS = {"年月日", "出典", "標題", "要旨"}
 _YEAR_LINKS = re.compile(r"^(\s*\d{4}年(以前)?の報道\s*)+$")
 _SENTENCE_END = tuple("。．.!?！？」』)）")
+# An outlet line is short ("Yahoo 讀賣新聞記事"); a longer header line is misplaced text.
+_LONGEST_OUTLET = 30
 
 
 @dataclass
@@ -46,13 +48,65 @@ class Parsed:
 def parse_clippings(name: str, lines: list[str], label: str) -> Parsed:
     """Parse the archive ``name`` (already decoded into ``lines``)."""
     out = Parsed(roles=[""] * len(lines))
-    starts = [i for i, ln in enumerate(lines) if _DATE.match(ln)]
-    first = starts[0] if starts else len(lines)
+    dated = [i for i, ln in enumerate(lines) if _DATE.match(ln)]
+    first = dated[0] if dated else len(lines)
     _page_header(name, lines[:first], out)
+    starts = dated + _dateless_starts(lines, dated)
+    starts.sort()
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
         _Article(name, lines, start, end, label, out).parse()
+    _cut_short(name, lines, out)
     return out
+
+
+def _cut_short(name: str, lines: list[str], out: Parsed) -> None:
+    """Warn when the archive's last article stops mid-sentence: a copy cut short, say."""
+    last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), None)
+    if last is None or out.roles[last] != RECORD:
+        return
+    text = lines[last].strip()
+    if not text.endswith(_SENTENCE_END) and not _ID.search(text):
+        out.issues.append(Issue(name, last + 1, "the file ends in the middle of a sentence: was "
+                                                "it cut short? The last article is kept as it "
+                                                "stands"))
+
+
+def _dateless_starts(lines: list[str], dated: list[int]) -> list[int]:
+    """Where articles whose date line is missing start: at a second id inside an article.
+
+    No archive repeats an id within one article, so another id there is the title line of
+    an article whose date line was lost. Its header (time, outlet, marker) is the run of
+    header-like lines just above it.
+    """
+    found: list[int] = []
+    for k, start in enumerate(dated):
+        end = dated[k + 1] if k + 1 < len(dated) else len(lines)
+        seen: str | None = None
+        floor = start
+        for i in range(start, end):
+            m = _ID.search(lines[i])
+            if not m:
+                continue
+            rec_id = nfkc(f"{m.group(1)}-{m.group(2)}")
+            if seen is not None and rec_id != seen:
+                head = i
+                while head - 1 > floor and _is_header_line(lines[head - 1]):
+                    head -= 1
+                while head < i and not lines[head].strip():
+                    head += 1  # blank lines above the header stay with the article before
+                found.append(head)
+                floor = i
+            seen = rec_id
+    return found
+
+
+def _is_header_line(line: str) -> bool:
+    """A line that fits between a date and a title: blank, a time, a marker, an outlet."""
+    text = line.strip()
+    folded = nfkc(text)
+    return (not text or bool(_TIME.match(folded)) or folded.casefold() in _MARKERS
+            or outlets.is_outlet_line(text))
 
 
 def _page_header(name: str, head: list[str], out: Parsed) -> None:
@@ -125,14 +179,13 @@ class _Article:
     def parse(self) -> None:
         lines, start, end = self.lines, self.start, self.end
         m = _DATE.match(lines[start])
-        assert m  # the caller found this line by the same pattern
-        first_rest = clean_html(m.group(6)).strip()
+        first_rest = clean_html(m.group(6)).strip() if m else ""
 
         id_at = next((i for i in range(start, end) if _ID.search(lines[i])), None)
         if id_at is None:
             self._without_id(first_rest)
             return
-        id_line = lines[id_at] if id_at > start else first_rest
+        id_line = lines[id_at] if id_at > start or m is None else first_rest
         id_match = _ID.search(id_line)
         assert id_match
         rec_id = nfkc(f"{id_match.group(1)}-{id_match.group(2)}")
@@ -147,9 +200,10 @@ class _Article:
         bracket_title = ""
         via_yahoo = False
         time: str | None = None
+        misplaced: list[int] = []
         if id_at > start and first_rest:
             source_parts.append(first_rest)
-        for i in range(start + 1, id_at):
+        for i in range(start + (m is not None), id_at):
             text = clean_html(lines[i]).strip()
             if text != lines[i].strip():
                 self.warn(i, "HTML leftover removed from the article header", "repair")
@@ -162,6 +216,10 @@ class _Article:
                 via_yahoo = via_yahoo or _MARKERS[nfkc(text).casefold()]
             elif text.startswith("「"):
                 bracket_title = text
+            elif text.endswith("。") or len(text) > _LONGEST_OUTLET:
+                misplaced.append(i)  # summary text above the title: lines swapped
+                self.warn(i, "reads like summary text but stands above the title line; taken "
+                             "into the summary")
             else:
                 source_parts.append(text)
 
@@ -172,6 +230,8 @@ class _Article:
             split = outlets.split_prefix(before_id)
             if split:
                 source_parts, title = [split[0]], split[1]
+            elif m is None:
+                pass  # no date line, no outlet line: the outlet is unknown, not a guess
             else:
                 head, _, rest = before_id.partition(" ")
                 source_parts, title = [head], rest
@@ -194,7 +254,7 @@ class _Article:
         if not title:
             self.warn(id_at, f"article {rec_id} has no title")
 
-        summary_at, notes, paragraphs, stray = self._body(id_at + 1)
+        summary_at, notes, paragraphs, stray = self._body(id_at + 1, rec_id, misplaced)
         for i in range(start, summary_at):
             self.out.roles[i] = RECORD
         if stray:
@@ -211,7 +271,7 @@ class _Article:
             kind="clipping",
             title=title,
             summary="\n".join(paragraphs),
-            date=self._date(m, rec_id),
+            date=self._date(m, rec_id) if m else self._no_date(rec_id),
             time=time,
             source_raw=source_raw,
             source=source,
@@ -223,8 +283,10 @@ class _Article:
             line=start + 1,
         ))
 
-    def _body(self, begin: int) -> tuple[int, list[str], list[str], list[int]]:
-        """Summary paragraphs and notes from ``begin``; stray header lines at the end."""
+    def _body(self, begin: int, rec_id: str,
+              lead: list[int]) -> tuple[int, list[str], list[str], list[int]]:
+        """Summary paragraphs and notes from ``begin`` (after the ``lead`` lines); stray
+        header lines at the end."""
         end = self.end
         stray: list[int] = []
         j = end
@@ -249,8 +311,14 @@ class _Article:
         summary_lines: list[str] = []
         note_lines: list[list[str]] = []
         in_notes = False
-        for i in range(begin, j):
+        for i in lead + list(range(begin, j)):
             raw = self.lines[i]
+            again = _ID.search(raw)
+            if again and nfkc(f"{again.group(1)}-{again.group(2)}") == rec_id:
+                self.out.roles[i] = WARNING
+                self.warn(i, f"repeats the title line of article {rec_id}; left out of its "
+                             "summary")
+                continue
             cleaned = clean_html(raw)
             if cleaned != raw:
                 self.warn(i, "HTML leftover removed from the summary", "repair")
@@ -285,6 +353,11 @@ class _Article:
             return parsed.isoformat()
         self.warn(self.start, f"malformed date {written!r} that id {rec_id} does not confirm; "
                               "the article has no date")
+        return None
+
+    def _no_date(self, rec_id: str) -> None:
+        self.warn(self.start, f"article {rec_id} has no date line (was a line lost above "
+                              "it?): kept without a date; add its date line")
         return None
 
     def _without_id(self, first_rest: str) -> None:

@@ -55,23 +55,56 @@ class Corpus:
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into their text files (sorted); files are taken as given."""
+    """Expand folders into their text files (sorted); files are taken as given.
+
+    Everything named like a text file is listed, so that what cannot be read (a broken
+    link, a folder called ``x.txt``) is reported rather than skipped without a word.
+    """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and path.suffix.lower() not in TEXT_SUFFIXES:
             found.extend(sorted(
                 p for p in path.iterdir()
-                if (p.is_file() or p.is_symlink())  # a broken link is reported, not skipped
-                and p.suffix.lower() in TEXT_SUFFIXES and p.name.lower() != "readme.md"))
+                if p.suffix.lower() in TEXT_SUFFIXES and p.name.lower() != "readme.md"))
         else:
             found.append(path)
     return found
+
+
+class CorpusError(Exception):
+    """The corpus folder is missing or gives no records; the message says what to do."""
+
+
+_WHERE_ELSE = "or name another folder with --corpus DIR or KIRINUKI_CORPUS"
+
+
+def missing_folder(folder: Path) -> CorpusError | None:
+    """The error for a corpus folder that does not exist, or None when it does."""
+    if folder.exists() or folder.is_symlink():
+        return None
+    return CorpusError(f"the corpus folder {folder} does not exist: create it and put the "
+                       f"clipping archives (.txt) in it, {_WHERE_ELSE}")
+
+
+def no_records(folder: Path, files: int) -> CorpusError:
+    """The error for a corpus that gives no records: an index of nothing is a mistake.
+
+    Building it would replace a good index with an empty one; the usual cause is a wrong
+    or an unmounted folder.
+    """
+    why = (f"its {files} file(s) gave none (`python manage.py check` shows why)" if files
+           else "it holds no .txt, .text or .md files")
+    return CorpusError(f"no records found in {folder}: {why}. Put the clipping archives, "
+                       "documents and articles there as text files (see the README's corpus "
+                       f"section), {_WHERE_ELSE}")
 
 
 def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None = None,
                 annotate: bool = True) -> Corpus:
     """Parse every file of ``folder`` (default: the configured corpus) or the given paths."""
     roots = [Path(p) for p in paths] if paths else [corpus_dir(folder)]
+    if not paths and (missing := missing_folder(roots[0])):
+        raise missing
     files = corpus_files(roots)
     manifests: dict[Path, tuple[dict[str, FileMeta], list[Issue]]] = {}
     issues: list[Issue] = []

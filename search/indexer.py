@@ -36,9 +36,9 @@ from whoosh.filedb.filetables import FileFormatError
 
 from . import outlets
 from .config import DATA_DIR, corpus_dir, index_dir
-from .corpus import Corpus, corpus_files, load_corpus
+from .corpus import Corpus, corpus_files, load_corpus, missing_folder, no_records
 from .countries import annotate
-from .records import Record
+from .records import Issue, Record
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 from .segments import WorkerLost, write_records
 
@@ -84,6 +84,7 @@ class BuildStats:
     removed: int = 0
     path: str = ""
     notes: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # found in the corpus files read
 
     @property
     def rate(self) -> float:
@@ -234,7 +235,9 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
     with _lock(root_path):
         started = time.perf_counter()
         loaded = load_corpus(corpus_dir(corpus), annotate=False)
-        build = _new_build(root_path)
+        if not loaded.records:
+            raise no_records(corpus_dir(corpus), len(loaded.files))
+        build = _new_build_or_explain(root_path)
         try:
             ix = whoosh_index.create_in(str(build), build_schema())
             # annotates the records on the way (countries, organisations)
@@ -245,7 +248,8 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
             shutil.rmtree(build, ignore_errors=True)
             raise _explain(exc, root_path) from exc
         return BuildStats("rebuild", len(loaded.records), time.perf_counter() - started,
-                          _size(final), added=len(loaded.records), path=str(final))
+                          _size(final), added=len(loaded.records), path=str(final),
+                          issues=loaded.issues)
 
 
 def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
@@ -259,6 +263,8 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     change to the manifest or the data tables rebuilds in full (with ``procs`` workers).
     """
     root_path = index_dir(root)
+    if missing := missing_folder(corpus_dir(corpus)):
+        raise missing
 
     def rebuild(why: str) -> BuildStats:
         stats = reindex(root_path, corpus, progress, procs)
@@ -286,7 +292,9 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     with _lock(root_path):
         started = time.perf_counter()
         plan = _plan(folder, inputs, meta)
-        build = _new_build(root_path)
+        if not plan.meta["records"]:
+            raise no_records(folder, len(plan.meta["files"]))
+        build = _new_build_or_explain(root_path)
         try:
             _link_tree(old, build)
             ix = whoosh_index.open_dir(str(build))
@@ -312,7 +320,8 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         return BuildStats("update", len(plan.meta["records"]), time.perf_counter() - started,
                           _size(final), added=len(plan.added), replaced=len(plan.replaced),
                           removed=len(plan.removed), path=str(final),
-                          notes=[f"read {len(plan.parsed)} of {len(plan.meta['files'])} files"])
+                          notes=[f"read {len(plan.parsed)} of {len(plan.meta['files'])} files"],
+                          issues=plan.issues)
 
 
 # A segment with more than this share of deleted documents is rewritten by an update.
@@ -327,6 +336,7 @@ class _Plan:
     removed: list[str]
     parsed: list[str]  # file names read again
     meta: dict  # the new build's record fingerprints and files
+    issues: list[Issue]  # what was noticed in the files read
 
 
 def _plan(folder: Path, inputs: dict[str, str], meta: dict) -> _Plan:
@@ -356,7 +366,7 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict) -> _Plan:
         if report.file in changed:
             new_files[report.file] = _file_meta(report)
     return _Plan(fresh, added, replaced, removed, changed + holders,
-                 {"records": records, "files": new_files})
+                 {"records": records, "files": new_files}, loaded.issues)
 
 
 def _is_archive(key: str) -> bool:
@@ -417,9 +427,18 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _file_hash(path: Path) -> str:
+    """The hash of a corpus file; for one that cannot be read, why (it is read again, and
+    reported, once that changes)."""
+    try:
+        return _sha256(path)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or type(exc).__name__}"
+
+
 def _input_hashes(folder: Path) -> dict[str, str]:
     """Hashes of every corpus file and of the data tables the records depend on."""
-    found = {f"corpus/{p.name}": _sha256(p) for p in corpus_files([folder]) if p.is_file()}
+    found = {f"corpus/{p.name}": _file_hash(p) for p in corpus_files([folder])}
     manifest = folder / "manifest.toml"
     if manifest.exists():
         found["corpus/manifest.toml"] = _sha256(manifest)
@@ -525,6 +544,13 @@ def _new_build(root: Path) -> Path:
     return path
 
 
+def _new_build_or_explain(root: Path) -> Path:
+    try:
+        return _new_build(root)
+    except OSError as exc:
+        raise _explain(exc, root) from exc
+
+
 def _finish(root: Path, build: Path) -> Path:
     """Rename the finished build into place and point ``current`` at it in one rename."""
     final = build.with_suffix("")
@@ -556,10 +582,26 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+# Why a write fails, and what the user can do about it.
+_WRITE_FAILURES = {
+    errno.ENOSPC: ("the disk is full", "Free some space"),
+    errno.EDQUOT: ("the disk quota is used up", "Free some space or raise the quota"),
+    errno.EFBIG: ("a file grew past the size limit of this process or file system",
+                  "Raise the limit (ulimit -f) or put the index elsewhere with --index DIR"),
+}
+
+
 def _explain(exc: BaseException, root: Path) -> BaseException:
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return IndexProblem(f"the disk is full while writing the index in {root}; the previous "
-                           "index is still being served. Free some space and run it again.")
+    """A build's failure as a message that says what failed, where, and what still works."""
+    if isinstance(exc, OSError):
+        what, todo = _WRITE_FAILURES.get(
+            exc.errno or 0, (f"writing failed ({exc.strerror or type(exc).__name__})",
+                             "Check the disk and the folder's permissions"))
+        where = f" ({exc.filename})" if exc.filename else ""
+        kept = ("Nothing was changed: the previous index is still being served."
+                if current_path(root) else "No index was made.")
+        return IndexProblem(f"{what} while writing the index in {root}{where}. {kept} {todo} "
+                            "and run it again.")
     if isinstance(exc, WorkerLost):
         return IndexProblem(f"{exc}. The previous index in {root} is still being served.")
     return exc

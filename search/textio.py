@@ -1,4 +1,9 @@
-"""Reading a corpus file as text, whatever it arrived as, and saying what was odd about it."""
+"""Reading a corpus file as text, whatever it arrived as, and saying what was odd about it.
+
+A damaged file still gives every line it can: bytes that do not decode become �, control
+characters (a NUL appended by a crashed copy, say) are dropped, and each is reported with its
+line. Only a file that is mostly not text at all is refused.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,21 @@ from pathlib import Path
 
 from .records import Issue
 
-_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Stands in for each undecodable byte sequence while decoding: a Unicode noncharacter, so
+# it cannot be confused with a � the file itself holds; it becomes � once counted.
+_MARK = "\ufdd0"
+codecs.register_error("kirinuki-mark", lambda exc: (_MARK, exc.end))
+# C0 and C1 controls except tab and the line end, plus a byte-order mark inside the text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+_NON_ASCII = bytes(range(0x80, 0x100))
+# Japanese files of this age that are not UTF-8 are most often Shift_JIS (cp932) or EUC-JP.
+LEGACY_ENCODINGS = ("cp932", "euc_jp")
+# At most this share of a UTF-8 file's non-ASCII bytes may be broken for it to be read as
+# damaged UTF-8; a Shift_JIS or EUC-JP file read as UTF-8 breaks nearly all of them.
+_UTF8_DAMAGE = 0.02
+# A file whose visible characters are more than this share undecodable or control is binary.
+_BINARY_SHARE = 0.1
 
 
 @dataclass
@@ -28,12 +47,16 @@ class TextFile:
 
 
 def read_text(path: Path, name: str | None = None) -> TextFile:
-    """Decode ``path``, repairing what can be repaired (BOM, CRLF, Shift_JIS, UTF-16).
+    """Decode ``path``, repairing what can be repaired (BOM, CRLF, legacy encodings, UTF-16).
 
     Never raises for bad content: an unreadable file comes back with ``lines=None`` and a
     warning that says what was wrong and what to do.
     """
     name = name or path.name
+    if path.is_dir():
+        return TextFile(name, None, issues=[Issue(
+            name, 0, "is a folder, not a file: skipped (sub-folders are not read; move its "
+                     "files into the corpus folder, or rename the folder)")])
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -46,53 +69,148 @@ def read_text(path: Path, name: str | None = None) -> TextFile:
 
     text, encoding = _decode(data, name, issues)
     if text is None:
-        return TextFile(name, None, issues=issues)
-    if "\r" in text:
-        first = text[: text.index("\r")].count("\n") + 1
-        issues.append(
-            Issue(name, first, "Windows (CRLF) or old Mac (CR) line ends; read as plain lines",
-                  "notice")
-        )
-    lines = text.splitlines()
+        return TextFile(name, None, encoding=encoding, issues=issues)
+    line_ends: Issue | None = None
+    if "\r\n" in text:
+        first = text[: text.index("\r\n")].count("\n") + 1
+        line_ends = Issue(name, first, "Windows (CRLF) line ends; read as plain lines", "notice")
+        text = text.replace("\r\n", "\n")
+    elif "\r" in text and "\n" not in text:
+        line_ends = Issue(name, 1, "old Mac (CR) line ends; read as plain lines", "notice")
+        text = text.replace("\r", "\n")
+    # a CR left now is a stray control character, dropped by _clean with the others
+    damaged = _MARK in text or _CONTROL.search(text) is not None  # rare: skip the scans below
+    share = _not_text_share(text) if damaged else 0.0
+    if share > _BINARY_SHARE:
+        issues.append(Issue(name, 0, f"is binary, not text ({share:.0%} of it is not "
+                                     "characters): skipped (is it the right file?)"))
+        return TextFile(name, None, encoding="binary", issues=issues)
+    if line_ends:
+        issues.append(line_ends)
+    lines = text.split("\n")
+    if lines[-1] == "":  # a final line end ends the last line; it does not start another
+        lines.pop()
+    if damaged and not "".join(lines).strip(_MARK + "\x00 \t"):
+        issues.append(Issue(name, 0, "holds no text, only NUL or undecodable bytes: nothing "
+                                     "to index"))
+        return TextFile(name, [], encoding=encoding, issues=issues)
+    if damaged:
+        lines = _clean(lines, name, issues)
     return TextFile(name, lines, encoding=encoding, issues=issues)
 
 
 def _decode(data: bytes, name: str, issues: list[Issue]) -> tuple[str | None, str]:
+    """The text, with ``_MARK`` for each undecodable sequence, and the encoding used."""
     if data.startswith(codecs.BOM_UTF8):
         issues.append(Issue(name, 1, "starts with a UTF-8 byte-order mark; ignored", "repair"))
-        data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            issues.append(Issue(name, 0, "looks like UTF-16 but does not decode; save it as UTF-8"))
-            return None, "utf-16"
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", "kirinuki-mark"), "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         issues.append(Issue(name, 1, "is UTF-16, not UTF-8; read as UTF-16 (save it as UTF-8)",
                             "repair"))
-        return text, "utf-16"
-
-    if b"\x00" in data or len(_BINARY_CONTROL.findall(data[:4096].decode("latin-1"))) > 8:
-        issues.append(Issue(name, 0, "is binary, not text: skipped (is it the right file?)"))
-        return None, "binary"
-
+        return data.decode("utf-16", "kirinuki-mark"), "utf-16"
+    order = _utf16_without_bom(data)
+    if order:
+        issues.append(Issue(name, 1, f"is UTF-16 ({order}) without a byte-order mark, not UTF-8; "
+                                     "read as UTF-16 (save it as UTF-8)", "repair"))
+        return data.decode(order, "kirinuki-mark"), order
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         bad_line = data[: exc.start].count(b"\n") + 1
-    # Not UTF-8: Japanese files of this age are most often Shift_JIS (cp932) or EUC-JP.
-    for encoding in ("cp932", "euc_jp"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_japanese(text):
-            issues.append(Issue(name, bad_line,
-                                f"is not UTF-8 (first bad byte on this line); read as {encoding} "
-                                f"— convert it with `iconv -f {encoding} -t utf-8`", "repair"))
-            return text, encoding
-    issues.append(Issue(name, bad_line,
-                        "is not valid UTF-8 from this line on; undecodable bytes shown as �"))
-    return data.decode("utf-8", errors="replace"), "utf-8"
+
+    utf8 = data.decode("utf-8", "kirinuki-mark")
+    broken = utf8.count(_MARK)
+    non_ascii = len(data) - len(data.translate(None, _NON_ASCII))
+    if broken <= non_ascii * _UTF8_DAMAGE:
+        return utf8, "utf-8"  # damaged UTF-8: each broken line is reported by _clean
+    best: tuple[int, str, str] | None = None
+    for encoding in LEGACY_ENCODINGS:
+        text = data.decode(encoding, "kirinuki-mark")
+        # hiragana are common in Japanese text and rare in mojibake; broken bytes count against
+        score = _hiragana(text) - 4 * text.count(_MARK)
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    assert best is not None
+    _, text, encoding = best
+    if text.count(_MARK) < broken and _looks_japanese(text):
+        issues.append(Issue(name, bad_line,
+                            f"is not UTF-8 (first bad byte on this line); read as {encoding} "
+                            f"— convert it with `iconv -f {encoding} -t utf-8`", "repair"))
+        return text, encoding
+    return utf8, "utf-8"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the NUL bytes say so, else None.
+
+    In UTF-16 every ASCII character (line ends, digits, spaces) has a NUL high byte, so NULs
+    gather on one side of each byte pair; NULs appended to or scattered in a UTF-8 file fall
+    on both sides alike.
+    """
+    if len(data) < 8 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    for order, major, minor in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if major >= max(4, len(data) // 200) and major >= 4 * minor:
+            try:
+                text = data.decode(order)
+            except UnicodeDecodeError:
+                continue
+            if _not_text_share(text) <= _BINARY_SHARE:
+                return order
+    return None
+
+
+def _not_text_share(text: str) -> float:
+    """The share of undecodable and control characters among the visible ones.
+
+    NULs are left out: runs of them are what a crash or a preallocated file leaves in text.
+    """
+    visible = len(text) - sum(text.count(ch) for ch in " \t\n\x00\u3000")
+    if visible <= 0:
+        return 0.0
+    bad = text.count(_MARK) + len(_CONTROL.findall(text)) - text.count("\x00")
+    return bad / visible
+
+
+def _clean(lines: list[str], name: str, issues: list[Issue]) -> list[str]:
+    """Undecodable bytes → �, control characters dropped; each reported with its lines."""
+    broken: list[int] = []
+    controls: list[int] = []
+    for i, line in enumerate(lines):
+        if _MARK in line:
+            broken.append(i)
+            line = line.replace(_MARK, "\ufffd")
+        if _CONTROL.search(line):
+            controls.append(i)
+            line = _CONTROL.sub("", line)
+        lines[i] = line
+    for start, end in _runs(broken):
+        issues.append(Issue(name, start + 1, f"bytes that are not valid text{_through(start, end)}"
+                                             ", shown as �; the rest of the line is kept"))
+    for start, end in _runs(controls):
+        issues.append(Issue(name, start + 1, f"control characters such as NUL bytes"
+                                             f"{_through(start, end)}: removed", "repair"))
+    return lines
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Consecutive line indexes as (first, last) pairs: one issue per damaged stretch."""
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _through(start: int, end: int) -> str:
+    return f" (through line {end + 1})" if end > start else ""
+
+
+def _hiragana(text: str) -> int:
+    return len(_HIRAGANA.findall(text))
 
 
 def _looks_japanese(text: str) -> bool:
