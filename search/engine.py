@@ -20,6 +20,7 @@ from .facets import BY_KEY, FACETS, FacetValue, count, narrow
 from .highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches
 from .opened import OpenIndex, Serving
+from .partial import Partial, partial_matches
 from .query import ParsedQuery, parse_date_range, parse_query
 from .related import related_hits
 from .request import (
@@ -65,6 +66,10 @@ class Engine:
             matches = evaluator.run(parsed.query)
             base = np.zeros(cols.size, dtype=bool)
             base[matches.docs] = True
+            partial = None
+            if parsed.parts:
+                partial = partial_matches(evaluator, parsed.parts, parsed.rest, matches)
+                base |= partial.some
             dates = _date_mask(cols, req)
             if dates is not None:
                 base &= dates
@@ -84,11 +89,13 @@ class Engine:
                 facets[facet.key] = values
 
             total = int(allowed.sum())
-            order = _page_order(ix, matches, allowed, sort, parsed, req)
-            hits = [make_hit(stored_record(searcher, int(doc)), score, parsed.highlight_terms)
+            complete = total if partial is None else int((allowed & ~partial.some).sum())
+            order = _page_order(ix, matches, allowed, sort, parsed, req, partial)
+            hits = [make_hit(stored_record(searcher, int(doc)), score, parsed.highlight_terms,
+                             missing=partial.missing(doc) if partial is not None else [])
                     for doc, score in order]
             suggestions = []
-            if not total and parsed.words:
+            if not complete and parsed.words:
                 suggestions = suggest(
                     ix.spelling(), searcher, parsed,
                     lambda text: bool(len(evaluator.run(parse_query(text).query))))
@@ -96,7 +103,8 @@ class Engine:
             query=req.q, understood=parsed.understood, total=total, page=req.page,
             page_size=req.page_size, sort=sort, results=hits, facets=facets,
             suggestions=suggestions, messages=parsed.messages,
-            elapsed_ms=(time.perf_counter() - started) * 1000, fallback=parsed.fallback)
+            elapsed_ms=(time.perf_counter() - started) * 1000, fallback=parsed.fallback,
+            complete=complete)
 
     # -- records
     def record(self, rid: str, q: str = "") -> RecordView:
@@ -144,11 +152,14 @@ def _day_bound(value: str | None, name: str, example: str, first: bool) -> datet
 
 
 def _page_order(ix: OpenIndex, matches: Matches, allowed: np.ndarray, sort: str,
-                parsed: ParsedQuery, req: SearchRequest) -> list[tuple[int, float]]:
+                parsed: ParsedQuery, req: SearchRequest,
+                partial: Partial | None = None) -> list[tuple[int, float]]:
     """(document, score) of the page asked for, in order.
 
-    Relevance: score, ties newest first; newest/oldest: the date, time and id order. Only
-    the documents that can reach the page are sorted (``argpartition`` first).
+    Relevance: score, ties newest first; newest/oldest: the date, time and id order. With
+    partial matches, the articles holding every word come first in every sort, then the
+    others (by how many words they hold, for relevance). Only the documents that can reach
+    the page are sorted (``argpartition`` first).
     """
     offset = (req.page - 1) * req.page_size
     wanted = offset + req.page_size
@@ -159,22 +170,54 @@ def _page_order(ix: OpenIndex, matches: Matches, allowed: np.ndarray, sort: str,
     else:
         keep = allowed[matches.docs]
         docs, scores = matches.docs[keep], matches.scores[keep]
+        if partial is not None:
+            return _two_tiers(docs, scores, allowed & partial.some, partial, rank, offset,
+                              wanted)
     if offset >= len(docs):
         return []
     if sort == "relevance" and not parsed.is_empty:
-        if len(docs) > wanted:
-            # every document scoring at least the wanted-th best, ties included
-            kth = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
-            near = scores >= kth
-            docs, scores = docs[near], scores[near]
-        order = np.lexsort((-rank[docs].astype(np.int64), -scores))
+        return _by_score(docs, scores, scores, rank, offset, wanted)
     else:
         keys = rank[docs].astype(np.int64)
         keys = keys if sort == "oldest" else -keys
+        if partial is not None:  # partial matches after the full ones, each by date
+            keys = keys + partial.some[docs].astype(np.int64) * 2 * (len(rank) + 1)
         if len(docs) > wanted:
             near = np.argpartition(keys, wanted - 1)[:wanted]
             docs, scores, keys = docs[near], scores[near], keys[near]
         order = np.argsort(keys, kind="stable")
+    picked = order[offset:wanted]
+    return [(int(d), round(float(s), 4)) for d, s in zip(docs[picked], scores[picked],
+                                                        strict=True)]
+
+
+def _two_tiers(docs: np.ndarray, scores: np.ndarray, some: np.ndarray, partial: Partial,
+               rank: np.ndarray, offset: int, wanted: int) -> list[tuple[int, float]]:
+    """The page when the articles holding every word (``docs``) come before the partial
+    matches (``some``), which rank by how many of the words they hold, then how well."""
+    page = _by_score(docs, scores, scores, rank, offset, min(wanted, len(docs))) \
+        if offset < len(docs) else []
+    if wanted > len(docs):
+        more = np.flatnonzero(some)
+        held = partial.score[more]
+        # count first, then score: scores are below max + 1, so one key orders both
+        keys = partial.count[more] * (float(held.max(initial=0.0)) + 1.0) + held
+        page += _by_score(more, keys, held, rank, max(0, offset - len(docs)),
+                          wanted - len(docs))
+    return page
+
+
+def _by_score(docs: np.ndarray, keys: np.ndarray, scores: np.ndarray, rank: np.ndarray,
+              offset: int, wanted: int) -> list[tuple[int, float]]:
+    """The page of ``docs`` by ``keys`` descending (ties newest first), with ``scores``."""
+    if offset >= len(docs):
+        return []
+    if len(docs) > wanted:
+        # every document keyed at least the wanted-th best, ties included
+        kth = np.partition(keys, len(keys) - wanted)[len(keys) - wanted]
+        near = keys >= kth
+        docs, keys, scores = docs[near], keys[near], scores[near]
+    order = np.lexsort((-rank[docs].astype(np.int64), -keys))
     picked = order[offset:wanted]
     return [(int(d), round(float(s), 4)) for d, s in zip(docs[picked], scores[picked],
                                                         strict=True)]

@@ -88,6 +88,10 @@ class ParsedQuery:
     highlight_terms: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)  # plain words, for spelling suggestions
     fallback: bool = False
+    # The words the user typed (label, query), when there are two or more: an article
+    # holding only some of them is a partial match. ``rest``: filters and exclusions.
+    parts: list[tuple[str, wq.Query]] = field(default_factory=list)
+    rest: list[wq.Query] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -533,7 +537,22 @@ def parse_query(text: str) -> ParsedQuery:
         tree = And([Word(w) for w in words if w])
         messages.append(f"{exc}。語を並べたものとして検索しました")
     compiler = _Compiler()
-    q, shown = compiler.compile(tree)
+    parts: list[tuple[str, wq.Query]] = []
+    rest: list[wq.Query] = []
+    if isinstance(tree, And):  # as compile() does for an And, keeping each item's query
+        kept = [(item, *compiler.compile(item)) for item in tree.items]
+        kept = [(item, q, shown) for item, q, shown in kept if q is not None]
+        q, shown = ((None, "") if not kept else kept[0][1:] if len(kept) == 1 else
+                    (wq.And([k[1] for k in kept]), " ".join(k[2] for k in kept)))
+        for item, item_q, item_shown in kept:
+            if isinstance(item, Filter | Not):
+                rest.append(item_q)
+            else:
+                parts.append((_label(item, item_shown), item_q))
+        if len(parts) < 2:
+            parts, rest = [], []
+    else:
+        q, shown = compiler.compile(tree)
     messages.extend(compiler.messages)
     if q is None:
         return ParsedQuery(raw, wq.NullQuery, "(検索できる語がありません)", messages,
@@ -541,7 +560,17 @@ def parse_query(text: str) -> ParsedQuery:
     if _only_negative(q):
         q = wq.And([wq.Every(), q])
         shown = f"すべての記事 {shown}"
-    return ParsedQuery(raw, q, shown, messages, compiler.terms, compiler.words, fallback)
+    return ParsedQuery(raw, q, shown, messages, compiler.terms, compiler.words, fallback,
+                       parts, rest)
+
+
+def _label(item: Node, shown: str) -> str:
+    """A word as the user typed it, for 「含まれない語」 (not its synonyms or translations)."""
+    if isinstance(item, Word):
+        return f"title:{item.text}" if item.field == "title" else item.text
+    if isinstance(item, Phrase):
+        return f'{"title:" if item.field == "title" else ""}"{item.text}"'
+    return shown
 
 
 def _only_negative(q: wq.Query) -> bool:

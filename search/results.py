@@ -33,12 +33,13 @@ class Hit:
     kind: str = "clipping"
     section: str | None = None
     country_codes: list[str] = field(default_factory=list)  # ISO codes, for an English UI
+    missing: list[str] = field(default_factory=list)  # the query's words it lacks
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in (
             "id", "score", "title", "title_html", "date", "time", "source", "countries",
             "country_codes", "organizations", "collections", "snippet_html", "snippet",
-            "kind")}
+            "kind", "missing")}
 
 
 @dataclass
@@ -55,6 +56,11 @@ class SearchResult:
     messages: list[str]
     elapsed_ms: float
     fallback: bool = False
+    complete: int | None = None  # how many of ``total`` hold every word (None: all do)
+
+    def __post_init__(self) -> None:
+        if self.complete is None:
+            self.complete = self.total
 
     @property
     def pages(self) -> int:
@@ -67,6 +73,7 @@ class SearchResult:
             "understood": self.understood,
             "messages": self.messages,
             "total": self.total,
+            "complete": self.complete,
             "page": self.page,
             "page_size": self.page_size,
             "pages": self.pages,
@@ -88,8 +95,10 @@ class RecordView:
     related: list[Hit]
 
 
-def make_hit(stored: dict, score: float, terms: set[str], width: int | None = None) -> Hit:
-    """A result row from a document's stored fields, title and snippet marked for ``terms``."""
+def make_hit(stored: dict, score: float, terms: set[str], width: int | None = None,
+             missing: list[str] | None = None) -> Hit:
+    """A result row from a document's stored fields, title and snippet marked for ``terms``;
+    ``missing``: the words of the query it lacks (a partial match)."""
     snip = snippet(stored.get("body") or "", terms, **({"width": width} if width else {}))
     return Hit(
         id=stored["id"],
@@ -107,6 +116,7 @@ def make_hit(stored: dict, score: float, terms: set[str], width: int | None = No
         kind=stored.get("kind", "clipping"),
         section=stored.get("section"),
         country_codes=split_commas(stored.get("country_codes")),
+        missing=missing or [],
     )
 
 

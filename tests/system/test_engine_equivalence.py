@@ -8,10 +8,12 @@ against a count of every stored document.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from whoosh import query as wq
 from whoosh import scoring, sorting
 
 from search.engine import Engine, SearchRequest
@@ -60,10 +62,57 @@ def test_relevance_order_and_scores_are_whooshs(engine, whoosh_searcher, text):
     want = [(stored(hit.fields())["id"], round(-float(hit.score[0]), 4))
             for hit in expected][:100]
     result = engine.search(SearchRequest(q=text, page_size=100, sort="relevance"))
-    got = [(h.id, h.score) for h in result.results]
-    assert result.total == len(expected)
+    # the articles holding every word (the query as written) come first: Whoosh's matches
+    assert result.complete == len(expected)
+    got = [(h.id, h.score) for h in result.results][:len(want)]
     assert [i for i, _ in got] == [i for i, _ in want]
     assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-3)
+    assert all(not h.missing for h in result.results[:len(want)])
+
+
+def _whoosh_partial(searcher, parsed) -> list[tuple[str, float, list[str]]]:
+    """The partial matches as the issue defines them, computed from Whoosh's own searches:
+    articles holding some words (at least half the IDF weight), not all; by how many, then
+    the sum of their words' scores, then newest."""
+    n = searcher.doc_count_all()
+    found = []
+    for label, q in parsed.parts:
+        hits = searcher.search(q, limit=None)
+        found.append((label, {stored(h.fields())["id"]: float(h.score) for h in hits}))
+    weights = [math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5)) for _, ids in found]
+    rest = None
+    if parsed.rest:
+        rest = {stored(h.fields())["id"]
+                for h in searcher.search(wq.And([wq.Every(), *parsed.rest]), limit=None)}
+    newest = searcher.search(wq.Every(), limit=None,
+                             sortedby=sorting.FieldFacet("sortkey", reverse=True))
+    recency = {stored(h.fields())["id"]: n for n, h in enumerate(newest)}
+    rows = []
+    for rid in set().union(*(ids for _, ids in found)):
+        held = [rid in ids for _, ids in found]
+        if all(held) or (rest is not None and rid not in rest):
+            continue
+        if sum(w for w, h in zip(weights, held, strict=True) if h) < 0.5 * sum(weights):
+            continue
+        score = sum(ids.get(rid, 0.0) for _, ids in found)
+        missing = [label for (label, _), h in zip(found, held, strict=True) if not h]
+        rows.append((-sum(held), -round(score, 6), recency[rid], rid, score, missing))
+    return [(rid, score, missing) for *_, rid, score, missing in sorted(rows)]
+
+
+@pytest.mark.parametrize("text", ["イタリア 空母 訓練", "豪州 瀬取り", "空母 -イタリア 訓練",
+                                  "country:フィリピン 共同訓練 海上保安庁", "サイバー 宇宙 同盟",
+                                  "防衛 協力 覚書", "火星 探査"])
+def test_partial_matches_follow_from_whooshs_scores(engine, whoosh_searcher, text):
+    parsed = parse_query(text)
+    want = _whoosh_partial(whoosh_searcher, parsed)
+    result = engine.search(SearchRequest(q=text, page_size=100, sort="relevance"))
+    assert result.total == result.complete + len(want)
+    got = [(h.id, h.score, h.missing) for h in result.results[result.complete:]]
+    shown = want[:len(got)]
+    assert len(got) == min(len(want), 100 - min(result.complete, 100))
+    assert [(i, m) for i, _, m in got] == [(i, m) for i, _, m in shown]
+    assert [s for _, s, _ in got] == pytest.approx([s for _, s, _ in shown], abs=1e-3)
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])

@@ -25,6 +25,12 @@ def ids(engine, q="", **kw) -> list[str]:
     return [h.id for h in engine.search(SearchRequest(q=q, page_size=100, **kw)).results]
 
 
+def complete(engine, q="", **kw) -> list[str]:
+    """The articles holding every word of ``q`` (the partial matches after them left out)."""
+    return [h.id for h in engine.search(SearchRequest(q=q, page_size=100, **kw)).results
+            if not h.missing]
+
+
 def total(engine, q="", **kw) -> int:
     return engine.search(SearchRequest(q=q, **kw)).total
 
@@ -32,7 +38,7 @@ def total(engine, q="", **kw) -> int:
 # ------------------------------------------------------------------ query language
 
 def test_words_are_anded(engine):
-    both = set(ids(engine, "イタリア 空母"))
+    both = set(complete(engine, "イタリア 空母"))
     assert both and both <= set(ids(engine, "イタリア")) & set(ids(engine, "空母"))
     assert "2409-082209" in both  # イタリア空母「カブール」日本に初寄港
 
@@ -43,7 +49,7 @@ def test_or_not_and_minus(engine):
     without = set(ids(engine, "空母 -イタリア"))
     assert without == set(ids(engine, "空母")) - set(ids(engine, "イタリア"))
     assert set(ids(engine, "空母 NOT イタリア")) == without
-    assert set(ids(engine, "(エストニア OR ラトビア) サイバー")) == either & set(
+    assert set(complete(engine, "(エストニア OR ラトビア) サイバー")) == either & set(
         ids(engine, "サイバー"))
 
 
@@ -254,3 +260,47 @@ def test_no_index_is_a_clear_error(tmp_path, capsys):
     assert manage.main(["--index", str(tmp_path / "none"), "search", "防衛"]) == 2
     assert "manage.py reindex" in capsys.readouterr().err
 
+
+# ------------------------------------------------------------------ partial matches
+
+def test_articles_lacking_a_word_follow_those_holding_every_word(engine):
+    result = engine.search(SearchRequest(q="イタリア 空母 訓練", page_size=100))
+    full = result.results[:result.complete]
+    rest = result.results[result.complete:]
+    assert result.complete == 5 and result.total == 14
+    assert all(not h.missing for h in full)
+    assert [h.missing for h in rest][:3] == [["空母"], ["空母"], ["空母"]]
+    assert all(h.missing for h in rest)
+    # by how many words they hold first: no article lacking two words before one lacking one
+    counts = [len(h.missing) for h in rest]
+    assert counts == sorted(counts)
+    # facets count both tiers
+    assert sum(v.count for v in result.facets["year"]) == result.total
+
+
+def test_partial_matches_respect_filters_and_exclusions(engine):
+    result = engine.search(SearchRequest(q="空母 -イタリア 訓練", page_size=100))
+    italy = set(ids(engine, "イタリア"))
+    assert result.total > result.complete > 0
+    assert not {h.id for h in result.results} & italy
+    phil = engine.search(SearchRequest(q="共同訓練 海上保安庁", countries=["フィリピン"],
+                                       page_size=100))
+    assert all("フィリピン" in h.countries for h in phil.results)
+
+
+@pytest.mark.parametrize("q", ["火星 探査", "ワールドカップ 優勝", "南極観測", "xqzvwk 防衛"])
+def test_a_topic_the_archive_does_not_hold_finds_nothing(engine, q):
+    assert total(engine, q) == 0
+
+
+def test_the_pieces_of_one_compound_are_not_partial_words(engine):
+    result = engine.search(SearchRequest(q="防衛装備移転", page_size=100))
+    assert result.complete == result.total and all(not h.missing for h in result.results)
+
+
+def test_newest_first_keeps_the_tiers(engine):
+    result = engine.search(SearchRequest(q="イタリア 空母 訓練", sort="newest", page_size=100))
+    missing = [bool(h.missing) for h in result.results]
+    assert missing == [False] * result.complete + [True] * (result.total - result.complete)
+    full_dates = [h.date or "" for h in result.results[:result.complete]]
+    assert full_dates == sorted(full_dates, reverse=True)

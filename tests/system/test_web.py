@@ -616,3 +616,12 @@ def test_error_page_offers_the_way_out(client):
     assert "1 ページ目を開く" not in html
     html = client.get("/?q=NATO&page=999").get_data(as_text=True)
     assert "ページ 999 はありません" in html and "1 ページ目を開く" in html
+
+
+def test_partial_matches_are_marked_on_the_page(client):
+    body = client.get("/?q=イタリア 空母 訓練").get_data(as_text=True)
+    assert "すべての語を含む記事は 5 件です。" in body
+    marks = re.findall(r'<p class="missing">含まれない語: <s>(.*?)</s></p>', body)
+    assert marks == ["空母"] * 4 + ["訓練", "イタリア", "空母", "イタリア", "空母"]
+    full = client.get("/?q=空母").get_data(as_text=True)
+    assert "含まれない語" not in full and "すべての語を含む記事は" not in full

@@ -1,0 +1,73 @@
+"""Partial matches: articles holding some of the words the user typed, after those holding all.
+
+Requiring every word misses the article that says 演習 where the query says 訓練, or never
+repeats one of three words; a plain OR finds them but buries the best. So a query of two
+or more words is answered in two tiers: the articles that hold every word (the query as
+written), then those that hold some of them, ranked by how many and how well, each marked
+with the words it lacks.
+
+The words are the ones the user typed (a word with its synonyms and translations, a
+"phrase", a bracketed group), never the pieces of one compound: 防衛装備移転 stays one
+word. Filters and exclusions always apply. An article must hold at least half of the
+query's weight, counted in IDF, so a query about a topic the archive does not hold (火星
+探査, where 火星 is in no article) still finds nothing rather than every article about 探査.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from .matching import Evaluator, Matches
+
+# The share of the query's IDF weight an article must hold to be a partial match.
+MIN_COVERAGE = 0.5
+
+
+@dataclass
+class Partial:
+    """Which article holds which word, and the partial matches they make."""
+
+    words: list[str]  # as the user typed them
+    held: np.ndarray  # bool, (words, documents): word i occurs in document d
+    count: np.ndarray  # int16 per document: how many of the words it holds
+    score: np.ndarray  # float64 per document: the sum of its words' scores
+    some: np.ndarray  # bool per document: a partial match (some words, not all)
+
+    def missing(self, doc: int) -> list[str]:
+        """The words document ``doc`` lacks, in the order they were typed."""
+        return [w for w, row in zip(self.words, self.held, strict=True) if not row[doc]]
+
+
+def idf(df: int, n: int) -> float:
+    """BM25's IDF; a word in no article weighs most (it is what the user asked about)."""
+    return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+
+
+def partial_matches(evaluator: Evaluator, parts: list[tuple[str, wq.Query]],
+                    rest: list[wq.Query], full: Matches) -> Partial:
+    """The second tier of a query whose words are ``parts`` and whose filters are ``rest``.
+
+    ``full`` is the query as written (the first tier); its articles are not partial.
+    """
+    size = evaluator.doc_count
+    held = np.zeros((len(parts), size), dtype=bool)
+    score = np.zeros(size)
+    weights = np.zeros(len(parts))
+    for i, (_, q) in enumerate(parts):
+        m = evaluator.run(q)
+        held[i, m.docs] = True
+        score[m.docs] += m.scores
+        weights[i] = idf(len(m), size)
+    count = held.sum(axis=0, dtype=np.int16)
+    coverage = weights @ held
+    some = (count > 0) & (coverage >= MIN_COVERAGE * weights.sum())
+    some[full.docs] = False
+    if rest and some.any():  # filters and exclusions hold for every tier
+        allowed = np.zeros(size, dtype=bool)
+        allowed[evaluator.run(wq.And([wq.Every(), *rest])).docs] = True
+        some &= allowed
+    count[full.docs] = len(parts)
+    return Partial([label for label, _ in parts], held, count, score, some)
