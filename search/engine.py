@@ -31,7 +31,15 @@ from .request import (
     check_cost,
     validate,
 )
-from .results import Hit, RecordView, SearchResult, make_hit, to_record
+from .results import (
+    Hit,
+    PageOutOfRange,
+    RecordView,
+    SearchResult,
+    check_page,
+    make_hit,
+    to_record,
+)
 from .schema import stored_record
 from .suggest import suggest
 
@@ -195,4 +203,5 @@ def search(req: SearchRequest, engine: Engine | None = None) -> SearchResult:
 
 
 __all__ = ["Engine", "Hit", "RecordView", "SearchError", "SearchRequest", "SearchResult",
-           "FACETS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "SORTS", "search"]
+           "FACETS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "SORTS", "PageOutOfRange", "check_page",
+           "search"]

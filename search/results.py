@@ -13,6 +13,7 @@ from datetime import datetime
 from .facets import FacetValue
 from .highlight import highlight_title, snippet
 from .records import Record
+from .request import SearchError
 from .schema import split_commas
 
 
@@ -76,6 +77,18 @@ class SearchResult:
             "suggestions": self.suggestions,
             "elapsed_ms": round(self.elapsed_ms, 1),
         }
+
+
+class PageOutOfRange(SearchError):
+    """A page number past the last page of a search."""
+
+
+def check_page(result: SearchResult) -> SearchResult:
+    """``result``, or the message every front end gives for a page past the last one."""
+    if result.page > result.pages:
+        raise PageOutOfRange(f"ページ {result.page} はありません。この検索の結果は全 "
+                             f"{result.pages} ページです")
+    return result
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
 
-from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError
+from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, check_page
 
 from .urls import SearchState, parse_page
 
@@ -28,11 +28,7 @@ def search():
         size = parse_page(request.args["page_size"])
         if size > MAX_PAGE_SIZE:
             raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
-    result = _engine().search(state.request(size))
-    if state.page > result.pages:
-        raise SearchError(f"ページ {state.page} はありません。この検索の結果は全 "
-                          f"{result.pages} ページです")
-    return result.to_dict()
+    return check_page(_engine().search(state.request(size))).to_dict()
 
 
 @bp.get("/records/<path:rid>")

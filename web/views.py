@@ -21,7 +21,15 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, SearchResult
+from search.engine import (
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    Engine,
+    PageOutOfRange,
+    SearchError,
+    SearchResult,
+    check_page,
+)
 from search.facets import FACETS
 from search.indexer import IndexMissingError, IndexOutdatedError
 
@@ -40,18 +48,10 @@ def _engine() -> Engine:
     return current_app.extensions["kirinuki.engine"]
 
 
-class PageOutOfRange(SearchError):
-    """A page number past the last page of this search."""
-
-
 def run_search(state: SearchState, **overrides) -> SearchResult:
     """Search for ``state``; a page past the last one is the user's error, not an empty page."""
-    result = _engine().search(state.request(current_app.config["PAGE_SIZE"], **overrides))
-    page = overrides.get("page") or state.page
-    if page > result.pages:
-        raise PageOutOfRange(f"ページ {page} はありません。この検索の結果は全 {result.pages} "
-                          "ページです")
-    return result
+    return check_page(_engine().search(state.request(current_app.config["PAGE_SIZE"],
+                                                     **overrides)))
 
 
 # ---------------------------------------------------------------- the search page
