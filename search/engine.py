@@ -106,6 +106,17 @@ class Engine:
             elapsed_ms=(time.perf_counter() - started) * 1000, fallback=parsed.fallback)
 
     # -- records
+    def hits(self, ids: list[str]) -> list[Hit]:
+        """Result rows for chosen records, in the order given (an export of picked articles)."""
+        with self.serving.use() as ix, ix.searcher() as searcher:
+            hits = []
+            for rid in ids:
+                docnum = searcher.document_number(id=rid)
+                if docnum is None:
+                    raise SearchError(f"記事「{rid}」はありません。検索結果から選び直してください")
+                hits.append(make_hit(stored_record(searcher, docnum), 0.0, set()))
+        return hits
+
     def record(self, rid: str, q: str = "") -> RecordView:
         with self.serving.use() as ix, ix.searcher() as searcher:
             docnum = searcher.document_number(id=rid)

@@ -34,6 +34,8 @@ class Hit:
     kind: str = "clipping"
     section: str | None = None
     country_codes: list[str] = field(default_factory=list)  # ISO codes, for an English UI
+    # the whole summary, for exports (CSV, RIS); not in the JSON, whose rows carry the snippet
+    summary: str = ""
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in (
@@ -120,6 +122,7 @@ def make_hit(stored: dict, score: float, terms: set[str], width: int | None = No
         kind=stored.get("kind", "clipping"),
         section=stored.get("section"),
         country_codes=split_commas(stored.get("country_codes")),
+        summary=stored.get("body") or "",
     )
 
 
