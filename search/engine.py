@@ -16,6 +16,7 @@ from datetime import datetime
 
 import numpy as np
 
+from .complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
 from .facets import BY_KEY, FACETS, FacetValue, count, narrow
 from .highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches
@@ -104,6 +105,17 @@ class Engine:
             page_size=req.page_size, sort=sort, results=hits, facets=facets,
             suggestions=suggestions, messages=parsed.messages,
             elapsed_ms=(time.perf_counter() - started) * 1000, fallback=parsed.fallback)
+
+    # -- help as you type
+    def complete(self, q: str, limit: int = DEFAULT_LIMIT) -> Completions:
+        """Facet values and words completing the last word of ``q`` (the search box)."""
+        if len(q) > MAX_QUERY_CHARS:
+            raise SearchError(f"検索語が長すぎます({len(q)}文字)。{MAX_QUERY_CHARS}文字以内に"
+                              "してください")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise SearchError(f"候補の数は 1〜{MAX_LIMIT} にしてください")
+        with self.serving.use() as ix:
+            return ix.completer().complete(q, limit)
 
     # -- records
     def hits(self, ids: list[str]) -> list[Hit]:
@@ -214,5 +226,5 @@ def search(req: SearchRequest, engine: Engine | None = None) -> SearchResult:
 
 
 __all__ = ["Engine", "Hit", "RecordView", "SearchError", "SearchRequest", "SearchResult",
-           "FACETS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "SORTS", "PageOutOfRange", "check_page",
-           "search"]
+           "Completions", "FACETS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "SORTS", "PageOutOfRange",
+           "check_page", "search"]

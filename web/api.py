@@ -7,8 +7,11 @@ page and the API never disagree. Errors are ``{"error": message}`` with a 4xx st
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+import json
 
+from flask import Blueprint, Response, current_app, request, url_for
+
+from search.complete import DEFAULT_LIMIT, MAX_LIMIT
 from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, check_page
 
 from .urls import SearchState, parse_page
@@ -29,6 +32,30 @@ def search():
         if size > MAX_PAGE_SIZE:
             raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
     return check_page(_engine().search(state.request(size))).to_dict()
+
+
+@bp.get("/suggest")
+def suggest():
+    """Help as you type: facet values and words completing the last word of ``q``.
+
+    ``format=opensearch`` gives the OpenSearch suggestions shape browsers read,
+    ``[q, [completion, …]]``, a facet value written as a field term (``country:フィリピン``).
+    """
+    q = request.args.get("q", "")
+    raw = request.args.get("limit", "").strip()
+    limit = DEFAULT_LIMIT
+    if raw:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
+            raise SearchError(f"候補の数「{raw[:20]}」は 1〜{MAX_LIMIT} の整数で指定してください")
+        limit = int(raw)
+    found = _engine().complete(q, limit)
+    if request.args.get("format") == "opensearch":
+        texts = [c.query if c.kind == "word" else
+                 f"{c.query} {c.param}:{c.value}".lstrip()
+                 for c in found.completions if c.kind == "word" or " " not in c.value]
+        return Response(json.dumps([q, texts], ensure_ascii=False),
+                        content_type="application/x-suggestions+json; charset=utf-8")
+    return found.to_dict()
 
 
 @bp.get("/records/<path:rid>")

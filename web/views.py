@@ -35,6 +35,8 @@ from search.indexer import IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
 from .feeds import atom_feed, hits_csv, hits_ris
+from .opensearch import CONTENT_TYPE as OPENSEARCH_TYPE
+from .opensearch import description
 from .urls import (
     FACET_LABELS,
     MAX_PARAM_CHARS,
@@ -260,6 +262,14 @@ def atom():
         hits=result.results,
         record_url=lambda rid: url_for("pages.record_page", rid=rid, _external=True))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    body = description(base, url_for("pages.search_page"), url_for("api.suggest"),
+                       url_for("static", filename="favicon.svg"), url_for("pages.opensearch"))
+    return Response(body, content_type=f"{OPENSEARCH_TYPE}; charset=utf-8")
 
 
 # ---------------------------------------------------------------- template filters
