@@ -11,7 +11,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from search.config import corpus_dir, index_dir
+from search.config import corpus_dir, index_dir, version
 from search.corpus import load_corpus
 
 # Two worker processes nearly halve a build on 2 cores and give the same index (tested:
@@ -132,22 +132,23 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from search.stats import index_stats
+    from search.tables import table
 
     st = index_stats(args.index)
     print(f"index: {st.path}")
     print(f"built: {st.built_at}   documents: {st.documents}   "
           f"size: {st.size_bytes / 1_000_000:.1f} MB")
     print(f"corpus hash: {st.corpus_hash}")
-    for title, table in (("by kind", st.by_kind), ("by archive", st.by_collection),
+    for title, rows in (("by kind", st.by_kind), ("by archive", st.by_collection),
                          ("by outlet", st.by_source), ("by year", st.by_year)):
         print(f"\n{title}:")
-        for key, n in table.items():
-            print(f"  {key:<24} {n:>5}")
+        for line in table(list(rows.items()), "<>"):
+            print(line)
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from search.engine import SearchRequest, search
+    from search.engine import SearchRequest, check_page, search
     from search.facets import FACETS
 
     req = SearchRequest(
@@ -155,7 +156,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
         page_size=args.limit)
     with _engine(args) as engine:
-        result = search(req, engine)
+        result = check_page(search(req, engine))  # past the last page: the page's message
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return 0
@@ -251,6 +252,7 @@ def _folder_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kirinuki {version()}")
     _folder_options(parser)
     parser.set_defaults(corpus=None, index=None)
     sub = parser.add_subparsers(dest="command", required=True)

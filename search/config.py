@@ -19,3 +19,16 @@ def corpus_dir(override: str | os.PathLike | None = None) -> Path:
 def index_dir(override: str | os.PathLike | None = None) -> Path:
     """The index folder: the argument, else $KIRINUKI_INDEX, else index/ at the top level."""
     return Path(override or os.environ.get("KIRINUKI_INDEX") or DEFAULT_INDEX)
+
+
+def version() -> str:
+    """kirinuki's version, declared once: pyproject.toml's, else the installed package's."""
+    pyproject = ROOT / "pyproject.toml"
+    if pyproject.is_file():
+        import tomllib
+
+        with open(pyproject, "rb") as fh:
+            return tomllib.load(fh)["project"]["version"]
+    from importlib.metadata import version as installed
+
+    return installed("kirinuki")

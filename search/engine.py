@@ -16,6 +16,7 @@ from datetime import datetime
 
 import numpy as np
 
+from .complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
 from .facets import BY_KEY, FACETS, FacetValue, count, narrow
 from .highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches
@@ -32,7 +33,15 @@ from .request import (
     check_cost,
     validate,
 )
-from .results import Hit, RecordView, SearchResult, make_hit, to_record
+from .results import (
+    Hit,
+    PageOutOfRange,
+    RecordView,
+    SearchResult,
+    check_page,
+    make_hit,
+    to_record,
+)
 from .schema import stored_record
 from .suggest import suggest
 
@@ -106,7 +115,29 @@ class Engine:
             elapsed_ms=(time.perf_counter() - started) * 1000, fallback=parsed.fallback,
             complete=complete)
 
+    # -- help as you type
+    def complete(self, q: str, limit: int = DEFAULT_LIMIT) -> Completions:
+        """Facet values and words completing the last word of ``q`` (the search box)."""
+        if len(q) > MAX_QUERY_CHARS:
+            raise SearchError(f"検索語が長すぎます({len(q)}文字)。{MAX_QUERY_CHARS}文字以内に"
+                              "してください")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise SearchError(f"候補の数は 1〜{MAX_LIMIT} にしてください")
+        with self.serving.use() as ix:
+            return ix.completer().complete(q, limit)
+
     # -- records
+    def hits(self, ids: list[str]) -> list[Hit]:
+        """Result rows for chosen records, in the order given (an export of picked articles)."""
+        with self.serving.use() as ix, ix.searcher() as searcher:
+            hits = []
+            for rid in ids:
+                docnum = searcher.document_number(id=rid)
+                if docnum is None:
+                    raise SearchError(f"記事「{rid}」はありません。検索結果から選び直してください")
+                hits.append(make_hit(stored_record(searcher, docnum), 0.0, set()))
+        return hits
+
     def record(self, rid: str, q: str = "") -> RecordView:
         with self.serving.use() as ix, ix.searcher() as searcher:
             docnum = searcher.document_number(id=rid)
@@ -239,4 +270,5 @@ def search(req: SearchRequest, engine: Engine | None = None) -> SearchResult:
 
 
 __all__ = ["Engine", "Hit", "RecordView", "SearchError", "SearchRequest", "SearchResult",
-           "FACETS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "SORTS", "search"]
+           "Completions", "FACETS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "SORTS", "PageOutOfRange",
+           "check_page", "search"]

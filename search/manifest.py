@@ -15,6 +15,8 @@ KINDS = ("clippings", "document", "article")
 _ID = re.compile(r"<+\s*\d{4}\s*-\s*\d{6}\s*>")
 _DATE_LINE = re.compile(r"^\d{4}[.．]\d{1,2}[.．]\d{1,2}")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}\s*$")
+# A first line longer than this is text, not an archive's title.
+MAX_TITLE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,31 @@ def load_manifest(folder: Path) -> tuple[dict[str, FileMeta], list[Issue]]:
 
 
 def detect(name: str, lines: list[str]) -> FileMeta:
-    """Recognise a file without a manifest entry by its shape."""
+    """Recognise a file without a manifest entry by its shape.
+
+    A clipping archive opens with its title line (「その他欧州諸国との防衛協力に関する報道」):
+    that names it for users far better than a file name, so it is the label when there is one.
+    """
     stem = Path(name).stem
     head = lines[:8]
+    label = stem
     if sum(1 for ln in lines if _DATE_LINE.match(ln)) and any(_ID.search(ln) for ln in lines):
         kind = "clippings"
+        label = archive_title(lines) or stem
     elif any(_DATETIME.match(ln.strip()) for ln in head):
         kind = "article"
     else:
         kind = "document"
-    return FileMeta(name=name, kind=kind, label=stem, doc_id=stem, in_manifest=False)
+    return FileMeta(name=name, kind=kind, label=label, doc_id=stem, in_manifest=False)
+
+
+def archive_title(lines: list[str]) -> str | None:
+    """The archive's title: its first non-blank line, unless that is already an article's
+    date, id or time (an archive without a title) or too long to be a title."""
+    first = next((ln.strip() for ln in lines if ln.strip()), "")
+    # full-width spaces and runs of spaces inside a title line are layout, not words
+    title = re.sub(r"[\s\u3000]+", " ", first).strip().replace(",", " ")
+    if not title or len(title) > MAX_TITLE_CHARS or _DATE_LINE.match(title) \
+            or _ID.search(title) or _DATETIME.match(title):
+        return None
+    return title

@@ -62,6 +62,8 @@ class OpenIndex:
         self._spelling: list | None = None
         self._lines: dict[tuple[str, str], int] | None = None
         self._spelling_lock = threading.Lock()  # not the pool's: building takes a while
+        self._completer = None
+        self._completer_lock = threading.Lock()
         self._lines_lock = threading.Lock()
         self._checked: tuple[float, str | None] | None = None  # (when, problem found)
         self._check_lock = threading.Lock()
@@ -103,17 +105,32 @@ class OpenIndex:
             raise IndexDamagedError(self.path.parent.parent, problem) from exc
 
     def warm(self) -> None:
-        """Build the spelling correctors ahead of the first query that finds nothing.
+        """Build the spelling correctors and the completer ahead of their first use.
 
-        Best effort, in a thread of its own: at 100,000 records it takes 0.6 s, which the
-        first such query would otherwise wait for. If the index is retired or its files
-        go meanwhile, that query builds them itself (or never comes).
+        Best effort, in a thread of its own: at 100,000 records the correctors take 0.6 s,
+        which the first query that finds nothing would otherwise wait for (the completer:
+        see ``complete``). If the index is retired or its files go meanwhile, the first
+        request that needs them builds them itself (or never comes).
         """
-        try:
-            if not self._retired:
-                self.spelling()
-        except Exception:  # noqa: BLE001 - a warm-up has no one to report to
-            pass
+        for build in (self.spelling, self.completer):
+            try:
+                if not self._retired:
+                    build()
+            except Exception:  # noqa: BLE001 - a warm-up has no one to report to
+                pass
+
+    def completer(self):
+        """The search box's suggestions (``complete.Completer``), built on first use."""
+        from .complete import build_completer
+
+        with self._completer_lock:
+            if self._completer is None:
+                s = self._new_searcher()
+                try:
+                    self._completer = build_completer(s.reader(), self.columns)
+                finally:
+                    s.close()
+            return self._completer
 
     def spelling(self) -> list:
         """The spelling correctors (``suggest.Spelling``), built on first use."""

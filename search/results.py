@@ -13,6 +13,7 @@ from datetime import datetime
 from .facets import FacetValue
 from .highlight import highlight_title, snippet
 from .records import Record
+from .request import SearchError
 from .schema import split_commas
 
 
@@ -34,6 +35,8 @@ class Hit:
     section: str | None = None
     country_codes: list[str] = field(default_factory=list)  # ISO codes, for an English UI
     missing: list[str] = field(default_factory=list)  # the query's words it lacks
+    # the whole summary, for exports (CSV, RIS); not in the JSON, whose rows carry the snippet
+    summary: str = ""
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in (
@@ -85,6 +88,18 @@ class SearchResult:
         }
 
 
+class PageOutOfRange(SearchError):
+    """A page number past the last page of a search."""
+
+
+def check_page(result: SearchResult) -> SearchResult:
+    """``result``, or the message every front end gives for a page past the last one."""
+    if result.page > result.pages:
+        raise PageOutOfRange(f"ページ {result.page} はありません。この検索の結果は全 "
+                             f"{result.pages} ページです")
+    return result
+
+
 @dataclass
 class RecordView:
     """A whole record as stored in the index, for the record page and the API."""
@@ -117,6 +132,7 @@ def make_hit(stored: dict, score: float, terms: set[str], width: int | None = No
         section=stored.get("section"),
         country_codes=split_commas(stored.get("country_codes")),
         missing=missing or [],
+        summary=stored.get("body") or "",
     )
 
 

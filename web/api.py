@@ -7,9 +7,12 @@ page and the API never disagree. Errors are ``{"error": message}`` with a 4xx st
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+import json
 
-from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError
+from flask import Blueprint, Response, current_app, request, url_for
+
+from search.complete import DEFAULT_LIMIT, MAX_LIMIT
+from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, check_page
 
 from .links import absolute_url
 from .urls import SearchState, parse_page
@@ -31,10 +34,31 @@ def search():
             raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
     # all=country: every value of that facet, not only its largest (the page asks for all)
     result = _engine().search(state.request(size, all_values=request.args.getlist("all")))
-    if state.page > result.pages:
-        raise SearchError(f"ページ {state.page} はありません。この検索の結果は全 "
-                          f"{result.pages} ページです")
-    return result.to_dict()
+    return check_page(result).to_dict()
+
+
+@bp.get("/suggest")
+def suggest():
+    """Help as you type: facet values and words completing the last word of ``q``.
+
+    ``format=opensearch`` gives the OpenSearch suggestions shape browsers read,
+    ``[q, [completion, …]]``, a facet value written as a field term (``country:フィリピン``).
+    """
+    q = request.args.get("q", "")
+    raw = request.args.get("limit", "").strip()
+    limit = DEFAULT_LIMIT
+    if raw:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
+            raise SearchError(f"候補の数「{raw[:20]}」は 1〜{MAX_LIMIT} の整数で指定してください")
+        limit = int(raw)
+    found = _engine().complete(q, limit)
+    if request.args.get("format") == "opensearch":
+        texts = [c.query if c.kind == "word" else
+                 f"{c.query} {c.param}:{c.value}".lstrip()
+                 for c in found.completions if c.kind == "word" or " " not in c.value]
+        return Response(json.dumps([q, texts], ensure_ascii=False),
+                        content_type="application/x-suggestions+json; charset=utf-8")
+    return found.to_dict()
 
 
 @bp.get("/records/<path:rid>")

@@ -24,29 +24,43 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, SearchResult
+from search.engine import (
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    Engine,
+    PageOutOfRange,
+    SearchError,
+    SearchResult,
+    check_page,
+)
 from search.facets import FACETS, FacetValue
 from search.indexer import IndexDamagedError, IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
 from .errors import ErrorAnswer, error_answer, http_error_answer, is_api_path
-from .feeds import atom_feed, hits_csv
+from .feeds import atom_feed, hits_csv, hits_ris
 from .links import absolute_url, current_url
-from .urls import PARAM_FOR_FACET, SORT_LABELS, SearchState, page_window
+from .opensearch import CONTENT_TYPE as OPENSEARCH_TYPE
+from .opensearch import description
+from .urls import (
+    MAX_PARAM_CHARS,
+    PARAM_FOR_FACET,
+    SORT_LABELS,
+    SearchState,
+    page_window,
+)
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
 WEEKDAYS = "月火水木金土日"
 FACET_ORDER = tuple(f.key for f in FACETS)
 FILTER_FROM = 16  # values from which a facet's list gets a box to narrow it by typing
+MAX_PICKED = MAX_PAGE_SIZE  # articles ticked for one RIS export (a page holds at most this many)
+PICKED_PARAM = "picked"  # sent by the form of ticked articles, so that none ticked is an error
 
 
 def _engine() -> Engine:
     return current_app.extensions["kirinuki.engine"]
-
-
-class PageOutOfRange(SearchError):
-    """A page number past the last page of this search."""
 
 
 def run_search(state: SearchState, **overrides) -> SearchResult:
@@ -55,13 +69,8 @@ def run_search(state: SearchState, **overrides) -> SearchResult:
     Every value of every facet is asked for: the sidebar lists the first ones and keeps the
     rest behind a disclosure, so a rare country can be ticked without typing a URL.
     """
-    result = _engine().search(state.request(current_app.config["PAGE_SIZE"],
-                                            all_values=FACET_ORDER, **overrides))
-    page = overrides.get("page") or state.page
-    if page > result.pages:
-        raise PageOutOfRange(f"ページ {page} はありません。この検索の結果は全 {result.pages} "
-                          "ページです")
-    return result
+    return check_page(_engine().search(state.request(current_app.config["PAGE_SIZE"],
+                                                     all_values=FACET_ORDER, **overrides)))
 
 
 # ---------------------------------------------------------------- the search page
@@ -101,7 +110,11 @@ def _common(state: SearchState) -> dict:
 
     return {"chips": state.chips(), "sort_labels": SORT_LABELS, "record_href": record_href,
             "csv_href": state.with_page(1).href(url_for("pages.export_csv")),
-            "atom_href": state.with_page(1).href(url_for("pages.atom"))}
+            "ris_href": state.with_page(1).href(url_for("pages.export_ris")),
+            "ris_action": url_for("pages.export_ris"), "picked_param": PICKED_PARAM,
+            "atom_href": state.with_page(1).href(url_for("pages.atom")),
+            # the footer's JSON link: this very search, page included
+            "json_href": state.href(url_for("api.search"))}
 
 
 @dataclass(frozen=True)
@@ -202,7 +215,9 @@ def record_page(rid: str):
         return _error_page(404, "記事が見つかりません", str(exc))
     back = state.href(url_for("pages.search_page")) if request.args else None
     return render_template("record.html", view=view, rec=view.record, state=state, back=back,
-                           record_href=_common(state)["record_href"])
+                           record_href=_common(state)["record_href"],
+                           json_href=url_for("api.record", rid=rid,
+                                             **({"q": state.q} if state.q else {})))
 
 
 # ---------------------------------------------------------------- CSV and Atom
@@ -210,14 +225,48 @@ def record_page(rid: str):
 @bp.get("/export.csv")
 def export_csv():
     try:
-        state = SearchState.from_args(request.args)
-        first = _engine().search(state.request(MAX_PAGE_SIZE, page=1))
+        hits = _all_hits(SearchState.from_args(request.args))
     except SearchError as exc:
         return Response(f"{exc}\n", status=400, mimetype="text/plain")
+    body = hits_csv(hits, _record_url)
+    return _download(body.encode("utf-8"), "csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/export.ris")
+def export_ris():
+    """RIS for reference managers: the articles ticked on the page (``id``, repeated), or the
+    whole result of the search in the URL (capped like the CSV)."""
+    if "id" in request.args or PICKED_PARAM in request.args:
+        ids = list(dict.fromkeys(v.strip() for v in request.args.getlist("id") if v.strip()))
+        if not ids:
+            return _error_page(400, "記事が選ばれていません",
+                               "書き出す記事の「選択」にチェックを入れてから、"
+                               "「選択した記事を RIS で」を押してください。")
+        if len(ids) > MAX_PICKED or any(len(i) > MAX_PARAM_CHARS for i in ids):
+            return _error_page(400, "選んだ記事が多すぎます",
+                               f"一度に書き出せるのは {MAX_PICKED} 件までです。検索結果の全体は"
+                               "「RIS で保存」で書き出せます。")
+        try:
+            hits = _engine().hits(ids)
+        except SearchError as exc:
+            return _error_page(404, "記事が見つかりません", str(exc))
+    else:
+        try:
+            hits = list(_all_hits(SearchState.from_args(request.args)))
+        except SearchError as exc:
+            return _error_page(400, "書き出せません", str(exc))
+    return _download(hits_ris(hits, _record_url).encode("utf-8"), "ris",
+                     "application/x-research-info-systems; charset=utf-8")
+
+
+def _all_hits(state: SearchState) -> Iterator:
+    """Every hit of ``state``'s search, page 1 onwards, up to CSV_MAX_ROWS (a SearchError for
+    a bad request is raised before the first row)."""
+    first = _engine().search(state.request(MAX_PAGE_SIZE, page=1))
     limit = current_app.config["CSV_MAX_ROWS"]
 
     def hits() -> Iterator:
-        yield from first.results
+        yield from first.results[:limit]
         sent = len(first.results)
         for page in range(2, first.pages + 1):
             if sent >= limit:
@@ -226,11 +275,18 @@ def export_csv():
             yield from more[: limit - sent]
             sent += len(more)
 
-    body = hits_csv(hits(), lambda rid: absolute_url(url_for("pages.record_page", rid=rid)))
-    name = f"kirinuki-{date.today():%Y%m%d}.csv"
-    return Response(body.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'},
-                    content_type="text/csv; charset=utf-8")
+    return hits()
+
+
+def _record_url(rid: str) -> str:
+    """The record's address from the configured base URL, never the request's Host header."""
+    return absolute_url(url_for("pages.record_page", rid=rid))
+
+
+def _download(body: bytes, ext: str, content_type: str) -> Response:
+    name = f"kirinuki-{date.today():%Y%m%d}.{ext}"
+    return Response(body, content_type=content_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/feed.atom")
@@ -251,6 +307,14 @@ def atom():
         hits=result.results,
         record_url=lambda rid: absolute_url(url_for("pages.record_page", rid=rid)))
     return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    body = description(base, url_for("pages.search_page"), url_for("api.suggest"),
+                       url_for("static", filename="favicon.svg"), url_for("pages.opensearch"))
+    return Response(body, content_type=f"{OPENSEARCH_TYPE}; charset=utf-8")
 
 
 # ---------------------------------------------------------------- template filters

@@ -164,10 +164,40 @@ def test_file_without_manifest_entry_is_recognised_by_shape(tmp_path):
     write(tmp_path, "art.txt", "見出し\n2024-10-22 18:15\n本文。\n", manifest=False)
     corpus = load_corpus(tmp_path, annotate=False)
     kinds = {r.file: (r.kind, r.label) for r in corpus.files}
+    # an archive is labelled by its title line; the others by their file names
     assert kinds == {"art.txt": ("article", "art"), "doc.txt": ("document", "doc"),
-                     "new.txt": ("clippings", "new")}
+                     "new.txt": ("clippings", "テスト報道")}
     assert sorted(r.id for r in corpus.records) == ["2503-021012", "art", "doc#1", "doc#2"]
     assert all(i.severity == "notice" and "by its shape" in i.message for i in corpus.issues)
+    assert [r.collections for r in corpus.records if r.id == "2503-021012"] == [["テスト報道"]]
+
+
+@pytest.mark.parametrize("head, label", [
+    ("　その他諸国との　防衛協力に関する報道  \n\n", "その他諸国との 防衛協力に関する報道"),
+    ("\n\n", "bare"),  # no title line: the file's name
+    ("", "bare"),
+    ("報道" * 31 + "\n", "bare"),  # 62 characters: text, not a title
+    ("A, B の報道\n", "A  B の報道"),  # a comma would split the archive facet's value
+])
+def test_unlisted_archive_label_comes_from_its_title_line(tmp_path, head, label):
+    write(tmp_path, "bare.txt", head + ARTICLE, manifest=False)
+    corpus = load_corpus(tmp_path, annotate=False)
+    assert [(r.kind, r.label) for r in corpus.files] == [("clippings", label)]
+    assert corpus.records[0].collections == [label]
+    assert [i.message for i in corpus.issues] == [
+        f"not in manifest.toml: recognised by its shape as a clipping archive, labelled "
+        f"{label!r}"]
+
+
+def test_unlisted_bundled_archive_is_labelled_by_its_title(tmp_path, capsys):
+    from search.config import DEFAULT_CORPUS
+
+    source = DEFAULT_CORPUS / "clippings-other-europe.txt"
+    (tmp_path / "europe-copy.txt").write_bytes(source.read_bytes())
+    assert manage.main(["check", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "europe-copy.txt [clippings, その他欧州諸国との防衛協力に関する報道]: " in out
+    assert ("labelled 'その他欧州諸国との防衛協力に関する報道'") in out
 
 
 def test_check_command(tmp_path, capsys):

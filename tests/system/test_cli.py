@@ -1,0 +1,75 @@
+"""manage.py as a user runs it: a separate process, its output and its exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from search.tables import display_width
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+
+
+def test_version_comes_from_pyproject():
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        declared = tomllib.load(fh)["project"]["version"]
+    done = run("--version")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"kirinuki {declared}\n", "")
+
+
+def test_stats_tables_are_aligned_by_display_width(session_index):
+    done = run("--index", str(session_index), "stats")
+    assert done.returncode == 0, done.stderr
+    sections = done.stdout.split("\n\n")[1:]
+    archives = next(s for s in sections if s.startswith("by archive:"))
+    assert archives.splitlines()[1:] == [
+        "  その他諸国      164",
+        "  防衛白書 2025   151",
+        "  欧州             49",
+        "  日米 2025        39",
+        "  防衛省ニュース    1",
+    ]
+    for section in sections:
+        rows = section.strip("\n").splitlines()[1:]
+        assert len(rows) > 1
+        # every count ends in the same terminal column, Japanese or not
+        assert len({display_width(row) for row in rows}) == 1, section
+    outlets = next(s for s in sections if s.startswith("by outlet:")).splitlines()
+    assert "  防衛白書               151" in outlets
+    assert "  Stars and Stripes        8" in outlets
+
+
+def test_search_past_the_last_page_says_so_and_fails(session_index):
+    done = run("--index", str(session_index), "search", "NATO", "--limit", "10", "--page", "9")
+    pages = json.loads(run("--index", str(session_index), "search", "NATO", "--limit", "10",
+                           "--json").stdout)["pages"]
+    assert pages < 9
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"error: ページ 9 はありません。この検索の結果は全 {pages} ページです\n"
+    # the same words as the web page's
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": str(session_index), "TESTING": True})
+    try:
+        page = app.test_client().get("/api/search?q=NATO&page_size=10&page=9")
+        assert page.status_code == 400
+        assert page.get_json() == {"error": done.stderr[len("error: "):].rstrip("\n")}
+    finally:
+        app.extensions["kirinuki.engine"].close()
+    last = run("--index", str(session_index), "search", "NATO", "--limit", "10", "--page",
+               str(pages))
+    assert last.returncode == 0 and f"{(pages - 1) * 10 + 1:>3}. " in last.stdout
+
+
+def test_search_json_past_the_last_page_fails_too(session_index):
+    done = run("--index", str(session_index), "search", "--json", "--page", "999")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: ページ 999 はありません。")
