@@ -510,6 +510,11 @@ def test_empty_quoted_field_value():
     ("..2015-02", None, end_of(2015, 2, 28)),
     ("2024-06-01..", date(2024, 6, 1), None),
     ("2024..", date(2024, 1, 1), None),
+    # the calendar's last day has no next day: its end is still read (not an overflow)
+    ("9999-12-31", date(9999, 12, 31), end_of(9999, 12, 31)),
+    ("9999-12", date(9999, 12, 1), end_of(9999, 12, 31)),
+    ("9999", date(9999, 1, 1), end_of(9999, 12, 31)),
+    ("0001-01-01..9999-12-31", date(1, 1, 1), end_of(9999, 12, 31)),
 ])
 def test_parse_date_range(text, start, end):
     assert parse_date_range(text) == (start, end)
@@ -519,7 +524,7 @@ def test_parse_date_range(text, start, end):
     "2024..2023", "2024-07..2024-06", "2024-06-02..2024-06-01",  # backwards
     "..", "", "abc", "24", "20245", "2024-13", "2024-00", "2024-02-30", "2023-02-29",
     "2024-06-31", "2024-6-1-1", "2024-", "-2024", "2024-06-00", "abc..2024", "2024..abc",
-    "2024...2025", "2024-06x",
+    "2024...2025", "2024-06x", "0000", "0000-01-01", "10000",
 ])
 def test_parse_date_range_rejects(text):
     assert parse_date_range(text) is None
@@ -859,3 +864,18 @@ def test_nesting_up_to_the_limit_is_parsed():
     negated = parse_query("-" * (MAX_DEPTH - 1) + "イタリア")
     assert not negated.fallback
     assert parse_query("-" * MAX_DEPTH + "イタリア").fallback
+
+
+# ------------------------------------------------------------------ text that is not text
+
+@pytest.mark.parametrize(("text", "understood", "messages"), [
+    ("\ud800", "(検索できる語がありません)",
+     ["「\ufffd」は検索語にならない語(助詞・記号など)なので無視しました"]),
+    ("\udcff イタリア", ITALY_SHOWN,
+     ["「\ufffd」は検索語にならない語(助詞・記号など)なので無視しました"]),
+    ('"\udfff"', "(検索できる語がありません)", ["「\ufffd」は検索語にならないため無視しました"]),
+])
+def test_a_lone_surrogate_is_a_replacement_character_not_a_crash(text, understood, messages):
+    p = parse_query(text)
+    assert (p.understood, p.messages) == (understood, messages)
+    assert _normalise("a\ud800b\udfff") == "a\ufffdb\ufffd"

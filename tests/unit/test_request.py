@@ -30,6 +30,8 @@ def test_selections_follow_the_facet_registry():
     assert list(req.selections()) == [f.key for f in FACETS]
 
 
+UNREADABLE = ("検索語に文字として読めないバイト列があります(UTF-8 以外の文字コード)。"
+              "UTF-8 で入力し直してください")
 TOO_MANY = "検索語が多すぎます。語の数を減らすか、OR でつないだ語を分けて検索してください"
 
 
@@ -41,6 +43,10 @@ TOO_MANY = "検索語が多すぎます。語の数を減らすか、OR でつ�
     (SearchRequest(page=0), "ページ番号は 1 以上を指定してください"),
     (SearchRequest(page_size=0), "1ページの件数は 1〜100 にしてください"),
     (SearchRequest(page_size=MAX_PAGE_SIZE + 1), "1ページの件数は 1〜100 にしてください"),
+    # bytes that were not UTF-8, as Python keeps them from a terminal's argv
+    (SearchRequest(q="空母 \udcff\udcfe"), UNREADABLE),
+    (SearchRequest(q="\ud800"), UNREADABLE),
+    (SearchRequest(q="a\udfff"), UNREADABLE),
 ])
 def test_invalid_requests_say_what_to_change(req, message):
     with pytest.raises(SearchError) as exc:

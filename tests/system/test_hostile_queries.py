@@ -1,0 +1,76 @@
+"""Queries a hostile tester (or a fuzzer) found: each answered with results or a message.
+
+Regression tests for what benchmarks/fuzz.py and the property tests turned up, on every
+surface a query reaches: the page, the API, CSV, Atom, the record pages and the CLI.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+QUERY_ROUTES = ["/api/search", "/", "/export.csv", "/feed.atom", "/records/2508-073110",
+                "/api/records/2508-073110"]
+SEARCH_ROUTES = ["/api/search", "/", "/export.csv", "/feed.atom"]
+
+
+def manage(index: Path, *args: str | bytes) -> subprocess.CompletedProcess:
+    """``manage.py`` as a user runs it: a process of its own, bytes in, text out."""
+    return subprocess.run([sys.executable, "manage.py", "--index", str(index), *args],
+                          cwd=ROOT, capture_output=True, timeout=120)
+
+
+# ---------------------------------------------------------------- the calendar's last day
+
+@pytest.mark.parametrize("where", QUERY_ROUTES)
+@pytest.mark.parametrize("qs", ["q=date:9999-12-31", "q=date:0001-01-01..9999-12-31",
+                                "from=9999-12-31", "to=9999-12-31"])
+def test_the_calendars_last_day_is_a_date_not_a_500(client, where, qs):
+    # 9999-12-31 has no next day: its end was computed by adding one and overflowed.
+    r = client.get(f"{where}?{qs}")
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize(("qs", "total", "understood"), [
+    ("q=date:9999-12-31", 0, "date:9999-12-31"),
+    ("q=date:9999-12", 0, "date:9999-12-01..9999-12-31"),
+    ("q=date:0001-01-01..9999-12-31", 384, "date:0001-01-01..9999-12-31"),
+    ("from=9999-12-31", 0, "すべての記事(新しい順)"),
+    ("to=9999-12-31", 384, "すべての記事(新しい順)"),
+    ("from=2025-07-15&to=9999-12-31", 157, "すべての記事(新しい順)"),
+])
+def test_the_calendars_last_day_bounds_a_range(client, qs, total, understood):
+    body = client.get(f"/api/search?{qs}").get_json()
+    assert (body["total"], body["understood"], body["messages"]) == (total, understood, [])
+
+
+def test_cli_far_date_is_searched(session_index):
+    done = manage(session_index, "search", "--from", "9999-12-31")
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.decode().startswith("0 件  (すべての記事(新しい順))")
+
+
+# ---------------------------------------------------------------- bytes that are not UTF-8
+
+UNREADABLE = ("error: 検索語に文字として読めないバイト列があります(UTF-8 以外の文字コード)。"
+              "UTF-8 で入力し直してください\n")
+
+
+@pytest.mark.parametrize("words", [[b"\xff\xfe"], ["空母".encode("shift_jis")],
+                                   [b"NATO", b"\xed\xa0\x80"]])
+def test_cli_query_in_another_encoding_is_a_message(session_index, words):
+    # Python keeps such argv bytes as lone surrogates; they reached Sudachi's encoder.
+    done = manage(session_index, "search", *words)
+    assert (done.returncode, done.stdout, done.stderr.decode()) == (2, b"", UNREADABLE)
+
+
+def test_cli_deep_nesting_is_searched_as_words(session_index):
+    done = manage(session_index, "search", "--", "-" * 950 + "NATO")
+    out = done.stdout.decode()
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert out.startswith("32 件  ((NATO OR 北大西洋条約機構 OR 機関:NATO))")
+    assert "  ※ 括弧や否定の入れ子が深すぎます。語を並べたものとして検索しました\n" in out
