@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
 
-from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError
+from search.engine import MAX_QUERY_CHARS, Engine, SearchError
 
-from .urls import SearchState, parse_page
+from .urls import SearchState, parse_page_size
 
 bp = Blueprint("api", __name__)
 
@@ -23,11 +23,7 @@ def _engine() -> Engine:
 @bp.get("/search")
 def search():
     state = SearchState.from_args(request.args)  # SearchError → 400 JSON
-    size = current_app.config["PAGE_SIZE"]
-    if request.args.get("page_size"):
-        size = parse_page(request.args["page_size"])
-        if size > MAX_PAGE_SIZE:
-            raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
+    size = parse_page_size(request.args.get("page_size", "")) or current_app.config["PAGE_SIZE"]
     result = _engine().search(state.request(size))
     if state.page > result.pages:
         raise SearchError(f"ページ {state.page} はありません。この検索の結果は全 "

@@ -74,3 +74,25 @@ def test_cli_deep_nesting_is_searched_as_words(session_index):
     assert (done.returncode, done.stderr) == (0, b"")
     assert out.startswith("32 件  ((NATO OR 北大西洋条約機構 OR 機関:NATO))")
     assert "  ※ 括弧や否定の入れ子が深すぎます。語を並べたものとして検索しました\n" in out
+
+
+# ---------------------------------------------------------------- page_size has its own words
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("abc", "1ページの件数「abc」は数字ではありません。1〜100 の整数を指定してください"),
+    ("-5", "1ページの件数「-5」は数字ではありません。1〜100 の整数を指定してください"),
+    ("１０", "1ページの件数「１０」は数字ではありません。1〜100 の整数を指定してください"),
+    ("0", "1ページの件数は 1〜100 にしてください"),
+    ("101", "1ページの件数は 1〜100 にしてください"),
+    ("9" * 5000, "1ページの件数は 1〜100 にしてください"),
+])
+def test_a_bad_page_size_is_named_as_the_page_size(client, value, message):
+    # It was read as a page number, and the message spoke of ページ番号.
+    r = client.get("/api/search", query_string={"page_size": value})
+    assert (r.status_code, r.get_json()) == (400, {"error": message})
+
+
+@pytest.mark.parametrize(("value", "size"), [("", 20), (" 7 ", 7), ("100", 100), ("001", 1)])
+def test_a_good_page_size(client, value, size):
+    body = client.get("/api/search", query_string={"page_size": value}).get_json()
+    assert (body["page_size"], len(body["results"])) == (size, size)
