@@ -19,7 +19,8 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import HTTPException
+from flask.globals import request_ctx
+from werkzeug.exceptions import BadHost, HTTPException
 
 from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, SearchResult
 from search.facets import FACETS
@@ -232,7 +233,7 @@ def month_label(value: str) -> str:
 # ---------------------------------------------------------------- errors
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path == "/api" or request.path.startswith("/api/")
 
 
 def _error_page(status: int, title: str, message: str):
@@ -263,12 +264,24 @@ def register_error_handlers(app: Flask) -> None:
     def bad_request(exc: SearchError):
         return _error(400, "検索できません", str(exc))
 
+    @app.errorhandler(BadHost)
+    def bad_host(exc: BadHost):
+        # Werkzeug could not read the Host header (a label over 63 characters), so routing
+        # never started and url_for, which the error page uses, has no adapter. The page's
+        # links are relative: any bound name serves.
+        if request_ctx.url_adapter is None:
+            request_ctx.url_adapter = app.url_map.bind(
+                "localhost", script_name=request.script_root or "/", url_scheme=request.scheme)
+        return http_error(exc)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        titles = {404: "ページが見つかりません", 405: "この方法では開けません",
-                  413: "リクエストが大きすぎます"}
+        titles = {400: "リクエストを読めません", 404: "ページが見つかりません",
+                  405: "この方法では開けません", 413: "リクエストが大きすぎます"}
         title = titles.get(exc.code or 500, exc.name)
-        messages = {404: "アドレスを確かめるか、検索画面から探し直してください。",
+        messages = {400: "アドレスかヘッダーに読めない部分があります。検索画面から開き直して"
+                         "ください。",
+                    404: "アドレスを確かめるか、検索画面から探し直してください。",
                     405: "このアドレスは GET で開いてください。"}
         message = messages.get(exc.code or 500, exc.description or "")
         return _error(exc.code or 500, title, message, json_message=f"{title}。{message}")

@@ -96,3 +96,31 @@ def test_a_bad_page_size_is_named_as_the_page_size(client, value, message):
 def test_a_good_page_size(client, value, size):
     body = client.get("/api/search", query_string={"page_size": value}).get_json()
     assert (body["page_size"], len(body["results"])) == (size, size)
+
+
+# ---------------------------------------------------------------- found by benchmarks/fuzz.py
+
+BAD_HOST = ("リクエストを読めません", "アドレスかヘッダーに読めない部分があります。検索画面から"
+            "開き直してください。")
+
+
+@pytest.mark.parametrize("where", QUERY_ROUTES)
+@pytest.mark.parametrize("host", ["a" * 300, "a" * 64 + ".example"])
+def test_a_host_header_werkzeug_cannot_read_is_a_400_with_a_message(client, where, host):
+    # A DNS label over 63 characters: routing never started, and the error page's url_for
+    # had no adapter, so the error handler itself failed and waitress answered 500.
+    r = client.get(where, headers={"Host": host})
+    assert r.status_code == 400
+    assert r.headers["X-Frame-Options"] == "DENY"
+    if where.startswith("/api/"):
+        assert r.get_json() == {"error": "。".join(BAD_HOST)}
+    else:
+        page = r.get_data(as_text=True)
+        assert f'<h1 id="error-title">{BAD_HOST[0]}</h1>\n    <p>{BAD_HOST[1]}</p>' in page
+        assert '<a href="/">検索画面に戻る</a>' in page
+
+
+def test_api_without_a_slash_answers_json(client):
+    r = client.get("/api")
+    assert (r.status_code, r.get_json()) == (404, {
+        "error": "ページが見つかりません。アドレスを確かめるか、検索画面から探し直してください。"})
