@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time
 from functools import lru_cache
 
 from whoosh import query as wq
@@ -109,7 +110,13 @@ _TOKEN = re.compile(
 )
 
 
+# A lone surrogate is half of a character (bytes that were not UTF-8, kept by Python's
+# surrogateescape): no analyser or encoder can take it, so it stands as U+FFFD, not a word.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _normalise(text: str) -> str:
+    text = LONE_SURROGATE.sub("\ufffd", text)
     # Full-width brackets, quotes and letters (（ＯＲ）) become their ASCII forms.
     text = unicodedata.normalize("NFKC", text)
     return text.replace("“", '"').replace("”", '"').replace("『", "「").replace("』", "」")
@@ -484,16 +491,19 @@ def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
         return None
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
     try:
+        # The last day is found by the calendar, never by adding a day: 9999-12-31 has no
+        # next day (datetime.max), and that date is as readable as any other.
         if day:
             start = datetime(year, int(month), int(day))
-            return start, start + timedelta(days=1) - timedelta(microseconds=1)
-        if month:
+            last = start
+        elif month:
             start = datetime(year, int(month), 1)
-            nxt = datetime(year + (start.month == 12), start.month % 12 + 1, 1)
-            return start, nxt - timedelta(microseconds=1)
-        return datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59, 999999)
+            last = start.replace(day=monthrange(year, start.month)[1])
+        else:
+            start, last = datetime(year, 1, 1), datetime(year, 12, 31)
     except ValueError:
         return None
+    return start, datetime.combine(last.date(), time.max)
 
 
 def parse_date_range(text: str) -> tuple[datetime | None, datetime | None] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from .facets import BY_KEY, FACETS
+from .query import LONE_SURROGATE
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_SIZE = 100
@@ -53,6 +54,11 @@ class SearchRequest:
 
 
 def validate(req: SearchRequest) -> None:
+    # A lone surrogate is what Python keeps of bytes that were not UTF-8 (a terminal in
+    # another encoding): it cannot be searched, shown or written out, so it is retyped.
+    if LONE_SURROGATE.search(req.q or ""):
+        raise SearchError("検索語に文字として読めないバイト列があります(UTF-8 以外の文字コード)。"
+                          "UTF-8 で入力し直してください")
     if len(req.q or "") > MAX_QUERY_CHARS:
         raise SearchError(f"検索語が長すぎます({len(req.q)}文字)。{MAX_QUERY_CHARS}文字以内に"
                           "してください")

@@ -6,12 +6,23 @@ tests that change an index build their own in ``tmp_path``.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests draw the same examples on every run and machine (derandomize), so CI
+# cannot fail by chance and a failure repeats; no example database is written. The
+# "thorough" profile draws ten times more: HYPOTHESIS_PROFILE=thorough pytest ….
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile("kirinuki", derandomize=True, database=None, deadline=None,
+                          max_examples=100, suppress_health_check=_QUIET)
+settings.register_profile("thorough", settings.get_profile("kirinuki"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kirinuki"))
 
 
 @pytest.fixture(scope="session")

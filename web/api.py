@@ -12,10 +12,10 @@ import json
 from flask import Blueprint, Response, current_app, request, url_for
 
 from search.complete import DEFAULT_LIMIT, MAX_LIMIT
-from search.engine import MAX_PAGE_SIZE, MAX_QUERY_CHARS, Engine, SearchError, check_page
+from search.engine import MAX_QUERY_CHARS, Engine, SearchError, check_page
 
 from .links import absolute_url
-from .urls import SearchState, parse_page
+from .urls import SearchState, parse_page_size
 
 bp = Blueprint("api", __name__)
 
@@ -27,11 +27,7 @@ def _engine() -> Engine:
 @bp.get("/search")
 def search():
     state = SearchState.from_args(request.args)  # SearchError → 400 JSON
-    size = current_app.config["PAGE_SIZE"]
-    if request.args.get("page_size"):
-        size = parse_page(request.args["page_size"])
-        if size > MAX_PAGE_SIZE:
-            raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
+    size = parse_page_size(request.args.get("page_size", "")) or current_app.config["PAGE_SIZE"]
     # all=country: every value of that facet, not only its largest (the page asks for all)
     result = _engine().search(state.request(size, all_values=request.args.getlist("all")))
     return check_page(result).to_dict()

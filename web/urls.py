@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from search.engine import SearchError, SearchRequest
+from search.engine import MAX_PAGE_SIZE, SearchError, SearchRequest
 from search.facets import FACETS
 
 # URL parameter → the facet key the engine uses (SearchRequest.selections()).
@@ -179,6 +179,23 @@ def parse_page(raw: str) -> int:
     if page < 1:
         raise SearchError("ページ番号は 1 以上を指定してください")
     return page
+
+
+def parse_page_size(raw: str) -> int | None:
+    """The ``page_size`` parameter: None when absent, else 1–MAX_PAGE_SIZE or a SearchError.
+
+    Its own messages: a user who wrote page_size=abc is told about the page size, not the
+    page number.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise SearchError(f"1ページの件数「{_shorten(raw)}」は数字ではありません。"
+                          f"1〜{MAX_PAGE_SIZE} の整数を指定してください")
+    if len(raw) > MAX_PAGE_DIGITS or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
+    return int(raw)
 
 
 def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:

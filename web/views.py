@@ -22,7 +22,8 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import HTTPException
+from flask.globals import request_ctx
+from werkzeug.exceptions import BadHost, HTTPException
 
 from search.engine import (
     MAX_PAGE_SIZE,
@@ -389,6 +390,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SearchError)
     def bad_request(exc: SearchError):
         return _error(400, "検索できません", str(exc))
+
+    @app.errorhandler(BadHost)
+    def bad_host(exc: BadHost):
+        # Werkzeug could not read the Host header (a label over 63 characters), so routing
+        # never started and url_for, which the error page uses, has no adapter. The page's
+        # links are relative: any bound name serves.
+        if request_ctx.url_adapter is None:
+            request_ctx.url_adapter = app.url_map.bind(
+                "localhost", script_name=request.script_root or "/", url_scheme=request.scheme)
+        return http_error(exc)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

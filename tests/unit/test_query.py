@@ -517,6 +517,11 @@ def test_empty_quoted_field_value():
     ("２０２４－０５", date(2024, 5, 1), end_of(2024, 5, 31)),
     ("２０２４年１２月", date(2024, 12, 1), end_of(2024, 12, 31)),
     ("2023年..2024年3月", date(2023, 1, 1), end_of(2024, 3, 31)),
+    # the calendar's last day has no next day: its end is still read (not an overflow)
+    ("9999-12-31", date(9999, 12, 31), end_of(9999, 12, 31)),
+    ("9999-12", date(9999, 12, 1), end_of(9999, 12, 31)),
+    ("9999", date(9999, 1, 1), end_of(9999, 12, 31)),
+    ("0001-01-01..9999-12-31", date(1, 1, 1), end_of(9999, 12, 31)),
 ])
 def test_parse_date_range(text, start, end):
     assert parse_date_range(text) == (start, end)
@@ -528,6 +533,7 @@ def test_parse_date_range(text, start, end):
     "2024-06-31", "2024-6-1-1", "2024-", "-2024", "2024-06-00", "abc..2024", "2024..abc",
     "2024...2025", "2024-06x", "2024年13月", "2024年5月32日", "2024年5日", "2024年5", "24年",
     "2024-05月",
+    "2024...2025", "2024-06x", "0000", "0000-01-01", "10000",
 ])
 def test_parse_date_range_rejects(text):
     assert parse_date_range(text) is None
@@ -921,3 +927,18 @@ def test_english_table_lookup_ignores_case_width_and_hyphens():
     assert english("Joint  Exercise") == english("joint-exercise") == english("ＪＯＩＮＴ exercise")
     assert english("joint exercise")[0] == "共同訓練"
     assert english("no such term") == ()
+
+
+# ------------------------------------------------------------------ text that is not text
+
+@pytest.mark.parametrize(("text", "understood", "messages"), [
+    ("\ud800", "(検索できる語がありません)",
+     ["「\ufffd」は検索語にならない語(助詞・記号など)なので無視しました"]),
+    ("\udcff イタリア", ITALY_SHOWN,
+     ["「\ufffd」は検索語にならない語(助詞・記号など)なので無視しました"]),
+    ('"\udfff"', "(検索できる語がありません)", ["「\ufffd」は検索語にならないため無視しました"]),
+])
+def test_a_lone_surrogate_is_a_replacement_character_not_a_crash(text, understood, messages):
+    p = parse_query(text)
+    assert (p.understood, p.messages) == (understood, messages)
+    assert _normalise("a\ud800b\udfff") == "a\ufffdb\ufffd"

@@ -30,6 +30,8 @@ def test_selections_follow_the_facet_registry():
     assert list(req.selections()) == [f.key for f in FACETS]
 
 
+UNREADABLE = ("検索語に文字として読めないバイト列があります(UTF-8 以外の文字コード)。"
+              "UTF-8 で入力し直してください")
 TOO_MANY = "検索語が多すぎます。語の数を減らすか、OR でつないだ語を分けて検索してください"
 
 
@@ -44,6 +46,10 @@ TOO_MANY = "検索語が多すぎます。語の数を減らすか、OR でつ�
     (SearchRequest(all_values=["country", "countries"]),
      "絞り込み項目「countries」はありません。source・country・organization・collection・"
      "year・month のいずれかを指定してください"),
+    # bytes that were not UTF-8, as Python keeps them from a terminal's argv
+    (SearchRequest(q="空母 \udcff\udcfe"), UNREADABLE),
+    (SearchRequest(q="\ud800"), UNREADABLE),
+    (SearchRequest(q="a\udfff"), UNREADABLE),
 ])
 def test_invalid_requests_say_what_to_change(req, message):
     with pytest.raises(SearchError) as exc:
