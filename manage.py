@@ -186,15 +186,22 @@ def _terminal_marks(html: str) -> str:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from search.evaluate import evaluate, read_qrels, read_queries
+    from search.evaluate import evaluate, kind_table, read_kinds, read_qrels, read_queries
 
+    queries = read_queries(args.queries)
+    kinds = read_kinds(args.kinds) if args.kinds else {}
+    if kinds and (missing := [qid for qid, _ in queries if qid not in kinds]):
+        print(f"error: {args.kinds} gives no kind for {', '.join(missing)}: add a line "
+              "qid<TAB>kind for each", file=sys.stderr)
+        return 2
     with _engine(args) as engine:
-        result = evaluate(read_queries(args.queries), read_qrels(args.qrels), engine,
-                          run_path=args.run)
+        result = evaluate(queries, read_qrels(args.qrels), engine, run_path=args.run)
     for q in result.queries:
-        print(f"{q.qid:<6} nDCG@10 {q.ndcg10:.3f}  R@10 {q.recall10:.2f}  RR {q.rr:.2f}  "
-              f"rel {q.relevant:>2}  {q.query}")
+        print(f"{q.qid:<6} nDCG@10 {q.ndcg10:.3f}  R@10 {q.recall10:.2f}  "
+              f"R@100 {q.recall100:.2f}  RR {q.rr:.2f}  rel {q.relevant:>2}  {q.query}")
     print("\n" + "  ".join(f"{k} {v:.3f}" for k, v in result.summary().items()))
+    if kinds:
+        print("\n" + kind_table({"kirinuki": result}, kinds))
     return 0
 
 
@@ -295,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--queries", required=True, help="TSV: qid<TAB>query")
     ev.add_argument("--qrels", required=True, help="TREC qrels: qid 0 docid grade")
     ev.add_argument("--run", help="write a TREC run file here")
+    ev.add_argument("--kinds", help="TSV: qid<TAB>kind; adds a table of the figures by kind")
     ev.set_defaults(func=cmd_evaluate)
 
     serve = add("serve", help="serve the search page and the API")

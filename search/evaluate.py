@@ -1,16 +1,23 @@
 """Scoring the engine against judged queries: nDCG@10, recall@10, recall@100 and MRR.
 
-Queries are TSV (``qid<TAB>query``), judgements TREC qrels (``qid 0 docid grade``); a run
-file in TREC format (``qid Q0 docid rank score tag``) can be written for other tools.
+Queries are TSV (``qid<TAB>query``), judgements TREC qrels (``qid 0 docid grade``), kinds TSV
+(``qid<TAB>kind``); a run file in TREC format (``qid Q0 docid rank score tag``) can be
+written for other tools. Anything that ranks record ids for a query text (a ``Ranker``) can
+be scored the same way as the engine, so a baseline is measured on the same footing.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import Engine, SearchRequest
+
+# A query text → (record id, score) pairs, best first.
+Ranker = Callable[[str], list[tuple[str, float]]]
+DEPTH = 100  # how many results a query is scored on (recall@100)
 
 
 @dataclass
@@ -23,6 +30,20 @@ class QueryScore:
     rr: float
     relevant: int
     ranked: list[str] = field(default_factory=list)
+
+
+@dataclass
+class KindScore:
+    """The means of one kind of query; ``found_nothing`` counts queries with nothing judged
+    relevant (they must find nothing) that indeed returned no result."""
+
+    kind: str
+    queries: int
+    judged: int  # queries with at least one relevant record: the means are over these
+    ndcg10: float
+    recall100: float
+    mrr: float
+    found_nothing: int
 
 
 @dataclass
@@ -39,6 +60,45 @@ class Evaluation:
         return {"nDCG@10": self.mean("ndcg10"), "recall@10": self.mean("recall10"),
                 "recall@100": self.mean("recall100"), "MRR": self.mean("rr")}
 
+    def by_kind(self, kinds: dict[str, str]) -> list[KindScore]:
+        """One row per kind, in the order kinds first appear in ``kinds``, then ``all``."""
+        scored = {q.qid for q in self.queries}
+        order = list(dict.fromkeys(k for qid, k in kinds.items() if qid in scored))
+        rows = [_kind_row(k, [q for q in self.queries if kinds.get(q.qid) == k])
+                for k in order]
+        return [*rows, _kind_row("all", self.queries)]
+
+
+def _kind_row(kind: str, scores: list[QueryScore]) -> KindScore:
+    sub = Evaluation(scores)
+    return KindScore(kind, len(scores), sum(1 for q in scores if q.relevant),
+                     sub.mean("ndcg10"), sub.mean("recall100"), sub.mean("rr"),
+                     sum(1 for q in scores if not q.relevant and not q.ranked))
+
+
+def kind_table(systems: dict[str, Evaluation], kinds: dict[str, str]) -> str:
+    """A Markdown table: per kind, n and each system's nDCG@10, recall@100 and MRR.
+
+    A kind whose queries all have nothing relevant shows, for each system, how many of them
+    returned nothing (``5/5 empty``) instead of the means.
+    """
+    rows = {name: ev.by_kind(kinds) for name, ev in systems.items()}
+    head = ["kind", "n"]
+    for name in systems:
+        head += [f"{name} nDCG@10", f"{name} R@100", f"{name} MRR"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    first = next(iter(rows.values()))
+    for i, row in enumerate(first):
+        cells = [row.kind, str(row.queries)]
+        for name in systems:
+            r = rows[name][i]
+            if r.judged:
+                cells += [f"{r.ndcg10:.3f}", f"{r.recall100:.3f}", f"{r.mrr:.3f}"]
+            else:
+                cells += [f"{r.found_nothing}/{r.queries} empty", "–", "–"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
 
 def read_queries(path: str | Path) -> list[tuple[str, str]]:
     rows = []
@@ -48,6 +108,11 @@ def read_queries(path: str | Path) -> list[tuple[str, str]]:
         qid, _, text = line.partition("\t")
         rows.append((qid.strip(), text.strip()))
     return rows
+
+
+def read_kinds(path: str | Path) -> dict[str, str]:
+    """``qid<TAB>kind`` lines (``#`` comments) as a dict, in the file's order."""
+    return dict(read_queries(path))
 
 
 def read_qrels(path: str | Path) -> dict[str, dict[str, int]]:
@@ -67,24 +132,39 @@ def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
     return dcg / idcg if idcg else 0.0
 
 
+def engine_ranker(engine: Engine) -> Ranker:
+    """The engine's relevance order, as the search page would rank it (top ``DEPTH``)."""
+    def rank(text: str) -> list[tuple[str, float]]:
+        result = engine.search(SearchRequest(q=text, page_size=DEPTH, sort="relevance"))
+        return [(h.id, h.score) for h in result.results]
+    return rank
+
+
+def score_query(qid: str, text: str, ranked: list[str],
+                grades: dict[str, int]) -> QueryScore:
+    """One query's figures; ``grades`` may hold grade-0 lines (near misses), ignored here."""
+    gains = {d: g for d, g in grades.items() if g > 0}
+    relevant = set(gains)
+    rr = next((1 / (i + 1) for i, d in enumerate(ranked) if d in relevant), 0.0)
+    return QueryScore(
+        qid, text, ndcg(ranked, gains),
+        len(relevant & set(ranked[:10])) / len(relevant) if relevant else 0.0,
+        len(relevant & set(ranked[:100])) / len(relevant) if relevant else 0.0,
+        rr, len(relevant), ranked)
+
+
 def evaluate(queries: list[tuple[str, str]], qrels: dict[str, dict[str, int]],
-             engine: Engine, run_path: str | Path | None = None,
+             engine: Engine | Ranker, run_path: str | Path | None = None,
              tag: str = "kirinuki") -> Evaluation:
+    """Score every query's top ``DEPTH`` from the engine (or any ``Ranker``)."""
+    rank = engine_ranker(engine) if isinstance(engine, Engine) else engine
     scores = []
     run_lines = []
     for qid, text in queries:
-        result = engine.search(SearchRequest(q=text, page_size=100, sort="relevance"))
-        ranked = [h.id for h in result.results]
-        grades = {d: g for d, g in qrels.get(qid, {}).items() if g > 0}
-        relevant = set(grades)
-        rr = next((1 / (i + 1) for i, d in enumerate(ranked) if d in relevant), 0.0)
-        scores.append(QueryScore(
-            qid, text, ndcg(ranked, grades),
-            len(relevant & set(ranked[:10])) / len(relevant) if relevant else 0.0,
-            len(relevant & set(ranked[:100])) / len(relevant) if relevant else 0.0,
-            rr, len(relevant), ranked))
-        run_lines += [f"{qid} Q0 {d} {i + 1} {h.score:.4f} {tag}"
-                      for i, (d, h) in enumerate(zip(ranked, result.results, strict=True))]
+        hits = rank(text)[:DEPTH]
+        ranked = [d for d, _ in hits]
+        scores.append(score_query(qid, text, ranked, qrels.get(qid, {})))
+        run_lines += [f"{qid} Q0 {d} {i + 1} {s:.4f} {tag}" for i, (d, s) in enumerate(hits)]
     if run_path:
         Path(run_path).write_text("\n".join(run_lines) + "\n", encoding="utf-8")
     return Evaluation(scores)

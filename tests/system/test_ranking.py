@@ -8,15 +8,34 @@ import pytest
 
 import manage
 from search.engine import Engine
-from search.evaluate import evaluate, read_qrels, read_queries
+from search.evaluate import Evaluation, evaluate, read_kinds, read_qrels, read_queries
 from search.indexer import reindex
 
 JUDGED = Path(__file__).parent.parent / "judged"
-# Measured on the bundled corpus when the floors were set: nDCG@10 0.908, recall@100 0.906
-# (mode C + sub-words; without sub-words 0.900 / 0.895). A little below, so that only a
+# The original set (q01–q43), measured when these floors were set: nDCG@10 0.908, recall@100
+# 0.906 (mode C + sub-words; without sub-words 0.900 / 0.895). A little below, so that only a
 # real regression fails.
+ORIGINAL = 43
 NDCG10_FLOOR = 0.88
 RECALL100_FLOOR = 0.88
+# Per kind (tests/judged/kinds.tsv), over the whole set: (nDCG@10, recall@100), each a little
+# below what kirinuki scored before the search-quality work of issue 14 (the "before" table in
+# tests/judged/README.md). PROVISIONAL for partial, compound, typo, name and english: to be
+# raised to the issue's targets (nDCG@10 >= 0.85 for every kind) when that work lands.
+# `reading` (0.000 / 0.021) has no floor yet: a floor of zero could not fail.
+KIND_FLOORS = {
+    "single": (0.88, 0.83),
+    "several": (0.86, 0.83),
+    "partial": (0.58, 0.41),
+    "compound": (0.82, 0.64),
+    "variant": (0.87, 0.87),
+    "typo": (0.08, 0.08),
+    "name": (0.81, 0.79),
+    "english": (0.27, 0.26),
+    "syntax": (0.88, 0.95),
+}
+# Kinds the issue asked the judged set to cover, each with at least ten queries.
+NEW_KINDS = ("partial", "reading", "typo", "compound", "name", "english", "none")
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +51,34 @@ def evaluation(tmp_path_factory):
 def test_judged_set_is_big_enough():
     queries = read_queries(JUDGED / "queries.tsv")
     qrels = read_qrels(JUDGED / "qrels.txt")
-    assert len(queries) >= 30
+    assert len(queries) >= 120
     assert {qid for qid, _ in queries} >= set(qrels)
+    assert len({qid for qid, _ in queries}) == len(queries)
+
+
+def test_every_query_has_one_kind_and_the_new_kinds_are_covered():
+    queries = [qid for qid, _ in read_queries(JUDGED / "queries.tsv")]
+    kinds = read_kinds(JUDGED / "kinds.tsv")
+    assert sorted(kinds) == sorted(queries)
+    assert set(kinds.values()) == {*KIND_FLOORS, "reading", "none"}
+    for kind in NEW_KINDS:
+        assert sum(1 for k in kinds.values() if k == kind) >= 10, kind
 
 
 def test_ndcg_floor(evaluation):
     result, _ = evaluation
-    summary = result.summary()
+    summary = Evaluation([q for q in result.queries if int(q.qid[1:]) <= ORIGINAL]).summary()
     assert summary["nDCG@10"] >= NDCG10_FLOOR, summary
     assert summary["recall@100"] >= RECALL100_FLOOR, summary
+
+
+def test_floors_by_kind(evaluation):
+    result, _ = evaluation
+    rows = {r.kind: r for r in result.by_kind(read_kinds(JUDGED / "kinds.tsv"))}
+    low = {kind: (round(rows[kind].ndcg10, 3), round(rows[kind].recall100, 3))
+           for kind, (ndcg, recall) in KIND_FLOORS.items()
+           if rows[kind].ndcg10 < ndcg or rows[kind].recall100 < recall}
+    assert low == {}
 
 
 def test_queries_that_should_find_nothing(evaluation):
@@ -60,3 +98,53 @@ def test_evaluate_command(evaluation, tmp_path, capsys):
     assert "nDCG@10" in capsys.readouterr().out
     first = run.read_text().splitlines()[0].split()
     assert first[1] == "Q0" and first[3] == "1" and first[5] == "kirinuki"
+
+
+def test_evaluate_command_prints_the_table_by_kind(evaluation, capsys):
+    _, root = evaluation
+    assert manage.main(["--index", str(root), "evaluate", "--queries",
+                        str(JUDGED / "queries.tsv"), "--qrels", str(JUDGED / "qrels.txt"),
+                        "--kinds", str(JUDGED / "kinds.tsv")]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("| kind |"):].splitlines()
+    assert table[0] == "| kind | n | kirinuki nDCG@10 | kirinuki R@100 | kirinuki MRR |"
+    assert [row.split(" | ")[0][2:] for row in table[2:]] == [
+        "single", "several", "partial", "compound", "variant", "reading", "typo", "name",
+        "english", "syntax", "none", "all"]
+    assert table[-2] == "| none | 15 | 15/15 empty | – | – |"
+    assert table[-1].startswith("| all | 125 | ")
+
+
+def test_evaluate_command_names_queries_without_a_kind(evaluation, tmp_path, capsys):
+    _, root = evaluation
+    kinds = tmp_path / "kinds.tsv"
+    kinds.write_text("q01\tsingle\n", encoding="utf-8")
+    assert manage.main(["--index", str(root), "evaluate", "--queries",
+                        str(JUDGED / "queries.tsv"), "--qrels", str(JUDGED / "qrels.txt"),
+                        "--kinds", str(kinds)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {kinds} gives no kind for q02, q03, q04, ")
+    assert captured.err.endswith(", q125: add a line qid<TAB>kind for each\n")
+
+
+def test_bigram_baseline_table(evaluation, capsys):
+    """benchmarks/bigram_bm25.py: kirinuki beside the baseline, by kind. The baseline's columns
+    depend on the corpus and the judgements only, so they must equal the README's."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import bigram_bm25
+
+    _, root = evaluation
+    assert bigram_bm25.main(["--index", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ("| kind | n | kirinuki nDCG@10 | kirinuki R@100 | kirinuki MRR | "
+                        "bigram nDCG@10 | bigram R@100 | bigram MRR |")
+    readme = (JUDGED / "README.md").read_text(encoding="utf-8").splitlines()
+    before = readme[readme.index(lines[0]):][:len(lines)]
+
+    def baseline(rows: list[str]) -> list[list[str]]:
+        return [[cells[1], cells[2], *cells[6:9]] for cells in (r.split(" | ") for r in rows)]
+
+    assert baseline(before) == baseline(lines)
