@@ -212,12 +212,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Bind before anything slow, so a busy port is said at once; listening starts with the
     # server (a rebuild below forks worker processes, so no server thread may run yet).
     sock = bind(args.host, args.port)
-    reason = outdated(args.index)
-    if reason is not None:
-        print(f"{reason}: building it first")
-        stats = reindex(args.index, args.corpus, ProgressBar("indexing"), procs=DEFAULT_PROCS)
-        _report_issues(stats.issues)
-        print(stats.summary())
+    try:
+        reason = outdated(args.index)
+        if reason is not None:
+            print(f"{reason}: building it first")
+            stats = reindex(args.index, args.corpus, ProgressBar("indexing"),
+                            procs=DEFAULT_PROCS)
+            _report_issues(stats.issues)
+            print(stats.summary())
+    except BaseException:
+        sock.close()  # an empty corpus, a full disk, Ctrl-C: the port is given back
+        raise
     from web import create_app
     from web.server import make_server
 

@@ -22,7 +22,6 @@ from flask import (
     request,
     url_for,
 )
-from flask.globals import request_ctx
 from werkzeug.exceptions import BadHost, HTTPException
 
 from search.engine import (
@@ -38,7 +37,7 @@ from search.facets import FACETS, FacetValue
 from search.indexer import IndexDamagedError, IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
-from .errors import ErrorAnswer, error_answer, http_error_answer, is_api_path
+from .errors import ErrorAnswer, Refusal, error_answer, http_error_answer, is_api_path
 from .feeds import atom_feed, hits_csv, hits_ris
 from .links import absolute_url, current_url
 from .opensearch import CONTENT_TYPE as OPENSEARCH_TYPE
@@ -52,6 +51,9 @@ from .urls import (
 )
 
 bp = Blueprint("pages", __name__)
+BAD_HOST = Refusal("リクエストを読めません",
+                   "Host ヘッダー(サーバーの名前)に読めない部分があります。"
+                   "サーバーのアドレスを確かめて開き直してください。")
 log = logging.getLogger(__name__)
 WEEKDAYS = "月火水木金土日"
 FACET_ORDER = tuple(f.key for f in FACETS)
@@ -393,13 +395,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(BadHost)
     def bad_host(exc: BadHost):
-        # Werkzeug could not read the Host header (a label over 63 characters), so routing
-        # never started and url_for, which the error page uses, has no adapter. The page's
-        # links are relative: any bound name serves.
-        if request_ctx.url_adapter is None:
-            request_ctx.url_adapter = app.url_map.bind(
-                "localhost", script_name=request.script_root or "/", url_scheme=request.scheme)
-        return http_error(exc)
+        # Werkzeug could not read the Host header (a label over 63 characters): routing never
+        # started. The answer is built without the request's URL adapter or its host.
+        return _answer(http_error_answer(current_app, request.path, 400, BAD_HOST))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

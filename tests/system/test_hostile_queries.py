@@ -100,8 +100,8 @@ def test_a_good_page_size(client, value, size):
 
 # ---------------------------------------------------------------- found by benchmarks/fuzz.py
 
-BAD_HOST = ("リクエストを読めません", "アドレスかヘッダーに読めない部分があります。検索画面から"
-            "開き直してください。")
+BAD_HOST = ("リクエストを読めません", "Host ヘッダー(サーバーの名前)に読めない部分があります。"
+            "サーバーのアドレスを確かめて開き直してください。")
 
 
 @pytest.mark.parametrize("where", QUERY_ROUTES)
