@@ -243,3 +243,25 @@ def analyze_pieces(text: str) -> list[tuple[str, str]]:
     """
     return [(t.text, t.original)
             for t in _query_analyzer()(text, mode="query", keeporiginal=True)]
+
+
+_KANA = frozenset(chr(cp) for cp in (*range(0x3041, 0x3097), *range(0x30A1, 0x30FB))) | {"ー"}
+
+
+def is_kana(text: str) -> bool:
+    """Only hiragana and katakana (and the long-vowel mark), two characters or more: a word
+    typed by its sound, which may be written in kanji in the texts."""
+    return len(text) >= 2 and all(ch in _KANA for ch in text)
+
+
+_TO_KATAKANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}
+
+
+def katakana(text: str) -> str:
+    """Hiragana as katakana (なとー → ナトー): how names from abroad are written."""
+    return text.translate(_TO_KATAKANA)
+
+
+def is_kanji(ch: str) -> bool:
+    """A CJK ideograph (or 々): a character chosen from a conversion, not typed by sound."""
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch == "々"

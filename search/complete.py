@@ -251,9 +251,9 @@ class Completer:
         return Completions(q, word, out)
 
 
-def build_completer(reader, columns, fields: Sequence[str] = ("title", "body")) -> Completer:
-    """A completer for an opened index: facet values counted over its live records, words
-    from the lexicons of ``fields`` with the records that hold them."""
+def build_completer(columns, words: Mapping[str, int]) -> Completer:
+    """A completer for an opened index: facet values counted over its live records, and
+    ``words`` (:func:`index_words`) with the records that hold them."""
     from .countries import countries, organizations
     from .outlets import outlets
 
@@ -267,6 +267,12 @@ def build_completer(reader, columns, fields: Sequence[str] = ("title", "body")) 
         "organization": {p.name: (*p.aliases, p.english) for p in organizations()},
         "source": {o.name: o.spellings for o in outlets()},
     }
+    return Completer(facet_values, words, aliases)
+
+
+def index_words(reader, fields: Sequence[str] = ("title", "body")) -> dict[str, int]:
+    """Every word of ``fields`` → the records holding it (in its title or its text, whichever
+    is more)."""
     # per field, a word's records summed over the segments (each holds its own records):
     # a multi-segment reader would merge every term's information across them, 30x slower
     per_field: dict[str, dict[str, int]] = {}
@@ -283,4 +289,4 @@ def build_completer(reader, columns, fields: Sequence[str] = ("title", "body")) 
         for term, n in found.items():
             if n > words.get(term, 0):
                 words[term] = n
-    return Completer(facet_values, words, aliases)
+    return words

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
 
+from .analysis import is_kanji
 from .complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
 from .facets import BY_KEY, FACETS, FacetValue, count, narrow
 from .highlight import highlight_title, mark, match_spans
@@ -62,12 +64,40 @@ class Engine:
 
     # -- searching
     def search(self, req: SearchRequest) -> SearchResult:
+        """Hits, facets, snippets and suggestions for ``req``.
+
+        A query that no article answers in full, with a もしかして that some article does,
+        is answered for that suggestion instead (as search engines do), and the result
+        says so in ``corrected``; ``req.correct = False`` searches the words as typed.
+        """
         started = time.perf_counter()
         validate(req)
-        parsed = parse_query(req.q)
-        check_cost(parsed.query)
-        sort = req.sort or ("relevance" if not parsed.is_empty else "newest")
+        result = self._search(req)
+        if req.correct and not result.complete and result.suggestions \
+                and typed_by_sound(req.q, result.suggestions[0]):
+            fixed = self._search(replace(req, q=result.suggestions[0]))
+            if fixed.complete:
+                fixed.query, fixed.corrected = req.q, fixed.query
+                fixed.suggestions = []
+                # what was said of the words as typed (an unknown field …) still holds
+                fixed.messages = result.messages + [m for m in fixed.messages
+                                                    if m not in result.messages]
+                result = fixed
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def parse(self, q: str) -> ParsedQuery:
+        """``q`` as a search reads it in the current index (kana words spelled in kanji)."""
+        with self.serving.use() as ix:
+            return parse_query(q, _speller(ix))
+
+    def _search(self, req: SearchRequest) -> SearchResult:
         with self.serving.use() as ix, ix.searcher() as searcher:
+            # a kana word also finds the kanji words that read so (きしだ → 岸田)
+            spell = _speller(ix)
+            parsed = parse_query(req.q, spell)
+            check_cost(parsed.query)
+            sort = req.sort or ("relevance" if not parsed.is_empty else "newest")
             cols = ix.columns
             chosen = req.selections()
             _check_values(ix, chosen)
@@ -107,13 +137,13 @@ class Engine:
             if not complete and parsed.words:
                 suggestions = suggest(
                     ix.spelling(), searcher, parsed,
-                    lambda text: bool(len(evaluator.run(parse_query(text).query))))
+                    lambda text: bool(len(evaluator.run(parse_query(text, spell).query))),
+                    ix.readings())
         return SearchResult(
             query=req.q, understood=parsed.understood, total=total, page=req.page,
             page_size=req.page_size, sort=sort, results=hits, facets=facets,
             suggestions=suggestions, messages=parsed.messages,
-            elapsed_ms=(time.perf_counter() - started) * 1000, fallback=parsed.fallback,
-            complete=complete)
+            elapsed_ms=0.0, fallback=parsed.fallback, complete=complete)
 
     # -- help as you type
     def complete(self, q: str, limit: int = DEFAULT_LIMIT) -> Completions:
@@ -145,11 +175,37 @@ class Engine:
                 raise SearchError(f"記事「{rid}」はありません。検索結果から開き直してください")
             rec = to_record(stored_record(searcher, docnum))
             rec.line = ix.line(rec.file, rec.id)
-            terms = parse_query(q).highlight_terms if q and len(q) <= MAX_QUERY_CHARS \
+            terms = parse_query(q, _speller(ix)).highlight_terms \
+                if q and len(q) <= MAX_QUERY_CHARS \
                 else set()
             summary_html = mark(rec.summary, match_spans(rec.summary, terms))
             related = related_hits(ix, searcher, docnum)
         return RecordView(rec, highlight_title(rec.title, terms), summary_html, related)
+
+
+def typed_by_sound(typed: str, suggestion: str) -> bool:
+    """Whether ``suggestion`` changes only kana or Latin letters of ``typed``: a typing slip
+    (ルツテ for ルッテ, ぼうえいしよう for 防衛省) is corrected without asking; a kanji
+    word one character from another (竹島, 諸島) is another word, only offered."""
+    start = 0
+    while start < min(len(typed), len(suggestion)) and typed[start] == suggestion[start]:
+        start += 1
+    end = 0
+    while end < min(len(typed), len(suggestion)) - start \
+            and typed[-1 - end] == suggestion[-1 - end]:
+        end += 1
+    changed = typed[start:len(typed) - end]  # empty when letters were only added
+    added = suggestion[start:len(suggestion) - end]
+    return bool(changed or added) and not any(is_kanji(ch) for ch in changed)
+
+
+def _speller(ix: OpenIndex):
+    """The kanji spellings of a kana word in ``ix``; the readings are built on first use."""
+    def spell(kana: str) -> list[tuple[str, bool]]:
+        readings = ix.readings()
+        return [(s, readings.is_whole(kana, s)) for s in readings.spell(kana)]
+
+    return spell
 
 
 def _check_values(ix: OpenIndex, chosen: dict[str, list[str]]) -> None:

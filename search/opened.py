@@ -64,6 +64,10 @@ class OpenIndex:
         self._spelling_lock = threading.Lock()  # not the pool's: building takes a while
         self._completer = None
         self._completer_lock = threading.Lock()
+        self._words: dict[str, int] | None = None
+        self._words_lock = threading.Lock()
+        self._readings = None
+        self._readings_lock = threading.Lock()
         self._lines_lock = threading.Lock()
         self._checked: tuple[float, str | None] | None = None  # (when, problem found)
         self._check_lock = threading.Lock()
@@ -112,7 +116,7 @@ class OpenIndex:
         see ``complete``). If the index is retired or its files go meanwhile, the first
         request that needs them builds them itself (or never comes).
         """
-        for build in (self.spelling, self.completer):
+        for build in (self.spelling, self.completer, self.readings):
             try:
                 if not self._retired:
                     build()
@@ -125,12 +129,30 @@ class OpenIndex:
 
         with self._completer_lock:
             if self._completer is None:
+                self._completer = build_completer(self.columns, self.words())
+            return self._completer
+
+    def words(self) -> dict[str, int]:
+        """Every word of the titles and texts → its records (for the completer, readings)."""
+        from .complete import index_words
+
+        with self._words_lock:
+            if self._words is None:
                 s = self._new_searcher()
                 try:
-                    self._completer = build_completer(s.reader(), self.columns)
+                    self._words = index_words(s.reader())
                 finally:
                     s.close()
-            return self._completer
+            return self._words
+
+    def readings(self):
+        """Kana → the kanji words that read so (``readings.Readings``), built on first use."""
+        from .readings import Readings
+
+        with self._readings_lock:
+            if self._readings is None:
+                self._readings = Readings(self.words())
+            return self._readings
 
     def spelling(self) -> list:
         """The spelling correctors (``suggest.Spelling``), built on first use."""

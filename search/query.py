@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from calendar import monthrange
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from functools import lru_cache
@@ -20,12 +21,18 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from . import outlets
-from .analysis import analyze_pieces, analyze_terms
+from .analysis import analyze_pieces, analyze_terms, is_kana, katakana
 from .config import DATA_DIR
 
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
 TEXT_FIELDS = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
 PHRASE_BOOST = 2.0
+# The kanji spellings of a kana word in an index, each with whether it reads like the whole
+# word (岸田 for きしだ) or was pieced together from several words' readings.
+Spell = Callable[[str], list[tuple[str, bool]]]
+# A kanji word found by the reading of a kana word ranks below the kana word itself and its
+# synonyms: きしだ finds 岸田, but a text that says きしだ is the closer match.
+READING_BOOST = 0.6
 FIELD_ALIASES = {
     "title": "title", "タイトル": "title", "見出し": "title",
     "source": "source", "outlet": "source", "媒体": "source",
@@ -328,10 +335,11 @@ def _join_english(tokens: list[tuple[str, str, str]]) -> list[tuple[str, str, st
 # ---------------------------------------------------------------- compiling
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, spell: Spell | None = None) -> None:
         self.messages: list[str] = []
         self.terms: set[str] = set()
         self.words: list[str] = []
+        self.spell = spell
 
     def compile(self, node: Node, positive: bool = True) -> tuple[wq.Query | None, str]:
         if isinstance(node, And):
@@ -383,6 +391,10 @@ class _Compiler:
         group = synonyms(node.text) if node.field is None else (node.text,)
         if node.field is None:
             group = tuple(dict.fromkeys(group + english(node.text)))
+        spelled: dict[str, bool] = {}  # kanji spelling → whether it reads like the whole word
+        if self.spell is not None and is_kana(node.text):  # きしだ → 岸田
+            spelled = {s: whole for s, whole in self.spell(node.text) if s not in group}
+            group = group + tuple(spelled)
         for n, variant in enumerate(group):
             pieces = analyze_pieces(variant)
             tokens = [term for term, _ in pieces]
@@ -395,15 +407,24 @@ class _Compiler:
                 # how a Japanese word was cut; F-35 or Joint-Exercise need no such note
                 shown.append(variant if len(tokens) == 1 or variant.isascii()
                              else f"{variant}[{split}]")
+            elif variant in spelled:
+                # a word the kana reads as: like the word typed, ranked lower; a spelling
+                # pieced together from several words' readings only as written (a phrase)
+                make = self._text_query if spelled[variant] else self._phrase_query
+                alternatives.append(make(tokens, fields, boost=READING_BOOST))
+                shown.append(variant)
             else:
                 # A synonym is matched as a whole (北大西洋条約機構 as a phrase), never
                 # as its parts scattered through a text.
                 alternatives.append(self._phrase_query(tokens, fields, boost=0.8))
                 shown.append(variant)
-            if positive and (n == 0 or len(tokens) == 1):
+            if positive and (n == 0 or len(tokens) == 1 or variant in spelled):
                 self.terms.update(tokens)
         if node.field is None:
-            place = _resolve_place(node.text)
+            # a place by its name, its name typed in hiragana (なとー), or a kanji spelling
+            place = next(filter(None, (_resolve_place(name) for name in (
+                node.text, *([katakana(node.text)] if is_kana(node.text) else []),
+                *(s for s, whole in spelled.items() if whole)))), None)
             if place:
                 fieldname, value = place
                 alternatives.append(wq.Term(fieldname, value, boost=0.5))
@@ -528,8 +549,11 @@ def _show_range(start: datetime | None, end: datetime | None) -> str:
     return left if left == right else f"{left}..{right}"
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """Parse what a user typed; never raises for anything they may type."""
+def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
+    """Parse what a user typed; never raises for anything they may type.
+
+    ``spell``: the kanji spellings of a kana word in the index searched (きしだ → 岸田).
+    """
     raw = text or ""
     normalised = _normalise(raw).strip()
     if not normalised:
@@ -546,7 +570,7 @@ def parse_query(text: str) -> ParsedQuery:
         words = [w.lstrip("-") for w in words if w not in ("OR", "AND", "NOT", "|")]
         tree = And([Word(w) for w in words if w])
         messages.append(f"{exc}。語を並べたものとして検索しました")
-    compiler = _Compiler()
+    compiler = _Compiler(spell)
     parts: list[tuple[str, wq.Query]] = []
     rest: list[wq.Query] = []
     if isinstance(tree, And):  # as compile() does for an And, keeping each item's query

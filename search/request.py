@@ -47,6 +47,9 @@ class SearchRequest:
     page_size: int = 20
     # Facet keys whose every value is wanted, not only the facet's ``limit`` largest.
     all_values: list[str] = field(default_factory=list)
+    # a query no article answers in full is searched as its first もしかして instead, when
+    # that one is answered (the result says so); False searches the words as typed
+    correct: bool = True
 
     def selections(self) -> dict[str, list[str]]:
         """Facet key → the values chosen for it."""

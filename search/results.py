@@ -60,6 +60,7 @@ class SearchResult:
     elapsed_ms: float
     fallback: bool = False
     complete: int | None = None  # how many of ``total`` hold every word (None: all do)
+    corrected: str | None = None  # the もしかして searched instead of ``query``, if one was
 
     def __post_init__(self) -> None:
         if self.complete is None:
@@ -75,6 +76,7 @@ class SearchResult:
             "query": self.query,
             "understood": self.understood,
             "messages": self.messages,
+            "corrected": self.corrected,
             "total": self.total,
             "complete": self.complete,
             "page": self.page,

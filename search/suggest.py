@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import analyze_terms
+from .analysis import analyze_terms, is_kana
 from .query import ParsedQuery
 
 # Words of one query that are looked at, and proposals tried: a query of a hundred
@@ -32,14 +32,24 @@ class Spelling:
     """
 
     def __init__(self, reader, fieldname: str) -> None:
+        self._index((text.decode("utf-8") if isinstance(text, bytes) else text, info.weight())
+                    for text, info in reader.iter_field(fieldname))
+
+    @classmethod
+    def from_terms(cls, terms: list[str], freqs: list[float]) -> Spelling:
+        """A corrector over ``terms`` of one's own (the readings of words, say)."""
+        spelling = cls.__new__(cls)
+        spelling._index(zip(terms, freqs, strict=True))
+        return spelling
+
+    def _index(self, terms) -> None:
         self.terms: list[str] = []
         self.freq: list[float] = []
         self.by_char: dict[str, list[int]] = defaultdict(list)
-        for text, info in reader.iter_field(fieldname):
-            term = text.decode("utf-8") if isinstance(text, bytes) else text
+        for term, freq in terms:
             n = len(self.terms)
             self.terms.append(term)
-            self.freq.append(info.weight())
+            self.freq.append(freq)
             for ch in set(term):
                 self.by_char[ch].append(n)
 
@@ -60,21 +70,36 @@ class Spelling:
 
 
 def suggest(spellings: list[Spelling], searcher, parsed: ParsedQuery,
-            finds: Callable[[str], bool]) -> list[str]:
+            finds: Callable[[str], bool], readings=None) -> list[str]:
     """Queries one word away from ``parsed`` that would find something (``finds``).
 
     A word is only corrected into the same kind of word (Latin for Latin, Japanese for
-    Japanese), and only words the index does not hold at all are corrected.
+    Japanese), and only words the index does not hold at all are corrected. A kana word
+    that reads like no word of the index is corrected by its reading (``readings``:
+    ぼうえいしよう → 防衛省), before its pieces are.
     """
     suggestions: list[str] = []
     tried = 0
     for word in parsed.words[:MAX_WORDS]:
+        if readings is not None and is_kana(word) and not finds(word):
+            for spelling in readings.correct(word):
+                proposal = parsed.text.replace(word, spelling)
+                if proposal in suggestions or proposal == parsed.text:
+                    continue
+                tried += 1
+                if tried > MAX_PROPOSALS:
+                    return suggestions
+                if finds(proposal):
+                    suggestions.append(proposal)
+                    if len(suggestions) == MAX_SUGGESTIONS:
+                        return suggestions
         for token in analyze_terms(word):
             if len(token) < 2 or searcher.doc_frequency("body", token) \
                     or searcher.doc_frequency("title", token):
                 continue
-            maxdist = 2 if len(token) > 3 else 1
-            candidates = dict.fromkeys(c for spelling in spellings
+            # the closest first: マールス is マールズ (one edit) before ステルス (two)
+            candidates = dict.fromkeys(c for maxdist in ((1, 2) if len(token) > 3 else (1,))
+                                       for spelling in spellings
                                        for c in spelling.suggest(token, 5, maxdist))
             for candidate in candidates:
                 if candidate.isascii() != token.isascii() or len(candidate) < 2:

@@ -35,6 +35,7 @@ class SearchState:
     date_to: str = ""
     sort: str = ""  # "" = the engine's default (relevance with a query, newest without)
     page: int = 1
+    exact: bool = False  # search the words as typed, without correcting a misspelling
 
     # -- reading
     @classmethod
@@ -56,7 +57,7 @@ class SearchState:
         sort = _clean(_one(args, "sort"), "sort")
         return cls(q=q, selected=selected, date_from=_clean(_one(args, "from"), "from"),
                    date_to=_clean(_one(args, "to"), "to"), sort=sort,
-                   page=parse_page(_one(args, "page")))
+                   page=parse_page(_one(args, "page")), exact=_one(args, "exact") == "1")
 
     def request(self, page_size: int, *, page: int | None = None, sort: str | None = None,
                 all_values: Sequence[str] = ()) -> SearchRequest:
@@ -66,7 +67,7 @@ class SearchState:
             q=self.q, **chosen, date_from=self.date_from or None,
             date_to=self.date_to or None, sort=sort or self.sort or None,
             page=self.page if page is None else page, page_size=page_size,
-            all_values=list(all_values))
+            all_values=list(all_values), correct=not self.exact)
 
     # -- writing
     def params(self) -> list[tuple[str, str]]:
@@ -84,6 +85,8 @@ class SearchState:
             out.append(("sort", self.sort))
         if self.page != 1:
             out.append(("page", str(self.page)))
+        if self.exact:
+            out.append(("exact", "1"))
         return out
 
     def query_string(self) -> str:
@@ -129,11 +132,16 @@ class SearchState:
     def with_page(self, page: int) -> SearchState:
         return replace(self, page=page)
 
+    def as_typed(self) -> SearchState:
+        """The same search without correcting a misspelt word (「…」で検索する)."""
+        return replace(self, exact=True, page=1)
+
     def with_sort(self, sort: str) -> SearchState:
         return replace(self, sort=sort, page=1)
 
     def with_query(self, q: str) -> SearchState:
-        return replace(self, q=q, page=1)
+        """Another query with the same filters (a new query is corrected again if need be)."""
+        return replace(self, q=q, page=1, exact=False)
 
     def _with_facet(self, facet: str, values: list[str]) -> SearchState:
         selected = dict(self.selected)

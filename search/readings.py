@@ -1,0 +1,96 @@
+"""Kana for words written in kanji: きしだ finds 岸田, ぼうえいしょう 防衛省.
+
+People type names and terms in kana when they do not know (or cannot type) the kanji; the
+index holds the kanji. When an index is opened, every word of its titles and texts that
+has kanji in it is filed under its reading (SudachiPy's ``reading_form``: 岸田 → キシダ).
+A kana word of a query is then looked up whole, or, if no word reads like all of it, cut
+into the fewest pieces that each read like a word (ボウエイソウビイテン → 防衛・装備・移転).
+A kana word that reads like nothing gets corrections from the same table (ぼうえいしよう →
+防衛省), like a misspelt word in katakana.
+
+The table is built once per opened index and only read afterwards: threads may share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .analysis import is_kana
+from .complete import fold, word_keys
+from .suggest import Spelling
+
+# Words filed, the most frequent first: each costs a SudachiPy look-up when an index is
+# opened (in the background, with the spelling correctors).
+MAX_WORDS = 50_000
+MAX_SPELLINGS = 3  # kanji spellings searched for one kana word
+MAX_PIECES = 4  # a kana word cut into more pieces is not a word anyone meant
+
+
+class Readings:
+    """Words with kanji, filed under their readings; looked up by a kana word."""
+
+    def __init__(self, words: Mapping[str, int]) -> None:
+        """``words``: every word of the index → the records holding it."""
+        self.by_reading: dict[str, list[str]] = {}
+        self.records: dict[str, int] = {}
+        # words written in katakana: おすぷれい is オスプレイ typed in hiragana
+        self.katakana = {w for w in words if is_kana(w) and w == fold(w)}
+        frequent = sorted(words.items(), key=lambda wn: (-wn[1], wn[0]))
+        kept = 0
+        for word, n in frequent:
+            if kept == MAX_WORDS:
+                break
+            keys = word_keys(word)  # [spelling, reading] for a name or noun with kanji
+            said = keys[1] if len(keys) == 2 and keys[1] != keys[0] else None
+            if said is None or len(said) < 2:
+                continue
+            kept += 1
+            self.by_reading.setdefault(said, []).append(word)
+            self.records[word] = n
+        self.longest = max(map(len, self.by_reading), default=0)
+        keys = sorted(self.by_reading)
+        self.spelling = Spelling.from_terms(
+            keys, [float(sum(self.records[w] for w in self.by_reading[k])) for k in keys])
+
+    def spell(self, kana: str) -> list[str]:
+        """Kanji spellings of ``kana``, best first: the words that read like all of it (most
+        records first), else one spelling made of the fewest words whose readings make it."""
+        if not is_kana(kana):
+            return []
+        key = fold(kana)
+        found = [key] if key != kana and key in self.katakana else []
+        found += self.by_reading.get(key, [])
+        if found:
+            return found[:MAX_SPELLINGS]
+        pieces = self._cut(key)
+        return ["".join(self.by_reading[p][0] for p in pieces)] if pieces else []
+
+    def is_whole(self, kana: str, spelling: str) -> bool:
+        """Whether ``spelling`` reads like all of ``kana`` as one word (not pieced together):
+        a pieced spelling must be found as written, a phrase."""
+        key = fold(kana)
+        return spelling == key or spelling in self.by_reading.get(key, ())
+
+    def correct(self, kana: str, limit: int = 3) -> list[str]:
+        """Kanji spellings of readings one or two edits from ``kana`` (a typo)."""
+        if not is_kana(kana):
+            return []
+        key = fold(kana)
+        found = dict.fromkeys(k for maxdist in ((1, 2) if len(key) > 4 else (1,))
+                              for k in self.spelling.suggest(key, limit, maxdist))
+        return [self.by_reading[k][0] for k in list(found)[:limit]]
+
+    def _cut(self, key: str) -> list[str] | None:
+        """The fewest readings that make ``key`` (dynamic programming from the left)."""
+        best: list[list[str] | None] = [None] * (len(key) + 1)
+        best[0] = []
+        for end in range(1, len(key) + 1):
+            for start in range(max(0, end - self.longest), end):
+                before = best[start]
+                piece = key[start:end]
+                if before is None or piece not in self.by_reading:
+                    continue
+                if best[end] is None or len(before) + 1 < len(best[end]):
+                    best[end] = [*before, piece]
+        found = best[len(key)]
+        return found if found and 1 < len(found) <= MAX_PIECES else None

@@ -1,0 +1,89 @@
+"""Kana queries, English terms and corrections over the real index of the bundled corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.engine import Engine, SearchRequest
+
+
+@pytest.fixture(scope="module")
+def engine(session_index):
+    eng = Engine(session_index)
+    yield eng
+    eng.close()
+
+
+def search(engine, q: str, **kw):
+    return engine.search(SearchRequest(q=q, page_size=100, **kw))
+
+
+def ids(engine, q: str, **kw) -> set[str]:
+    return {h.id for h in search(engine, q, **kw).results}
+
+
+@pytest.mark.parametrize(("kana", "kanji", "understood"), [
+    ("きしだ", "岸田", "(きしだ OR 岸田)"),
+    ("いしば", "石破", "(いしば OR 石破)"),
+    ("どうめい", "同盟", "(どうめい[どう・めい] OR 同盟)"),
+    ("くうぼ", "空母", "(くうぼ[くう・ぼ] OR 空母)"),
+])
+def test_a_kana_word_finds_the_kanji_word_that_reads_so(engine, kana, kanji, understood):
+    result = search(engine, kana)
+    assert result.understood == understood
+    assert result.total > 0 and ids(engine, kana) == ids(engine, kanji)
+    assert result.corrected is None
+    assert all(f"<mark>{kanji}</mark>" in h.title_html + h.snippet_html
+               for h in result.results[:5])
+
+
+def test_a_kana_compound_is_found_as_written(engine):
+    result = search(engine, "ぼうえいそうびいてん")
+    assert "防衛装備移転" in result.understood
+    assert result.total > 0
+    assert ids(engine, "ぼうえいそうびいてん") == ids(engine, '"防衛装備移転"')
+
+
+def test_names_from_abroad_typed_in_hiragana(engine):
+    assert search(engine, "なとー").understood == "機関:NATO"
+    assert ids(engine, "なとー") == ids(engine, "org:NATO")
+    phil = search(engine, "ふぃりぴん")
+    assert phil.understood == "(ふぃりぴん[ふ・ぴん] OR フィリピン OR 国:フィリピン)"
+    assert ids(engine, "ふぃりぴん") >= ids(engine, "country:フィリピン")
+
+
+@pytest.mark.parametrize(("typed", "fixed"), [
+    ("ルツテ", "ルッテ"), ("バーレン", "バーレーン"), ("ぼうえいしよう", "防衛相"),
+    ("かいじょうほあんちよう", "海上保安庁"),
+])
+def test_a_typo_no_article_answers_is_searched_as_its_correction(engine, typed, fixed):
+    result = search(engine, typed)
+    assert (result.query, result.corrected) == (typed, fixed)
+    assert result.suggestions == []
+    assert [h.id for h in result.results] == [h.id for h in search(engine, fixed).results]
+    exact = search(engine, typed, correct=False)
+    assert exact.total == 0 and exact.corrected is None and exact.suggestions[0] == fixed
+
+
+def test_a_kanji_word_is_only_offered_another_word(engine):
+    result = search(engine, "竹島 領有権")
+    assert result.total == 0 and result.corrected is None
+    assert result.suggestions[0] == "諸島 領有権"
+
+
+def test_the_page_says_what_was_searched_and_offers_the_words_as_typed(client):
+    body = client.get("/?q=ルツテ").get_data(as_text=True)
+    assert ("「ルツテ」に一致する記事がないため、<strong>「ルッテ」</strong>の検索結果を"
+            "表示しています。") in body
+    assert '<a href="/?q=%E3%83%AB%E3%83%84%E3%83%86&amp;exact=1">「ルツテ」で検索する</a>' in body
+    exact = client.get("/?q=ルツテ&exact=1").get_data(as_text=True)
+    assert "の検索結果を表示しています" not in exact and "もしかして" in exact
+    api = client.get("/api/search?q=ルツテ").get_json()
+    assert (api["query"], api["corrected"]) == ("ルツテ", "ルッテ")
+
+
+@pytest.mark.parametrize(("english", "japanese"), [
+    ("joint exercise", "共同訓練"), ("coast guard", "海上保安庁"), ("summit", "首脳会談"),
+])
+def test_english_terms_find_what_the_japanese_term_finds(engine, english, japanese):
+    assert ids(engine, english) >= ids(engine, f'"{japanese}"') and ids(engine, english)
