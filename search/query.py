@@ -389,8 +389,12 @@ class _Compiler:
         alternatives: list[wq.Query] = []
         shown: list[str] = []
         group = synonyms(node.text) if node.field is None else (node.text,)
+        translated: set[str] = set()
         if node.field is None:
-            group = tuple(dict.fromkeys(group + english(node.text)))
+            # the Japanese for an English term, and that word's own synonyms
+            japanese = tuple(dict.fromkeys(w for t in english(node.text) for w in synonyms(t)))
+            translated = set(japanese) - set(group)
+            group = tuple(dict.fromkeys(group + japanese))
         spelled: dict[str, bool] = {}  # kanji spelling → whether it reads like the whole word
         if self.spell is not None and is_kana(node.text):  # きしだ → 岸田
             spelled = {s: whole for s, whole in self.spell(node.text) if s not in group}
@@ -400,6 +404,12 @@ class _Compiler:
             tokens = [term for term, _ in pieces]
             if not tokens:
                 continue
+            split = "".join(typed for _, typed in pieces)
+            if n == 0 and len(group) > 1 and is_kana(variant) and split != variant:
+                # kana the analyser could not read as words (せどり → せ, as 為る): search
+                # what it stands for (a synonym, a spelling), not its misread pieces
+                shown.append(variant)
+                continue
             if n == 0:
                 alternatives.append(self._text_query(tokens, fields))
                 # the user's own characters, never the index's normal forms (ひん, not 干る)
@@ -407,6 +417,11 @@ class _Compiler:
                 # how a Japanese word was cut; F-35 or Joint-Exercise need no such note
                 shown.append(variant if len(tokens) == 1 or variant.isascii()
                              else f"{variant}[{split}]")
+            elif variant in translated:
+                # the Japanese for an English term: as the user's own word would be (the
+                # phrase first, else its parts), a little lower
+                alternatives.append(self._text_query(tokens, fields, boost=0.8))
+                shown.append(variant)
             elif variant in spelled:
                 # a word the kana reads as: like the word typed, ranked lower; a spelling
                 # pieced together from several words' readings only as written (a phrase)
@@ -437,9 +452,10 @@ class _Compiler:
         if positive and node.field is None:
             self.words.append(node.text)
         prefix = "title:" if node.field == "title" else ""
-        if len(alternatives) == 1:
-            return alternatives[0], prefix + shown[0]
-        return wq.Or(alternatives), prefix + "(" + " OR ".join(shown) + ")"
+        query = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        # shown: the word as typed (even when only what it stands for is searched), then
+        # its synonyms, translations, spellings and place
+        return query, prefix + (shown[0] if len(shown) == 1 else "(" + " OR ".join(shown) + ")")
 
     def phrase(self, node: Phrase, positive: bool) -> tuple[wq.Query | None, str]:
         tokens = analyze_terms(node.text)

@@ -91,6 +91,10 @@ class Parser(HTTPRequestParser):
         line, sep, rest = header_plus.partition(b"\r\n")
         method, space, target = line.partition(b" ")
         super().parse_header(method + space + _percent_encode(target) + sep + rest)
+        if self.body_rcv is None:
+            # Expect: 100-continue with no body to send (a GET): nothing to continue to.
+            # waitress would send "100 Continue" and never the answer.
+            self.expect_continue = False
 
     def asks_head(self) -> bool:
         """A HEAD request, whose answer has no body (also when it was refused unparsed)."""

@@ -227,6 +227,13 @@ def test_the_connection_still_serves_after_a_good_request(base):
     assert statuses == [b"200", b"404", b"400"]
 
 
+def test_expect_100_continue_without_a_body_is_answered(base):
+    """Found by the fuzz run: waitress sent "100 Continue" and never the answer."""
+    answer = ask(base, "GET /api/search?q=NATO HTTP/1.1\r\nHost: x\r\n"
+                       "Expect: 100-continue\r\nConnection: close\r\n\r\n")
+    assert answer.status == 200 and answer.json()["total"] > 0
+
+
 # ---------------------------------------------------------------- methods
 
 @pytest.mark.parametrize("method", ["OPTIONS", "POST", "PUT", "DELETE", "PATCH", "TRACE"])

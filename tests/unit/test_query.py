@@ -880,7 +880,7 @@ def test_nesting_up_to_the_limit_is_parsed():
 @pytest.mark.parametrize(("typed", "shown"), [
     ("防衛装備ひん", "防衛装備ひん[防衛・装備・ひん]"),  # not 干る, the index's normal form
     ("おすぷれい", "おすぷれい[おす・ぷ・れい]"),  # not 令
-    ("瀬取り", "瀬取り[瀬・取り]"),  # not 取る
+    ("瀬取り", "(瀬取り[瀬・取り] OR 瀬取 OR せどり)"),  # not 取る
     ("護衛艦", "護衛艦[護衛・艦]"),
 ])
 def test_the_understood_line_shows_the_users_characters(typed, shown):
@@ -893,10 +893,15 @@ def test_english_terms_of_several_words_are_looked_up_as_one():
     p = parse_query("joint exercise")
     # the English words as written (some records are in English), or the Japanese term as
     # a phrase, like a synonym
-    assert p.query == wq.Or([compound(["joint", "exercise"]),
-                             phrase(["共同", "訓練"], boost=0.8),
-                             phrase(["共同", "演習"], boost=0.8)])
-    assert p.understood == "(joint exercise OR 共同訓練 OR 共同演習)"
+    def japanese(tokens: list[str]) -> wq.Or:  # the phrase first, else its parts; × 0.8
+        return wq.Or([phrase(tokens, boost=0.8 * 2.0),
+                      wq.And([terms(t, boost=0.8) for t in tokens])])
+
+    # and the synonyms of the Japanese term (data/synonyms.txt)
+    assert p.query == wq.Or([compound(["joint", "exercise"]), japanese(["共同", "訓練"]),
+                             japanese(["共同", "演習"]), japanese(["合同", "演習"]),
+                             japanese(["合同", "訓練"])])
+    assert p.understood == "(joint exercise OR 共同訓練 OR 共同演習 OR 合同演習 OR 合同訓練)"
     assert p.words == ["joint exercise"]
     assert p.highlight_terms == {"joint", "exercise"}
 
@@ -908,13 +913,14 @@ def test_a_mixed_query_requires_the_english_term_and_the_japanese_word():
 
 
 @pytest.mark.parametrize(("typed", "shown"), [
-    ("Joint-Exercise", "(Joint-Exercise OR 共同訓練 OR 共同演習)"),
-    ("ＪＯＩＮＴ　ＥＸＥＲＣＩＳＥ", "(JOINT EXERCISE OR 共同訓練 OR 共同演習)"),
-    ("South Korea 共同訓練", "(South Korea OR 国:韓国) 共同訓練[共同・訓練]"),  # a place's name
+    ("Joint-Exercise", "(Joint-Exercise OR 共同訓練 OR 共同演習 OR 合同演習 OR 合同訓練)"),
+    ("ＪＯＩＮＴ　ＥＸＥＲＣＩＳＥ",
+     "(JOINT EXERCISE OR 共同訓練 OR 共同演習 OR 合同演習 OR 合同訓練)"),
+    ("South Korea 海上保安庁", "(South Korea OR 国:韓国) 海上保安庁"),  # a place's name
     ("G7", "(G7 OR 主要7か国 OR 機関:G7)"),  # no [G・7]: only Japanese words show their cut
     ("Osprey 配備", "(Osprey OR オスプレイ) 配備"),
     ("defence minister 会談",
-     "(defence minister OR 防衛相 OR 国防相 OR 国防大臣 OR 防衛大臣) 会談"),
+     "(defence minister OR 防衛相 OR 防衛大臣 OR 国防相 OR 国防大臣) 会談"),
     ("joint", "joint"),  # half a term is not the term
     ('"joint exercise"', '"joint exercise"'),  # quoted: the words as written
     ("-joint exercise", "-joint (exercise OR 演習 OR 訓練)"),  # a negated word stays alone
