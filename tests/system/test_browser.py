@@ -396,7 +396,9 @@ def test_no_serious_accessibility_violations(server, browser, width):
         page = context.new_page()
         found = {}
         for url in ("/?q=防衛&country=米国&from=2018", "/records/mod-news-2024-10-22?q=NATO",
-                    "/?q=NATO&page=999", "/no-such-page"):
+                    "/?q=NATO&page=999", "/no-such-page",
+                    "/?q=イタリア 空母 訓練",  # partial matches, 含まれない語
+                    "/?q=ルツテ"):  # a corrected query
             page.goto(server + url)
             if width == 390 and url.startswith("/?q=防衛"):
                 page.locator(".filters-toggle").click()  # check the open panel too
@@ -407,3 +409,24 @@ def test_no_serious_accessibility_violations(server, browser, width):
         assert found == {}
     finally:
         context.close()
+
+
+def test_partial_matches_and_a_correction_as_a_reader_sees_them(server, page):
+    page.goto(server + "/?q=イタリア 空母 訓練")
+    note = page.locator(".partial-note")
+    assert note.inner_text().startswith("すべての語を含む記事は 5 件です。")
+    hits = page.locator(".hit")
+    assert hits.count() == 14
+    assert hits.nth(4).locator(".missing").count() == 0  # the fifth holds every word
+    assert hits.nth(5).locator(".missing").inner_text() == "含まれない語: 空母"
+    hits.nth(5).scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "partial.png"))
+
+    page.goto(server + "/?q=ルツテ")
+    corrected = page.locator(".corrected")
+    assert "「ルッテ」の検索結果を表示しています" in corrected.inner_text()
+    assert page.locator("#q").input_value() == "ルツテ"
+    page.screenshot(path=str(ARTIFACTS / "corrected.png"))
+    corrected.get_by_role("link", name="「ルツテ」で検索する").click()
+    assert "exact=1" in page.url and page.locator(".corrected").count() == 0
+    assert page.locator(".suggest a").first.inner_text() == "ルッテ"
