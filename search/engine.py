@@ -203,7 +203,9 @@ def _speller(ix: OpenIndex):
     """The kanji spellings of a kana word in ``ix``; the readings are built on first use."""
     def spell(kana: str) -> list[tuple[str, bool]]:
         readings = ix.readings()
-        return [(s, readings.is_whole(kana, s)) for s in readings.spell(kana)]
+        found = [(s, readings.is_whole(kana, s)) for s in readings.spell(kana)]
+        return found + [(v, True) for v in readings.variants(kana)
+                        if v not in dict(found)]
 
     return spell
 

@@ -24,6 +24,7 @@ from .suggest import Spelling
 MAX_WORDS = 50_000
 MAX_SPELLINGS = 3  # kanji spellings searched for one kana word
 MAX_PIECES = 4  # a kana word cut into more pieces is not a word anyone meant
+MIN_VARIANT_CHARS = 5  # a katakana name this long has spelling variants, not other words
 
 
 class Readings:
@@ -33,8 +34,11 @@ class Readings:
         """``words``: every word of the index → the records holding it."""
         self.by_reading: dict[str, list[str]] = {}
         self.records: dict[str, int] = {}
-        # words written in katakana: おすぷれい is オスプレイ typed in hiragana
+        # words written in katakana: おすぷれい is オスプレイ typed in hiragana, and ラスムセン
+        # is also written ラスムッセン
         self.katakana = {w for w in words if is_kana(w) and w == fold(w)}
+        names = sorted(self.katakana)
+        self.names = Spelling.from_terms(names, [float(words[w]) for w in names])
         frequent = sorted(words.items(), key=lambda wn: (-wn[1], wn[0]))
         kept = 0
         for word, n in frequent:
@@ -62,8 +66,19 @@ class Readings:
         found += self.by_reading.get(key, [])
         if found:
             return found[:MAX_SPELLINGS]
+        if key == kana:  # typed in katakana: a loanword or a name, not kanji read aloud
+            return []
         pieces = self._cut(key)
         return ["".join(self.by_reading[p][0] for p in pieces)] if pieces else []
+
+    def variants(self, kana: str, limit: int = MAX_SPELLINGS) -> list[str]:
+        """Other spellings of a name in katakana found in the index, one edit away
+        (ラスムセン → ラスムッセン, クロセット → クロゼット), most records first; none for short
+        words, where one edit makes another word (ロシア, ロシアン)."""
+        key = fold(kana)
+        if not is_kana(kana) or len(key) < MIN_VARIANT_CHARS:
+            return []
+        return [w for w in self.names.suggest(key, limit, 1) if w != key]
 
     def is_whole(self, kana: str, spelling: str) -> bool:
         """Whether ``spelling`` reads like all of ``kana`` as one word (not pieced together):

@@ -87,3 +87,10 @@ def test_the_page_says_what_was_searched_and_offers_the_words_as_typed(client):
 ])
 def test_english_terms_find_what_the_japanese_term_finds(engine, english, japanese):
     assert ids(engine, english) >= ids(engine, f'"{japanese}"') and ids(engine, english)
+
+
+def test_a_name_in_katakana_finds_its_other_spellings(engine):
+    result = search(engine, "ラスムセン")
+    assert result.understood == "(ラスムセン OR ラスムッセン)"
+    assert ids(engine, "ラスムセン") == ids(engine, "ラスムセン OR ラスムッセン")
+    assert ids(engine, "ラスムッセン") - ids(engine, "ラスムセン", correct=False) == set()

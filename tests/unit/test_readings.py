@@ -9,7 +9,8 @@ from search.engine import typed_by_sound
 from search.readings import Readings
 
 WORDS = {"岸田": 5, "防衛": 40, "装備": 20, "移転": 6, "防衛相": 30, "防衛省": 12,
-         "同盟": 9, "オスプレイ": 1, "フィリピン": 13, "取る": 50, "2024": 99}
+         "同盟": 9, "オスプレイ": 1, "フィリピン": 13, "取る": 50, "2024": 99,
+         "ラスムッセン": 2, "ロシア": 30, "ロシアン": 1, "ラス": 3, "ムセン": 3}
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,7 @@ def readings() -> Readings:
     ("ぼうえいそうびいてん", ["防衛装備移転"]),  # no one word: the fewest pieces
     ("どうめい", ["同盟"]),
     ("とる", []),  # verbs are not filed: nobody searches 取る by its sound
+    ("ボウエイソウビイテン", []),  # typed in katakana: a loanword, never pieced from kanji
     ("ぬぬぬ", []),
     ("岸田", []),  # not kana
     ("き", []),  # one character is not a word
@@ -71,3 +73,14 @@ def test_katakana():
 ])
 def test_typed_by_sound(typed, suggestion, applied):
     assert typed_by_sound(typed, suggestion) is applied
+
+
+@pytest.mark.parametrize(("kana", "variants"), [
+    ("ラスムセン", ["ラスムッセン"]),  # one edit: another spelling of the name
+    ("らすむせん", ["ラスムッセン"]),  # typed in hiragana
+    ("ラスムッセン", []),  # the spelling itself is no variant
+    ("ロシア", []),  # short: one edit makes another word (ロシアン)
+    ("ヌヌヌヌヌ", []),
+])
+def test_variants(readings, kana, variants):
+    assert readings.variants(kana) == variants
