@@ -154,13 +154,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     req = SearchRequest(
         q=" ".join(args.query), **{f.attr: getattr(args, f.attr) for f in FACETS},
         date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
-        page_size=args.limit)
+        page_size=args.limit, correct=not args.exact)
     with _engine(args) as engine:
         result = check_page(search(req, engine))  # past the last page: the page's message
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return 0
+    if result.corrected:
+        print(f"「{result.query}」に一致する記事がないため、「{result.corrected}」の検索結果を"
+              "表示しています(入力どおりに検索するには --exact)")
     print(f"{result.total} 件  ({result.understood})  {result.elapsed_ms:.0f} ms")
+    if result.complete < result.total:
+        print(f"  すべての語を含む記事は {result.complete} 件、そのあとに一部の語を含む記事")
     for message in result.messages:
         print(f"  ※ {message}")
     for n, hit in enumerate(result.results, start=(result.page - 1) * result.page_size + 1):
@@ -168,6 +173,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"     {hit.date or '日付なし'} {hit.time or ''}  {hit.source}  "
               f"[{hit.id}]  {' '.join(hit.countries)}")
         print(f"     {_terminal_marks(hit.snippet_html)}")
+        if hit.missing:
+            print(f"     含まれない語: {' '.join(hit.missing)}")
     if result.suggestions:
         print(f"\nもしかして: {' / '.join(result.suggestions)}")
     for facet, values in result.facets.items():
@@ -301,6 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     srch.add_argument("--page", type=int, default=1)
     srch.add_argument("--limit", type=int, default=10, help="results per page")
     srch.add_argument("--json", action="store_true", help="print the API's JSON object")
+    srch.add_argument("--exact", action="store_true",
+                      help="search the words as typed, without correcting a misspelling")
     srch.set_defaults(func=cmd_search)
 
     ev = add("evaluate", help="score the engine on judged queries")

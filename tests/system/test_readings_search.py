@@ -94,3 +94,20 @@ def test_a_name_in_katakana_finds_its_other_spellings(engine):
     assert result.understood == "(ラスムセン OR ラスムッセン)"
     assert ids(engine, "ラスムセン") == ids(engine, "ラスムセン OR ラスムッセン")
     assert ids(engine, "ラスムッセン") - ids(engine, "ラスムセン", correct=False) == set()
+
+
+def test_the_command_line_says_what_was_searched(session_index, capsys):
+    import manage
+
+    assert manage.main(["--index", str(session_index), "search", "ルツテ"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == ("「ルツテ」に一致する記事がないため、「ルッテ」の検索結果を表示しています"
+                      "(入力どおりに検索するには --exact)")
+    assert out[1].startswith("2 件  (ルッテ)")
+    assert manage.main(["--index", str(session_index), "search", "--exact", "ルツテ"]) == 0
+    assert capsys.readouterr().out.startswith("0 件  (ルツテ)")
+    assert manage.main(["--index", str(session_index), "search", "イタリア", "空母",
+                        "訓練"]) == 0
+    out = capsys.readouterr().out
+    assert "  すべての語を含む記事は 5 件、そのあとに一部の語を含む記事\n" in out
+    assert out.count("     含まれない語: ") == 5  # the first 10 (--limit): 5 hold every word
