@@ -230,7 +230,7 @@ def export_csv():
     try:
         hits = _all_hits(SearchState.from_args(request.args))
     except SearchError as exc:
-        return Response(f"{exc}\n", status=400, mimetype="text/plain")
+        return _error_page(400, "書き出せません", str(exc))
     body = hits_csv(hits, _record_url)
     return _download(body.encode("utf-8"), "csv", "text/csv; charset=utf-8")
 
@@ -299,7 +299,7 @@ def atom():
         result = _engine().search(state.request(current_app.config["FEED_SIZE"], page=1,
                                                 sort="newest"))
     except SearchError as exc:
-        return Response(f"{exc}\n", status=400, mimetype="text/plain")
+        return _error_page(400, "フィードを作れません", str(exc))
     what = f"「{state.q}」" if state.q else "すべての記事"
     filters = "・".join(c.value for c in state.chips())
     title = f"kirinuki 切り抜き: {what}" + (f"({filters})" if filters else "") + "の新着"

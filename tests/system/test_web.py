@@ -373,9 +373,15 @@ def test_atom_feed(client):
     assert entries[0].find(f"{ATOM}link").get("href").startswith("http://localhost/records/")
 
 
-def test_feed_and_csv_errors_are_400(client):
-    assert client.get("/feed.atom?page=x").status_code == 400
-    assert client.get("/export.csv?country=火星").status_code == 400
+def test_feed_and_csv_errors_are_400_error_pages(client):
+    for url, title, message in (
+            ("/feed.atom?page=x", "フィードを作れません", "ページ番号「x」は数字ではありません。"),
+            ("/export.csv?country=火星", "書き出せません", "国・地域「火星」は索引にありません。")):
+        r = client.get(url)
+        assert r.status_code == 400 and r.content_type == "text/html; charset=utf-8"
+        body = r.get_data(as_text=True)
+        assert f'<h1 id="error-title">{title}</h1>' in body and message in body
+        assert r.headers["X-Frame-Options"] == "DENY"
 
 
 def test_atom_survives_hostile_text():
