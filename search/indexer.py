@@ -41,7 +41,7 @@ Progress = Callable[[int, int], None]
 # Data tables whose change changes the records or their analysis.
 DATA_TABLES = ("outlets.toml", "countries.toml", "organizations.toml", "kyujitai.tsv")
 # Code whose change changes how every document is analysed: an update then rebuilds.
-ANALYSIS_CODE = ("analysis.py", "schema.py", "sudachi.py")
+ANALYSIS_CODE = ("analysis.py", "schema.py", "sudachi.py", "writer.py")
 
 
 class IndexProblem(Exception):
