@@ -17,6 +17,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from .config import DATA_DIR
@@ -227,7 +228,7 @@ class _Text:
             found = words(text)
             if unicodedata.is_normalized("NFKC", text):  # nearly always: nothing moves
                 pieces.append(text)
-                spans.extend((pos + b, pos + e, m) for b, e, m in found)
+                spans.extend([(pos + b, pos + e, m) for b, e, m in found] if pos else found)
                 pos += len(text)
                 continue
             last = 0
@@ -245,10 +246,10 @@ class _Text:
             pieces.append(rest)
             pos += len(rest)
         s = "".join(pieces)
-        starts = [b for b, _, _ in spans]
+        starts = list(map(itemgetter(0), spans))
         begins = set(starts)
         begins.add(len(s))
-        ends = {e for _, e, _ in spans}
+        ends = set(map(itemgetter(1), spans))
         ends.add(0)
         return cls(s, begins, ends, spans, starts)
 
