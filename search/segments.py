@@ -23,6 +23,7 @@ import multiprocessing
 import pickle
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from .schema import new_writer
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Record], dict]
+# Seconds between a worker's progress messages.
+TICK = 0.1
 
 
 class WorkerLost(Exception):
@@ -182,9 +185,19 @@ def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
 def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
             messages) -> None:
     """A forked worker: write one shard, send progress, then the result or the error."""
+    last = 0.0
+
+    def tick(n: int) -> None:
+        # A message per record cost an eighth of a build (the queue's lock, its feeder
+        # thread taking the GIL); a progress bar needs one every TICK seconds, and the last.
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= TICK or n == len(records):
+            last = now
+            messages.put(("tick", number, n))
+
     try:
-        result = _write_shard(ix, number, records, to_document,
-                              lambda n: messages.put(("tick", number, n)))
+        result = _write_shard(ix, number, records, to_document, tick)
         messages.put(("done", number, result))
     except BaseException as exc:  # the parent re-raises it, Ctrl-C included
         try:
