@@ -34,7 +34,7 @@ from .corpus import Corpus, corpus_files, load_corpus
 from .countries import annotate
 from .records import Record
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
-from .segments import WorkerLost, write_records
+from .segments import WorkerLost, paused_collector, write_records
 
 META = "kirinuki.json"
 Progress = Callable[[int, int], None]
@@ -140,7 +140,7 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
             progress: Progress | None = None, procs: int = 1) -> BuildStats:
     """Build the whole index from the corpus into a fresh folder and swap it in."""
     root_path = index_dir(root)
-    with _lock(root_path):
+    with _lock(root_path), paused_collector():
         started = time.perf_counter()
         loaded = load_corpus(corpus_dir(corpus), annotate=False)
         build = _new_build(root_path)
