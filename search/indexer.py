@@ -301,8 +301,7 @@ def _merge_deleted(writer, segments) -> list:
 
 
 def _document(rec: Record) -> dict:
-    spellings = [s for o in outlets.outlets() if o.name == rec.source for s in o.spellings]
-    return to_document(rec, spellings)
+    return to_document(rec, outlets.spellings(rec.source))
 
 
 # What the corpus says of a record; countries and organisations are found by annotation,

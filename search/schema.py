@@ -7,6 +7,7 @@ fast for multi-valued fields where Whoosh's own overlap facets are slow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from whoosh import formats
@@ -23,9 +24,10 @@ from .writer import BlockPostingsWriter, SegmentWriter
 SCHEMA_VERSION = 5
 TITLE_BOOST = 2.0
 # Fields whose values are few, whatever the archive's size (a few dozen outlets, a few
-# thousand days, the countries named together): a writer analyses each distinct value once.
-REPEATED_FIELDS = ("kind", "outlet", "source", "countries", "organizations", "collections",
-                   "date", "year", "month")
+# thousand days): a writer analyses each distinct value once. Not the countries: the
+# countries a clipping names, in order, are nearly as many as the clippings.
+REPEATED_FIELDS = ("kind", "outlet", "source", "organizations", "collections", "date", "year",
+                   "month")
 
 
 class Codec(W3Codec):
@@ -162,7 +164,7 @@ def _commas(values: list[str]) -> str:
     return ",".join(v.replace(",", " ") for v in values)
 
 
-def to_document(rec: Record, outlet_spellings: list[str]) -> dict:
+def to_document(rec: Record, outlet_spellings: Sequence[str]) -> dict:
     """The fields Whoosh indexes for one record, and the record it stores."""
     values = {
         "id": rec.id,
