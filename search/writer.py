@@ -42,20 +42,31 @@ class Postings:
 class TermPool:
     """Postings by field and term, in the order they were added.
 
-    Takes Whoosh's pool items too (``add``: merged segments, Whoosh's own
-    ``add_document``); a term whose postings then arrive out of order is sorted when the
-    segment is written.
+    ``add_document`` files a text field's postings under the term as a string (its
+    analyzer's, whose hash Python keeps), the rest go under the term's bytes, as Whoosh's
+    pool items have them (``add``: merged segments, Whoosh's own ``add_document``). Both
+    meet in ``field_terms`` when the segment is written: UTF-8 sorts as the code points
+    do, so encoding a term once there changes no order. A term whose postings arrived out
+    of document order is sorted then.
     """
 
     def __init__(self) -> None:
         self.fields: dict[str, defaultdict[bytes, Postings]] = {}
+        self.texts: dict[str, defaultdict[str, Postings]] = {}
         self.unsorted: set[tuple[str, bytes]] = set()
 
     def terms(self, fieldname: str) -> defaultdict[bytes, Postings]:
-        """The field's terms (a term not there yet is added, without postings, when asked)."""
+        """The field's terms by bytes (a term not there yet is added when asked)."""
         found = self.fields.get(fieldname)
         if found is None:
             found = self.fields[fieldname] = defaultdict(Postings)
+        return found
+
+    def text_terms(self, fieldname: str) -> defaultdict[str, Postings]:
+        """The field's terms by string (a term not there yet is added when asked)."""
+        found = self.texts.get(fieldname)
+        if found is None:
+            found = self.texts[fieldname] = defaultdict(Postings)
         return found
 
     def add(self, item: Item) -> None:
@@ -71,34 +82,56 @@ class TermPool:
         if vbytes:
             p.values.append(vbytes)
 
-    def sorted_postings(self, fieldname: str, tbytes: bytes) -> Postings:
-        """A term's postings, in document order."""
-        p = self.fields[fieldname][tbytes]
-        if (fieldname, tbytes) in self.unsorted:
-            order = sorted(range(len(p.docs)), key=p.docs.__getitem__)
-            q = Postings()
-            q.docs.extend(p.docs[i] for i in order)
-            q.weights.extend(p.weights[i] for i in order)
-            if p.values:
-                q.values.extend(p.values[i] for i in order)
-            p = q
-        return p
+    def fieldnames(self) -> list[str]:
+        return sorted(set(self.fields) | set(self.texts))
+
+    def field_terms(self, fieldname: str) -> dict[bytes, Postings]:
+        """The field's terms by bytes, each with its postings in document order."""
+        terms: dict[bytes, Postings] = dict(self.fields.get(fieldname, {}))
+        unsorted = {tbytes for name, tbytes in self.unsorted if name == fieldname}
+        for text, p in self.texts.get(fieldname, {}).items():
+            tbytes = text.encode("utf-8")
+            q = terms.get(tbytes)
+            if q is None:
+                terms[tbytes] = p
+            else:  # the same term from both sides (an update merging a segment)
+                joined = Postings()
+                for part in (q, p):
+                    joined.docs.extend(part.docs)
+                    joined.weights.extend(part.weights)
+                    joined.values.extend(part.values)
+                terms[tbytes] = joined
+                unsorted.add(tbytes)
+        for tbytes in unsorted:
+            terms[tbytes] = _in_document_order(terms[tbytes])
+        return terms
 
     def iter_postings(self) -> Iterator[Item]:
         """Every posting as Whoosh's pool gives them: by field, term, then document."""
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
+        for fieldname in self.fieldnames():
+            terms = self.field_terms(fieldname)
             for tbytes in sorted(terms):
-                p = self.sorted_postings(fieldname, tbytes)
+                p = terms[tbytes]
                 values = p.values or [b""] * len(p.docs)
                 for docnum, weight, vbytes in zip(p.docs, p.weights, values, strict=True):
                     yield fieldname, tbytes, docnum, weight, vbytes
 
     def cleanup(self) -> None:
-        for terms in self.fields.values():
+        for terms in (*self.fields.values(), *self.texts.values()):
             terms.clear()  # writers hold on to them (their field plans)
         self.fields.clear()
+        self.texts.clear()
         self.unsorted.clear()
+
+
+def _in_document_order(p: Postings) -> Postings:
+    order = sorted(range(len(p.docs)), key=p.docs.__getitem__)
+    q = Postings()
+    q.docs.extend(p.docs[i] for i in order)
+    q.weights.extend(p.weights[i] for i in order)
+    if p.values:
+        q.values.extend(p.values[i] for i in order)
+    return q
 
 
 class BlockPostingsWriter(W3PostingsWriter):
@@ -193,6 +226,7 @@ class _FieldPlan:
 
     field: object
     terms: defaultdict[bytes, Postings]
+    texts: defaultdict[str, Postings]
     index: Callable  # Whoosh's field.index, as a list
     gather: Callable[[str], dict[str, list[int]]] | None  # the analyzer's ``positions``
     boost: float
@@ -231,7 +265,7 @@ class SegmentWriter(writing.SegmentWriter):
                 if value is None:
                     continue
                 plan = self._plans.get(fieldname) or self._plan(fieldname)
-                field, terms, gather = plan.field, plan.terms, plan.gather
+                field, terms, texts, gather = plan.field, plan.terms, plan.texts, plan.gather
                 length = 0
                 if gather is not None and isinstance(value, str):
                     # a Positions field with kirinuki's analyzer: Whoosh's word_values
@@ -241,7 +275,7 @@ class SegmentWriter(writing.SegmentWriter):
                     for word, poslist in gather(value).items():
                         freq = len(poslist)
                         length += freq
-                        p = terms[word.encode("utf-8")]
+                        p = texts[word]
                         p.docs.append(docnum)
                         p.weights.append(freq * boost)
                         if freq == 1:
@@ -283,7 +317,8 @@ class SegmentWriter(writing.SegmentWriter):
         index = field.index
         if fieldname in self._repeated:
             index = _remembered(lambda value: list(field.index(value)))
-        plan = _FieldPlan(field, self.pool.terms(fieldname), index, None, 1.0, None, {})
+        plan = _FieldPlan(field, self.pool.terms(fieldname), self.pool.text_terms(fieldname),
+                          index, None, 1.0, None, {})
         if gather is not None and isinstance(fmt, formats.Positions):
             if fieldname in self._repeated:
                 gather = _remembered(gather)
@@ -300,15 +335,15 @@ class SegmentWriter(writing.SegmentWriter):
         fw._postfile.file = _Tally(fw._postfile.file)
         fw._tindex.dbfile.file = _Tally(fw._tindex.dbfile.file)
         pool = self.pool
-        for fieldname in sorted(pool.fields):
-            terms = pool.fields[fieldname]
+        for fieldname in pool.fieldnames():
+            terms = pool.field_terms(fieldname)
             if not terms or fieldname not in self.schema:
                 continue
             fw.start_field(fieldname, self.schema[fieldname])
             postwriter = fw._postwriter
             for tbytes in sorted(terms):
                 fw.start_term(tbytes)
-                postwriter.add_all(pool.sorted_postings(fieldname, tbytes))
+                postwriter.add_all(terms[tbytes])
                 fw.finish_term()
             fw.finish_field()
         fw.close()

@@ -104,7 +104,7 @@ def test_pool_keeps_postings_per_term_in_order():
     pool.add(("body", b"a", 0, 1.0, b"v1"))
     pool.add(("title", b"b", 3, 4.0, b"v2"))
     pool.add(("id", b"x", 1, 1.0, b""))  # no value: nothing kept
-    p = pool.sorted_postings("title", b"b")
+    p = pool.field_terms("title")[b"b"]
     assert (list(p.docs), list(p.weights), p.values) == ([0, 3], [2.0, 4.0], [b"v0", b"v2"])
     assert pool.fields["id"][b"x"].values == []
     assert not pool.unsorted
@@ -119,18 +119,46 @@ def test_pool_sorts_a_term_whose_postings_came_out_of_order():
         pool.add(("body", b"t", doc, float(doc), b"v%d" % doc))
     pool.add(("body", b"u", 1, 1.0, b"w"))
     assert pool.unsorted == {("body", b"t")}
-    p = pool.sorted_postings("body", b"t")
+    p = pool.field_terms("body")[b"t"]
     assert (list(p.docs), list(p.weights), p.values) == (
         [2, 4, 7, 9], [2.0, 4.0, 7.0, 9.0], [b"v2", b"v4", b"v7", b"v9"])
     assert [item[2] for item in pool.iter_postings()] == [2, 4, 7, 9, 1]
 
 
+def text_posting(pool, fieldname, text, doc, weight, value):
+    p = pool.text_terms(fieldname)[text]
+    p.docs.append(doc)
+    p.weights.append(weight)
+    p.values.append(value)
+
+
+def test_pool_meets_terms_by_string_and_by_bytes_in_byte_order():
+    pool = TermPool()
+    # as add_document files them (strings) and as a merged segment gives them (bytes)
+    text_posting(pool, "body", "防衛", 5, 1.0, b"a5")
+    text_posting(pool, "body", "z", 6, 1.0, b"z6")
+    text_posting(pool, "title", "防衛", 5, 2.0, b"t5")
+    pool.add(("body", "防衛".encode(), 2, 1.0, b"a2"))  # also under a string: joined, sorted
+    pool.add(("body", b"~", 1, 1.0, b"t1"))
+    assert pool.fieldnames() == ["body", "title"]
+    terms = pool.field_terms("body")
+    # UTF-8 byte order, which is code point order: z (7a) < ~ (7e) < 防 (e9 98 b2)
+    assert sorted(terms) == [b"z", b"~", "防衛".encode()]
+    p = terms["防衛".encode()]
+    assert (list(p.docs), p.values) == ([2, 5], [b"a2", b"a5"])
+    assert [(f, t, d) for f, t, d, _w, _v in pool.iter_postings()] == [
+        ("body", b"z", 6), ("body", b"~", 1), ("body", "防衛".encode(), 2),
+        ("body", "防衛".encode(), 5), ("title", "防衛".encode(), 5)]
+
+
 def test_pool_cleanup_empties_the_terms_writers_still_hold():
     pool = TermPool()
-    held = pool.terms("body")
+    held, held_texts = pool.terms("body"), pool.text_terms("title")
     pool.add(("body", b"t", 0, 1.0, b"v"))
+    text_posting(pool, "title", "t", 0, 2.0, b"v")
     pool.cleanup()
-    assert held == {} and pool.fields == {} and not pool.unsorted
+    assert held == {} and held_texts == {} and pool.fields == {} and pool.texts == {}
+    assert not pool.unsorted
 
 
 # -- remembering -----------------------------------------------------------------------------
