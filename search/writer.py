@@ -2,12 +2,13 @@
 
 Whoosh's own ``SegmentWriter`` puts every posting of a segment into a pool as a 5-tuple,
 sorts them all when the segment is finished, and hands them one by one to the postings
-writer, which checks each and appends it to the block being filled. That was almost half
-of a build. Here each term keeps its postings in arrays as documents are added; a
-document's number only grows, so they are in order already, and finishing the segment
-sorts the terms, not the postings, and gives the postings writer a block's worth at a
-time. The blocks are encoded by Whoosh's own ``W3PostingsWriter._write_block``: the files
-are the same, byte for byte, as Whoosh's writer makes (tests/system/test_writer.py).
+writer, which checks each and appends it to the block being filled (with the segment
+writer, about 45 % of a build, profiled). Here each term keeps its postings in arrays as
+documents are added; a document's number only grows, so they are in order already, and
+finishing the segment sorts the terms, not the postings, and gives the postings writer a
+block's worth at a time. The blocks are encoded by Whoosh's own
+``W3PostingsWriter._write_block``: the files are the same, byte for byte, as Whoosh's
+writer makes (tests/system/test_writer.py).
 
 Used for every write of a kirinuki index (``schema.new_writer``). Documents with a field
 this does not handle (term vectors, a separate spelling field) go through Whoosh's own
