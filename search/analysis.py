@@ -27,6 +27,7 @@ schema and works again after ``open_dir``.
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -207,6 +208,32 @@ class JapaneseAnalyzer(Analyzer):
                     if keeporiginal:
                         t.original = value[begin + b:begin + e]
                     yield t
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each index term of ``value`` with its positions, in order of first occurrence.
+
+        Exactly what ``__call__`` yields in index mode, gathered as Whoosh's Positions
+        format gathers it, but without a Token per word: a build only needs terms and
+        positions (``schema.Positions.word_values``), and this is every word of every text.
+        """
+        subwords = self.subwords
+        stoptags = self.stoptags
+        entries = _entries(stoptags)
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        pos = -1
+        for _begin, _end, m in sudachi.words(value):
+            surface = m.surface()
+            entry = entries.get((m.word_id(), m.part_of_speech_id(), surface), _UNSEEN)
+            if entry is _UNSEEN:
+                entry = _entry(m, surface, stoptags)
+            if entry is None:
+                continue
+            pos += 1
+            found[entry[0]].append(pos)
+            if subwords:
+                for _b, _e, text in entry[1]:
+                    found[text].append(pos)
+        return found
 
 
 # -- factories ---------------------------------------------------------------------------------

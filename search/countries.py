@@ -17,6 +17,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import add, itemgetter
 from pathlib import Path
 
 from .config import DATA_DIR
@@ -74,6 +76,7 @@ class Gazetteer:
     by_start: dict[str, list[tuple[str, Place]]]
     first_chars: re.Pattern  # any first character of a spelling: where a name may start
     abbrev_chars: re.Pattern  # any one-character abbreviation
+    false_friends: re.Pattern  # any of rules.false_friends, the longest where several start
     by_abbrev: dict[str, Place]
     lookup: dict[tuple[str, str], Place]  # (kind, casefolded spelling) -> place, for resolve_*
 
@@ -143,8 +146,10 @@ def load(countries_file: Path = COUNTRIES_FILE,
     firsts = sorted({key[0] for key in by_start})
     first_chars = re.compile("[" + "".join(re.escape(c) for c in firsts) + "]")
     abbrev_chars = re.compile("[" + "".join(re.escape(c) for c in sorted(by_abbrev)) + "]")
+    false_friends = re.compile("|".join(
+        re.escape(f) for f in sorted(rules.false_friends, key=len, reverse=True)) or "(?!)")
     return Gazetteer(tuple(cs), tuple(os_), rules, by_start, first_chars, abbrev_chars,
-                     by_abbrev, lookup)
+                     false_friends, by_abbrev, lookup)
 
 
 @lru_cache(maxsize=1)
@@ -206,8 +211,12 @@ class _Text:
     s: str
     begins: set[int]
     ends: set[int]
-    spans: list[tuple[int, int, object]]  # (begin, end, morpheme), in text order
-    starts: list[int]  # the begins of ``spans``, for bisect
+    # (offset, words) per text joined: each word's (begin, end, morpheme) is at begin +
+    # offset in ``s``; the words of a text that NFKC leaves alone are sudachi.words' list
+    # itself, not a copy
+    parts: list[tuple[int, list[tuple[int, int, object]]]]
+    starts: list[int]  # every word's begin in ``s``, in text order, for bisect
+    firsts: list[int]  # the index in ``starts`` of each part's first word
 
     @classmethod
     def of(cls, *texts: str) -> _Text:
@@ -218,7 +227,10 @@ class _Text:
         word is folded on its own, so its bounds are known in the folded string.
         """
         pieces: list[str] = []
-        spans: list[tuple[int, int, object]] = []
+        parts: list[tuple[int, list[tuple[int, int, object]]]] = []
+        starts: list[int] = []
+        firsts: list[int] = []
+        ends: set[int] = {0}
         pos = 0
         for k, text in enumerate(texts):
             if k:
@@ -227,38 +239,43 @@ class _Text:
             found = words(text)
             if unicodedata.is_normalized("NFKC", text):  # nearly always: nothing moves
                 pieces.append(text)
-                spans.extend((pos + b, pos + e, m) for b, e, m in found)
+                offset, spans = pos, found
                 pos += len(text)
-                continue
-            last = 0
-            for b, e, m in found:
-                if b > last:  # characters outside any word
-                    gap = _norm(text[last:b])
-                    pieces.append(gap)
-                    pos += len(gap)
-                folded = _norm(text[b:e])
-                pieces.append(folded)
-                spans.append((pos, pos + len(folded), m))
-                pos += len(folded)
-                last = e
-            rest = _norm(text[last:])
-            pieces.append(rest)
-            pos += len(rest)
+            else:
+                offset, spans = 0, []
+                last = 0
+                for b, e, m in found:
+                    if b > last:  # characters outside any word
+                        gap = _norm(text[last:b])
+                        pieces.append(gap)
+                        pos += len(gap)
+                    folded = _norm(text[b:e])
+                    pieces.append(folded)
+                    spans.append((pos, pos + len(folded), m))
+                    pos += len(folded)
+                    last = e
+                rest = _norm(text[last:])
+                pieces.append(rest)
+                pos += len(rest)
+            parts.append((offset, spans))
+            firsts.append(len(starts))
+            # in C, not a Python loop per word
+            starts.extend(map(add, map(itemgetter(0), spans), repeat(offset)))
+            ends.update(map(add, map(itemgetter(1), spans), repeat(offset)))
         s = "".join(pieces)
-        starts = [b for b, _, _ in spans]
         begins = set(starts)
         begins.add(len(s))
-        ends = {e for _, e, _ in spans}
-        ends.add(0)
-        return cls(s, begins, ends, spans, starts)
+        return cls(s, begins, ends, parts, starts, firsts)
 
     def token_at(self, i: int) -> tuple[int, int, str]:
         """The word covering character i: (begin, end, part of speech [0])."""
         k = bisect_right(self.starts, i) - 1
         if k >= 0:
-            b, e, m = self.spans[k]
-            if b <= i < e:
-                return b, e, m.part_of_speech()[0]
+            part = bisect_right(self.firsts, k) - 1
+            offset, spans = self.parts[part]
+            b, e, m = spans[k - self.firsts[part]]
+            if b + offset <= i < e + offset:
+                return b + offset, e + offset, m.part_of_speech()[0]
         return i, i + 1, ""
 
     def at(self, i: int) -> str:
@@ -304,10 +321,11 @@ def _find_names(t: _Text, g: Gazetteer, blocked: list[bool]) -> list[tuple[int, 
     """Whole-name occurrences, leftmost and then longest first, never overlapping."""
     found: list[tuple[int, int, Place]] = []
     i, last_end = 0, -1
-    for match in g.first_chars.finditer(t.s):  # skip, at C speed, where no name can start
+    s, by_start = t.s, g.by_start
+    for match in g.first_chars.finditer(s):  # skip, at C speed, where no name can start
         p = match.start()
-        if p < i:
-            continue
+        if p < i or (s[p:p + 2] not in by_start and s[p] not in by_start):
+            continue  # (the second test: _match_at's first, without calling it)
         hit = _match_at(t, g, blocked, p, glued_left=(p == last_end))
         if hit is not None:
             e, place = hit
@@ -413,12 +431,12 @@ def extract(title: str, text: str) -> Mentions:
     t = _Text.of(title or "", text or "")
     s = t.s
     blocked = [False] * len(s)
-    for word in g.rules.false_friends:
-        start = s.find(word)
-        while start >= 0:
-            for i in range(start, start + len(word)):
-                blocked[i] = True
-            start = s.find(word, start + 1)
+    found = g.false_friends.search(s)
+    while found is not None:  # every occurrence, overlapping ones too
+        start = found.start()
+        for i in range(start, found.end()):
+            blocked[i] = True
+        found = g.false_friends.search(s, start + 1)
 
     names = _find_names(t, g, blocked)
     taken = [False] * len(s)

@@ -40,7 +40,7 @@ from .corpus import Corpus, corpus_files, load_corpus, missing_folder, no_record
 from .countries import annotate
 from .records import Issue, Record
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
-from .segments import WorkerLost, write_records
+from .segments import WorkerLost, paused_collector, write_records
 
 META = "kirinuki.json"
 Progress = Callable[[int, int], None]
@@ -232,7 +232,7 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
             progress: Progress | None = None, procs: int = 1) -> BuildStats:
     """Build the whole index from the corpus into a fresh folder and swap it in."""
     root_path = index_dir(root)
-    with _lock(root_path):
+    with _lock(root_path), paused_collector():
         started = time.perf_counter()
         loaded = load_corpus(corpus_dir(corpus), annotate=False)
         if not loaded.records:
@@ -406,8 +406,7 @@ def _merge_deleted(writer, segments) -> list:
 
 
 def _document(rec: Record) -> dict:
-    spellings = [s for o in outlets.outlets() if o.name == rec.source for s in o.spellings]
-    return to_document(rec, spellings)
+    return to_document(rec, outlets.spellings(rec.source))
 
 
 # What the corpus says of a record; countries and organisations are found by annotation,

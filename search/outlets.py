@@ -37,6 +37,19 @@ def _by_key() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _spellings() -> dict[str, tuple[str, ...]]:
+    spellings: dict[str, tuple[str, ...]] = {}
+    for o in outlets():
+        spellings[o.name] = spellings.get(o.name, ()) + o.spellings
+    return spellings
+
+
+def spellings(name: str) -> tuple[str, ...]:
+    """The table's spellings of the canonical outlet ``name`` (none for an unknown one)."""
+    return _spellings().get(name, ())
+
+
+@lru_cache(maxsize=1)
 def _prefixes() -> tuple[tuple[str, str], ...]:
     """(spelling, canonical) longest first, for splitting an outlet off a title."""
     pairs = {(nfkc(s), o.name) for o in outlets() for s in (o.name, *o.spellings)}

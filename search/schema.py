@@ -7,20 +7,27 @@ fast for multi-valued fields where Whoosh's own overlap facets are slow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from whoosh import formats, writing
+from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.fields import STORED as STORED_FIELD
 
 from .analysis import japanese_analyzer
 from .records import Record
+from .writer import BlockPostingsWriter, SegmentWriter
 
 # 2: the one-pass JapaneseAnalyzer; 3: the record stored as one tuple; 4: without its line;
 # 5: schema.Positions
 SCHEMA_VERSION = 5
 TITLE_BOOST = 2.0
+# Fields whose values are few, whatever the archive's size (a few dozen outlets, a few
+# thousand days): a writer analyses each distinct value once. Not the countries: the
+# countries a clipping names, in order, are nearly as many as the clippings.
+REPEATED_FIELDS = ("kind", "outlet", "source", "organizations", "collections", "date", "year",
+                   "month")
 
 
 class Codec(W3Codec):
@@ -40,6 +47,12 @@ class Codec(W3Codec):
     def __init__(self) -> None:
         super().__init__(compression=1)
 
+    def postings_writer(self, dbfile, byteids=False):
+        """Whoosh's postings writer, which ``writer.SegmentWriter`` also gives whole terms."""
+        return BlockPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                   compression=self._compression,
+                                   inlinelimit=self._inlinelimit)
+
 
 class Positions(formats.Positions):
     """Whoosh's positions format, encoding a word seen once per document from a table.
@@ -50,6 +63,21 @@ class Positions(formats.Positions):
 
     _single: dict[int, bytes] = {}
 
+    def word_values(self, value, analyzer, **kwargs):
+        """Whoosh's (term, frequency, weight, value) per distinct term of ``value``.
+
+        When indexing with kirinuki's analyzer, from its ``positions``: the same terms,
+        positions and weights (a boost of 1 per occurrence) without a Token per word.
+        """
+        gather = getattr(analyzer, "positions", None)
+        if gather is None or kwargs.get("mode") != "index" or not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        encode = self.encode
+        for word, poslist in gather(value).items():
+            yield word, len(poslist), len(poslist) * boost, encode(poslist)
+
     def encode(self, poslist):
         if len(poslist) == 1:
             found = self._single.get(poslist[0])
@@ -59,28 +87,9 @@ class Positions(formats.Positions):
         return super().encode(poslist)
 
 
-class PostingPool(writing.PostingPool):
-    """Whoosh's posting pool, without its per-posting type checks.
-
-    ``add`` runs for every posting of a build (1.1 million at 10,000 records); the same size
-    estimate, computed in one expression, and the same spill at ``limitmb``.
-    """
-
-    def add(self, item):
-        self.fieldnames.add(item[0])
-        self.currentsize += (150 + len(item[0]) + 2 * len(item[1])
-                             + (len(item[4]) if item[4] is not None else 0))
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
-
-
-def new_writer(ix, **kwargs):
-    """A writer of a kirinuki index (``writer_options``, and the pool above)."""
-    writer = ix.writer(**writer_options(), **kwargs)
-    pool = writer.pool
-    writer.pool = PostingPool(pool.tempstore, pool.segment, limitmb=pool.limit // (1 << 20))
-    return writer
+def new_writer(ix, **kwargs) -> SegmentWriter:
+    """A writer of a kirinuki index (``writer_options``, postings kept per term)."""
+    return SegmentWriter(ix, **writer_options(), **kwargs)
 
 
 def writer_options() -> dict:
@@ -90,13 +99,13 @@ def writer_options() -> dict:
     BytesIO, per searcher: at 10,000 records each searcher held 95 MB. Plain segment files
     are memory-mapped and shared instead.
 
-    ``limitmb``: how much (by Whoosh's estimate) a writer's posting pool holds before it
-    spills a sorted run to disk and merges the runs at the end, in pickles and a heap merge
-    (a sixth of a one-process build at 10,000 records). At 100,000 records with two workers,
-    1024 spills nothing: the build took 187 s instead of 239 s, each worker peaking at
-    1.6 GB instead of 0.57 GB.
+    No ``limitmb``: the writer keeps a segment's postings in memory, per term, until the
+    segment is written (``writer.TermPool``), in arrays rather than Whoosh's pool of tuples,
+    which spilled sorted runs to disk past ``limitmb`` and merged them back.
+
+    ``repeated``: the fields whose distinct values are few (``REPEATED_FIELDS``).
     """
-    return {"codec": Codec(), "limitmb": 1024, "compound": False}
+    return {"codec": Codec(), "compound": False, "repeated": REPEATED_FIELDS}
 
 
 # What is stored of a record, as ONE tuple in this order (the field ``record``). Whoosh
@@ -155,7 +164,7 @@ def _commas(values: list[str]) -> str:
     return ",".join(v.replace(",", " ") for v in values)
 
 
-def to_document(rec: Record, outlet_spellings: list[str]) -> dict:
+def to_document(rec: Record, outlet_spellings: Sequence[str]) -> dict:
     """The fields Whoosh indexes for one record, and the record it stores."""
     values = {
         "id": rec.id,

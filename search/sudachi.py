@@ -8,6 +8,7 @@ into the caller's string.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -72,6 +73,12 @@ def kyujitai_table(path: Path = KYUJITAI_FILE) -> dict[int, int]:
     return table
 
 
+@lru_cache(maxsize=1)
+def old_kanji() -> re.Pattern:
+    """Any character ``kyujitai_table`` maps to another."""
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(kyujitai_table())) + "]")
+
+
 def words(text: str) -> list[Word]:
     """SudachiPy's mode-C words of ``text`` as (begin, end, morpheme), in order.
 
@@ -87,7 +94,10 @@ def words(text: str) -> list[Word]:
         return found
     tok = tokenizer()
     found = []
-    for offset, piece in chunks(text.translate(kyujitai_table())):
+    read = text
+    if old_kanji().search(text):  # rarely: searching is much cheaper than translating
+        read = text.translate(kyujitai_table())
+    for offset, piece in chunks(read):
         for m in tok.tokenize(piece):
             begin, end = m.begin(), m.end()
             if begin != end:

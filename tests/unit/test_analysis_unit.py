@@ -439,3 +439,43 @@ def test_pickle_round_trip():
 @pytest.mark.parametrize("text", ["", "。", " ", "の"])
 def test_nothing_to_index(text):
     assert tokens(text) == []
+
+
+# -- positions: what a build asks for ---------------------------------------------------------
+
+
+def test_positions_of_a_repeated_compound():
+    # は is stopped and takes no position; each sub-word is at its compound's position
+    assert list(japanese_analyzer().positions("防衛相は防衛相").items()) == [
+        ("防衛相", [0, 1]), ("防衛", [0, 1]), ("相", [0, 1])]
+
+
+def test_positions_without_subwords():
+    assert japanese_analyzer(subwords=False).positions("防衛相は防衛相") == {"防衛相": [0, 1]}
+
+
+def test_positions_of_a_part_shared_by_two_compounds():
+    assert list(japanese_analyzer().positions("海上自衛隊と陸上自衛隊").items()) == [
+        ("海上自衛隊", [0]), ("海上", [0]), ("自衛隊", [0, 1]), ("自衛", [0, 1]), ("隊", [0, 1]),
+        ("陸上自衛隊", [1]), ("陸上", [1])]
+
+
+@pytest.mark.parametrize("text", ["", "。", "の"])
+def test_positions_of_nothing_to_index(text):
+    assert japanese_analyzer().positions(text) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "日米豪比の首脳が、ＮＡＴＯとF-35Aについて80.5億円の防衛装備品を話し合った。",
+    "讀賣新聞によると、3万人が参加し、読売新聞の取材に防衛相は述べた。防衛相は再び述べた。",
+    "ﾊﾟﾄﾘｵｯﾄと海上自衛隊、陸上自衛隊、航空自衛隊。\n\n【注】北大西洋条約機構（NATO）",
+    "米国 豪州 米国 豪州 米国",
+])
+@pytest.mark.parametrize("subwords", [True, False])
+def test_positions_gather_exactly_what_the_analyzer_yields(text, subwords):
+    """The build's shortcut and the analyzer (which the highlighter and queries use) agree."""
+    ana = japanese_analyzer(subwords=subwords)
+    expected: dict[str, list[int]] = {}
+    for t in ana(text, positions=True, mode="index"):
+        expected.setdefault(t.text, []).append(t.pos)
+    assert list(ana.positions(text).items()) == list(expected.items())

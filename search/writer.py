@@ -1,0 +1,350 @@
+"""Whoosh's segment writer, with the postings kept per term and written a block at a time.
+
+Whoosh's own ``SegmentWriter`` puts every posting of a segment into a pool as a 5-tuple,
+sorts them all when the segment is finished, and hands them one by one to the postings
+writer, which checks each and appends it to the block being filled (with the segment
+writer, about 45 % of a build, profiled). Here each term keeps its postings in arrays as
+documents are added; a document's number only grows, so they are in order already, and
+finishing the segment sorts the terms, not the postings, and gives the postings writer a
+block's worth at a time. The blocks are encoded by Whoosh's own
+``W3PostingsWriter._write_block``: the files are the same, byte for byte, as Whoosh's
+writer makes (tests/system/test_writer.py).
+
+Used for every write of a kirinuki index (``schema.new_writer``). Documents with a field
+this does not handle (term vectors, a separate spelling field) go through Whoosh's own
+``add_document``, into the same pool.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from operator import sub
+
+from whoosh import formats, writing
+from whoosh.codec.whoosh3 import W3PostingsWriter
+
+Item = tuple[str, bytes, int, float, bytes | None]  # Whoosh's pool item
+
+
+class Postings:
+    """One term's postings in one segment: document numbers, weights, encoded values."""
+
+    __slots__ = ("docs", "weights", "values")
+
+    def __init__(self) -> None:
+        self.docs = array("I")
+        self.weights = array("f")  # what W3PostingsWriter keeps: float32
+        self.values: list[bytes] = []  # empty for formats without values (ID fields)
+
+
+class TermPool:
+    """Postings by field and term, in the order they were added.
+
+    ``add_document`` files a text field's postings under the term as a string (its
+    analyzer's, whose hash Python keeps), the rest go under the term's bytes, as Whoosh's
+    pool items have them (``add``: merged segments, Whoosh's own ``add_document``). Both
+    meet in ``field_terms`` when the segment is written: UTF-8 sorts as the code points
+    do, so encoding a term once there changes no order. A term whose postings arrived out
+    of document order is sorted then.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, defaultdict[bytes, Postings]] = {}
+        self.texts: dict[str, defaultdict[str, Postings]] = {}
+        self.unsorted: set[tuple[str, bytes]] = set()
+
+    def terms(self, fieldname: str) -> defaultdict[bytes, Postings]:
+        """The field's terms by bytes (a term not there yet is added when asked)."""
+        found = self.fields.get(fieldname)
+        if found is None:
+            found = self.fields[fieldname] = defaultdict(Postings)
+        return found
+
+    def text_terms(self, fieldname: str) -> defaultdict[str, Postings]:
+        """The field's terms by string (a term not there yet is added when asked)."""
+        found = self.texts.get(fieldname)
+        if found is None:
+            found = self.texts[fieldname] = defaultdict(Postings)
+        return found
+
+    def add(self, item: Item) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        terms = self.terms(fieldname)
+        p = terms.get(tbytes)
+        if p is None:
+            p = terms[tbytes] = Postings()
+        elif p.docs[-1] >= docnum:
+            self.unsorted.add((fieldname, tbytes))
+        p.docs.append(docnum)
+        p.weights.append(weight)
+        if vbytes:
+            p.values.append(vbytes)
+
+    def fieldnames(self) -> list[str]:
+        return sorted(set(self.fields) | set(self.texts))
+
+    def field_terms(self, fieldname: str) -> dict[bytes, Postings]:
+        """The field's terms by bytes, each with its postings in document order."""
+        terms: dict[bytes, Postings] = dict(self.fields.get(fieldname, {}))
+        unsorted = {tbytes for name, tbytes in self.unsorted if name == fieldname}
+        for text, p in self.texts.get(fieldname, {}).items():
+            tbytes = text.encode("utf-8")
+            q = terms.get(tbytes)
+            if q is None:
+                terms[tbytes] = p
+            else:  # the same term from both sides (an update merging a segment)
+                joined = Postings()
+                for part in (q, p):
+                    joined.docs.extend(part.docs)
+                    joined.weights.extend(part.weights)
+                    joined.values.extend(part.values)
+                terms[tbytes] = joined
+                unsorted.add(tbytes)
+        for tbytes in unsorted:
+            terms[tbytes] = _in_document_order(terms[tbytes])
+        return terms
+
+    def iter_postings(self) -> Iterator[Item]:
+        """Every posting as Whoosh's pool gives them: by field, term, then document."""
+        for fieldname in self.fieldnames():
+            terms = self.field_terms(fieldname)
+            for tbytes in sorted(terms):
+                p = terms[tbytes]
+                values = p.values or [b""] * len(p.docs)
+                for docnum, weight, vbytes in zip(p.docs, p.weights, values, strict=True):
+                    yield fieldname, tbytes, docnum, weight, vbytes
+
+    def cleanup(self) -> None:
+        for terms in (*self.fields.values(), *self.texts.values()):
+            terms.clear()  # writers hold on to them (their field plans)
+        self.fields.clear()
+        self.texts.clear()
+        self.unsorted.clear()
+
+
+def _in_document_order(p: Postings) -> Postings:
+    order = sorted(range(len(p.docs)), key=p.docs.__getitem__)
+    q = Postings()
+    q.docs.extend(p.docs[i] for i in order)
+    q.weights.extend(p.weights[i] for i in order)
+    if p.values:
+        q.values.extend(p.values[i] for i in order)
+    return q
+
+
+class BlockPostingsWriter(W3PostingsWriter):
+    """Whoosh's postings writer, also taking a term's postings whole (``add_all``)."""
+
+    def add_all(self, p: Postings) -> None:
+        """Add a term's postings: the same blocks as ``add_posting`` for each would make.
+
+        Whoosh writes a full block when the next posting arrives and leaves the last one,
+        full or not, to ``finish_postings`` (which marks it the last).
+        """
+        limit = self._blocklimit
+        n = len(p.docs)
+        for start in range(0, n, limit):
+            if self._ids:
+                self._write_block()
+            end = start + limit
+            self._ids = p.docs[start:end]
+            self._weights = weights = p.weights[start:end]
+            if p.values:
+                self._values = p.values[start:end]
+            top = max(weights)
+            self._maxweight = top if top > 0 else 0
+
+    # Whoosh's block encodings, computed in C (map, array.count) instead of a Python
+    # generator per posting; the same tuples come out.
+
+    def _mini_ids(self):
+        ids = self._ids
+        if self._byteids or not ids:
+            return super()._mini_ids()
+        return (ids[0], *map(sub, ids[1:], ids[:-1]))  # delta_encode
+
+    def _mini_weights(self):
+        weights = self._weights
+        n = len(weights)
+        if weights.count(1.0) == n:
+            return None
+        if weights.count(weights[0]) == n:
+            return weights[0]
+        return tuple(weights)
+
+
+def _remembered(work: Callable, limit: int = 4096) -> Callable:
+    """``work`` remembering its answers by argument (at most ``limit``, then afresh)."""
+    seen: dict = {}
+
+    def remembered(value):
+        try:
+            found = seen.get(value)
+        except TypeError:  # not hashable (a list of values)
+            return work(value)
+        if found is None:
+            if len(seen) >= limit:
+                seen.clear()
+            found = seen[value] = work(value)
+        return found
+
+    return remembered
+
+
+class _Tally:
+    """A file being written that knows its position without asking the system.
+
+    The postings and terms writers ask for it three times per term, and a buffered file's
+    ``tell`` is a system call (an ``lseek``) each time: 4 % of a build.
+    """
+
+    def __init__(self, file) -> None:
+        self._file = file
+        self._pos = file.tell()
+
+    def write(self, data) -> int:
+        n = self._file.write(data)
+        self._pos += n
+        return n
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, *args) -> int:
+        self._pos = self._file.seek(*args)
+        return self._pos
+
+    def __getattr__(self, name: str):
+        return getattr(self._file, name)
+
+
+@dataclass
+class _FieldPlan:
+    """How ``SegmentWriter.add_document`` indexes one field, worked out once per writer."""
+
+    field: object
+    terms: defaultdict[bytes, Postings]
+    texts: defaultdict[str, Postings]
+    index: Callable  # Whoosh's field.index, as a list
+    gather: Callable[[str], dict[str, list[int]]] | None  # the analyzer's ``positions``
+    boost: float
+    encode: Callable[[list[int]], bytes] | None
+    single: dict[int, bytes]  # the format's encoded one-position values, if it keeps them
+
+
+class SegmentWriter(writing.SegmentWriter):
+    """Whoosh's ``SegmentWriter`` with a ``TermPool`` (see the module's docstring)."""
+
+    def __init__(self, ix, repeated: tuple[str, ...] = (), **kwargs) -> None:
+        """``repeated``: fields whose values are few (outlets, dates, countries): each
+        distinct value is analysed once per writer."""
+        super().__init__(ix, **kwargs)
+        self.pool = TermPool()
+        self._repeated = frozenset(repeated)
+        self._whoosh_only = any(f.vector or f.separate_spelling()
+                                for _name, f in self.schema.items())
+        self._plans: dict[str, _FieldPlan] = {}
+
+    def add_document(self, **fields) -> None:
+        """Whoosh's ``add_document``, the postings going straight to their terms."""
+        if self._whoosh_only:
+            return super().add_document(**fields)
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(self.schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                plan = self._plans.get(fieldname) or self._plan(fieldname)
+                field, terms, texts, gather = plan.field, plan.terms, plan.texts, plan.gather
+                length = 0
+                if gather is not None and isinstance(value, str):
+                    # a Positions field with kirinuki's analyzer: Whoosh's word_values
+                    # and fields.index, inlined (see schema.Positions)
+                    boost = plan.boost * self._field_boost(fields, fieldname, docboost)
+                    encode, single = plan.encode, plan.single
+                    for word, poslist in gather(value).items():
+                        freq = len(poslist)
+                        length += freq
+                        p = texts[word]
+                        p.docs.append(docnum)
+                        p.weights.append(freq * boost)
+                        if freq == 1:
+                            vbytes = single.get(poslist[0]) or encode(poslist)
+                        else:
+                            vbytes = encode(poslist)
+                        p.values.append(vbytes)
+                    if not field.scorable:
+                        length = 0
+                elif field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in plan.index(value):
+                        if scorable:
+                            length += freq
+                        p = terms[tbytes]
+                        p.docs.append(docnum)
+                        p.weights.append(weight * fieldboost)
+                        if vbytes:
+                            p.values.append(vbytes)
+                stored = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, stored if field.stored else None,
+                                       length)
+                column = field.column_type
+                if column and stored is not None:
+                    perdocwriter.add_column_value(fieldname, column,
+                                                  field.to_column_value(stored))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _plan(self, fieldname: str) -> _FieldPlan:
+        field = self.schema[fieldname]
+        fmt = field.format
+        gather = getattr(field.analyzer, "positions", None) if field.indexed else None
+        index = field.index
+        if fieldname in self._repeated:
+            index = _remembered(lambda value: list(field.index(value)))
+        plan = _FieldPlan(field, self.pool.terms(fieldname), self.pool.text_terms(fieldname),
+                          index, None, 1.0, None, {})
+        if gather is not None and isinstance(fmt, formats.Positions):
+            if fieldname in self._repeated:
+                gather = _remembered(gather)
+            plan.gather, plan.boost, plan.encode = gather, fmt.field_boost, fmt.encode
+            plan.single = getattr(fmt, "_single", {})
+        self._plans[fieldname] = plan
+        return plan
+
+    def _flush_segment(self) -> None:
+        if self.codec.length_stats:
+            return super()._flush_segment()  # Whoosh's way: it reads the lengths back
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        fw._postfile.file = _Tally(fw._postfile.file)
+        fw._tindex.dbfile.file = _Tally(fw._tindex.dbfile.file)
+        pool = self.pool
+        for fieldname in pool.fieldnames():
+            terms = pool.field_terms(fieldname)
+            if not terms or fieldname not in self.schema:
+                continue
+            fw.start_field(fieldname, self.schema[fieldname])
+            postwriter = fw._postwriter
+            for tbytes in sorted(terms):
+                fw.start_term(tbytes)
+                postwriter.add_all(terms[tbytes])
+                fw.finish_term()
+            fw.finish_field()
+        fw.close()

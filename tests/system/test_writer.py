@@ -1,0 +1,85 @@
+"""kirinuki's segment writer against Whoosh's own: the same files, byte for byte.
+
+The bundled corpus is written twice, in one segment each: by ``schema.new_writer`` (postings
+kept per term, whole terms to the postings writer, the analyzer's ``positions``) and by
+Whoosh's ``SegmentWriter`` with Whoosh's postings writer and Whoosh's own way of gathering
+positions from the analyzer's tokens. Every segment file must be identical, so an index
+answers exactly as one Whoosh would have written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from whoosh import formats, writing
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+
+from search import schema
+from search.corpus import load_corpus
+from search.countries import annotate
+from search.indexer import _document
+from search.schema import build_schema, new_writer
+
+
+class WhooshCodec(W3Codec):
+    """kirinuki's codec settings with Whoosh's own postings writer."""
+
+    length_stats = False
+
+    def __init__(self) -> None:
+        super().__init__(compression=1)
+
+
+def build(folder: Path, writer_for) -> dict[str, str]:
+    """Write the bundled corpus into a fresh index in ``folder``: segment file -> sha1."""
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    writer = writer_for(ix)
+    for rec in load_corpus(annotate=False).records:
+        annotate(rec)
+        writer.add_document(**_document(rec))
+    writer.commit()
+    (segment,) = ix._segments()
+    files = sorted(folder.glob(f"*{segment.segid}*"))
+    return {f.name.replace(segment.segid, "SEG"): hashlib.sha1(f.read_bytes()).hexdigest()
+            for f in files}
+
+
+@pytest.fixture(scope="module")
+def whooshs(tmp_path_factory) -> dict[str, str]:
+    with pytest.MonkeyPatch.context() as mp:
+        # Whoosh's gathering of positions from the analyzer's tokens
+        mp.setattr(schema.Positions, "word_values", formats.Positions.word_values)
+        return build(tmp_path_factory.mktemp("whoosh") / "ix",
+                     lambda ix: writing.SegmentWriter(ix, codec=WhooshCodec(), limitmb=1024,
+                                                      compound=False))
+
+
+def test_kirinukis_writer_writes_whooshs_files(tmp_path, whooshs):
+    ours = build(tmp_path / "ix", new_writer)
+    assert sorted(ours) == sorted(whooshs) == sorted(
+        f"MAIN_SEG{ext}" for ext in (
+            "._body_len.col", "._notes_len.col", "._outlet_len.col", "._stored.col",
+            "._title_len.col", ".pst", ".sortkey.col", ".trm"))
+    assert ours == whooshs
+
+
+def test_the_comparison_sees_a_one_posting_difference(tmp_path, whooshs, monkeypatch):
+    """One position off in one field of one record makes the files differ."""
+    real = schema.Positions.encode
+    seen = []
+
+    def off_by_one_once(self, poslist):
+        if not seen and len(poslist) == 2:
+            seen.append(poslist)
+            poslist = [poslist[0], poslist[1] + 1]
+        return real(self, poslist)
+
+    monkeypatch.setattr(schema.Positions, "encode", off_by_one_once)
+    ours = build(tmp_path / "ix", new_writer)
+    assert seen
+    assert ours != whooshs
+    assert ours["MAIN_SEG.pst"] != whooshs["MAIN_SEG.pst"]
