@@ -111,6 +111,39 @@ use_git_change_detection = false
     return work
 
 
+# pytest escapes an explicit id (``ids=``) holding a control or non-ASCII character again in
+# every later session of the same process (``\r`` → ``\\r`` → ``\\\\r``). mutmut runs
+# several sessions in one process and names the tests it saw in one of them, so such a test
+# is "not found" in another; the error ends the mutant's process, which mutmut counts as a
+# kill. Two collections in one process show the ids that would change.
+UNSTABLE_IDS = """
+import sys, pytest
+class Ids:
+    def pytest_collection_modifyitems(self, items):
+        self.ids = [item.nodeid for item in items]
+runs = []
+for _ in range(2):
+    ids = Ids()
+    code = pytest.main(["--collect-only", "-qqq", "-p", "no:cacheprovider", *sys.argv[1:]],
+                       plugins=[ids])
+    if code:
+        sys.exit(f"collecting the tests failed (pytest exit {code})")
+    runs.append(ids.ids)
+for first, second in zip(*runs, strict=True):
+    if first != second:
+        print(first)
+"""
+
+
+def unstable_test_ids(work: Path, tests: list[str]) -> list[str]:
+    """Tests whose ids change between two pytest sessions in one process (see above)."""
+    run = subprocess.run([sys.executable, "-c", UNSTABLE_IDS, *tests], cwd=work, text=True,
+                         capture_output=True)
+    if run.returncode:
+        sys.exit(run.stderr or run.stdout)
+    return [line for line in run.stdout.splitlines() if "::" in line]
+
+
 def mutmut(work: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.run(
@@ -152,6 +185,13 @@ def main() -> int:
     module = module_path(args.module)
     work = make_copy(module, args.tests)
     print(f"work copy: {work}", flush=True)
+    unstable = unstable_test_ids(work, args.tests)
+    if unstable:
+        print("these tests' ids change from one pytest session to the next, so mutmut would")
+        print("count every mutant they cover as killed; give them ASCII ids without control")
+        print("characters, or leave them out of --tests:")
+        print("\n".join(f"  {name}" for name in unstable))
+        return 2
 
     run = mutmut(work, "run", "--max-children", str(args.max_children), capture=args.quiet)
     if run.returncode != 0:
