@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Mutation testing of one module of ``search/`` against the fast unit tests only.
+"""Mutation testing of one module of ``search/`` or ``web/`` against chosen tests.
 
     .venv/bin/python scripts/mutation.py query          # or: sh scripts/mutation.sh query
     .venv/bin/python scripts/mutation.py search/query.py --max-children 4
     .venv/bin/python scripts/mutation.py query --clean  # delete the work copy afterwards
+    .venv/bin/python scripts/mutation.py web/errors.py --tests tests/unit/test_errors.py
 
 Why mutmut: coverage says a line ran, not that a test would notice it being wrong.
 mutmut (3.x) changes one operator, constant or call at a time ("mutants") and runs the
@@ -14,8 +15,11 @@ unit tier, which must stay fast for this to be cheap.
 The run happens in a private copy made with ``mktemp -d`` (every tracked and every
 untracked, not ignored file of the working tree, uncommitted edits included), so several
 people can mutate different modules at once and nothing (``mutants/``, ``.pytest_cache``,
-``.hypothesis``) is written into the checkout. Only ``tests/unit`` runs; the slow tier is
-never part of it, and this script is not part of the regular suite.
+``.hypothesis``) is written into the checkout. By default only ``tests/unit`` runs, and this
+script is not part of the regular suite. ``--tests`` names other tests, system tests
+included (every mutant then builds its own session index: slower, but real): the whole
+tree (``search/``, ``web/``, ``manage.py``, ``data/`` …) is in the copy mutmut runs from,
+with only the chosen module mutated.
 
 The copy is kept (its path is printed) so that surviving mutants can be inspected:
 
@@ -44,15 +48,22 @@ REPO = Path(__file__).resolve().parent.parent
 DETECTED = ("killed", "timeout", "caught by type check", "segfault")
 
 
+# The packages whose modules can be mutated; a bare name is looked for in this order.
+PACKAGES = ("search", "web")
+
+
 def module_path(name: str) -> Path:
-    """``query``, ``search.query``, ``search/query.py`` → ``search/query.py``."""
+    """``query``, ``search.query``, ``search/query.py`` → ``search/query.py``;
+    ``errors``, ``web/errors.py`` → ``web/errors.py``."""
     name = name.strip().removesuffix(".py").replace(".", "/")
-    if not name.startswith("search/"):
-        name = "search/" + name
-    path = Path(name + ".py")
-    if not (REPO / path).is_file():
-        sys.exit(f"no such module: {path}")
-    return path
+    if name.split("/")[0] in PACKAGES:
+        candidates = [Path(name + ".py")]
+    else:
+        candidates = [Path(package, name + ".py") for package in PACKAGES]
+    for path in candidates:
+        if (REPO / path).is_file():
+            return path
+    sys.exit(f"no such module: {' or '.join(p.as_posix() for p in candidates)}")
 
 
 def working_tree_files() -> list[str]:
@@ -82,18 +93,55 @@ def make_copy(module: Path, tests: list[str]) -> Path:
     # source_paths (and also_copy, plus tests/ and pyproject.toml) into mutants/, mutates
     # the files only_mutate selects, and runs pytest in-process from mutants/ with
     # pytest_add_cli_args_test_selection as the tests (stats collection and clean run) and
-    # pytest_add_cli_args appended to every run.
+    # pytest_add_cli_args appended to every run. Both packages are source paths (the tests
+    # import the unmutated one from mutants/ too); everything else at the top (data/,
+    # manage.py, …) is copied as it is, so that system tests find what they use.
+    others = sorted(p.name for p in work.iterdir()
+                    if p.name not in (*PACKAGES, "tests", "pyproject.toml"))
     text += f"""
 [tool.mutmut]
-source_paths = ["search"]
+source_paths = {json.dumps(list(PACKAGES))}
 only_mutate = ["{module.as_posix()}"]
-also_copy = ["data"]
+also_copy = {json.dumps(others)}
 pytest_add_cli_args_test_selection = {json.dumps(tests)}
 pytest_add_cli_args = ["-p", "no:cacheprovider"]
 use_git_change_detection = false
 """
     pyproject.write_text(text, encoding="utf-8")
     return work
+
+
+# pytest escapes an explicit id (``ids=``) holding a control or non-ASCII character again in
+# every later session of the same process (``\r`` → ``\\r`` → ``\\\\r``). mutmut runs
+# several sessions in one process and names the tests it saw in one of them, so such a test
+# is "not found" in another; the error ends the mutant's process, which mutmut counts as a
+# kill. Two collections in one process show the ids that would change.
+UNSTABLE_IDS = """
+import sys, pytest
+class Ids:
+    def pytest_collection_modifyitems(self, items):
+        self.ids = [item.nodeid for item in items]
+runs = []
+for _ in range(2):
+    ids = Ids()
+    code = pytest.main(["--collect-only", "-qqq", "-p", "no:cacheprovider", *sys.argv[1:]],
+                       plugins=[ids])
+    if code:
+        sys.exit(f"collecting the tests failed (pytest exit {code})")
+    runs.append(ids.ids)
+for first, second in zip(*runs, strict=True):
+    if first != second:
+        print(first)
+"""
+
+
+def unstable_test_ids(work: Path, tests: list[str]) -> list[str]:
+    """Tests whose ids change between two pytest sessions in one process (see above)."""
+    run = subprocess.run([sys.executable, "-c", UNSTABLE_IDS, *tests], cwd=work, text=True,
+                         capture_output=True)
+    if run.returncode:
+        sys.exit(run.stderr or run.stdout)
+    return [line for line in run.stdout.splitlines() if "::" in line]
 
 
 def mutmut(work: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
@@ -120,14 +168,15 @@ def natural(name: str) -> tuple:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("module", help="a module of search/, e.g. query or search/query.py")
+    parser.add_argument("module", help="a module of search/ or web/, e.g. query, search/query.py"
+                        " or web/errors.py")
     parser.add_argument("--max-children", type=int, default=max(1, (os.cpu_count() or 2) // 2))
     parser.add_argument(
         "--tests",
         nargs="+",
         default=["tests/unit"],
-        help="test files or folders to run (default tests/unit); name yours if a colleague's"
-        " unfinished test in tests/unit fails the clean run",
+        help="test files, folders or node ids to run (default tests/unit), system tests"
+        " included; name yours if a colleague's unfinished test in tests/unit fails the clean run",
     )
     parser.add_argument("--clean", action="store_true", help="delete the work copy at the end")
     parser.add_argument("--quiet", action="store_true", help="hide mutmut's progress output")
@@ -136,6 +185,13 @@ def main() -> int:
     module = module_path(args.module)
     work = make_copy(module, args.tests)
     print(f"work copy: {work}", flush=True)
+    unstable = unstable_test_ids(work, args.tests)
+    if unstable:
+        print("these tests' ids change from one pytest session to the next, so mutmut would")
+        print("count every mutant they cover as killed; give them ASCII ids without control")
+        print("characters, or leave them out of --tests:")
+        print("\n".join(f"  {name}" for name in unstable))
+        return 2
 
     run = mutmut(work, "run", "--max-children", str(args.max_children), capture=args.quiet)
     if run.returncode != 0:

@@ -96,7 +96,8 @@ class Readings:
         return [self.by_reading[k][0] for k in list(found)[:limit]]
 
     def _cut(self, key: str) -> list[str] | None:
-        """The fewest readings that make ``key`` (dynamic programming from the left)."""
+        """The fewest readings that make ``key`` (dynamic programming from the left); of cuts
+        into as many, the first found, whose last reading is longest."""
         best: list[list[str] | None] = [None] * (len(key) + 1)
         best[0] = []
         for end in range(1, len(key) + 1):

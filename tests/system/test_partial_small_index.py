@@ -1,0 +1,134 @@
+"""Partial matches (search/partial.py) over a real index of eight articles whose words are
+counted by hand, so that the half-the-weight rule can be checked at its edges.
+
+    article      空母 潜水艦 演習
+    2501-010101   ✓    ✓    ✓
+    2501-010201   ✓    ✓
+    2501-010301   ✓
+    2501-010401        ✓
+    2501-010501             ✓      (and 010601, 010701)
+    2501-010801                    (大使 only)
+
+空母 and 潜水艦 are in 3 of 8 articles (IDF log(1 + 5.5/3.5) = 0.944 each), 演習 in 4
+(log 2 = 0.693), 火星 in none (log 18 = 2.890).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from search.engine import Engine, SearchRequest
+from search.indexer import reindex
+from search.matching import Evaluator
+from search.partial import partial_matches
+from search.query import parse_query
+from search.schema import stored_record
+
+ARTICLES = [  # id, date, title, text
+    ("2501-010101", "2025.01.01", "空母と潜水艦の演習", "空母と潜水艦が演習を行った。"),
+    ("2501-010201", "2025.01.02", "空母と潜水艦", "空母と潜水艦が寄港した。"),
+    ("2501-010301", "2025.01.03", "空母が寄港", "空母が寄港した。"),
+    ("2501-010401", "2025.01.04", "潜水艦が寄港", "潜水艦が寄港した。"),
+    ("2501-010501", "2025.01.05", "演習を実施", "演習を実施した。"),
+    ("2501-010601", "2025.01.06", "演習を公開", "演習を公開した。"),
+    ("2501-010701", "2025.01.07", "演習を計画", "演習を計画した。"),
+    ("2501-010801", "2025.01.08", "大使が着任", "大使が着任した。"),
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("small-corpus")
+    (corpus / "clippings-small.txt").write_text(
+        "小さな切り抜き\n\n" + "".join(f"{date}\n 10:00\n共同通信\n\n{title} <{rid}>\n {text}\n"
+                                   for rid, date, title, text in ARTICLES),
+        encoding="utf-8")
+    root = tmp_path_factory.mktemp("small-ix")
+    assert reindex(root, corpus).records == len(ARTICLES)
+    eng = Engine(root)
+    yield eng
+    eng.close()
+
+
+@pytest.mark.parametrize(("q", "full", "partial"), [
+    # equal weights: holding one of two words is exactly half, enough
+    ("空母 潜水艦", ["2501-010201", "2501-010101"],
+     [("2501-010301", ["潜水艦"]), ("2501-010401", ["空母"])]),
+    # 空母 alone (0.944 of 1.637) is enough, 演習 alone (0.693) is not
+    ("空母 演習", ["2501-010101"],
+     [("2501-010301", ["演習"]), ("2501-010201", ["演習"])]),
+    # one of three words (0.944 of 2.580) is not enough, two are
+    ("空母 潜水艦 演習", ["2501-010101"], [("2501-010201", ["演習"])]),
+    # a word no article holds weighs most: 空母 alone is not half of the query
+    ("空母 火星", [], []),
+    # an exclusion holds for both tiers
+    ("空母 -演習 潜水艦", ["2501-010201"],
+     [("2501-010301", ["潜水艦"]), ("2501-010401", ["空母"])]),
+    # a filter too: only 2501-010201 … 010401 are dated 2025-01-02 … 01-04
+    ("空母 演習 date:2025-01-02..2025-01-04", [], [("2501-010301", ["演習"]),
+                                                   ("2501-010201", ["演習"])]),
+    ("空母", ["2501-010301", "2501-010201", "2501-010101"], []),  # one word: no partial tier
+])
+def test_tiers(engine, q, full, partial):
+    result = engine.search(SearchRequest(q=q, page_size=100, correct=False))
+    got = [(h.id, h.missing) for h in result.results]
+    assert got == [(i, []) for i in full] + partial
+    assert (result.complete, result.total) == (len(full), len(full) + len(partial))
+
+
+@pytest.fixture()
+def opened(engine):
+    """The real Evaluator over the engine's index, and the article id of each document."""
+    with engine.serving.use() as ix, ix.searcher() as searcher:
+        ev = Evaluator(searcher, ix.columns, ix.postings)
+        yield ev, [stored_record(searcher, d)["id"] for d in range(ev.doc_count)]
+
+
+def by_id(ids: list[str], values: np.ndarray) -> dict:
+    return dict(zip(ids, values.tolist(), strict=True))
+
+
+def test_partial_matches_in_full(opened):
+    evaluator, ids = opened
+    parsed = parse_query("空母 潜水艦")
+    full = evaluator.run(parsed.query)
+    p = partial_matches(evaluator, parsed.parts, parsed.rest, full)
+    assert p.words == ["空母", "潜水艦"]
+    assert p.held.dtype == np.bool_ and p.held.shape == (2, 8)
+    assert by_id(ids, p.held.T) == {
+        "2501-010101": [True, True], "2501-010201": [True, True],
+        "2501-010301": [True, False], "2501-010401": [False, True],
+        "2501-010501": [False, False], "2501-010601": [False, False],
+        "2501-010701": [False, False], "2501-010801": [False, False]}
+    # the articles holding every word count as holding every word
+    assert p.count.dtype == np.int16
+    assert by_id(ids, p.count) == {
+        "2501-010101": 2, "2501-010201": 2, "2501-010301": 1, "2501-010401": 1,
+        "2501-010501": 0, "2501-010601": 0, "2501-010701": 0, "2501-010801": 0}
+    assert p.some.dtype == np.bool_
+    assert {rid for rid, s in by_id(ids, p.some).items() if s} == {"2501-010301", "2501-010401"}
+    # the sum of the words' own scores
+    want = np.zeros(8)
+    for _, q in parsed.parts:
+        m = evaluator.run(q)
+        want[m.docs] += m.scores
+    assert p.score.dtype == np.float64
+    assert p.score.tolist() == pytest.approx(want.tolist(), abs=1e-12)
+    assert {rid for rid, s in by_id(ids, p.score).items() if s > 0} == {
+        "2501-010101", "2501-010201", "2501-010301", "2501-010401"}
+    assert {rid: p.missing(d) for d, rid in enumerate(ids)} == {
+        "2501-010101": [], "2501-010201": [], "2501-010301": ["潜水艦"],
+        "2501-010401": ["空母"], "2501-010501": ["空母", "潜水艦"],
+        "2501-010601": ["空母", "潜水艦"], "2501-010701": ["空母", "潜水艦"],
+        "2501-010801": ["空母", "潜水艦"]}
+
+
+def test_no_words_make_no_partial_matches(opened):
+    evaluator, _ = opened
+    full = evaluator.run(wq.Term("body", "空母"))
+    p = partial_matches(evaluator, [], [], full)
+    assert p.words == [] and p.held.shape == (0, 8)
+    assert p.some.tolist() == [False] * 8
+    assert p.count.tolist() == [0] * 8
