@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# the browser tests' fixtures (server, browser)
+pytest_plugins = ["tests.chromium"]
+
 # Property tests draw the same examples on every run and machine (derandomize), so CI
 # cannot fail by chance and a failure repeats; no example database is written. The
 # "thorough" profile draws ten times more: HYPOTHESIS_PROFILE=thorough pytest ….

@@ -1,58 +1,24 @@
 """The search page in a real browser: Debian's Chromium driven by Playwright.
 
-The app is served by waitress (as ``manage.py serve`` does) on a free port of 127.0.0.1; no
-browser is downloaded and nothing leaves the machine. The results page is saved to
-tests/artifacts/results.png for a human (or a helper) to look at.
+The app is served by waitress on a free port (tests/chromium.py); the results page is saved
+to tests/artifacts/results.png for a human (or a helper) to look at.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).parent.parent / "artifacts"
+from tests.chromium import ARTIFACTS, MARKS, new_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture(scope="module")
-def server(session_index, serve_app):
-    """The app on waitress in a thread; yields its base URL."""
-    from web import create_app
-
-    app = create_app({"INDEX_DIR": str(session_index)})
-    with serve_app(app, threads=4) as base:
-        yield base
-    app.extensions["kirinuki.engine"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+pytestmark = MARKS
 
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors = []  # console errors and page errors (a CSP violation shows up here)
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.set_default_timeout(10_000)
+    context, pg = new_page(browser)
     yield pg
     context.close()
 

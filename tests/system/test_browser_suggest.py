@@ -13,51 +13,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).parent.parent / "artifacts"
+from tests.chromium import ARTIFACTS, MARKS, new_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture(scope="module")
-def server(session_index, serve_app):
-    from web import create_app
-
-    app = create_app({"INDEX_DIR": str(session_index)})
-    with serve_app(app, threads=4) as base:
-        yield base
-    app.extensions["kirinuki.engine"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-def _page(browser, **options):
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900},
-                                  **options)
-    pg = context.new_page()
-    pg.errors = []  # console errors and page errors (a CSP violation shows up here)
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.set_default_timeout(10_000)
-    return context, pg
+pytestmark = MARKS
 
 
 @pytest.fixture()
 def page(browser):
-    context, pg = _page(browser)
+    context, pg = new_page(browser)
     yield pg
     assert pg.errors == []
     context.close()
@@ -190,7 +153,7 @@ def test_mouse_chooses_an_alias(server, page):
 
 
 def test_without_javascript_the_box_is_plain_and_ris_picking_works(server, browser):
-    context, page = _page(browser, java_script_enabled=False, accept_downloads=True)
+    context, page = new_page(browser, java_script_enabled=False, accept_downloads=True)
     try:
         page.goto(server + "/?q=" + "イタリア 空母")
         box = page.locator("#q")
