@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -81,43 +81,39 @@ def suggest(spellings: list[Spelling], searcher, parsed: ParsedQuery,
     suggestions: list[str] = []
     tried = 0
     for word in parsed.words[:MAX_WORDS]:
-        if readings is not None and is_kana(word) and not finds(word):
-            for spelling in readings.correct(word):
-                proposal = parsed.text.replace(word, spelling)
-                if proposal in suggestions or proposal == parsed.text:
-                    continue
-                tried += 1
-                if tried > MAX_PROPOSALS:
-                    return suggestions
-                if finds(proposal):
-                    suggestions.append(proposal)
-                    if len(suggestions) == MAX_SUGGESTIONS:
-                        return suggestions
-        for token in analyze_terms(word):
-            if len(token) < 2 or searcher.doc_frequency("body", token) \
-                    or searcher.doc_frequency("title", token):
+        for proposal in _proposals(spellings, searcher, parsed, word, finds, readings):
+            if proposal in suggestions or proposal == parsed.text:
                 continue
-            # the closest first: マールス is マールズ (one edit) before ステルス (two)
-            candidates = dict.fromkeys(c for maxdist in ((1, 2) if len(token) > 3 else (1,))
-                                       for spelling in spellings
-                                       for c in spelling.suggest(token, 5, maxdist))
-            for candidate in candidates:
-                if candidate.isascii() != token.isascii() or len(candidate) < 2:
-                    continue
-                # the token is width- and case-folded: find it in the word the same way
-                folded = unicodedata.normalize("NFKC", word)
-                at = folded.lower().find(token)
-                if at < 0:
-                    continue
-                fixed = folded[:at] + candidate + folded[at + len(token):]
-                proposal = parsed.text.replace(word, fixed)
-                if proposal in suggestions or proposal == parsed.text:
-                    continue
-                tried += 1
-                if tried > MAX_PROPOSALS:
+            tried += 1
+            if tried > MAX_PROPOSALS:
+                return suggestions
+            if finds(proposal):
+                suggestions.append(proposal)
+                if len(suggestions) == MAX_SUGGESTIONS:
                     return suggestions
-                if finds(proposal):
-                    suggestions.append(proposal)
-                    if len(suggestions) == MAX_SUGGESTIONS:
-                        return suggestions
     return suggestions
+
+
+def _proposals(spellings: list[Spelling], searcher, parsed: ParsedQuery, word: str,
+               finds: Callable[[str], bool], readings) -> Iterator[str]:
+    """``parsed.text`` with ``word`` corrected, best first: by its reading, then token by
+    token (lazily: the caller stops at its limits)."""
+    if readings is not None and is_kana(word) and not finds(word):
+        for spelling in readings.correct(word):
+            yield parsed.text.replace(word, spelling)
+    for token in analyze_terms(word):
+        if len(token) < 2 or searcher.doc_frequency("body", token) \
+                or searcher.doc_frequency("title", token):
+            continue
+        # the closest first: マールス is マールズ (one edit) before ステルス (two)
+        candidates = dict.fromkeys(c for maxdist in ((1, 2) if len(token) > 3 else (1,))
+                                   for spelling in spellings
+                                   for c in spelling.suggest(token, 5, maxdist))
+        for candidate in candidates:
+            if candidate.isascii() != token.isascii() or len(candidate) < 2:
+                continue
+            # the token is width- and case-folded: find it in the word the same way
+            folded = unicodedata.normalize("NFKC", word)
+            at = folded.lower().find(token)
+            if at >= 0:
+                yield parsed.text.replace(word, folded[:at] + candidate + folded[at + len(token):])
