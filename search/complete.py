@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import sudachi
+from .analysis import is_kanji, katakana
 from .facets import BY_KEY
 
 # The facets offered as filters while typing, in the order shown for equal counts.
@@ -38,7 +39,6 @@ MAX_PREFIX_CHARS = 40  # a longer last word is not being typed: nothing to sugge
 # "空 or 「空 (a phrase), (空 (a group).
 _LEAD = re.compile(r"^[-(\"「『(]+")
 _SPACE = re.compile(r"[\s\u3000]")
-_HIRAGANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}
 _END = "\U0010ffff"  # sorts after every key that starts with a prefix
 # Parts of speech (UniDic's top level) of words not offered on their own.
 NOT_NAMES = frozenset({"動詞", "形容詞", "副詞", "連体詞", "接続詞", "感動詞", "代名詞", "助動詞",
@@ -47,17 +47,13 @@ NOT_NAMES = frozenset({"動詞", "形容詞", "副詞", "連体詞", "接続詞"
 
 def fold(text: str) -> str:
     """The form keys and prefixes are compared in: NFKC, lower case, hiragana as katakana."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_HIRAGANA)
-
-
-def _is_kanji(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch == "々"
+    return katakana(unicodedata.normalize("NFKC", text).lower())
 
 
 def reading(text: str) -> str | None:
     """The katakana reading of a word with kanji in it (防衛装備 → ボウエイソウビ), folded;
     None when it has no kanji (its spelling is its reading) or SudachiPy knows none."""
-    if not any(_is_kanji(ch) for ch in text):
+    if not any(is_kanji(ch) for ch in text):
         return None
     return _reading(sudachi.tokenizer().tokenize(text))
 
@@ -82,12 +78,12 @@ def word_keys(term: str) -> list[str]:
     if not is_word(term):
         return []
     keys = [fold(term)]
-    if term.isascii() or not any(_is_kanji(ch) or "\u3041" <= ch <= "\u309f" for ch in term):
+    if term.isascii() or not any(is_kanji(ch) or "\u3041" <= ch <= "\u309f" for ch in term):
         return keys  # Latin or katakana: a name, its spelling is how it is typed
     morphemes = sudachi.tokenizer().tokenize(term)
     if len(morphemes) == 1 and morphemes[0].part_of_speech()[0] in NOT_NAMES:
         return []
-    said = _reading(morphemes) if any(_is_kanji(ch) for ch in term) else None
+    said = _reading(morphemes) if any(is_kanji(ch) for ch in term) else None
     return keys + [said] if said and said != keys[0] else keys
 
 
@@ -193,9 +189,11 @@ class Completer:
 
     def __init__(self, facet_values: Mapping[str, Mapping[str, int]],
                  words: Mapping[str, int],
-                 aliases: Mapping[str, Mapping[str, Sequence[str]]] | None = None) -> None:
+                 aliases: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+                 keys_of: Callable[[str], list[str]] = word_keys) -> None:
         """``facet_values``: facet key → value → records; ``words``: word → records;
-        ``aliases``: facet key → value → other spellings."""
+        ``aliases``: facet key → value → other spellings; ``keys_of``: :func:`word_keys`,
+        or a memo of it shared with the readings (each call is a SudachiPy look-up)."""
         aliases = aliases or {}
         kinds, values, counts, keys = [], [], [], []
         for facet in COMPLETED_FACETS:
@@ -217,7 +215,7 @@ class Completer:
         for n, w in frequent:
             if len(kept) == MAX_WORDS:
                 break
-            found = word_keys(w)
+            found = keys_of(w)
             if found:
                 keys += [(k, len(kept), "") for k in found]
                 kept.append(w)
@@ -251,7 +249,8 @@ class Completer:
         return Completions(q, word, out)
 
 
-def build_completer(columns, words: Mapping[str, int]) -> Completer:
+def build_completer(columns, words: Mapping[str, int],
+                    keys_of: Callable[[str], list[str]] = word_keys) -> Completer:
     """A completer for an opened index: facet values counted over its live records, and
     ``words`` (:func:`index_words`) with the records that hold them."""
     from .countries import countries, organizations
@@ -267,7 +266,7 @@ def build_completer(columns, words: Mapping[str, int]) -> Completer:
         "organization": {p.name: (*p.aliases, p.english) for p in organizations()},
         "source": {o.name: o.spellings for o in outlets()},
     }
-    return Completer(facet_values, words, aliases)
+    return Completer(facet_values, words, aliases, keys_of)
 
 
 def index_words(reader, fields: Sequence[str] = ("title", "body")) -> dict[str, int]:

@@ -68,6 +68,9 @@ class OpenIndex:
         self._words_lock = threading.Lock()
         self._readings = None
         self._readings_lock = threading.Lock()
+        # a word's keys (its SudachiPy reading) for the completer and the readings, which
+        # mostly look up the same words: kept until both are built
+        self._keys: dict[str, list[str]] | None = {}
         self._lines_lock = threading.Lock()
         self._checked: tuple[float, str | None] | None = None  # (when, problem found)
         self._check_lock = threading.Lock()
@@ -129,7 +132,9 @@ class OpenIndex:
 
         with self._completer_lock:
             if self._completer is None:
-                self._completer = build_completer(self.columns, self.words())
+                self._completer = build_completer(self.columns, self.words(),
+                                                  self._word_keys)
+                self._forget_keys()
             return self._completer
 
     def words(self) -> dict[str, int]:
@@ -151,8 +156,24 @@ class OpenIndex:
 
         with self._readings_lock:
             if self._readings is None:
-                self._readings = Readings(self.words())
+                self._readings = Readings(self.words(), self._word_keys)
+                self._forget_keys()
             return self._readings
+
+    def _word_keys(self, word: str) -> list[str]:
+        from .complete import word_keys
+
+        memo = self._keys
+        if memo is None:
+            return word_keys(word)
+        found = memo.get(word)
+        if found is None:
+            found = memo[word] = word_keys(word)
+        return found
+
+    def _forget_keys(self) -> None:
+        if self._completer is not None and self._readings is not None:
+            self._keys = None
 
     def spelling(self) -> list:
         """The spelling correctors (``suggest.Spelling``), built on first use."""

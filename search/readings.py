@@ -13,7 +13,7 @@ The table is built once per opened index and only read afterwards: threads may s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .analysis import is_kana
 from .complete import fold, word_keys
@@ -30,8 +30,10 @@ MIN_VARIANT_CHARS = 5  # a katakana name this long has spelling variants, not ot
 class Readings:
     """Words with kanji, filed under their readings; looked up by a kana word."""
 
-    def __init__(self, words: Mapping[str, int]) -> None:
-        """``words``: every word of the index → the records holding it."""
+    def __init__(self, words: Mapping[str, int],
+                 keys_of: Callable[[str], list[str]] = word_keys) -> None:
+        """``words``: every word of the index → the records holding it; ``keys_of``:
+        :func:`complete.word_keys`, or a memo of it shared with the completer."""
         self.by_reading: dict[str, list[str]] = {}
         self.records: dict[str, int] = {}
         # words written in katakana: おすぷれい is オスプレイ typed in hiragana, and ラスムセン
@@ -44,7 +46,7 @@ class Readings:
         for word, n in frequent:
             if kept == MAX_WORDS:
                 break
-            keys = word_keys(word)  # [spelling, reading] for a name or noun with kanji
+            keys = keys_of(word)  # [spelling, reading] for a name or noun with kanji
             said = keys[1] if len(keys) == 2 and keys[1] != keys[0] else None
             if said is None or len(said) < 2:
                 continue
