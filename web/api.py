@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 
 from search.complete import DEFAULT_LIMIT, MAX_LIMIT
 from search.engine import MAX_QUERY_CHARS, Engine, SearchError, check_page
 
-from .links import absolute_url
+from .links import record_url
 from .urls import SearchState, parse_page_size
 
 bp = Blueprint("api", __name__)
@@ -71,6 +71,6 @@ def record(rid: str):
         "record": view.record.to_dict(),
         "title_html": view.title_html,
         "summary_html": view.summary_html,
-        "url": absolute_url(url_for("pages.record_page", rid=rid)),
+        "url": record_url(rid),
         "related": [h.to_dict() for h in view.related],
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, quote_from_bytes, urlsplit
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _URI_SAFE = "/?:@&=+$,;%!*'()~"
@@ -40,6 +40,11 @@ def base_url() -> str:
 def absolute_url(path: str) -> str:
     """``path`` (from url_for, starting with /) as a link that works from anywhere."""
     return base_url() + path
+
+
+def record_url(rid: str) -> str:
+    """A record's page, as a link that works from anywhere (feeds, CSV, RIS, the API)."""
+    return absolute_url(url_for("pages.record_page", rid=rid))
 
 
 def current_url() -> str:

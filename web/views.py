@@ -39,7 +39,7 @@ from search.indexer import IndexDamagedError, IndexMissingError, IndexOutdatedEr
 from .chart import year_chart
 from .errors import ErrorAnswer, Refusal, error_answer, http_error_answer, is_api_path
 from .feeds import atom_feed, hits_csv, hits_ris
-from .links import absolute_url, current_url
+from .links import absolute_url, current_url, record_url
 from .opensearch import CONTENT_TYPE as OPENSEARCH_TYPE
 from .opensearch import description
 from .urls import (
@@ -231,7 +231,7 @@ def export_csv():
         hits = _all_hits(SearchState.from_args(request.args))
     except SearchError as exc:
         return _error_page(400, "書き出せません", str(exc))
-    body = hits_csv(hits, _record_url)
+    body = hits_csv(hits, record_url)
     return _download(body.encode("utf-8"), "csv", "text/csv; charset=utf-8")
 
 
@@ -258,7 +258,7 @@ def export_ris():
             hits = list(_all_hits(SearchState.from_args(request.args)))
         except SearchError as exc:
             return _error_page(400, "書き出せません", str(exc))
-    return _download(hits_ris(hits, _record_url).encode("utf-8"), "ris",
+    return _download(hits_ris(hits, record_url).encode("utf-8"), "ris",
                      "application/x-research-info-systems; charset=utf-8")
 
 
@@ -279,11 +279,6 @@ def _all_hits(state: SearchState) -> Iterator:
             sent += len(more)
 
     return hits()
-
-
-def _record_url(rid: str) -> str:
-    """The record's address from the configured base URL, never the request's Host header."""
-    return absolute_url(url_for("pages.record_page", rid=rid))
 
 
 def _download(body: bytes, ext: str, content_type: str) -> Response:
@@ -308,7 +303,7 @@ def atom():
     body = atom_feed(
         title=title, self_url=current_url(), page_url=page_url, feed_id=current_url(),
         hits=result.results,
-        record_url=lambda rid: absolute_url(url_for("pages.record_page", rid=rid)))
+        record_url=record_url)
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 
