@@ -62,6 +62,21 @@ NOUN_TAGS = (("名詞",),)
 
 @lru_cache(maxsize=1 << 16)
 def _noun_term(surface: str) -> str | None:
+    """The one spelling of a noun (``_noun_spelling``), or the verb whose stem it is.
+
+    A noun that is also a verb's stem (取り, 見直し, 取り組み) is that verb (取る, 見直す,
+    取り組む): SudachiPy reads one spelling either way by context (瀬取り監視 has the verb,
+    「瀬取り」対応 the noun), and 見直し, 見直した and 見直す are one word to a reader.
+    """
+    noun = _noun_spelling(surface)
+    if noun is None or len(noun) < 2 or not any(map(is_kanji, noun)):
+        return noun
+    verbs = {e.normalized_form() for e in sudachi.dictionary().lookup(noun)
+             if e.part_of_speech()[0] == "動詞"}
+    return verbs.pop().lower() if len(verbs) == 1 else noun
+
+
+def _noun_spelling(surface: str) -> str | None:
     """The one spelling of a noun, from its surface alone (None for unknown words).
 
     SudachiPy picks a dictionary entry by context, and entries of one spelling can have

@@ -17,6 +17,7 @@ from search.analysis import (
     JapaneseAnalyzer,
     _entries,
     _entry,
+    _noun_spelling,
     _noun_term,
     _query_analyzer,
     analyze_terms,
@@ -255,7 +256,7 @@ def test_numbers_normalised():
 
 
 def test_nouns_one_spelling():
-    assert analyze_terms("取組") == ["取り組み"]
+    assert analyze_terms("取組") == ["取り組む"]  # 取組 → 取り組み, a verb's stem → 取り組む
     assert analyze_terms("覚書") == ["覚え書き"]
     assert analyze_terms("聯合") == ["連合"]
     assert analyze_terms("シナ") == ["支那"]
@@ -263,6 +264,18 @@ def test_nouns_one_spelling():
     assert analyze_terms("読売新聞の取材") == ["読売", "新聞", "取材"]
     assert analyze_terms("6.26 読売新聞") == ["6.26", "読売", "新聞"]
     assert analyze_terms("TV会議") == ["tv会議"]
+
+
+def test_a_verbs_stem_is_the_verb_whatever_its_part_of_speech():
+    # SudachiPy reads 取り as the verb 取る in 瀬取り監視 and as a noun in 「瀬取り」対応:
+    # both must give the term a query 瀬取り gives
+    assert analyze_terms("瀬取り監視で") == ["瀬", "取る", "監視"]
+    assert analyze_terms("「瀬取り」対応") == ["瀬", "取る", "対応"]
+    assert analyze_terms("瀬取り") == ["瀬", "取る"]
+    assert analyze_terms("見直し") == analyze_terms("見直した") == ["見直す"]
+    # a noun with no verb of its spelling, or a one-character one, stays a noun
+    assert analyze_terms("締結") == ["締結"]
+    assert analyze_terms("覚書") == ["覚え書き"]
 
 
 def test_other_words_normalized_and_lower_cased():
@@ -276,7 +289,7 @@ def test_term_rules():
     assert term(morpheme("１，０００")) == "1000"
     assert term(morpheme("ＮＡＴＯ")) == "nato"
     assert term(morpheme("Japan")) == "japan"
-    assert term(morpheme("取組")) == "取り組み"
+    assert term(morpheme("取組")) == "取り組む"
     assert term(morpheme("述べ")) == "述べる"
     assert term(morpheme("ＴＶ会議")) == "tv会議"
 
@@ -284,7 +297,7 @@ def test_term_rules():
 def test_term_uses_the_given_surface():
     assert term(morpheme("防衛"), "ＮＡＴＯ") == "nato"
     assert term(morpheme("取組"), "読売") == "読売"
-    assert term(morpheme("取組"), None) == "取り組み"
+    assert term(morpheme("取組"), None) == "取り組む"
 
 
 def test_term_of_a_word_unknown_as_a_noun():
@@ -295,7 +308,8 @@ def test_term_of_a_word_unknown_as_a_noun():
 
 
 def test_noun_term_all_entries_agree():
-    assert _noun_term("取組") == "取り組み"
+    assert _noun_spelling("取組") == "取り組み"
+    assert _noun_term("取組") == "取り組む"  # and 取り組み is the stem of 取り組む
     assert _noun_term("聯合") == "連合"
     assert _noun_term("ＴＶ会議") == "tv会議"
     assert _noun_term("ＮＡＴＯ") == "nato"
@@ -310,7 +324,8 @@ def test_noun_term_disagreeing_entries_keep_the_spelling():
 
 def test_noun_term_disagreeing_entries_without_the_spelling_take_the_word_alone():
     assert _noun_term("シナ") == "支那"  # 支那 and 科
-    assert _noun_term("づき") == "突き"  # 突き and 月: not the smaller 月
+    assert _noun_spelling("づき") == "突き"  # 突き and 月: not the smaller 月
+    assert _noun_term("づき") == "突く"
     assert _noun_term("an") == "an"  # An and AN; alone it is An
 
 
