@@ -272,6 +272,32 @@ def synonyms(word: str) -> tuple[str, ...]:
     return synonym_groups().get(unicodedata.normalize("NFKC", word).casefold(), (word,))
 
 
+MAX_INNER = 6  # spellings of one compound with a synonym inside it
+
+
+def inner_synonyms(pieces: list[str]) -> tuple[str, ...]:
+    """The compound made of ``pieces`` (the user's characters, as the analyser cut them)
+    with one run of its pieces replaced by a synonym: 吉田統合幕僚長 → 吉田統幕長, and
+    日米共同演習 → 日米共同訓練, 日米合同演習 …; news writes a compound with either.
+
+    Runs of two characters or more only (米 is in too many words), never the whole word
+    (its synonyms are the word's own group).
+    """
+    groups = synonym_groups()
+    found: list[str] = []
+    for i in range(len(pieces)):
+        for j in range(len(pieces), i, -1):
+            if (i, j) == (0, len(pieces)):
+                continue
+            run = "".join(pieces[i:j])
+            group = groups.get(unicodedata.normalize("NFKC", run).casefold())
+            if len(run) < 2 or group is None:
+                continue
+            before, after = "".join(pieces[:i]), "".join(pieces[j:])
+            found += [before + other + after for other in group[1:]]
+    return tuple(dict.fromkeys(found))[:MAX_INNER]
+
+
 def _english_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
 
@@ -395,6 +421,11 @@ class _Compiler:
             japanese = tuple(dict.fromkeys(w for t in english(node.text) for w in synonyms(t)))
             translated = set(japanese) - set(group)
             group = tuple(dict.fromkeys(group + japanese))
+        inner: tuple[str, ...] = ()
+        if node.field is None and not is_kana(node.text):
+            inner = tuple(v for v in inner_synonyms(
+                [typed for _, typed in analyze_pieces(node.text)]) if v not in group)
+            group = group + inner
         spelled: dict[str, bool] = {}  # kanji spelling → whether it reads like the whole word
         if self.spell is not None and is_kana(node.text):  # きしだ → 岸田
             spelled = {s: whole for s, whole in self.spell(node.text) if s not in group}
@@ -405,10 +436,12 @@ class _Compiler:
             if not tokens:
                 continue
             split = "".join(typed for _, typed in pieces)
-            if n == 0 and len(group) > 1 and is_kana(variant) and split != variant:
+            if len(group) > 1 and is_kana(variant) and split != variant:
                 # kana the analyser could not read as words (せどり → せ, as 為る): search
-                # what it stands for (a synonym, a spelling), not its misread pieces
-                shown.append(variant)
+                # what it stands for (a synonym, a spelling), not its misread pieces, which
+                # would match every text with する
+                if n == 0:
+                    shown.append(variant)
                 continue
             if n == 0:
                 alternatives.append(self._text_query(tokens, fields))
@@ -419,6 +452,11 @@ class _Compiler:
                              else f"{variant}[{split}]")
             elif variant in translated:
                 # the Japanese for an English term: as the user's own word would be (the
+                # phrase first, else its parts), a little lower
+                alternatives.append(self._text_query(tokens, fields, boost=0.8))
+                shown.append(variant)
+            elif variant in inner:
+                # the compound with a synonym inside it: as the typed word is matched (the
                 # phrase first, else its parts), a little lower
                 alternatives.append(self._text_query(tokens, fields, boost=0.8))
                 shown.append(variant)
@@ -433,7 +471,8 @@ class _Compiler:
                 # as its parts scattered through a text.
                 alternatives.append(self._phrase_query(tokens, fields, boost=0.8))
                 shown.append(variant)
-            if positive and (n == 0 or len(tokens) == 1 or variant in spelled):
+            if positive and (n == 0 or len(tokens) == 1 or variant in spelled
+                             or variant in inner):
                 self.terms.update(tokens)
         if node.field is None:
             # a place by its name, its name typed in hiragana (なとー), or a kanji spelling

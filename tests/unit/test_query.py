@@ -30,6 +30,7 @@ from search.query import (
     _Parser,
     _show_range,
     english,
+    inner_synonyms,
     parse_date_range,
     parse_query,
     synonym_groups,
@@ -51,10 +52,10 @@ def phrase(tokens: list[str], boost: float = 1.0, fields=TEXT) -> wq.Or:
     return wq.Or([wq.Phrase(f, tokens, boost=w * boost) for f, w in fields])
 
 
-def compound(tokens: list[str], fields=TEXT) -> wq.Or:
+def compound(tokens: list[str], fields=TEXT, boost: float = 1.0) -> wq.Or:
     """A word Sudachi splits: the phrase (boosted ×2) first, else all of its parts anywhere."""
-    phrase_part = wq.Or([wq.Phrase(f, tokens, boost=w * 1.0 * 2.0) for f, w in fields])
-    return wq.Or([phrase_part, wq.And([terms(t, fields=fields) for t in tokens])])
+    phrase_part = wq.Or([wq.Phrase(f, tokens, boost=w * boost * 2.0) for f, w in fields])
+    return wq.Or([phrase_part, wq.And([terms(t, boost=boost, fields=fields) for t in tokens])])
 
 
 def tree(text: str):
@@ -837,6 +838,46 @@ def test_a_synonym_that_analyses_to_nothing_is_skipped(monkeypatch):
     assert p.understood == "(空母 OR 訓練)"
 
 
+def test_a_kana_synonym_the_analyser_misreads_is_not_searched():
+    # せどり analyses to 為る (せ) and two stopped kana: searched, it would match every text
+    # with する (378 of the 384 records), so only 瀬取り and 瀬取 are searched
+    p = parse_query("瀬取り")
+    assert p.query == wq.Or([compound(["瀬", "取る"]), terms("瀬取", boost=0.8)])
+    assert "為る" not in repr(p.query)
+    # typed itself, it stands for its synonyms
+    assert parse_query("せどり").understood == "(せどり OR 瀬取り OR 瀬取)"
+
+
+@pytest.mark.parametrize(("pieces", "spellings"), [
+    (["吉田", "統合", "幕僚長"], ("吉田統幕長",)),
+    (["日米", "共同", "演習"], ("日米共同訓練", "日米合同演習", "日米合同訓練")),
+    (["日伊", "物品", "役務", "相互", "提供", "協定"], ("日伊ACSA", "日伊物品役務協定")),
+    # the whole word is not replaced (its own group does that), nor a one-character run
+    (["統合", "幕僚長"], ()),
+    (["米", "空母"], ()),
+    (["空母"], ()),
+])
+def test_inner_synonyms(pieces, spellings):
+    assert inner_synonyms(pieces) == spellings
+
+
+def test_inner_synonyms_are_at_most_six():
+    from search.query import MAX_INNER
+
+    assert len(inner_synonyms(["米国", "英国", "豪州", "仏国"])) == MAX_INNER == 6
+
+
+def test_a_compound_with_a_synonym_inside_searches_both_spellings():
+    p = parse_query("吉田統合幕僚長")
+    assert p.query == wq.Or([compound(["吉田", "統合", "幕僚長"]),
+                             compound(["吉田", "統幕", "長"], boost=0.8)])
+    assert p.understood == "(吉田統合幕僚長[吉田・統合・幕僚長] OR 吉田統幕長)"
+    assert p.highlight_terms == {"吉田", "統合", "幕僚長", "統幕", "長"}
+    assert p.words == ["吉田統合幕僚長"]
+    # kana and field-restricted words are not cut into synonyms
+    assert "統幕" not in parse_query("title:吉田統合幕僚長").understood
+
+
 def test_lex_hyphen_before_quote_or_bracket():
     assert _lex('-"a" -「b」 -(c)') == [
         ("not", "-", ""), ("phrase", "a", ""), ("not", "-", ""), ("phrase", "b", ""),
@@ -880,7 +921,7 @@ def test_nesting_up_to_the_limit_is_parsed():
 @pytest.mark.parametrize(("typed", "shown"), [
     ("防衛装備ひん", "防衛装備ひん[防衛・装備・ひん]"),  # not 干る, the index's normal form
     ("おすぷれい", "おすぷれい[おす・ぷ・れい]"),  # not 令
-    ("瀬取り", "(瀬取り[瀬・取り] OR 瀬取 OR せどり)"),  # not 取る
+    ("瀬取り", "(瀬取り[瀬・取り] OR 瀬取)"),  # not 取る; せどり is misread kana (below)
     ("護衛艦", "護衛艦[護衛・艦]"),
 ])
 def test_the_understood_line_shows_the_users_characters(typed, shown):
