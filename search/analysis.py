@@ -287,6 +287,20 @@ def analyze_pieces(text: str) -> list[tuple[str, str]]:
             for t in _query_analyzer()(text, mode="query", keeporiginal=True)]
 
 
+def surname(text: str) -> str | None:
+    """The family name of a full name (河野太郎 → 河野), or None if ``text`` is not one.
+
+    News names a person in full once, then by family name and office (河野外相, 吉田統幕長):
+    a query for the full name also wants those. A full name is what SudachiPy reads as a
+    family name followed by a given name, nothing else.
+    """
+    words = sudachi.tokenizer().tokenize(text)
+    if len(words) == 2 and words[0].part_of_speech()[2:4] == ("人名", "姓") \
+            and words[1].part_of_speech()[2:4] == ("人名", "名"):
+        return words[0].surface()
+    return None
+
+
 _KANA = frozenset(chr(cp) for cp in (*range(0x3041, 0x3097), *range(0x30A1, 0x30FB))) | {"ー"}
 
 

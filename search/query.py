@@ -21,7 +21,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from . import outlets
-from .analysis import analyze_pieces, analyze_terms, is_kana, katakana
+from .analysis import analyze_pieces, analyze_terms, is_kana, katakana, surname
 from .config import DATA_DIR
 
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
@@ -33,6 +33,9 @@ Spell = Callable[[str], list[tuple[str, bool]]]
 # A kanji word found by the reading of a kana word ranks below the kana word itself and its
 # synonyms: きしだ finds 岸田, but a text that says きしだ is the closer match.
 READING_BOOST = 0.6
+# A full name's family name alone (河野 for 河野太郎), as a reading is: it may be another
+# person of that name.
+SURNAME_BOOST = 0.6
 FIELD_ALIASES = {
     "title": "title", "タイトル": "title", "見出し": "title",
     "source": "source", "outlet": "source", "媒体": "source",
@@ -322,6 +325,23 @@ def english_table() -> dict[str, tuple[str, ...]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, tuple[str, ...]]:
+    """A katakana word of data/english.tsv → the English terms it stands for, as written
+    there (オスプレイ → Osprey): a loanword or a name, which English clippings and the
+    English in Japanese ones write in the original."""
+    names: dict[str, tuple[str, ...]] = {}
+    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
+            for word in japanese:
+                if english and is_kana(word.replace("・", "")):
+                    names[word] = tuple(dict.fromkeys((*names.get(word, ()), english)))
+    return names
+
+
 def english(text: str) -> tuple[str, ...]:
     """The Japanese words for an English term of the table, or () if it has none."""
     return english_table().get(_english_key(text), ())
@@ -426,6 +446,15 @@ class _Compiler:
             inner = tuple(v for v in inner_synonyms(
                 [typed for _, typed in analyze_pieces(node.text)]) if v not in group)
             group = group + inner
+        family = surname(node.text) if node.field is None else None
+        if family is not None and family not in group:  # 河野太郎 → 河野 (外相)
+            group = group + (family,)
+        if node.field is None and not node.text.isascii():
+            # オスプレイ (or おすぷれい) is also written Osprey
+            sounds = katakana(node.text) if is_kana(node.text) else node.text
+            originals = tuple(e for e in english_names().get(sounds, ()) if e not in group)
+            translated |= set(originals)
+            group = group + originals
         spelled: dict[str, bool] = {}  # kanji spelling → whether it reads like the whole word
         if self.spell is not None and is_kana(node.text):  # きしだ → 岸田
             spelled = {s: whole for s, whole in self.spell(node.text) if s not in group}
@@ -448,12 +477,16 @@ class _Compiler:
                 # the user's own characters, never the index's normal forms (ひん, not 干る)
                 split = "・".join(typed for _, typed in pieces)
                 # how a Japanese word was cut; F-35 or Joint-Exercise need no such note
-                shown.append(variant if len(tokens) == 1 or variant.isascii()
+                shown.append(variant if len(tokens) == 1 or variant.isascii() or split == variant
                              else f"{variant}[{split}]")
             elif variant in translated:
                 # the Japanese for an English term: as the user's own word would be (the
                 # phrase first, else its parts), a little lower
                 alternatives.append(self._text_query(tokens, fields, boost=0.8))
+                shown.append(variant)
+            elif variant == family:
+                # the family name alone (河野外相): below the full name
+                alternatives.append(self._text_query(tokens, fields, boost=SURNAME_BOOST))
                 shown.append(variant)
             elif variant in inner:
                 # the compound with a synonym inside it: as the typed word is matched (the
@@ -463,8 +496,7 @@ class _Compiler:
             elif variant in spelled:
                 # a word the kana reads as: like the word typed, ranked lower; a spelling
                 # pieced together from several words' readings only as written (a phrase)
-                make = self._text_query if spelled[variant] else self._phrase_query
-                alternatives.append(make(tokens, fields, boost=READING_BOOST))
+                alternatives.append(self._text_query(tokens, fields, boost=READING_BOOST))
                 shown.append(variant)
             else:
                 # A synonym is matched as a whole (北大西洋条約機構 as a phrase), never

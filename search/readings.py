@@ -5,6 +5,7 @@ index holds the kanji. When an index is opened, every word of its titles and tex
 has kanji in it is filed under its reading (SudachiPy's ``reading_form``: 岸田 → キシダ).
 A kana word of a query is then looked up whole, or, if no word reads like all of it, cut
 into the fewest pieces that each read like a word (ボウエイソウビイテン → 防衛・装備・移転).
+Small kana typed full-size (せんかくしよとう) are forgiven when nothing reads exactly so.
 A kana word that reads like nothing gets corrections from the same table (ぼうえいしよう →
 防衛省), like a misspelt word in katakana.
 
@@ -25,6 +26,14 @@ MAX_WORDS = 50_000
 MAX_SPELLINGS = 3  # kanji spellings searched for one kana word
 MAX_PIECES = 4  # a kana word cut into more pieces is not a word anyone meant
 MIN_VARIANT_CHARS = 5  # a katakana name this long has spelling variants, not other words
+# Small kana as their full-size letters: an IME slip (しよ for しょ, きつて for きって) that
+# a reading looked up this way forgives.
+_FULL_SIZE = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
+
+
+def loose(key: str) -> str:
+    """A folded reading with its small kana full-size: センカクショトウ → センカクシヨトウ."""
+    return key.translate(_FULL_SIZE)
 
 
 class Readings:
@@ -53,6 +62,9 @@ class Readings:
             kept += 1
             self.by_reading.setdefault(said, []).append(word)
             self.records[word] = n
+        self.by_loose: dict[str, list[str]] = {}
+        for said, spellings in self.by_reading.items():
+            self.by_loose.setdefault(loose(said), []).extend(spellings)
         self.longest = max(map(len, self.by_reading), default=0)
         keys = sorted(self.by_reading)
         self.spelling = Spelling.from_terms(
@@ -65,13 +77,16 @@ class Readings:
             return []
         key = fold(kana)
         found = [key] if key != kana and key in self.katakana else []
-        found += self.by_reading.get(key, [])
+        found += self.by_reading.get(key, []) or self.by_loose.get(loose(key), [])
         if found:
             return found[:MAX_SPELLINGS]
         if key == kana:  # typed in katakana: a loanword or a name, not kanji read aloud
             return []
-        pieces = self._cut(key)
-        return ["".join(self.by_reading[p][0] for p in pieces)] if pieces else []
+        for table, typed in ((self.by_reading, key), (self.by_loose, loose(key))):
+            pieces = self._cut(typed, table)
+            if pieces:
+                return ["".join(table[p][0] for p in pieces)]
+        return []
 
     def variants(self, kana: str, limit: int = MAX_SPELLINGS) -> list[str]:
         """Other spellings of a name in katakana found in the index, one edit away
@@ -86,7 +101,8 @@ class Readings:
         """Whether ``spelling`` reads like all of ``kana`` as one word (not pieced together):
         a pieced spelling must be found as written, a phrase."""
         key = fold(kana)
-        return spelling == key or spelling in self.by_reading.get(key, ())
+        return spelling == key or spelling in self.by_reading.get(key, ()) \
+            or spelling in self.by_loose.get(loose(key), ())
 
     def correct(self, kana: str, limit: int = 3) -> list[str]:
         """Kanji spellings of readings one or two edits from ``kana`` (a typo)."""
@@ -97,7 +113,7 @@ class Readings:
                               for k in self.spelling.suggest(key, limit, maxdist))
         return [self.by_reading[k][0] for k in list(found)[:limit]]
 
-    def _cut(self, key: str) -> list[str] | None:
+    def _cut(self, key: str, table: Mapping[str, list[str]]) -> list[str] | None:
         """The fewest readings that make ``key`` (dynamic programming from the left); of cuts
         into as many, the first found, whose last reading is longest."""
         best: list[list[str] | None] = [None] * (len(key) + 1)
@@ -106,7 +122,7 @@ class Readings:
             for start in range(max(0, end - self.longest), end):
                 before = best[start]
                 piece = key[start:end]
-                if before is None or piece not in self.by_reading:
+                if before is None or piece not in table:
                     continue
                 if best[end] is None or len(before) + 1 < len(best[end]):
                     best[end] = [*before, piece]

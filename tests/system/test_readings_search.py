@@ -37,11 +37,24 @@ def test_a_kana_word_finds_the_kanji_word_that_reads_so(engine, kana, kanji, und
                for h in result.results[:5])
 
 
-def test_a_kana_compound_is_found_as_written(engine):
+def test_a_kana_compound_is_found_as_the_compound_typed_in_kanji(engine):
+    # pieced from the readings of 防衛装備 and 移転; like 防衛装備移転 typed: the phrase,
+    # else all of its parts
     result = search(engine, "ぼうえいそうびいてん")
-    assert "防衛装備移転" in result.understood
-    assert result.total > 0
-    assert ids(engine, "ぼうえいそうびいてん") == ids(engine, '"防衛装備移転"')
+    assert result.understood == "(ぼうえいそうびいてん OR 防衛装備移転)"
+    assert result.total == 27
+    assert ids(engine, "ぼうえいそうびいてん") == ids(engine, "防衛装備移転")
+    assert len(ids(engine, '"防衛装備移転"')) < 27
+
+
+@pytest.mark.parametrize(("typed", "understood", "kanji"), [
+    ("せんかくしよとう", "(せんかくしよとう[せん・かくし・よとう] OR 尖閣諸島)", "尖閣諸島"),
+    ("かいじょうほあんちよう", "(かいじょうほあんちよう OR 海上保安庁)", "海上保安庁"),
+])
+def test_small_kana_typed_full_size_read_as_the_word(engine, typed, understood, kanji):
+    result = search(engine, typed)
+    assert result.understood == understood and result.corrected is None
+    assert result.total > 0 and ids(engine, typed) == ids(engine, kanji)
 
 
 def test_names_from_abroad_typed_in_hiragana(engine):
@@ -53,8 +66,7 @@ def test_names_from_abroad_typed_in_hiragana(engine):
 
 
 @pytest.mark.parametrize(("typed", "fixed"), [
-    ("ルツテ", "ルッテ"), ("バーレン", "バーレーン"), ("ぼうえいしよう", "防衛相"),
-    ("かいじょうほあんちよう", "海上保安庁"),
+    ("ルツテ", "ルッテ"), ("バーレン", "バーレーン"), ("ぼうえいしやう", "防衛相"),
 ])
 def test_a_typo_no_article_answers_is_searched_as_its_correction(engine, typed, fixed):
     result = search(engine, typed)

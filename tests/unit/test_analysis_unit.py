@@ -22,6 +22,7 @@ from search.analysis import (
     _query_analyzer,
     analyze_terms,
     japanese_analyzer,
+    surname,
     term,
 )
 
@@ -494,3 +495,21 @@ def test_positions_gather_exactly_what_the_analyzer_yields(text, subwords):
     for t in ana(text, positions=True, mode="index"):
         expected.setdefault(t.text, []).append(t.pos)
     assert list(ana.positions(text).items()) == list(expected.items())
+
+
+# -- full names -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "family"), [
+    ("河野太郎", "河野"),
+    ("吉田圭秀", "吉田"),
+    ("安倍晋三", "安倍"),
+    ("吉田", None),  # a family name alone
+    ("中谷元", None),  # 元 is read as a common noun: not surely a full name
+    ("石破茂", None),  # one word to SudachiPy
+    ("河野外相", None),
+    ("防衛装備", None),
+    ("河野太郎外相", None),
+])
+def test_surname(text, family):
+    assert surname(text) == family

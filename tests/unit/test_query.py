@@ -14,6 +14,7 @@ from datetime import datetime
 import pytest
 from whoosh import query as wq
 
+from search.analysis import is_kana
 from search.query import (
     And,
     Filter,
@@ -30,6 +31,7 @@ from search.query import (
     _Parser,
     _show_range,
     english,
+    english_names,
     inner_synonyms,
     parse_date_range,
     parse_query,
@@ -620,10 +622,31 @@ def test_synonyms(word, group):
 
 def test_synonym_query():
     p = parse_query("ミサイル")
-    assert p.query == wq.Or([terms("ミサイル"), terms("誘導弾", boost=0.8)])
-    assert p.understood == "(ミサイル OR 誘導弾)"
-    assert p.highlight_terms == {"ミサイル", "誘導弾"}
+    # and, as a katakana word of data/english.tsv, the English it stands for
+    assert p.query == wq.Or([terms("ミサイル"), terms("誘導弾", boost=0.8),
+                             terms("missile", boost=0.8)])
+    assert p.understood == "(ミサイル OR 誘導弾 OR missile)"
+    assert p.highlight_terms == {"ミサイル", "誘導弾", "missile"}
     assert p.words == ["ミサイル"]
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("オスプレイ", "(オスプレイ OR Osprey)"),
+    ("おすぷれい", "(おすぷれい[おす・ぷ・れい] OR Osprey)"),  # typed in hiragana
+    # (no [セキュリティ・クリアランス]: the cut is what was typed)
+    ("セキュリティ・クリアランス", "(セキュリティ・クリアランス OR security clearance)"),
+    ("防衛相", "(防衛相 OR 防衛大臣)"),  # kanji: no English added
+    ("title:オスプレイ", "title:オスプレイ"),
+])
+def test_a_katakana_word_also_searches_its_english_original(typed, shown):
+    assert parse_query(typed).understood == shown
+
+
+def test_english_names_come_from_the_english_table():
+    names = english_names()
+    assert names["オスプレイ"] == ("Osprey",)
+    assert "防衛相" not in names  # kanji: a translation, not the original
+    assert all(is_kana(w.replace("・", "")) for w in names)
 
 
 def test_synonym_of_several_words_is_a_phrase_and_not_highlighted():
@@ -878,6 +901,16 @@ def test_a_compound_with_a_synonym_inside_searches_both_spellings():
     assert "統幕" not in parse_query("title:吉田統合幕僚長").understood
 
 
+def test_a_full_name_also_searches_the_family_name():
+    p = parse_query("河野太郎")
+    assert p.query == wq.Or([compound(["河野", "太郎"]), terms("河野", boost=0.6)])
+    assert p.understood == "(河野太郎[河野・太郎] OR 河野)"
+    assert p.words == ["河野太郎"]
+    assert p.highlight_terms == {"河野", "太郎"}
+    assert parse_query("title:河野太郎").understood == "title:河野太郎[河野・太郎]"
+    assert parse_query("河野").understood == "河野"
+
+
 def test_lex_hyphen_before_quote_or_bracket():
     assert _lex('-"a" -「b」 -(c)') == [
         ("not", "-", ""), ("phrase", "a", ""), ("not", "-", ""), ("phrase", "b", ""),
@@ -920,7 +953,7 @@ def test_nesting_up_to_the_limit_is_parsed():
 
 @pytest.mark.parametrize(("typed", "shown"), [
     ("防衛装備ひん", "防衛装備ひん[防衛・装備・ひん]"),  # not 干る, the index's normal form
-    ("おすぷれい", "おすぷれい[おす・ぷ・れい]"),  # not 令
+    ("おすぷれい", "(おすぷれい[おす・ぷ・れい] OR Osprey)"),  # not 令
     ("瀬取り", "(瀬取り[瀬・取り] OR 瀬取)"),  # not 取る; せどり is misread kana (below)
     ("護衛艦", "護衛艦[護衛・艦]"),
 ])

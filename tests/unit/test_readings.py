@@ -39,7 +39,30 @@ def test_spell(readings, kana, spellings):
     assert readings.spell(kana) == spellings
 
 
+@pytest.mark.parametrize(("kana", "spellings"), [
+    ("ぼうえいしよう", ["防衛相", "防衛省"]),  # しよ typed for しょ: nothing reads exactly so
+    ("きしだぼうえいしよう", ["岸田防衛相"]),  # pieced, the same
+    ("ぼうえいしょう", ["防衛相", "防衛省"]),
+])
+def test_small_kana_typed_full_size(readings, kana, spellings):
+    assert readings.spell(kana) == spellings
+
+
+def test_an_exact_reading_comes_before_a_loose_one():
+    words = {"病院": 3, "美容院": 1}
+    assert Readings(words).spell("びよういん") == ["美容院"]
+    assert Readings(words).spell("びょういん") == ["病院"]
+    assert Readings({"病院": 3}).spell("びよういん") == ["病院"]
+
+
+def test_loose():
+    assert readings_module.loose("センカクショトウ") == "センカクシヨトウ"
+    assert readings_module.loose("キッテ") == "キツテ"
+    assert readings_module.loose("ァィゥェォッャュョヮヵヶ") == "アイウエオツヤユヨワカケ"
+
+
 def test_whole_and_pieced_spellings(readings):
+    assert readings.is_whole("ぼうえいしよう", "防衛省")  # loosely, but all of it
     assert readings.is_whole("きしだ", "岸田")
     assert readings.is_whole("おすぷれい", "オスプレイ")
     assert not readings.is_whole("ぼうえいそうびいてん", "防衛装備移転")
