@@ -449,16 +449,24 @@ class _Compiler:
         family = surname(node.text) if node.field is None else None
         if family is not None and family not in group:  # 河野太郎 → 河野 (外相)
             group = group + (family,)
-        if node.field is None and not node.text.isascii():
-            # オスプレイ (or おすぷれい) is also written Osprey
+        if node.field is None:
+            # オスプレイ (or おすぷれい) is also written Osprey; Talisman Sabre, through
+            # タリスマン・セイバー, also Talisman Saber
             sounds = katakana(node.text) if is_kana(node.text) else node.text
-            originals = tuple(e for e in english_names().get(sounds, ()) if e not in group)
+            typed = _english_key(node.text)
+            originals = tuple(dict.fromkeys(
+                e for j in (sounds, *translated) for e in english_names().get(j, ())
+                if e not in group and _english_key(e) != typed))
             translated |= set(originals)
             group = group + originals
         spelled: dict[str, bool] = {}  # kanji spelling → whether it reads like the whole word
         if self.spell is not None and is_kana(node.text):  # きしだ → 岸田
             spelled = {s: whole for s, whole in self.spell(node.text) if s not in group}
             group = group + tuple(spelled)
+        # the synonyms of a word the kana reads as (かいじょうほあんちょう → 海上保安庁 → 海保)
+        heard = tuple(dict.fromkeys(w for s, whole in spelled.items() if whole
+                                    for w in synonyms(s)[1:] if w not in group))
+        group = group + heard
         for n, variant in enumerate(group):
             pieces = analyze_pieces(variant)
             tokens = [term for term, _ in pieces]
@@ -500,8 +508,10 @@ class _Compiler:
                 shown.append(variant)
             else:
                 # A synonym is matched as a whole (北大西洋条約機構 as a phrase), never
-                # as its parts scattered through a text.
-                alternatives.append(self._phrase_query(tokens, fields, boost=0.8))
+                # as its parts scattered through a text; one of a word read from kana
+                # ranks as that word does
+                boost = 0.8 * (READING_BOOST if variant in heard else 1.0)
+                alternatives.append(self._phrase_query(tokens, fields, boost=boost))
                 shown.append(variant)
             if positive and (n == 0 or len(tokens) == 1 or variant in spelled
                              or variant in inner):

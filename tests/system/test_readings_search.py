@@ -49,7 +49,7 @@ def test_a_kana_compound_is_found_as_the_compound_typed_in_kanji(engine):
 
 @pytest.mark.parametrize(("typed", "understood", "kanji"), [
     ("せんかくしよとう", "(せんかくしよとう[せん・かくし・よとう] OR 尖閣諸島)", "尖閣諸島"),
-    ("かいじょうほあんちよう", "(かいじょうほあんちよう OR 海上保安庁)", "海上保安庁"),
+    ("かいじょうほあんちよう", "(かいじょうほあんちよう OR 海上保安庁 OR 海保)", "海上保安庁"),
 ])
 def test_small_kana_typed_full_size_read_as_the_word(engine, typed, understood, kanji):
     result = search(engine, typed)
@@ -57,11 +57,19 @@ def test_small_kana_typed_full_size_read_as_the_word(engine, typed, understood, 
     assert result.total > 0 and ids(engine, typed) == ids(engine, kanji)
 
 
+def test_a_word_read_from_kana_brings_its_synonyms(engine):
+    result = search(engine, "かいじょうほあんちょう")
+    assert result.understood == "(かいじょうほあんちょう OR 海上保安庁 OR 海保)"
+    assert ids(engine, "かいじょうほあんちょう") == ids(engine, "海上保安庁")
+    assert len(ids(engine, "海上保安庁")) > len(ids(engine, '"海上保安庁"'))
+
+
 def test_names_from_abroad_typed_in_hiragana(engine):
     assert search(engine, "なとー").understood == "機関:NATO"
     assert ids(engine, "なとー") == ids(engine, "org:NATO")
     phil = search(engine, "ふぃりぴん")
-    assert phil.understood == "(ふぃりぴん OR フィリピン OR 国:フィリピン)"  # no misread pieces
+    # no misread pieces; フィリピン's synonyms, as for フィリピン typed
+    assert phil.understood == "(ふぃりぴん OR フィリピン OR 比国 OR 比 OR 国:フィリピン)"
     assert ids(engine, "ふぃりぴん") >= ids(engine, "country:フィリピン")
 
 

@@ -636,6 +636,9 @@ def test_synonym_query():
     # (no [セキュリティ・クリアランス]: the cut is what was typed)
     ("セキュリティ・クリアランス", "(セキュリティ・クリアランス OR security clearance)"),
     ("防衛相", "(防衛相 OR 防衛大臣)"),  # kanji: no English added
+    # an English name, through its katakana, also finds its other English spelling
+    ("Talisman Sabre", "(Talisman Sabre OR タリスマン・セイバー OR Talisman Saber)"),
+    ("talisman saber", "(talisman saber OR タリスマン・セイバー OR Talisman Sabre)"),
     ("title:オスプレイ", "title:オスプレイ"),
 ])
 def test_a_katakana_word_also_searches_its_english_original(typed, shown):
@@ -874,7 +877,8 @@ def test_a_kana_synonym_the_analyser_misreads_is_not_searched():
 @pytest.mark.parametrize(("pieces", "spellings"), [
     (["吉田", "統合", "幕僚長"], ("吉田統幕長",)),
     (["日米", "共同", "演習"], ("日米共同訓練", "日米合同演習", "日米合同訓練")),
-    (["日伊", "物品", "役務", "相互", "提供", "協定"], ("日伊ACSA", "日伊物品役務協定")),
+    (["日伊", "物品", "役務", "相互", "提供", "協定"],
+     ("日伊ACSA", "日伊物品役務協定", "日伊物品協定")),
     # the whole word is not replaced (its own group does that), nor a one-character run
     (["統合", "幕僚長"], ()),
     (["米", "空母"], ()),
@@ -990,7 +994,7 @@ def test_a_mixed_query_requires_the_english_term_and_the_japanese_word():
     ("Joint-Exercise", "(Joint-Exercise OR 共同訓練 OR 共同演習 OR 合同演習 OR 合同訓練)"),
     ("ＪＯＩＮＴ　ＥＸＥＲＣＩＳＥ",
      "(JOINT EXERCISE OR 共同訓練 OR 共同演習 OR 合同演習 OR 合同訓練)"),
-    ("South Korea 海上保安庁", "(South Korea OR 国:韓国) 海上保安庁"),  # a place's name
+    ("South Korea 海上保安庁", "(South Korea OR 国:韓国) (海上保安庁 OR 海保)"),  # a place's name
     ("G7", "(G7 OR 主要7か国 OR 機関:G7)"),  # no [G・7]: only Japanese words show their cut
     ("Osprey 配備", "(Osprey OR オスプレイ) 配備"),
     ("defence minister 会談",
