@@ -283,14 +283,16 @@ def _page_order(ix: OpenIndex, matches: Matches, allowed: np.ndarray, sort: str,
 def _two_tiers(docs: np.ndarray, scores: np.ndarray, some: np.ndarray, partial: Partial,
                rank: np.ndarray, offset: int, wanted: int) -> list[tuple[int, float]]:
     """The page when the articles holding every word (``docs``) come before the partial
-    matches (``some``), which rank by how many of the words they hold, then how well."""
+    matches (``some``), which rank by how much of the query they hold (its words, each
+    weighed by its IDF: ペルシャ湾 says more than 訓練), then how well."""
     page = _by_score(docs, scores, scores, rank, offset, min(wanted, len(docs))) \
         if offset < len(docs) else []
     if wanted > len(docs):
         more = np.flatnonzero(some)
         held = partial.score[more]
-        # count first, then score: scores are below max + 1, so one key orders both
-        keys = partial.count[more] * (float(held.max(initial=0.0)) + 1.0) + held
+        # coverage first, then score: scores are below max + 1, so one key orders both
+        level = np.unique(partial.coverage[more], return_inverse=True)[1]
+        keys = level * (float(held.max(initial=0.0)) + 1.0) + held
         page += _by_score(more, keys, held, rank, max(0, offset - len(docs)),
                           wanted - len(docs))
     return page

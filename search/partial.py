@@ -3,14 +3,18 @@
 Requiring every word misses the article that says 演習 where the query says 訓練, or never
 repeats one of three words; a plain OR finds them but buries the best. So a query of two
 or more words is answered in two tiers: the articles that hold every word (the query as
-written), then those that hold some of them, ranked by how many and how well, each marked
-with the words it lacks.
+written), then those that hold some of them, ranked by how much of the query they hold
+(each word weighed by its IDF) and then how well, each marked with the words it lacks.
 
 The words are the ones the user typed (a word with its synonyms and translations, a
 "phrase", a bracketed group), never the pieces of one compound: 防衛装備移転 stays one
 word. Filters and exclusions always apply. An article must hold at least half of the
-query's weight, counted in IDF, so a query about a topic the archive does not hold (火星
-探査, where 火星 is in no article) still finds nothing rather than every article about 探査.
+query's weight counted in IDF (北朝鮮 密輸 監視: the rare 密輸 alone), or two words or more
+that are at least half of the words (北朝鮮 and 監視, where the article says 瀬取り, not
+密輸); one word of two is not enough by count, or a query would be a plain OR. When a word
+is in no article at all, only the weight counts, and that word weighs most: a query about
+a topic the archive does not hold (火星 探査, ワクチン 供与) still finds nothing rather than
+every article about 探査 or 供与.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class Partial:
     words: list[str]  # as the user typed them
     held: np.ndarray  # bool, (words, documents): word i occurs in document d
     count: np.ndarray  # int16 per document: how many of the words it holds
+    coverage: np.ndarray  # float64 per document: the share of the words' IDF it holds
     score: np.ndarray  # float64 per document: the sum of its words' scores
     some: np.ndarray  # bool per document: a partial match (some words, not all)
 
@@ -56,18 +61,24 @@ def partial_matches(evaluator: Evaluator, parts: list[tuple[str, wq.Query]],
     held = np.zeros((len(parts), size), dtype=bool)
     score = np.zeros(size)
     weights = np.zeros(len(parts))
+    absent = False  # a word in no article at all
     for i, (_, q) in enumerate(parts):
         m = evaluator.run(q)
         held[i, m.docs] = True
         score[m.docs] += m.scores
         weights[i] = idf(len(m), size)
+        absent |= not len(m)
     count = held.sum(axis=0, dtype=np.int16)
     coverage = weights @ held
-    some = (count > 0) & (coverage >= MIN_COVERAGE * weights.sum())
+    enough = coverage >= MIN_COVERAGE * weights.sum()
+    if not absent:  # two words or more, and at least half of them
+        enough |= (count >= 2) & (2 * count >= len(parts))
+    some = (count > 0) & enough
     some[full.docs] = False
     if rest and some.any():  # filters and exclusions hold for every tier
         allowed = np.zeros(size, dtype=bool)
         allowed[evaluator.run(wq.And([wq.Every(), *rest])).docs] = True
         some &= allowed
     count[full.docs] = len(parts)
-    return Partial([label for label, _ in parts], held, count, score, some)
+    share = coverage / max(float(weights.sum()), 1e-9)
+    return Partial([label for label, _ in parts], held, count, share, score, some)

@@ -73,8 +73,9 @@ def test_relevance_order_and_scores_are_whooshs(engine, whoosh_searcher, text):
 
 def _whoosh_partial(searcher, parsed) -> list[tuple[str, float, list[str]]]:
     """The partial matches as the issue defines them, computed from Whoosh's own searches:
-    articles holding some words (at least half the IDF weight), not all; by how many, then
-    the sum of their words' scores, then newest."""
+    articles holding some words, not all: at least half the IDF weight, or (when every word
+    is in some article) two words or more that are half of the words; by the share of the
+    weight they hold, then the sum of their words' scores, then newest."""
     n = searcher.doc_count_all()
     found = []
     for label, q in parsed.parts:
@@ -93,11 +94,15 @@ def _whoosh_partial(searcher, parsed) -> list[tuple[str, float, list[str]]]:
         held = [rid in ids for _, ids in found]
         if all(held) or (rest is not None and rid not in rest):
             continue
-        if sum(w for w, h in zip(weights, held, strict=True) if h) < 0.5 * sum(weights):
+        weight = sum(w for w, h in zip(weights, held, strict=True) if h)
+        by_count = all(ids for _, ids in found) and sum(held) >= 2 \
+            and 2 * sum(held) >= len(held)
+        if weight < 0.5 * sum(weights) and not by_count:
             continue
         score = sum(ids.get(rid, 0.0) for _, ids in found)
         missing = [label for (label, _), h in zip(found, held, strict=True) if not h]
-        rows.append((-sum(held), -round(score, 6), recency[rid], rid, score, missing))
+        rows.append((-round(weight / sum(weights), 9), -round(score, 6), recency[rid], rid,
+                     score, missing))
     return [(rid, score, missing) for *_, rid, score, missing in sorted(rows)]
 
 

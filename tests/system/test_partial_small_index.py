@@ -1,5 +1,6 @@
 """Partial matches (search/partial.py) over a real index of eight articles whose words are
-counted by hand, so that the half-the-weight rule can be checked at its edges.
+counted by hand, so that the rules (half of the words, or half of the weight; only the
+weight when a word is in no article) can be checked at their edges.
 
     article      空母 潜水艦 演習
     2501-010101   ✓    ✓    ✓
@@ -10,7 +11,7 @@ counted by hand, so that the half-the-weight rule can be checked at its edges.
     2501-010801                    (大使 only)
 
 空母 and 潜水艦 are in 3 of 8 articles (IDF log(1 + 5.5/3.5) = 0.944 each), 演習 in 4
-(log 2 = 0.693), 火星 in none (log 18 = 2.890).
+(log 2 = 0.693), 大使 in 1 (log 6 = 1.792), 火星 in none (log 18 = 2.890).
 """
 
 from __future__ import annotations
@@ -56,9 +57,16 @@ def engine(tmp_path_factory):
     # equal weights: holding one of two words is exactly half, enough
     ("空母 潜水艦", ["2501-010201", "2501-010101"],
      [("2501-010301", ["潜水艦"]), ("2501-010401", ["空母"])]),
-    # 空母 alone (0.944 of 1.637) is enough, 演習 alone (0.693) is not
+    # 空母 alone (0.944 of 1.637) is enough, 演習 alone (0.693) is not: one word of two is
+    # never enough by count
     ("空母 演習", ["2501-010101"],
      [("2501-010301", ["演習"]), ("2501-010201", ["演習"])]),
+    # 大使 (in 1 article: 1.792) alone is half the weight (1.792 of 3.429); 空母 and 演習
+    # (1.637) are not, but are two words of three: both, the larger share first
+    ("大使 空母 演習", [], [("2501-010801", ["空母", "演習"]), ("2501-010101", ["大使"])]),
+    # with a word no article holds, only the weight counts: two words of three are not
+    # enough (1.637 of 4.527)
+    ("空母 演習 火星", [], []),
     # one of three words (0.944 of 2.580) is not enough, two are
     ("空母 潜水艦 演習", ["2501-010101"], [("2501-010201", ["演習"])]),
     # a word no article holds weighs most: 空母 alone is not half of the query
@@ -109,6 +117,14 @@ def test_partial_matches_in_full(opened):
         "2501-010501": 0, "2501-010601": 0, "2501-010701": 0, "2501-010801": 0}
     assert p.some.dtype == np.bool_
     assert {rid for rid, s in by_id(ids, p.some).items() if s} == {"2501-010301", "2501-010401"}
+    # the share of the words' IDF each article holds (equal weights here)
+    assert by_id(ids, p.coverage) == pytest.approx({
+        "2501-010101": 1.0, "2501-010201": 1.0, "2501-010301": 0.5, "2501-010401": 0.5,
+        "2501-010501": 0.0, "2501-010601": 0.0, "2501-010701": 0.0, "2501-010801": 0.0})
+    unequal = parse_query("空母 演習")
+    q = partial_matches(evaluator, unequal.parts, unequal.rest, evaluator.run(unequal.query))
+    assert by_id(ids, q.coverage)["2501-010301"] == pytest.approx(0.944 / 1.637, abs=1e-3)
+    assert by_id(ids, q.coverage)["2501-010501"] == pytest.approx(0.693 / 1.637, abs=1e-3)
     # the sum of the words' own scores
     want = np.zeros(8)
     for _, q in parsed.parts:
