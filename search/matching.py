@@ -51,6 +51,8 @@ class Evaluator:
             return self._and(q)
         if isinstance(q, wq.Or):
             return self._or(q)
+        if isinstance(q, wq.AndMaybe):
+            return self._and_maybe(q)
         if isinstance(q, wq.Not):
             inner = self.run(q.query)
             keep = self.columns.live.copy()
@@ -126,6 +128,16 @@ class Evaluator:
             return _empty()
         found = _intersect([self.run(s) for s in q.subqueries])
         return _boosted(found, q.boost)
+
+    def _and_maybe(self, q: wq.AndMaybe) -> Matches:
+        """The documents of ``q.a``; those also in ``q.b`` add its score (Whoosh's
+        AndMaybeMatcher)."""
+        required, optional = self.run(q.a), self.run(q.b)
+        _, left, right = np.intersect1d(required.docs, optional.docs, assume_unique=True,
+                                        return_indices=True)
+        scores = required.scores.copy()
+        scores[left] += optional.scores[right]
+        return _boosted(Matches(required.docs, scores), q.boost)
 
     def _or(self, q: wq.Or) -> Matches:
         if not q.subqueries:

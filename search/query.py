@@ -571,7 +571,14 @@ class _Compiler:
         if node.kind in ("country", "org"):
             place = _resolve_place(node.value, node.kind)
             if place:
-                return wq.Term(place[0], place[1]), f"{node.kind}:{place[1]}"
+                found: wq.Query = wq.Term(place[0], place[1])
+                mentions = [self._phrase_query(tokens, TEXT_FIELDS) for tokens in
+                            map(analyze_terms, _place_names(*place)) if tokens]
+                if positive and mentions:
+                    # the articles about the place first: those naming it in the title and
+                    # often, not those naming it once in a list
+                    found = wq.AndMaybe(found, wq.Or(mentions))
+                return found, f"{node.kind}:{place[1]}"
             what = "国・地域" if node.kind == "country" else "機関"
             self.messages.append(f"{what}「{node.value}」が見つからないため、語として検索しました")
             return self.word(Word(node.value), positive)
@@ -595,6 +602,16 @@ def _resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None
         if place is not None:
             return "organizations", place.name
     return None
+
+
+def _place_names(fieldname: str, value: str) -> tuple[str, ...]:
+    """Every name the gazetteer knows for a resolved place: フィリピン, 比国, Philippines, 比."""
+    from .countries import resolve_country, resolve_organization
+
+    place = (resolve_country if fieldname == "countries" else resolve_organization)(value)
+    if place is None:
+        return ()
+    return tuple(dict.fromkeys((place.name, place.english, *place.aliases, *place.abbrev)))
 
 
 _DATE_PART = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")

@@ -373,7 +373,13 @@ def test_unknown_source_of_nothing_searchable():
 def test_country_aliases(name, value, canonical):
     assert tree(f"{name}:{value}") == Filter("country", value)
     p = parse_query(f"{name}:{value}")
-    assert p.query == wq.Term("countries", canonical)
+    # the filter, scored by how the articles name the place: its gazetteer names as phrases
+    assert isinstance(p.query, wq.AndMaybe)
+    assert p.query.a == wq.Term("countries", canonical)
+    assert p.query.b == wq.Or([
+        terms("フィリピン"), terms("philippines"), terms("フィリピン共和国"),
+        terms("比国"), terms("ヒリピン"), terms("philippine"), terms("filipino"),
+        terms("filipinos"), phrase(["the", "philippines"]), terms("比")])
     assert p.understood == f"country:{canonical}"
     assert p.messages == []
     assert p.highlight_terms == set()
@@ -383,9 +389,17 @@ def test_country_aliases(name, value, canonical):
 def test_org_aliases(name):
     assert tree(f"{name}:NATO") == Filter("org", "NATO")
     p = parse_query(f"{name}:NATO")
-    assert p.query == wq.Term("organizations", "NATO")
+    assert p.query.a == wq.Term("organizations", "NATO")
+    assert p.query.b.subqueries[:3] == [
+        terms("nato"), phrase(["north", "atlantic", "treaty", "organization"]),
+        phrase(["北", "大西洋", "条約", "機構"])]
     assert p.understood == "org:NATO"
     assert p.messages == []
+
+
+def test_an_excluded_place_is_only_the_filter():
+    p = parse_query("空母 -country:イタリア")
+    assert p.query == wq.And([terms("空母"), wq.Not(wq.Term("countries", "イタリア"))])
 
 
 def test_unknown_country_is_searched_as_a_word():
