@@ -24,7 +24,7 @@ from .highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches
 from .opened import OpenIndex, Serving
 from .partial import Partial, partial_matches
-from .query import ParsedQuery, parse_date_range, parse_query
+from .query import ParsedQuery, another_place, parse_date_range, parse_query
 from .related import related_hits
 from .request import (
     MAX_PAGE_SIZE,
@@ -74,7 +74,8 @@ class Engine:
         validate(req)
         result = self._search(req)
         if req.correct and not result.complete and result.suggestions \
-                and typed_by_sound(req.q, result.suggestions[0]):
+                and typed_by_sound(req.q, result.suggestions[0]) \
+                and not another_place(req.q, result.suggestions[0]):
             fixed = self._search(replace(req, q=result.suggestions[0]))
             if fixed.complete:
                 fixed.query, fixed.corrected = req.q, fixed.query

@@ -461,7 +461,10 @@ class _Compiler:
             group = group + originals
         spelled: dict[str, bool] = {}  # kanji spelling → whether it reads like the whole word
         if self.spell is not None and is_kana(node.text):  # きしだ → 岸田
-            spelled = {s: whole for s, whole in self.spell(node.text) if s not in group}
+            # … but never another place: オーストリア is not a spelling of オーストラリア
+            place = _resolve_place(katakana(node.text))
+            spelled = {s: whole for s, whole in self.spell(node.text) if s not in group
+                       and (place is None or _resolve_place(s) in (None, place))}
             group = group + tuple(spelled)
         # the synonyms of a word the kana reads as (かいじょうほあんちょう → 海上保安庁 → 海保)
         heard = tuple(dict.fromkeys(w for s, whole in spelled.items() if whole
@@ -602,6 +605,17 @@ def _resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None
         if place is not None:
             return "organizations", place.name
     return None
+
+
+def another_place(typed: str, suggestion: str) -> bool:
+    """Whether ``suggestion`` puts one place where ``typed`` names another (オーストリア →
+    オーストラリア): a correction that is no slip of the keys, only an offer."""
+    for a, b in zip(typed.split(), suggestion.split(), strict=False):
+        if a != b:
+            was = _resolve_place(katakana(a)) if is_kana(a) else _resolve_place(a)
+            if was is not None and was != _resolve_place(b):
+                return True
+    return False
 
 
 def _place_names(fieldname: str, value: str) -> tuple[str, ...]:

@@ -26,6 +26,8 @@ MAX_WORDS = 50_000
 MAX_SPELLINGS = 3  # kanji spellings searched for one kana word
 MAX_PIECES = 4  # a kana word cut into more pieces is not a word anyone meant
 MIN_VARIANT_CHARS = 5  # a katakana name this long has spelling variants, not other words
+# … and one this long may be written two edits apart (ストルテンベルグ, シュトルテンベルグ)
+MIN_TWO_EDIT_CHARS = 8
 # Small kana as their full-size letters: an IME slip (しよ for しょ, きつて for きって) that
 # a reading looked up this way forgives.
 _FULL_SIZE = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
@@ -90,12 +92,14 @@ class Readings:
 
     def variants(self, kana: str, limit: int = MAX_SPELLINGS) -> list[str]:
         """Other spellings of a name in katakana found in the index, one edit away
-        (ラスムセン → ラスムッセン, クロセット → クロゼット), most records first; none for short
-        words, where one edit makes another word (ロシア, ロシアン)."""
+        (ラスムセン → ラスムッセン, クロセット → クロゼット), or two for a long name
+        (ストルテンベルグ → シュトルテンベルグ), most records first; none for short words,
+        where one edit makes another word (ロシア, ロシアン)."""
         key = fold(kana)
         if not is_kana(kana) or len(key) < MIN_VARIANT_CHARS:
             return []
-        return [w for w in self.names.suggest(key, limit, 1) if w != key]
+        edits = 2 if len(key) >= MIN_TWO_EDIT_CHARS else 1
+        return [w for w in self.names.suggest(key, limit, edits) if w != key]
 
     def is_whole(self, kana: str, spelling: str) -> bool:
         """Whether ``spelling`` reads like all of ``kana`` as one word (not pieced together):

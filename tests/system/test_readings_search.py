@@ -85,6 +85,20 @@ def test_a_typo_no_article_answers_is_searched_as_its_correction(engine, typed, 
     assert exact.total == 0 and exact.corrected is None and exact.suggestions[0] == fixed
 
 
+def test_a_place_is_never_read_as_another_place(engine):
+    # オーストリア (Austria, in no article) is one edit from オーストラリア (Australia, in 73)
+    result = search(engine, "オーストリア")
+    assert result.understood == "(オーストリア OR 国:オーストリア)"
+    assert result.total == 0 and result.corrected is None
+    assert result.suggestions == ["オーストラリア"]  # offered, not applied
+
+
+def test_a_long_name_spelt_two_letters_differently(engine):
+    result = search(engine, "ストルテンベルグ")
+    assert "シュトルテンベルグ" in result.understood
+    assert ids(engine, "ストルテンベルグ") >= ids(engine, "シュトルテンベルグ") != set()
+
+
 def test_a_kanji_word_is_only_offered_another_word(engine):
     result = search(engine, "竹島 領有権")
     assert result.total == 0 and result.corrected is None

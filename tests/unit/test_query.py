@@ -30,6 +30,7 @@ from search.query import (
     _normalise,
     _Parser,
     _show_range,
+    another_place,
     english,
     english_names,
     inner_synonyms,
@@ -395,6 +396,19 @@ def test_org_aliases(name):
         phrase(["北", "大西洋", "条約", "機構"])]
     assert p.understood == "org:NATO"
     assert p.messages == []
+
+
+@pytest.mark.parametrize(("typed", "suggestion", "other"), [
+    ("オーストリア", "オーストラリア", True),  # Austria is not Australia
+    ("おーすとりあ", "オーストラリア", True),  # typed in hiragana
+    ("空母 オーストリア", "空母 オーストラリア", True),
+    ("オーストラリ", "オーストラリア", False),  # a slip: オーストラリ names no place
+    ("ルツテ", "ルッテ", False),
+    ("イタリア 空母", "イタリア 空母", False),
+    ("フィリピン", "比国", False),  # the same place
+])
+def test_another_place(typed, suggestion, other):
+    assert another_place(typed, suggestion) is other
 
 
 def test_an_excluded_place_is_only_the_filter():

@@ -195,3 +195,14 @@ def test_typed_by_sound(typed, suggestion, applied):
 ])
 def test_variants(readings, kana, variants):
     assert readings.variants(kana) == variants
+
+
+@pytest.mark.parametrize(("kana", "variants"), [
+    ("ストルテンベルグ", ["シュトルテンベルグ"]),  # eight letters: two edits (ス → シュ)
+    ("シュトルテンベルグ", []),
+    ("ヌヌヌヌヌヌヌヌ", ["ヌヌヌヌヌヌアア"]),  # eight letters, two edits
+    ("ヌヌヌヌヌヌヌ", []),  # seven letters, two edits from ヌヌヌヌヌアア: not a variant
+])
+def test_a_long_name_has_variants_two_edits_away(kana, variants):
+    names = Readings({"シュトルテンベルグ": 2, "ヌヌヌヌヌヌアア": 1, "ヌヌヌヌヌアア": 1})
+    assert names.variants(kana) == variants
