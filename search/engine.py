@@ -108,7 +108,8 @@ class Engine:
             base[matches.docs] = True
             partial = None
             if parsed.parts:
-                partial = partial_matches(evaluator, parsed.parts, parsed.rest, matches)
+                partial = partial_matches(evaluator, parsed.parts, parsed.rest, matches,
+                                          parsed.places)
                 base |= partial.some
             dates = _date_mask(cols, req)
             if dates is not None:
@@ -284,15 +285,18 @@ def _page_order(ix: OpenIndex, matches: Matches, allowed: np.ndarray, sort: str,
 def _two_tiers(docs: np.ndarray, scores: np.ndarray, some: np.ndarray, partial: Partial,
                rank: np.ndarray, offset: int, wanted: int) -> list[tuple[int, float]]:
     """The page when the articles holding every word (``docs``) come before the partial
-    matches (``some``), which rank by how much of the query they hold (its words, each
-    weighed by its IDF: ペルシャ湾 says more than 訓練), then how well."""
+    matches (``some``), which rank by whether they hold the places the query names, then
+    by how much of the query they hold (its words, each weighed by its IDF: ペルシャ湾 says
+    more than 訓練), then how well."""
     page = _by_score(docs, scores, scores, rank, offset, min(wanted, len(docs))) \
         if offset < len(docs) else []
     if wanted > len(docs):
         more = np.flatnonzero(some)
         held = partial.score[more]
-        # coverage first, then score: scores are below max + 1, so one key orders both
-        level = np.unique(partial.coverage[more], return_inverse=True)[1]
+        # places, coverage, then score: coverage is below 2 and scores below max + 1, so
+        # one key orders all three
+        level = np.unique(partial.coverage[more] + 2 * partial.placed[more],
+                          return_inverse=True)[1]
         keys = level * (float(held.max(initial=0.0)) + 1.0) + held
         page += _by_score(more, keys, held, rank, max(0, offset - len(docs)),
                           wanted - len(docs))

@@ -3,8 +3,10 @@
 Requiring every word misses the article that says 演習 where the query says 訓練, or never
 repeats one of three words; a plain OR finds them but buries the best. So a query of two
 or more words is answered in two tiers: the articles that hold every word (the query as
-written), then those that hold some of them, ranked by how much of the query they hold
-(each word weighed by its IDF) and then how well, each marked with the words it lacks.
+written), then those that hold some of them, each marked with the words it lacks. These rank by
+the places first: an article lacking a country or organisation the query names is about
+somewhere else, while one lacking a topic word may say it in other words (移転 for 輸出);
+then by how much of the query they hold (each word weighed by its IDF), then how well.
 
 The words are the ones the user typed (a word with its synonyms and translations, a
 "phrase", a bracketed group), never the pieces of one compound: 防衛装備移転 stays one
@@ -40,6 +42,7 @@ class Partial:
     coverage: np.ndarray  # float64 per document: the share of the words' IDF it holds
     score: np.ndarray  # float64 per document: the sum of its words' scores
     some: np.ndarray  # bool per document: a partial match (some words, not all)
+    placed: np.ndarray  # bool per document: it holds every word that names a place
 
     def missing(self, doc: int) -> list[str]:
         """The words document ``doc`` lacks, in the order they were typed."""
@@ -52,10 +55,12 @@ def idf(df: int, n: int) -> float:
 
 
 def partial_matches(evaluator: Evaluator, parts: list[tuple[str, wq.Query]],
-                    rest: list[wq.Query], full: Matches) -> Partial:
+                    rest: list[wq.Query], full: Matches,
+                    places: list[bool] | None = None) -> Partial:
     """The second tier of a query whose words are ``parts`` and whose filters are ``rest``.
 
     ``full`` is the query as written (the first tier); its articles are not partial.
+    ``places`` says which words name a country or an organisation.
     """
     size = evaluator.doc_count
     held = np.zeros((len(parts), size), dtype=bool)
@@ -81,4 +86,6 @@ def partial_matches(evaluator: Evaluator, parts: list[tuple[str, wq.Query]],
         some &= allowed
     count[full.docs] = len(parts)
     share = coverage / max(float(weights.sum()), 1e-9)
-    return Partial([label for label, _ in parts], held, count, share, score, some)
+    named = np.array(places or [False] * len(parts), dtype=bool)
+    placed = held[named].all(axis=0) if named.any() else np.ones(size, dtype=bool)
+    return Partial([label for label, _ in parts], held, count, share, score, some, placed)

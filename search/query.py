@@ -103,6 +103,7 @@ class ParsedQuery:
     # holding only some of them is a partial match. ``rest``: filters and exclusions.
     parts: list[tuple[str, wq.Query]] = field(default_factory=list)
     rest: list[wq.Query] = field(default_factory=list)
+    places: list[bool] = field(default_factory=list)  # per part: it names a country or org
 
     @property
     def is_empty(self) -> bool:
@@ -607,6 +608,11 @@ def _resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None
     return None
 
 
+def _names_place(text: str) -> bool:
+    """Whether a word names a country or an organisation (イタリア, ふぃりぴん, NATO)."""
+    return _resolve_place(katakana(text) if is_kana(text) else text) is not None
+
+
 def another_place(typed: str, suggestion: str) -> bool:
     """Whether ``suggestion`` puts one place where ``typed`` names another (オーストリア →
     オーストラリア): a correction that is no slip of the keys, only an offer."""
@@ -701,6 +707,7 @@ def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
     compiler = _Compiler(spell)
     parts: list[tuple[str, wq.Query]] = []
     rest: list[wq.Query] = []
+    places: list[bool] = []
     if isinstance(tree, And):  # as compile() does for an And, keeping each item's query
         kept = [(item, *compiler.compile(item)) for item in tree.items]
         kept = [(item, q, shown) for item, q, shown in kept if q is not None]
@@ -711,8 +718,10 @@ def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
                 rest.append(item_q)
             else:
                 parts.append((_label(item, item_shown), item_q))
+                places.append(isinstance(item, Word) and item.field is None
+                              and _names_place(item.text))
         if len(parts) < 2:
-            parts, rest = [], []
+            parts, rest, places = [], [], []
     else:
         q, shown = compiler.compile(tree)
     messages.extend(compiler.messages)
@@ -723,7 +732,7 @@ def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
         q = wq.And([wq.Every(), q])
         shown = f"すべての記事 {shown}"
     return ParsedQuery(raw, q, shown, messages, compiler.terms, compiler.words, fallback,
-                       parts, rest)
+                       parts, rest, places)
 
 
 def _label(item: Node, shown: str) -> str:

@@ -75,8 +75,9 @@ def test_relevance_order_and_scores_are_whooshs(engine, whoosh_searcher, text):
 def _whoosh_partial(searcher, parsed) -> list[tuple[str, float, list[str]]]:
     """The partial matches as the issue defines them, computed from Whoosh's own searches:
     articles holding some words, not all: at least half the IDF weight, or (when every word
-    is in some article) two words or more that are half of the words; by the share of the
-    weight they hold, then the sum of their words' scores, then newest."""
+    is in some article) two words or more that are half of the words; those holding every
+    word that names a place first, then by the share of the weight they hold, then the sum
+    of their words' scores, then newest."""
     n = searcher.doc_count_all()
     found = []
     for label, q in parsed.parts:
@@ -102,8 +103,9 @@ def _whoosh_partial(searcher, parsed) -> list[tuple[str, float, list[str]]]:
             continue
         score = sum(ids.get(rid, 0.0) for _, ids in found)
         missing = [label for (label, _), h in zip(found, held, strict=True) if not h]
-        rows.append((-round(weight / sum(weights), 9), -round(score, 6), recency[rid], rid,
-                     score, missing))
+        placed = all(h for h, place in zip(held, parsed.places, strict=True) if place)
+        rows.append((-placed, -round(weight / sum(weights), 9), -round(score, 6),
+                     recency[rid], rid, score, missing))
     return [(rid, score, missing) for *_, rid, score, missing in sorted(rows)]
 
 

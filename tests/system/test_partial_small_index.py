@@ -121,6 +121,11 @@ def test_partial_matches_in_full(opened):
     assert by_id(ids, p.coverage) == pytest.approx({
         "2501-010101": 1.0, "2501-010201": 1.0, "2501-010301": 0.5, "2501-010401": 0.5,
         "2501-010501": 0.0, "2501-010601": 0.0, "2501-010701": 0.0, "2501-010801": 0.0})
+    # every article holds "the place" when the query names none; else only those holding it
+    assert p.placed.tolist() == [True] * 8
+    named = partial_matches(evaluator, parsed.parts, parsed.rest, full, places=[False, True])
+    assert {rid for rid, s in by_id(ids, named.placed).items() if s} == {
+        "2501-010101", "2501-010201", "2501-010401"}
     unequal = parse_query("空母 演習")
     q = partial_matches(evaluator, unequal.parts, unequal.rest, evaluator.run(unequal.query))
     assert by_id(ids, q.coverage)["2501-010301"] == pytest.approx(0.944 / 1.637, abs=1e-3)

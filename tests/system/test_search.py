@@ -272,9 +272,9 @@ def test_articles_lacking_a_word_follow_those_holding_every_word(engine):
     rest = result.results[result.complete:]
     assert result.complete == 5 and result.total == 14
     assert all(not h.missing for h in full)
-    # by how much of the query they hold: lacking the commonest word (訓練) costs least,
-    # lacking the rarest (空母) most
-    assert [h.missing for h in rest] == [["訓練"]] + [["イタリア"]] * 2 + [["空母"]] * 6
+    # those holding the place the query names (イタリア) first, then by how much of the
+    # query they hold: lacking the commonest word (訓練) costs least
+    assert [h.missing for h in rest] == [["訓練"]] + [["空母"]] * 6 + [["イタリア"]] * 2
     assert all(h.missing for h in rest)
     # facets count both tiers
     assert sum(v.count for v in result.facets["year"]) == result.total

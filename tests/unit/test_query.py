@@ -411,6 +411,18 @@ def test_another_place(typed, suggestion, other):
     assert another_place(typed, suggestion) is other
 
 
+@pytest.mark.parametrize(("text", "places"), [
+    ("イタリア 空母 訓練", [True, False, False]),
+    ("ふぃりぴん 空母", [True, False]),  # typed in hiragana
+    ("NATO サイバー", [True, False]),  # an organisation
+    ("title:イタリア 空母", [False, False]),  # a field's word is the word, not the place
+    ('"イタリア" 空母', [False, False]),
+    ("イタリア -空母 country:フィリピン", []),  # one word: no partial matches
+])
+def test_which_words_name_a_place(text, places):
+    assert parse_query(text).places == places
+
+
 def test_an_excluded_place_is_only_the_filter():
     p = parse_query("空母 -country:イタリア")
     assert p.query == wq.And([terms("空母"), wq.Not(wq.Term("countries", "イタリア"))])
