@@ -175,6 +175,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"     {_terminal_marks(hit.snippet_html)}")
         if hit.missing:
             print(f"     含まれない語: {' '.join(hit.missing)}")
+    if result.related:
+        print("\n関連記事(検索語を含まないが、上位の記事と話題の近い記事。件数には含まない):")
+        for hit in result.related:
+            print(f"  ・ {_terminal_marks(hit.title_html)}  {hit.date or '日付なし'}  "
+                  f"{hit.source}  [{hit.id}]")
     if result.suggestions:
         print(f"\nもしかして: {' / '.join(result.suggestions)}")
     for facet, values in result.facets.items():

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
+from whoosh import query as wq
 
 from .analysis import is_kanji
 from .complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
@@ -25,7 +26,7 @@ from .matching import Evaluator, Matches
 from .opened import OpenIndex, Serving
 from .partial import Partial, partial_matches
 from .query import ParsedQuery, another_place, parse_date_range, parse_query
-from .related import related_hits
+from .related import FEEDBACK_DOCS, MAX_RELATED, feedback_query, related_hits
 from .request import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
@@ -135,6 +136,18 @@ class Engine:
             hits = [make_hit(stored_record(searcher, int(doc)), score, parsed.highlight_terms,
                              missing=partial.missing(doc) if partial is not None else [])
                     for doc, score in order]
+            related = []
+            if sort == "relevance" and parsed.words and parsed.plain and total \
+                    and req.page == -(-total // req.page_size):  # the last page of matches
+                free = _filtered(evaluator, parsed, dates, selections)
+                free[matches.docs] = False
+                if partial is not None:
+                    free &= ~partial.some
+                first = _page_order(ix, matches, allowed, sort, parsed,
+                                    replace(req, page=1, page_size=FEEDBACK_DOCS), partial)
+                related = [make_hit(stored_record(searcher, doc), score, set())
+                           for doc, score in _related(evaluator, searcher,
+                                                      [d for d, _ in first], free)]
             suggestions = []
             if not complete and parsed.words:
                 suggestions = suggest(
@@ -145,7 +158,7 @@ class Engine:
             query=req.q, understood=parsed.understood, total=total, page=req.page,
             page_size=req.page_size, sort=sort, results=hits, facets=facets,
             suggestions=suggestions, messages=parsed.messages,
-            elapsed_ms=0.0, fallback=parsed.fallback, complete=complete)
+            elapsed_ms=0.0, fallback=parsed.fallback, complete=complete, related=related)
 
     # -- help as you type
     def complete(self, q: str, limit: int = DEFAULT_LIMIT) -> Completions:
@@ -280,6 +293,33 @@ def _page_order(ix: OpenIndex, matches: Matches, allowed: np.ndarray, sort: str,
     picked = order[offset:wanted]
     return [(int(d), round(float(s), 4)) for d, s in zip(docs[picked], scores[picked],
                                                         strict=True)]
+
+
+def _filtered(evaluator: Evaluator, parsed: ParsedQuery, dates: np.ndarray | None,
+              selections: dict) -> np.ndarray:
+    """Every article the search's filters allow, whatever its words: the query's own
+    filters and exclusions, the dates and the facet values chosen."""
+    cols = evaluator.columns
+    free = cols.live.copy()
+    if parsed.rest:
+        free[:] = False
+        free[evaluator.run(wq.And([wq.Every(), *parsed.rest])).docs] = True
+    if dates is not None:
+        free &= dates
+    return narrow(free, selections)
+
+
+def _related(evaluator: Evaluator, searcher, first: list[int],
+             free: np.ndarray) -> list[tuple[int, float]]:
+    """The articles among ``free`` most like the ``first`` matches, best first (ties
+    newest first), at most ``MAX_RELATED``."""
+    q = feedback_query(searcher, first) if first else None
+    if q is None:
+        return []
+    found = evaluator.run(q)
+    keep = free[found.docs]
+    docs, scores = found.docs[keep], found.scores[keep]
+    return _by_score(docs, scores, scores, evaluator.columns.rank, 0, MAX_RELATED)
 
 
 def _two_tiers(docs: np.ndarray, scores: np.ndarray, some: np.ndarray, partial: Partial,

@@ -133,10 +133,11 @@ def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
 
 
 def engine_ranker(engine: Engine) -> Ranker:
-    """The engine's relevance order, as the search page would rank it (top ``DEPTH``)."""
+    """The engine's relevance order, as the search page lists it (top ``DEPTH``): the
+    matches, then, when they end on that page, the related articles below them."""
     def rank(text: str) -> list[tuple[str, float]]:
         result = engine.search(SearchRequest(q=text, page_size=DEPTH, sort="relevance"))
-        return [(h.id, h.score) for h in result.results]
+        return [(h.id, h.score) for h in result.results + result.related][:DEPTH]
     return rank
 
 

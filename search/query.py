@@ -100,10 +100,13 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)  # plain words, for spelling suggestions
     fallback: bool = False
     # The words the user typed (label, query), when there are two or more: an article
-    # holding only some of them is a partial match. ``rest``: filters and exclusions.
+    # holding only some of them is a partial match. ``rest``: filters and exclusions (of a
+    # query with an AND at the top).
     parts: list[tuple[str, wq.Query]] = field(default_factory=list)
     rest: list[wq.Query] = field(default_factory=list)
     places: list[bool] = field(default_factory=list)  # per part: it names a country or org
+    # words and filters side by side (no OR or bracket at the top): ``rest`` is every filter
+    plain: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -721,7 +724,7 @@ def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
                 places.append(isinstance(item, Word) and item.field is None
                               and _names_place(item.text))
         if len(parts) < 2:
-            parts, rest, places = [], [], []
+            parts, places = [], []
     else:
         q, shown = compiler.compile(tree)
     messages.extend(compiler.messages)
@@ -732,7 +735,7 @@ def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
         q = wq.And([wq.Every(), q])
         shown = f"すべての記事 {shown}"
     return ParsedQuery(raw, q, shown, messages, compiler.terms, compiler.words, fallback,
-                       parts, rest, places)
+                       parts, rest, places, isinstance(tree, And | Word | Phrase))
 
 
 def _label(item: Node, shown: str) -> str:

@@ -61,6 +61,8 @@ class SearchResult:
     fallback: bool = False
     complete: int | None = None  # how many of ``total`` hold every word (None: all do)
     corrected: str | None = None  # the もしかして searched instead of ``query``, if one was
+    # on the last page of matches: articles like the first matches, without the words
+    related: list[Hit] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.complete is None:
@@ -84,6 +86,7 @@ class SearchResult:
             "pages": self.pages,
             "sort": self.sort,
             "results": [h.to_dict() for h in self.results],
+            "related": [h.to_dict() for h in self.related],
             "facets": {k: [v.to_dict() for v in vals] for k, vals in self.facets.items()},
             "suggestions": self.suggestions,
             "elapsed_ms": round(self.elapsed_ms, 1),

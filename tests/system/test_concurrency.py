@@ -30,7 +30,8 @@ MAX_REQUESTS = 250  # …and keeps on until both swaps are done, never more than
 REQUEST_TIMEOUT = 60  # seconds, per request: a hang fails the request, not the suite
 JOIN_TIMEOUT = 120  # seconds, per thread
 SEARCH_KEYS = {"query", "understood", "messages", "corrected", "total", "complete", "page",
-               "page_size", "pages", "sort", "results", "facets", "suggestions", "elapsed_ms"}
+               "page_size", "pages", "sort", "results", "related", "facets", "suggestions",
+               "elapsed_ms"}
 RECORD_KEYS = {"record", "title_html", "summary_html", "url", "related"}
 
 # Valid requests only, so every answer must be a 200: words, a phrase (both quotes), OR,

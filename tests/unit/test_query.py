@@ -423,6 +423,21 @@ def test_which_words_name_a_place(text, places):
     assert parse_query(text).places == places
 
 
+@pytest.mark.parametrize(("text", "plain", "rest"), [
+    ("空母 -イタリア", True, 1),  # one word and an exclusion: the exclusion is kept
+    ("空母 潜水艦 date:2024", True, 1),
+    ("空母", True, 0),
+    ('"空母"', True, 0),
+    ("空母 OR 潜水艦", False, 0),
+    ("(空母 -イタリア) OR 潜水艦", False, 0),
+    ("country:イタリア", False, 0),
+    ("-イタリア", False, 0),
+])
+def test_plain_queries_keep_their_filters_apart(text, plain, rest):
+    p = parse_query(text)
+    assert (p.plain, len(p.rest)) == (plain, rest)
+
+
 def test_an_excluded_place_is_only_the_filter():
     p = parse_query("空母 -country:イタリア")
     assert p.query == wq.And([terms("空母"), wq.Not(wq.Term("countries", "イタリア"))])

@@ -1,0 +1,111 @@
+"""Related articles below a search's last match (search/related.py), over the real index of
+the bundled corpus: what is listed, when, and that filters hold for them too."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import manage
+from search.engine import Engine, SearchRequest
+from search.related import MAX_RELATED, feedback_query
+
+
+@pytest.fixture(scope="module")
+def engine(session_index):
+    eng = Engine(session_index)
+    yield eng
+    eng.close()
+
+
+def search(engine, q: str, **kw):
+    return engine.search(SearchRequest(q=q, **{"page_size": 100, **kw}))
+
+
+def test_articles_in_other_words_follow_the_last_match(engine):
+    # two articles hold 中央アジア首脳会合; two more are about the same summit in other
+    # words (its cancellation: 中央アジア訪問を中止; the foreign ministers' 外相会合)
+    result = search(engine, "中央アジア首脳会合")
+    matched = [h.id for h in result.results]
+    assert matched == ["2401-122907", "2407-062613"]
+    related = [h.id for h in result.related]
+    assert len(related) == MAX_RELATED == 10
+    assert related[:2] == ["2409-080905", "2212-110205"]
+    assert not set(related) & set(matched) and len(set(related)) == len(related)
+    # best first, ties newest first, scores as the evaluator gives them
+    scores = [h.score for h in result.related]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+    # they are not matches: not in the total, the pages or the facets
+    assert (result.total, result.complete, result.pages) == (2, 2, 1)
+    assert sum(v.count for v in result.facets["year"]) == 2
+    assert all(h.missing == [] for h in result.related)
+
+
+def test_the_feedback_is_the_key_terms_of_the_first_matches(engine, session_index):
+    with engine.serving.use() as ix, ix.searcher() as searcher:
+        first = [searcher.document_number(id=i) for i in ("2401-122907", "2407-062613")]
+        q = feedback_query(searcher, first)
+        assert q is not None and len(q.subqueries) == 10
+        assert all(t.fieldname == "body" and t.boost > 0 for t in q.subqueries)
+        assert {"中央", "アジア", "カザフスタン"} <= {t.text for t in q.subqueries}
+        assert feedback_query(searcher, []) is None
+
+
+def test_only_on_the_last_page_of_matches(engine):
+    first = search(engine, "防衛装備移転", page_size=10)
+    assert (first.total, first.pages, first.related) == (27, 3, [])
+    assert search(engine, "防衛装備移転", page_size=10, page=2).related == []
+    last = search(engine, "防衛装備移転", page_size=10, page=3)
+    assert len(last.results) == 7 and len(last.related) == MAX_RELATED
+    # the same related articles whatever the page size: they follow from the first matches
+    assert [h.id for h in last.related] == [h.id for h in search(engine, "防衛装備移転").related]
+
+
+@pytest.mark.parametrize(("q", "kw"), [
+    ("火星探査", {}),  # a topic the archive does not hold still finds nothing
+    ("ワクチン 供与", {}),
+    ("中央アジア首脳会合", {"sort": "newest"}),  # a date order lists matches only
+    ("country:フィリピン", {}),  # no words: nothing to be like
+    # an OR at the top: which filters hold for which words is not one set of filters
+    ("中央アジア首脳会合 OR 火星", {}),
+    ("", {}),
+])
+def test_no_related_articles(engine, q, kw):
+    assert search(engine, q, **kw).related == []
+
+
+def test_filters_and_exclusions_hold_for_related_articles(engine):
+    dated = search(engine, "中央アジア首脳会合", years=["2024"])
+    assert dated.related and all(h.date.startswith("2024") for h in dated.related)
+    mongolia = {h.id for h in search(engine, "モンゴル").results}
+    plain = {h.id for h in search(engine, "中央アジア首脳会合").related}
+    assert plain & mongolia  # without the exclusion, some related articles name Mongolia
+    excluded = search(engine, "中央アジア首脳会合 -モンゴル")
+    assert excluded.related and not {h.id for h in excluded.related} & mongolia
+    chosen = search(engine, "中央アジア首脳会合", countries=["カザフスタン"])
+    assert chosen.related and all("カザフスタン" in h.countries for h in chosen.related)
+
+
+def test_the_json_page_and_command_line_show_them(engine, client, session_index, capsys):
+    data = client.get("/api/search?q=中央アジア首脳会合").get_json()
+    assert [r["id"] for r in data["related"]] == [
+        h.id for h in search(engine, "中央アジア首脳会合", page_size=20).related]
+    assert data["total"] == 2 and len(data["results"]) == 2
+
+    body = client.get("/?q=中央アジア首脳会合").get_data(as_text=True)
+    block = body[body.index('<section class="related-block"'):]
+    block = block[:block.index("</section>")]
+    assert '<h2 id="related-heading">関連記事</h2>' in block
+    assert "件数には含みません" in block
+    assert len(re.findall(r'<h3 class="hit-title">', block)) == 10
+    assert 'href="/records/2409-080905' in block
+    assert "related-block" not in client.get("/?q=防衛装備移転").get_data(as_text=True)
+
+    assert manage.main(["--index", str(session_index), "search", "中央アジア首脳会合"]) == 0
+    out = capsys.readouterr().out
+    assert "関連記事(検索語を含まないが" in out and "[2409-080905]" in out
+    assert manage.main(["--index", str(session_index), "search", "--json",
+                        "中央アジア首脳会合"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["related"]) == 10
