@@ -137,7 +137,7 @@ class Engine:
                              missing=partial.missing(doc) if partial is not None else [])
                     for doc, score in order]
             related = []
-            if sort == "relevance" and parsed.words and parsed.plain and total \
+            if req.related and sort == "relevance" and parsed.words and parsed.plain and total \
                     and req.page == -(-total // req.page_size):  # the last page of matches
                 free = _filtered(evaluator, parsed, dates, selections)
                 free[matches.docs] = False
@@ -146,7 +146,7 @@ class Engine:
                 first = _page_order(ix, matches, allowed, sort, parsed,
                                     replace(req, page=1, page_size=FEEDBACK_DOCS), partial)
                 related = [make_hit(stored_record(searcher, doc), score, set())
-                           for doc, score in _related(evaluator, searcher,
+                           for doc, score in _related(evaluator, searcher, ix.words(),
                                                       [d for d, _ in first], free)]
             suggestions = []
             if not complete and parsed.words:
@@ -309,11 +309,11 @@ def _filtered(evaluator: Evaluator, parsed: ParsedQuery, dates: np.ndarray | Non
     return narrow(free, selections)
 
 
-def _related(evaluator: Evaluator, searcher, first: list[int],
+def _related(evaluator: Evaluator, searcher, records: dict[str, int], first: list[int],
              free: np.ndarray) -> list[tuple[int, float]]:
     """The articles among ``free`` most like the ``first`` matches, best first (ties
     newest first), at most ``MAX_RELATED``."""
-    q = feedback_query(searcher, first) if first else None
+    q = feedback_query(searcher, first, records) if first else None
     if q is None:
         return []
     found = evaluator.run(q)

@@ -50,6 +50,9 @@ class SearchRequest:
     # a query no article answers in full is searched as its first もしかして instead, when
     # that one is answered (the result says so); False searches the words as typed
     correct: bool = True
+    # the related articles after the last match (search.related); exports, which want the
+    # matches alone, ask for none
+    related: bool = True
 
     def selections(self) -> dict[str, list[str]]:
         """Facet key → the values chosen for it."""

@@ -60,14 +60,15 @@ class SearchState:
                    page=parse_page(_one(args, "page")), exact=_one(args, "exact") == "1")
 
     def request(self, page_size: int, *, page: int | None = None, sort: str | None = None,
-                all_values: Sequence[str] = ()) -> SearchRequest:
-        """The engine's request for this state (page and sort may be overridden)."""
+                all_values: Sequence[str] = (), related: bool = True) -> SearchRequest:
+        """The engine's request for this state (page and sort may be overridden; exports
+        and counts ask for no related articles)."""
         chosen = {f.attr: list(self.selected.get(f.key, ())) for f in FACETS}
         return SearchRequest(
             q=self.q, **chosen, date_from=self.date_from or None,
             date_to=self.date_to or None, sort=sort or self.sort or None,
             page=self.page if page is None else page, page_size=page_size,
-            all_values=list(all_values), correct=not self.exact)
+            all_values=list(all_values), correct=not self.exact, related=related)
 
     # -- writing
     def params(self) -> list[tuple[str, str]]:

@@ -192,7 +192,7 @@ def _zero_help(result: SearchResult, state: SearchState) -> dict:
     without_filters = None
     if state.has_filters:
         try:
-            plain = _engine().search(state.cleared().request(1, page=1))
+            plain = _engine().search(state.cleared().request(1, page=1, related=False))
         except SearchError:
             plain = None
         if plain is not None and plain.total:
@@ -265,7 +265,7 @@ def export_ris():
 def _all_hits(state: SearchState) -> Iterator:
     """Every hit of ``state``'s search, page 1 onwards, up to CSV_MAX_ROWS (a SearchError for
     a bad request is raised before the first row)."""
-    first = _engine().search(state.request(MAX_PAGE_SIZE, page=1))
+    first = _engine().search(state.request(MAX_PAGE_SIZE, page=1, related=False))
     limit = current_app.config["CSV_MAX_ROWS"]
 
     def hits() -> Iterator:
@@ -274,7 +274,8 @@ def _all_hits(state: SearchState) -> Iterator:
         for page in range(2, first.pages + 1):
             if sent >= limit:
                 return
-            more = _engine().search(state.request(MAX_PAGE_SIZE, page=page)).results
+            more = _engine().search(state.request(MAX_PAGE_SIZE, page=page,
+                                                     related=False)).results
             yield from more[: limit - sent]
             sent += len(more)
 
@@ -292,7 +293,7 @@ def atom():
     try:
         state = SearchState.from_args(request.args)
         result = _engine().search(state.request(current_app.config["FEED_SIZE"], page=1,
-                                                sort="newest"))
+                                                sort="newest", related=False))
     except SearchError as exc:
         return _error_page(400, "フィードを作れません", str(exc))
     what = f"「{state.q}」" if state.q else "すべての記事"

@@ -46,11 +46,22 @@ def test_articles_in_other_words_follow_the_last_match(engine):
 def test_the_feedback_is_the_key_terms_of_the_first_matches(engine, session_index):
     with engine.serving.use() as ix, ix.searcher() as searcher:
         first = [searcher.document_number(id=i) for i in ("2401-122907", "2407-062613")]
-        q = feedback_query(searcher, first)
+        q = feedback_query(searcher, first, ix.words())
         assert q is not None and len(q.subqueries) == 10
-        assert all(t.fieldname == "body" and t.boost > 0 for t in q.subqueries)
+        assert all(t.fieldname == "body" for t in q.subqueries)
+        # Bo1: frequent in these two, rare in the archive first
+        boosts = [t.boost for t in q.subqueries]
+        assert boosts == sorted(boosts, reverse=True) and boosts[-1] > 0
         assert {"中央", "アジア", "カザフスタン"} <= {t.text for t in q.subqueries}
-        assert feedback_query(searcher, []) is None
+        # a word in no record of the archive's table is never searched
+        assert feedback_query(searcher, first, {}) is None
+        assert feedback_query(searcher, [], ix.words()) is None
+
+
+def test_searches_that_ask_for_none_get_none(engine, client):
+    assert search(engine, "中央アジア首脳会合", related=False).related == []
+    csv = client.get("/export.csv?q=中央アジア首脳会合").get_data(as_text=True)
+    assert csv.count("\r\n") == 3  # the header and the two matches, no related article
 
 
 def test_only_on_the_last_page_of_matches(engine):
