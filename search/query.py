@@ -13,29 +13,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from calendar import monthrange
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from functools import lru_cache
 
 from whoosh import query as wq
 
 from . import outlets
-from .analysis import analyze_pieces, analyze_terms, is_kana, katakana, surname
-from .config import DATA_DIR
+from .analysis import analyze_pieces, analyze_terms, is_kana, katakana
+from .expansion import Spell, english, english_lengths, resolve_place, variants
 
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
 TEXT_FIELDS = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
 PHRASE_BOOST = 2.0
-# The kanji spellings of a kana word in an index, each with whether it reads like the whole
-# word (岸田 for きしだ) or was pieced together from several words' readings.
-Spell = Callable[[str], list[tuple[str, bool]]]
-# A kanji word found by the reading of a kana word ranks below the kana word itself and its
-# synonyms: きしだ finds 岸田, but a text that says きしだ is the closer match.
-READING_BOOST = 0.6
-# A full name's family name alone (河野 for 河野太郎), as a reading is: it may be another
-# person of that name.
-SURNAME_BOOST = 0.6
 FIELD_ALIASES = {
     "title": "title", "タイトル": "title", "見出し": "title",
     "source": "source", "outlet": "source", "媒体": "source",
@@ -260,106 +249,9 @@ class _Parser:
         return Filter(kind, text)
 
 
-# ---------------------------------------------------------------- synonyms
-
-@lru_cache(maxsize=1)
-def synonym_groups() -> dict[str, tuple[str, ...]]:
-    """Each word of data/synonyms.txt → its whole group (the word first)."""
-    groups: dict[str, tuple[str, ...]] = {}
-    with open(DATA_DIR / "synonyms.txt", encoding="utf-8") as fh:
-        for line in fh:
-            words = line.split("#", 1)[0].split()
-            for w in words:
-                key = unicodedata.normalize("NFKC", w).casefold()
-                groups.setdefault(key, tuple(dict.fromkeys([w, *words])))
-    return groups
-
-
-def synonyms(word: str) -> tuple[str, ...]:
-    return synonym_groups().get(unicodedata.normalize("NFKC", word).casefold(), (word,))
-
-
-MAX_INNER = 6  # spellings of one compound with a synonym inside it
-
-
-def inner_synonyms(pieces: list[str]) -> tuple[str, ...]:
-    """The compound made of ``pieces`` (the user's characters, as the analyser cut them)
-    with one run of its pieces replaced by a synonym: 吉田統合幕僚長 → 吉田統幕長, and
-    日米共同演習 → 日米共同訓練, 日米合同演習 …; news writes a compound with either.
-
-    Runs of two characters or more only (米 is in too many words), never the whole word
-    (its synonyms are the word's own group).
-    """
-    groups = synonym_groups()
-    found: list[str] = []
-    for i in range(len(pieces)):
-        for j in range(len(pieces), i, -1):
-            if (i, j) == (0, len(pieces)):
-                continue
-            run = "".join(pieces[i:j])
-            group = groups.get(unicodedata.normalize("NFKC", run).casefold())
-            if len(run) < 2 or group is None:
-                continue
-            before, after = "".join(pieces[:i]), "".join(pieces[j:])
-            found += [before + other + after for other in group[1:]]
-    return tuple(dict.fromkeys(found))[:MAX_INNER]
-
-
-def _english_key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
-
-
-@lru_cache(maxsize=1)
-def english_table() -> dict[str, tuple[str, ...]]:
-    """data/english.tsv: an English term (one or more words) → its Japanese words.
-
-    Like the synonyms, a table users extend: ``term<TAB>日本語[<TAB>日本語 …]``. Case,
-    width and hyphens do not matter (Joint-Exercise = joint exercise).
-    """
-    table: dict[str, tuple[str, ...]] = {}
-    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
-            words = tuple(dict.fromkeys(j for j in japanese if j))
-            if english and words:
-                key = _english_key(english)
-                table[key] = tuple(dict.fromkeys(table.get(key, ()) + words))
-    return table
-
-
-@lru_cache(maxsize=1)
-def english_names() -> dict[str, tuple[str, ...]]:
-    """A katakana word of data/english.tsv → the English terms it stands for, as written
-    there (オスプレイ → Osprey): a loanword or a name, which English clippings and the
-    English in Japanese ones write in the original."""
-    names: dict[str, tuple[str, ...]] = {}
-    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
-            for word in japanese:
-                if english and is_kana(word.replace("・", "")):
-                    names[word] = tuple(dict.fromkeys((*names.get(word, ()), english)))
-    return names
-
-
-def english(text: str) -> tuple[str, ...]:
-    """The Japanese words for an English term of the table, or () if it has none."""
-    return english_table().get(_english_key(text), ())
-
-
-@lru_cache(maxsize=1)
-def _english_lengths() -> tuple[int, ...]:
-    """The numbers of words the table's terms have, longest first."""
-    return tuple(sorted({len(k.split()) for k in english_table()}, reverse=True))
-
-
 def _is_term(text: str) -> bool:
     """Whether ``text`` is an English term of the table or a place's name (South Korea)."""
-    return bool(english(text)) or _resolve_place(text) is not None
+    return bool(english(text)) or resolve_place(text) is not None
 
 
 def _join_english(tokens: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
@@ -368,7 +260,7 @@ def _join_english(tokens: list[tuple[str, str, str]]) -> list[tuple[str, str, st
     joined: list[tuple[str, str, str]] = []
     i = 0
     while i < len(tokens):
-        for n in _english_lengths():
+        for n in english_lengths():
             run = tokens[i:i + n]
             if n > 1 and len(run) == n and all(
                     k == "word" and not v.startswith("-") for k, v, _ in run) \
@@ -438,96 +330,38 @@ class _Compiler:
         fields = self._fields(node.field)
         alternatives: list[wq.Query] = []
         shown: list[str] = []
-        group = synonyms(node.text) if node.field is None else (node.text,)
-        translated: set[str] = set()
-        if node.field is None:
-            # the Japanese for an English term, and that word's own synonyms
-            japanese = tuple(dict.fromkeys(w for t in english(node.text) for w in synonyms(t)))
-            translated = set(japanese) - set(group)
-            group = tuple(dict.fromkeys(group + japanese))
-        inner: tuple[str, ...] = ()
-        if node.field is None and not is_kana(node.text):
-            inner = tuple(v for v in inner_synonyms(
-                [typed for _, typed in analyze_pieces(node.text)]) if v not in group)
-            group = group + inner
-        family = surname(node.text) if node.field is None else None
-        if family is not None and family not in group:  # 河野太郎 → 河野 (外相)
-            group = group + (family,)
-        if node.field is None:
-            # オスプレイ (or おすぷれい) is also written Osprey; Talisman Sabre, through
-            # タリスマン・セイバー, also Talisman Saber
-            sounds = katakana(node.text) if is_kana(node.text) else node.text
-            typed = _english_key(node.text)
-            originals = tuple(dict.fromkeys(
-                e for j in (sounds, *translated) for e in english_names().get(j, ())
-                if e not in group and _english_key(e) != typed))
-            translated |= set(originals)
-            group = group + originals
-        spelled: dict[str, bool] = {}  # kanji spelling → whether it reads like the whole word
-        if self.spell is not None and is_kana(node.text):  # きしだ → 岸田
-            # … but never another place: オーストリア is not a spelling of オーストラリア
-            place = _resolve_place(katakana(node.text))
-            spelled = {s: whole for s, whole in self.spell(node.text) if s not in group
-                       and (place is None or _resolve_place(s) in (None, place))}
-            group = group + tuple(spelled)
-        # the synonyms of a word the kana reads as (かいじょうほあんちょう → 海上保安庁 → 海保)
-        heard = tuple(dict.fromkeys(w for s, whole in spelled.items() if whole
-                                    for w in synonyms(s)[1:] if w not in group))
-        group = group + heard
-        for n, variant in enumerate(group):
-            pieces = analyze_pieces(variant)
+        found = variants(node.text, self.spell, plain=node.field is None)
+        for variant in found:
+            pieces = analyze_pieces(variant.text)
             tokens = [term for term, _ in pieces]
             if not tokens:
                 continue
             split = "".join(typed for _, typed in pieces)
-            if len(group) > 1 and is_kana(variant) and split != variant:
+            if len(found) > 1 and is_kana(variant.text) and split != variant.text:
                 # kana the analyser could not read as words (せどり → せ, as 為る): search
                 # what it stands for (a synonym, a spelling), not its misread pieces, which
                 # would match every text with する
-                if n == 0:
-                    shown.append(variant)
+                if variant.kind == "typed":
+                    shown.append(variant.text)
                 continue
-            if n == 0:
-                alternatives.append(self._text_query(tokens, fields))
-                # the user's own characters, never the index's normal forms (ひん, not 干る)
-                split = "・".join(typed for _, typed in pieces)
+            how = variant.how
+            make = self._text_query if how.as_typed else self._phrase_query
+            alternatives.append(make(tokens, fields, boost=how.boost))
+            if variant.kind == "typed":
+                # the user's own characters, never the index's normal forms (ひん, not 干る);
                 # how a Japanese word was cut; F-35 or Joint-Exercise need no such note
-                shown.append(variant if len(tokens) == 1 or variant.isascii() or split == variant
-                             else f"{variant}[{split}]")
-            elif variant in translated:
-                # the Japanese for an English term: as the user's own word would be (the
-                # phrase first, else its parts), a little lower
-                alternatives.append(self._text_query(tokens, fields, boost=0.8))
-                shown.append(variant)
-            elif variant == family:
-                # the family name alone (河野外相): below the full name
-                alternatives.append(self._text_query(tokens, fields, boost=SURNAME_BOOST))
-                shown.append(variant)
-            elif variant in inner:
-                # the compound with a synonym inside it: as the typed word is matched (the
-                # phrase first, else its parts), a little lower
-                alternatives.append(self._text_query(tokens, fields, boost=0.8))
-                shown.append(variant)
-            elif variant in spelled:
-                # a word the kana reads as: like the word typed, ranked lower; a spelling
-                # pieced together from several words' readings only as written (a phrase)
-                alternatives.append(self._text_query(tokens, fields, boost=READING_BOOST))
-                shown.append(variant)
+                split = "・".join(typed for _, typed in pieces)
+                shown.append(variant.text if len(tokens) == 1 or variant.text.isascii()
+                             or split == variant.text else f"{variant.text}[{split}]")
             else:
-                # A synonym is matched as a whole (北大西洋条約機構 as a phrase), never
-                # as its parts scattered through a text; one of a word read from kana
-                # ranks as that word does
-                boost = 0.8 * (READING_BOOST if variant in heard else 1.0)
-                alternatives.append(self._phrase_query(tokens, fields, boost=boost))
-                shown.append(variant)
-            if positive and (n == 0 or len(tokens) == 1 or variant in spelled
-                             or variant in inner):
+                shown.append(variant.text)
+            if positive and (how.marked or len(tokens) == 1):
                 self.terms.update(tokens)
         if node.field is None:
             # a place by its name, its name typed in hiragana (なとー), or a kanji spelling
-            place = next(filter(None, (_resolve_place(name) for name in (
+            place = next(filter(None, (resolve_place(name) for name in (
                 node.text, *([katakana(node.text)] if is_kana(node.text) else []),
-                *(s for s, whole in spelled.items() if whole)))), None)
+                *(v.text for v in found if v.kind == "reading")))), None)
             if place:
                 fieldname, value = place
                 alternatives.append(wq.Term(fieldname, value, boost=0.5))
@@ -576,7 +410,7 @@ class _Compiler:
                 return None, ""
             return wq.And([wq.Term("outlet", t) for t in tokens]), f"source:{node.value}"
         if node.kind in ("country", "org"):
-            place = _resolve_place(node.value, node.kind)
+            place = resolve_place(node.value, node.kind)
             if place:
                 found: wq.Query = wq.Term(place[0], place[1])
                 mentions = [self._phrase_query(tokens, TEXT_FIELDS) for tokens in
@@ -594,26 +428,9 @@ class _Compiler:
         raise ValueError(node.kind)
 
 
-def _resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
-    """(field, canonical value) when ``text`` names a country or an organisation."""
-    try:
-        from .countries import resolve_country, resolve_organization
-    except ImportError:
-        return None
-    if kind in (None, "country"):
-        place = resolve_country(text)
-        if place is not None:
-            return "countries", place.name
-    if kind in (None, "org"):
-        place = resolve_organization(text)
-        if place is not None:
-            return "organizations", place.name
-    return None
-
-
 def _names_place(text: str) -> bool:
     """Whether a word names a country or an organisation (イタリア, ふぃりぴん, NATO)."""
-    return _resolve_place(katakana(text) if is_kana(text) else text) is not None
+    return resolve_place(katakana(text) if is_kana(text) else text) is not None
 
 
 def another_place(typed: str, suggestion: str) -> bool:
@@ -621,8 +438,8 @@ def another_place(typed: str, suggestion: str) -> bool:
     オーストラリア): a correction that is no slip of the keys, only an offer."""
     for a, b in zip(typed.split(), suggestion.split(), strict=False):
         if a != b:
-            was = _resolve_place(katakana(a)) if is_kana(a) else _resolve_place(a)
-            if was is not None and was != _resolve_place(b):
+            was = resolve_place(katakana(a)) if is_kana(a) else resolve_place(a)
+            if was is not None and was != resolve_place(b):
                 return True
     return False
 

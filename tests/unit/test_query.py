@@ -15,6 +15,7 @@ import pytest
 from whoosh import query as wq
 
 from search.analysis import is_kana
+from search.expansion import english, english_names, inner_synonyms, synonym_groups, synonyms
 from search.query import (
     And,
     Filter,
@@ -31,13 +32,8 @@ from search.query import (
     _Parser,
     _show_range,
     another_place,
-    english,
-    english_names,
-    inner_synonyms,
     parse_date_range,
     parse_query,
-    synonym_groups,
-    synonyms,
 )
 
 # The fields a plain word searches, with their weights (spec: title, body, notes, outlet).
@@ -911,9 +907,9 @@ def test_nothing_searchable_keeps_the_text():
 
 
 def test_a_synonym_that_analyses_to_nothing_is_skipped(monkeypatch):
-    import search.query as query
+    import search.expansion as expansion
 
-    monkeypatch.setattr(query, "synonyms", lambda word: ("空母", "の", "訓練"))
+    monkeypatch.setattr(expansion, "synonyms", lambda word: ("空母", "の", "訓練"))
     p = parse_query("空母")
     assert p.query == wq.Or([terms("空母"), terms("訓練", boost=0.8)])
     assert p.understood == "(空母 OR 訓練)"
@@ -944,7 +940,7 @@ def test_inner_synonyms(pieces, spellings):
 
 
 def test_inner_synonyms_are_at_most_six():
-    from search.query import MAX_INNER
+    from search.expansion import MAX_INNER
 
     assert len(inner_synonyms(["米国", "英国", "豪州", "仏国"])) == MAX_INNER == 6
 

@@ -1,0 +1,231 @@
+"""What one typed word also searches, and how: synonyms, translations, spellings, names.
+
+A word of a query is searched as typed and, ranked lower, as what it stands for: its synonyms
+(data/synonyms.txt), the Japanese for an English term and the English original of a katakana
+one (data/english.tsv), the compound with a synonym inside it, a full name's family name, and
+the kanji words a kana word reads as (``search.readings``, through the opened index). Each is
+a ``Variant`` of one ``KIND``; the kind fixes how it is matched and how far below the typed
+word it ranks, and the query module compiles them. The tables are read once per process, at
+the first search (editing them needs no reindex).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .analysis import analyze_pieces, is_kana, katakana, surname
+from .config import DATA_DIR
+
+# The kanji spellings of a kana word in an index, each with whether it reads like the whole
+# word (岸田 for きしだ) or was pieced together from several words' readings.
+Spell = Callable[[str], list[tuple[str, bool]]]
+# A kanji word found by the reading of a kana word ranks below the kana word itself and its
+# synonyms: きしだ finds 岸田, but a text that says きしだ is the closer match.
+READING_BOOST = 0.6
+# A full name's family name alone (河野 for 河野太郎), as a reading is: it may be another
+# person of that name.
+SURNAME_BOOST = 0.6
+# What the typed word stands for, a little below it.
+SYNONYM_BOOST = 0.8
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of variant is searched."""
+
+    boost: float  # × what the typed word scores
+    # matched as a typed word is (the phrase first, else all of its parts anywhere); False: a
+    # phrase only (北大西洋条約機構 is one thing, not 北 and 機構 scattered through a text)
+    as_typed: bool
+    # its words are marked in titles and snippets (a one-word variant's always are)
+    marked: bool
+
+
+KINDS = {
+    "typed": Kind(1.0, True, True),
+    "synonym": Kind(SYNONYM_BOOST, False, False),  # data/synonyms.txt
+    "translation": Kind(SYNONYM_BOOST, True, False),  # English ↔ Japanese, data/english.tsv
+    "inner": Kind(SYNONYM_BOOST, True, True),  # 吉田統合幕僚長 → 吉田統幕長
+    "family": Kind(SURNAME_BOOST, True, False),  # 河野太郎 → 河野
+    "reading": Kind(READING_BOOST, True, True),  # きしだ → 岸田 (reads like all of it)
+    "pieced": Kind(READING_BOOST, True, True),  # ぼうえいそうびいてん → 防衛装備移転
+    "heard": Kind(SYNONYM_BOOST * READING_BOOST, False, False),  # a reading's synonym
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One text a typed word searches, and of which kind."""
+
+    text: str
+    kind: str = "typed"
+
+    @property
+    def how(self) -> Kind:
+        return KINDS[self.kind]
+
+
+def variants(text: str, spell: Spell | None = None, plain: bool = True) -> list[Variant]:
+    """The typed word first, then, once each, what else it searches, in the order the
+    understood line shows them. ``plain``: not restricted to a field (``title:`` words are
+    searched as typed, and by their readings only)."""
+    found: dict[str, Variant] = {text: Variant(text)}
+
+    def add(word: str, kind: str) -> None:
+        found.setdefault(word, Variant(word, kind))
+
+    if plain:
+        for word in synonyms(text)[1:]:
+            add(word, "synonym")
+        # the Japanese for an English term, and that word's own synonyms
+        japanese = tuple(dict.fromkeys(w for t in english(text) for w in synonyms(t)))
+        for word in japanese:
+            add(word, "translation")
+        if not is_kana(text):
+            for word in inner_synonyms([typed for _, typed in analyze_pieces(text)]):
+                add(word, "inner")
+        family = surname(text)
+        if family is not None:
+            add(family, "family")
+        # オスプレイ (or おすぷれい) is also written Osprey; Talisman Sabre, through
+        # タリスマン・セイバー, also Talisman Saber
+        typed = english_key(text)
+        sounds = katakana(text) if is_kana(text) else text
+        for word in (sounds, *japanese):
+            for original in english_names().get(word, ()):
+                if english_key(original) != typed:
+                    add(original, "translation")
+    if spell is not None and is_kana(text):
+        # the kanji the kana reads as (きしだ → 岸田), but never another place:
+        # オーストリア is not a spelling of オーストラリア
+        place = resolve_place(katakana(text))
+        heard = []
+        for spelling, whole in spell(text):
+            if place is None or resolve_place(spelling) in (None, place):
+                add(spelling, "reading" if whole else "pieced")
+                if whole and found[spelling].kind == "reading":
+                    heard.append(spelling)
+        # … and their synonyms (かいじょうほあんちょう → 海上保安庁 → 海保)
+        for spelling in heard:
+            for word in synonyms(spelling)[1:]:
+                add(word, "heard")
+    return list(found.values())
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """Each word of data/synonyms.txt → its whole group (the word first)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    with open(DATA_DIR / "synonyms.txt", encoding="utf-8") as fh:
+        for line in fh:
+            words = line.split("#", 1)[0].split()
+            for w in words:
+                key = unicodedata.normalize("NFKC", w).casefold()
+                groups.setdefault(key, tuple(dict.fromkeys([w, *words])))
+    return groups
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    return synonym_groups().get(unicodedata.normalize("NFKC", word).casefold(), (word,))
+
+
+MAX_INNER = 6  # spellings of one compound with a synonym inside it
+
+
+def inner_synonyms(pieces: list[str]) -> tuple[str, ...]:
+    """The compound made of ``pieces`` (the user's characters, as the analyser cut them)
+    with one run of its pieces replaced by a synonym: 吉田統合幕僚長 → 吉田統幕長, and
+    日米共同演習 → 日米共同訓練, 日米合同演習 …; news writes a compound with either.
+
+    Runs of two characters or more only (米 is in too many words), never the whole word
+    (its synonyms are the word's own group).
+    """
+    groups = synonym_groups()
+    found: list[str] = []
+    for i in range(len(pieces)):
+        for j in range(len(pieces), i, -1):
+            if (i, j) == (0, len(pieces)):
+                continue
+            run = "".join(pieces[i:j])
+            group = groups.get(unicodedata.normalize("NFKC", run).casefold())
+            if len(run) < 2 or group is None:
+                continue
+            before, after = "".join(pieces[:i]), "".join(pieces[j:])
+            found += [before + other + after for other in group[1:]]
+    return tuple(dict.fromkeys(found))[:MAX_INNER]
+
+
+def english_key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
+
+
+@lru_cache(maxsize=1)
+def english_table() -> dict[str, tuple[str, ...]]:
+    """data/english.tsv: an English term (one or more words) → its Japanese words.
+
+    Like the synonyms, a table users extend: ``term<TAB>日本語[<TAB>日本語 …]``. Case,
+    width and hyphens do not matter (Joint-Exercise = joint exercise).
+    """
+    table: dict[str, tuple[str, ...]] = {}
+    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
+            words = tuple(dict.fromkeys(j for j in japanese if j))
+            if english and words:
+                key = english_key(english)
+                table[key] = tuple(dict.fromkeys(table.get(key, ()) + words))
+    return table
+
+
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, tuple[str, ...]]:
+    """A katakana word of data/english.tsv → the English terms it stands for, as written
+    there (オスプレイ → Osprey): a loanword or a name, which English clippings and the
+    English in Japanese ones write in the original."""
+    names: dict[str, tuple[str, ...]] = {}
+    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
+            for word in japanese:
+                if english and is_kana(word.replace("・", "")):
+                    names[word] = tuple(dict.fromkeys((*names.get(word, ()), english)))
+    return names
+
+
+def english(text: str) -> tuple[str, ...]:
+    """The Japanese words for an English term of the table, or () if it has none."""
+    return english_table().get(english_key(text), ())
+
+
+@lru_cache(maxsize=1)
+def english_lengths() -> tuple[int, ...]:
+    """The numbers of words the table's terms have, longest first."""
+    return tuple(sorted({len(k.split()) for k in english_table()}, reverse=True))
+
+
+
+
+def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
+    """(field, canonical value) when ``text`` names a country or an organisation."""
+    try:
+        from .countries import resolve_country, resolve_organization
+    except ImportError:
+        return None
+    if kind in (None, "country"):
+        place = resolve_country(text)
+        if place is not None:
+            return "countries", place.name
+    if kind in (None, "org"):
+        place = resolve_organization(text)
+        if place is not None:
+            return "organizations", place.name
+    return None
+
+

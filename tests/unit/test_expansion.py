@@ -1,0 +1,77 @@
+"""What one typed word also searches (search/expansion.py): the variants, their kinds and
+order, and how each kind is searched. The tables are the bundled data files; a kana word's
+spellings come from a speller, here the readings of a small real table."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.expansion import KINDS, READING_BOOST, SURNAME_BOOST, SYNONYM_BOOST, variants
+from search.readings import Readings
+
+
+def kinds(text: str, **kw) -> list[tuple[str, str]]:
+    return [(v.text, v.kind) for v in variants(text, **kw)]
+
+
+def speller(words: dict[str, int]):
+    """How the engine spells a kana word (engine._speller), over a Readings table."""
+    table = Readings(words)
+
+    def spell(kana: str) -> list[tuple[str, bool]]:
+        found = [(s, table.is_whole(kana, s)) for s in table.spell(kana)]
+        return found + [(v, True) for v in table.variants(kana) if v not in dict(found)]
+
+    return spell
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("空母", [("空母", "typed")]),
+    ("ミサイル", [("ミサイル", "typed"), ("誘導弾", "synonym"), ("missile", "translation")]),
+    ("joint exercise", [("joint exercise", "typed"), ("共同訓練", "translation"),
+                        ("共同演習", "translation"), ("合同演習", "translation"),
+                        ("合同訓練", "translation")]),
+    ("吉田統合幕僚長", [("吉田統合幕僚長", "typed"), ("吉田統幕長", "inner")]),
+    ("河野太郎", [("河野太郎", "typed"), ("河野", "family")]),
+    ("おすぷれい", [("おすぷれい", "typed"), ("Osprey", "translation")]),
+    ("Talisman Sabre", [("Talisman Sabre", "typed"), ("タリスマン・セイバー", "translation"),
+                        ("Talisman Saber", "translation")]),
+])
+def test_variants_in_order(text, expected):
+    assert kinds(text) == expected
+
+
+def test_a_field_word_is_searched_as_typed():
+    assert kinds("ミサイル", plain=False) == [("ミサイル", "typed")]
+    assert kinds("河野太郎", plain=False) == [("河野太郎", "typed")]
+
+
+def test_kana_is_spelled_by_the_speller():
+    spell = speller({"海上保安庁": 7, "防衛": 40, "装備": 20, "移転": 6})
+    assert kinds("かいじょうほあんちょう", spell=spell) == [
+        ("かいじょうほあんちょう", "typed"), ("海上保安庁", "reading"), ("海保", "heard")]
+    # pieced from several words: no synonyms heard
+    assert kinds("ぼうえいそうびいてん", spell=spell) == [
+        ("ぼうえいそうびいてん", "typed"), ("防衛装備移転", "pieced")]
+    # a title: word is spelled too
+    assert kinds("かいじょうほあんちょう", spell=spell, plain=False)[1] == ("海上保安庁", "reading")
+
+
+def test_a_place_is_never_spelt_as_another_place():
+    spell = speller({"オーストラリア": 73})
+    assert kinds("オーストラリ", spell=spell)[1] == ("オーストラリア", "reading")
+    assert kinds("オーストリア", spell=spell) == [("オーストリア", "typed")]
+
+
+def test_each_kind_is_searched_so():
+    assert {k: (h.boost, h.as_typed, h.marked) for k, h in KINDS.items()} == {
+        "typed": (1.0, True, True),
+        "synonym": (SYNONYM_BOOST, False, False),
+        "translation": (SYNONYM_BOOST, True, False),
+        "inner": (SYNONYM_BOOST, True, True),
+        "family": (SURNAME_BOOST, True, False),
+        "reading": (READING_BOOST, True, True),
+        "pieced": (READING_BOOST, True, True),
+        "heard": (SYNONYM_BOOST * READING_BOOST, False, False),
+    }
+    assert (SYNONYM_BOOST, READING_BOOST, SURNAME_BOOST) == (0.8, 0.6, 0.6)
