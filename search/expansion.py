@@ -12,7 +12,7 @@ the first search (editing them needs no reindex).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -162,6 +162,18 @@ def english_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
 
 
+def _english_rows() -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(English term, its Japanese words) of each line of data/english.tsv, as written."""
+    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
+            words = tuple(dict.fromkeys(j for j in japanese if j))
+            if english and words:
+                yield english, words
+
+
 @lru_cache(maxsize=1)
 def english_table() -> dict[str, tuple[str, ...]]:
     """data/english.tsv: an English term (one or more words) → its Japanese words.
@@ -170,15 +182,9 @@ def english_table() -> dict[str, tuple[str, ...]]:
     width and hyphens do not matter (Joint-Exercise = joint exercise).
     """
     table: dict[str, tuple[str, ...]] = {}
-    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
-            words = tuple(dict.fromkeys(j for j in japanese if j))
-            if english and words:
-                key = english_key(english)
-                table[key] = tuple(dict.fromkeys(table.get(key, ()) + words))
+    for english, words in _english_rows():
+        key = english_key(english)
+        table[key] = tuple(dict.fromkeys(table.get(key, ()) + words))
     return table
 
 
@@ -188,14 +194,10 @@ def english_names() -> dict[str, tuple[str, ...]]:
     there (オスプレイ → Osprey): a loanword or a name, which English clippings and the
     English in Japanese ones write in the original."""
     names: dict[str, tuple[str, ...]] = {}
-    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
-            for word in japanese:
-                if english and is_kana(word.replace("・", "")):
-                    names[word] = tuple(dict.fromkeys((*names.get(word, ()), english)))
+    for english, words in _english_rows():
+        for word in words:
+            if is_kana(word.replace("・", "")):
+                names[word] = tuple(dict.fromkeys((*names.get(word, ()), english)))
     return names
 
 

@@ -38,6 +38,17 @@ def session_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def engine(session_index: Path):
+    """An engine over the session index, one per test module (a module that needs its own
+    index defines its own ``engine``)."""
+    from search.engine import Engine
+
+    eng = Engine(session_index)
+    yield eng
+    eng.close()
+
+
 @pytest.fixture()
 def app(session_index: Path):
     """The Flask app over the session index, in testing mode."""

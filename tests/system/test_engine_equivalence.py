@@ -16,7 +16,7 @@ import pytest
 from whoosh import query as wq
 from whoosh import scoring, sorting
 
-from search.engine import Engine, SearchRequest
+from search.engine import SearchRequest
 from search.indexer import open_current
 from search.query import parse_query
 from search.schema import split_commas, stored
@@ -36,13 +36,6 @@ def _queries() -> list[str]:
     lines = JUDGED.read_text(encoding="utf-8").splitlines()
     judged = [ln.split("\t", 1)[1] for ln in lines if ln and not ln.startswith("#")]
     return judged + EXTRA
-
-
-@pytest.fixture(scope="module")
-def engine(session_index):
-    eng = Engine(session_index)
-    yield eng
-    eng.close()
 
 
 @pytest.fixture(scope="module")

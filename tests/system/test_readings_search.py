@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.engine import Engine, SearchRequest
-
-
-@pytest.fixture(scope="module")
-def engine(session_index):
-    eng = Engine(session_index)
-    yield eng
-    eng.close()
+from search.engine import SearchRequest
 
 
 def search(engine, q: str, **kw):

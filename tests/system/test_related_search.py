@@ -9,15 +9,8 @@ import re
 import pytest
 
 import manage
-from search.engine import Engine, SearchRequest
+from search.engine import SearchRequest
 from search.related import MAX_RELATED, feedback_query
-
-
-@pytest.fixture(scope="module")
-def engine(session_index):
-    eng = Engine(session_index)
-    yield eng
-    eng.close()
 
 
 def search(engine, q: str, **kw):

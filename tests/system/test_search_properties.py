@@ -13,22 +13,13 @@ import json
 import re
 from urllib.parse import quote
 
-import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from search.engine import MAX_PAGE_SIZE, SORTS, Engine, SearchError, SearchRequest
+from search.engine import MAX_PAGE_SIZE, SORTS, SearchError, SearchRequest
 from search.facets import FACETS
 from tests.strategies import ANY_CHAR, ODD, QUERIES, TYPED
 from web import SECURITY_HEADERS
-
-
-@pytest.fixture(scope="module")
-def engine(session_index):
-    eng = Engine(session_index)
-    yield eng
-    eng.close()
-
 
 # Values the index holds (read from its facets once), to mix with values it does not.
 REAL = {
