@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .analysis import analyze_pieces, is_kana, katakana, surname
 from .config import DATA_DIR
@@ -104,10 +105,12 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True) -> list[
         place = resolve_place(katakana(text))
         heard = []
         for spelling, whole in spell(text):
-            if place is None or resolve_place(spelling) in (None, place):
-                add(spelling, "reading" if whole else "pieced")
-                if whole and found[spelling].kind == "reading":
-                    heard.append(spelling)
+            if spelling in found or (place is not None
+                                     and resolve_place(spelling) not in (None, place)):
+                continue
+            add(spelling, "reading" if whole else "pieced")
+            if whole:
+                heard.append(spelling)
         # … and their synonyms (かいじょうほあんちょう → 海上保安庁 → 海保)
         for spelling in heard:
             for word in synonyms(spelling)[1:]:
@@ -162,9 +165,10 @@ def english_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
 
 
-def _english_rows() -> Iterator[tuple[str, tuple[str, ...]]]:
-    """(English term, its Japanese words) of each line of data/english.tsv, as written."""
-    with open(DATA_DIR / "english.tsv", encoding="utf-8") as fh:
+def english_rows(path: Path = DATA_DIR / "english.tsv") -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(English term, its Japanese words) of each line of data/english.tsv, as written;
+    comments, blank lines and lines without both sides left out."""
+    with open(path, encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue
@@ -182,7 +186,7 @@ def english_table() -> dict[str, tuple[str, ...]]:
     width and hyphens do not matter (Joint-Exercise = joint exercise).
     """
     table: dict[str, tuple[str, ...]] = {}
-    for english, words in _english_rows():
+    for english, words in english_rows():
         key = english_key(english)
         table[key] = tuple(dict.fromkeys(table.get(key, ()) + words))
     return table
@@ -194,7 +198,7 @@ def english_names() -> dict[str, tuple[str, ...]]:
     there (オスプレイ → Osprey): a loanword or a name, which English clippings and the
     English in Japanese ones write in the original."""
     names: dict[str, tuple[str, ...]] = {}
-    for english, words in _english_rows():
+    for english, words in english_rows():
         for word in words:
             if is_kana(word.replace("・", "")):
                 names[word] = tuple(dict.fromkeys((*names.get(word, ()), english)))

@@ -86,6 +86,6 @@ def partial_matches(evaluator: Evaluator, parts: list[tuple[str, wq.Query]],
         some &= allowed
     count[full.docs] = len(parts)
     share = coverage / max(float(weights.sum()), 1e-9)
-    named = np.array(places or [False] * len(parts), dtype=bool)
-    placed = held[named].all(axis=0) if named.any() else np.ones(size, dtype=bool)
+    # every word that names a place (all of none: every document)
+    placed = held[np.array(places or [False] * len(parts), dtype=bool)].all(axis=0)
     return Partial([label for label, _ in parts], held, count, share, score, some, placed)

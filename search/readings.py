@@ -79,7 +79,7 @@ class Readings:
             return []
         key = fold(kana)
         found = [key] if key != kana and key in self.katakana else []
-        found += self.by_reading.get(key, []) or self.by_loose.get(loose(key), [])
+        found += self.by_reading.get(key) or self.by_loose.get(loose(key), [])
         if found:
             return found[:MAX_SPELLINGS]
         if key == kana:  # typed in katakana: a loanword or a name, not kanji read aloud
@@ -104,9 +104,8 @@ class Readings:
     def is_whole(self, kana: str, spelling: str) -> bool:
         """Whether ``spelling`` reads like all of ``kana`` as one word (not pieced together):
         a pieced spelling must be found as written, a phrase."""
-        key = fold(kana)
-        return spelling == key or spelling in self.by_reading.get(key, ()) \
-            or spelling in self.by_loose.get(loose(key), ())
+        key = fold(kana)  # the loose table holds every exact reading too
+        return spelling == key or spelling in self.by_loose.get(loose(key), ())
 
     def correct(self, kana: str, limit: int = 3) -> list[str]:
         """Kanji spellings of readings one or two edits from ``kana`` (a typo)."""

@@ -65,8 +65,18 @@ def engine(tmp_path_factory):
     # (1.637) are not, but are two words of three: both, the larger share first
     ("大使 空母 演習", [], [("2501-010801", ["空母", "演習"]), ("2501-010101", ["大使"])]),
     # with a word no article holds, only the weight counts: two words of three are not
-    # enough (1.637 of 4.527)
+    # enough (1.637 of 4.527), wherever that word stands
     ("空母 演習 火星", [], []),
+    ("火星 空母 演習", [], []),
+    # four words (空母 潜水艦 寄港 0.944 each, 大使 1.792): two are half of them, though
+    # 空母 and 寄港 are 1.888 of 4.624; 大使 alone (1.792) is neither
+    ("空母 潜水艦 寄港 大使", [], [("2501-010201", ["大使"]), ("2501-010301", ["潜水艦", "大使"]),
+                              ("2501-010401", ["空母", "大使"]),
+                              ("2501-010101", ["寄港", "大使"])]),
+    # five (with 演習 0.693): three are more than half of them (010101: 2.580 of 5.317);
+    # two (空母 and 寄港, 1.888) are not
+    ("空母 潜水艦 寄港 大使 演習", [], [("2501-010201", ["大使", "演習"]),
+                                  ("2501-010101", ["寄港", "大使"])]),
     # one of three words (0.944 of 2.580) is not enough, two are
     ("空母 潜水艦 演習", ["2501-010101"], [("2501-010201", ["演習"])]),
     # a word no article holds weighs most: 空母 alone is not half of the query

@@ -4,13 +4,16 @@ the bundled corpus: what is listed, when, and that filters hold for them too."""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
 
 import manage
+from search.analysis import analyze_terms
 from search.engine import SearchRequest
-from search.related import MAX_RELATED, feedback_query
+from search.related import LEAD_CHARS, MAX_RELATED, feedback_query
+from search.schema import stored_record
 
 
 def search(engine, q: str, **kw):
@@ -36,16 +39,40 @@ def test_articles_in_other_words_follow_the_last_match(engine):
     assert all(h.missing == [] for h in result.related)
 
 
+def bo1(words: list[str], records: dict[str, int], n: int) -> list[tuple[str, float]]:
+    """The Bo1 weights (Whoosh's classify.Bo1Model: tf·log2((1+f)/f) + log2(1+f), f = the
+    word's share of the archive's records) of words, the 10 largest, ties by the word."""
+    weights = {}
+    for word in set(words):
+        if records.get(word):
+            f = records[word] / n
+            weights[word] = words.count(word) * math.log2((1 + f) / f) + math.log2(1 + f)
+    return sorted(weights.items(), key=lambda wb: (-wb[1], wb[0]))[:10]
+
+
 def test_the_feedback_is_the_key_terms_of_the_first_matches(engine, session_index):
     with engine.serving.use() as ix, ix.searcher() as searcher:
-        first = [searcher.document_number(id=i) for i in ("2401-122907", "2407-062613")]
+        ids = ("2401-122907", "2407-062613")
+        first = [searcher.document_number(id=i) for i in ids]
         q = feedback_query(searcher, first, ix.words())
-        assert q is not None and len(q.subqueries) == 10
-        assert all(t.fieldname == "body" for t in q.subqueries)
-        # Bo1: frequent in these two, rare in the archive first
-        boosts = [t.boost for t in q.subqueries]
-        assert boosts == sorted(boosts, reverse=True) and boosts[-1] > 0
+        # the words of each match's title and the first 400 characters of its text
+        words = [w for rid in ids for w in analyze_terms(
+            (lambda r: f"{r['title']}\n{r['body'][:LEAD_CHARS]}")(
+                stored_record(searcher, searcher.document_number(id=rid))))]
+        want = bo1(words, ix.words(), searcher.doc_count_all())
+        assert [(t.fieldname, t.text) for t in q.subqueries] == [("body", w) for w, _ in want]
+        assert [t.boost for t in q.subqueries] == pytest.approx([b for _, b in want])
         assert {"中央", "アジア", "カザフスタン"} <= {t.text for t in q.subqueries}
+        # a white-paper passage is read to its 400th character only
+        doc = searcher.document_number(id="whitepaper-2025#34")
+        passage = stored_record(searcher, doc)
+        assert len(passage["body"]) > 2 * LEAD_CHARS
+        lead = analyze_terms(f"{passage['title']}\n{passage['body'][:LEAD_CHARS]}")
+        whole = analyze_terms(f"{passage['title']}\n{passage['body']}")
+        q = feedback_query(searcher, [doc], ix.words())
+        n = searcher.doc_count_all()
+        assert [t.text for t in q.subqueries] == [w for w, _ in bo1(lead, ix.words(), n)]
+        assert [t.text for t in q.subqueries] != [w for w, _ in bo1(whole, ix.words(), n)]
         # a word in no record of the archive's table is never searched
         assert feedback_query(searcher, first, {}) is None
         assert feedback_query(searcher, [], ix.words()) is None

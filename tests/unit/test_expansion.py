@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from search.expansion import KINDS, READING_BOOST, SURNAME_BOOST, SYNONYM_BOOST, variants
+from search.expansion import (
+    KINDS,
+    READING_BOOST,
+    SURNAME_BOOST,
+    SYNONYM_BOOST,
+    english_rows,
+    inner_synonyms,
+    variants,
+)
 from search.readings import Readings
 
 
@@ -75,3 +83,41 @@ def test_each_kind_is_searched_so():
         "heard": (SYNONYM_BOOST * READING_BOOST, False, False),
     }
     assert (SYNONYM_BOOST, READING_BOOST, SURNAME_BOOST) == (0.8, 0.6, 0.6)
+
+
+def test_english_rows(tmp_path):
+    table = tmp_path / "english.tsv"
+    table.write_text("# a comment\tコメント\n"
+                     "\n"
+                     "joint exercise\t共同訓練\n"
+                     "summit\t首脳会談\t首脳会談\t\tサミット  \n"
+                     "nothing\t\t\n"
+                     "\t防衛\n"
+                     "Osprey\tオスプレイ", encoding="utf-8")
+    assert list(english_rows(table)) == [
+        ("joint exercise", ("共同訓練",)),
+        ("summit", ("首脳会談", "サミット")),  # once each, blanks and spaces dropped
+        ("Osprey", ("オスプレイ",)),  # the last line needs no line break
+    ]
+    assert next(english_rows()) == ("joint exercise", ("共同訓練",))  # the bundled table
+
+
+@pytest.mark.parametrize(("pieces", "spellings"), [
+    # the runs before and after the synonym are joined as typed, without separators
+    (["新", "任", "統合", "幕僚長", "記者", "会見"], ("新任統幕長記者会見",)),
+    # a longer run that is in no group does not stop the shorter one that is
+    (["統合", "幕僚長", "会談", "で"], ("統幕長会談で",)),
+])
+def test_inner_synonyms_keep_what_surrounds_the_synonym(pieces, spellings):
+    assert inner_synonyms(pieces) == spellings
+
+
+def test_only_a_new_whole_reading_brings_its_synonyms():
+    spell = speller({"海上保安庁": 7})
+    # 海上保安庁 read whole: its synonym 海保 follows
+    assert ("海保", "heard") in kinds("かいじょうほあんちょう", spell=spell)
+    # a spelling pieced from several words' readings brings none, though 統合幕僚長 has
+    # one (統幕長)
+    pieced = speller({"統合": 5, "幕僚長": 3})
+    assert kinds("とうごうばくりょうちょう", spell=pieced) == [
+        ("とうごうばくりょうちょう", "typed"), ("統合幕僚長", "pieced")]

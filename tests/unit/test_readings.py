@@ -197,6 +197,12 @@ def test_variants(readings, kana, variants):
     assert readings.variants(kana) == variants
 
 
+def test_variants_are_at_most_limit_the_most_frequent_first():
+    names = Readings({"ラスムッセン": 2, "ラスムセンン": 5, "ラスムセンヌ": 1})
+    assert names.variants("ラスムセン") == ["ラスムセンン", "ラスムッセン", "ラスムセンヌ"]
+    assert names.variants("ラスムセン", limit=2) == ["ラスムセンン", "ラスムッセン"]
+
+
 @pytest.mark.parametrize(("kana", "variants"), [
     ("ストルテンベルグ", ["シュトルテンベルグ"]),  # eight letters: two edits (ス → シュ)
     ("シュトルテンベルグ", []),
