@@ -8,12 +8,16 @@ import math
 import re
 
 import pytest
+from whoosh import query as wq
+from whoosh import scoring
 
 import manage
 from search.analysis import analyze_terms
 from search.engine import SearchRequest
+from search.indexer import open_current
 from search.related import LEAD_CHARS, MAX_RELATED, feedback_query
-from search.schema import stored_record
+from search.results import iso
+from search.schema import split_commas, stored_record
 
 
 def search(engine, q: str, **kw):
@@ -140,3 +144,40 @@ def test_the_json_page_and_command_line_show_them(engine, client, session_index,
     assert manage.main(["--index", str(session_index), "search", "--json",
                         "中央アジア首脳会合"]) == 0
     assert len(json.loads(capsys.readouterr().out)["related"]) == 10
+
+
+# ------------------------------------------------------------------ a record's related articles
+
+
+def whoosh_related(searcher, rid: str, limit: int = 5) -> list[tuple[str, float]]:
+    """A record page's related articles as specified, computed with Whoosh's own search: the
+    12 key terms of the record's text (Bo1, not normalised) as weighted body terms; of the
+    best 20 other articles (score, then document order), those naming one of the record's
+    countries first, then those of its year, then by score and id."""
+    doc = searcher.document_number(id=rid)
+    record = stored_record(searcher, doc)
+    terms = searcher.key_terms_from_text("body", record["body"], numterms=12, normalize=False)
+    hits = searcher.search(wq.Or([wq.Term("body", w, boost=b) for w, b in terms]), limit=None)
+    best = sorted((-h.score, h.docnum) for h in hits if h.docnum != doc)[:limit * 4]
+    countries = set(split_commas(record.get("countries")))
+    year = iso(record.get("date"))[:4]
+    rows = []
+    for negative, docnum in best:
+        fields = stored_record(searcher, docnum)
+        shared = bool(countries & set(split_commas(fields.get("countries"))))
+        same_year = (iso(fields.get("date")) or "")[:4] == year
+        rows.append((not shared, not same_year, negative, fields["id"]))
+    return [(rid, round(-negative, 4)) for *_, negative, rid in sorted(rows)[:limit]]
+
+
+@pytest.mark.parametrize("rid", ["2401-122907", "whitepaper-2025#34", "1805-042801"])
+def test_a_records_related_articles(engine, session_index, rid):
+    searcher = open_current(session_index).searcher(weighting=scoring.BM25F())
+    try:
+        want = whoosh_related(searcher, rid)
+    finally:
+        searcher.close()
+    got = [(h.id, h.score) for h in engine.record(rid).related]
+    assert [i for i, _ in got] == [i for i, _ in want]
+    assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-3)
+    assert len(got) == 5 and rid not in dict(got)

@@ -93,10 +93,12 @@ def test_english_rows(tmp_path):
                      "summit\t首脳会談\t首脳会談\t\tサミット  \n"
                      "nothing\t\t\n"
                      "\t防衛\n"
+                     "SpaceX\tスペースX\n"
                      "Osprey\tオスプレイ", encoding="utf-8")
     assert list(english_rows(table)) == [
         ("joint exercise", ("共同訓練",)),
         ("summit", ("首脳会談", "サミット")),  # once each, blanks and spaces dropped
+        ("SpaceX", ("スペースX",)),
         ("Osprey", ("オスプレイ",)),  # the last line needs no line break
     ]
     assert next(english_rows()) == ("joint exercise", ("共同訓練",))  # the bundled table
@@ -121,3 +123,13 @@ def test_only_a_new_whole_reading_brings_its_synonyms():
     pieced = speller({"統合": 5, "幕僚長": 3})
     assert kinds("とうごうばくりょうちょう", spell=pieced) == [
         ("とうごうばくりょうちょう", "typed"), ("統合幕僚長", "pieced")]
+
+
+def test_a_spelling_already_searched_is_passed_over_not_the_rest():
+    def spell(kana: str) -> list[tuple[str, bool]]:  # the index's spellings of せどり
+        return [("瀬取り", True), ("オーストラリア", True), ("背取り", True)]
+
+    # 瀬取り is already a synonym; the rest are still read
+    assert kinds("せどり", spell=spell) == [
+        ("せどり", "typed"), ("瀬取り", "synonym"), ("瀬取", "synonym"),
+        ("オーストラリア", "reading"), ("背取り", "reading"), ("豪州", "heard"), ("豪", "heard")]
