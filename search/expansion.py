@@ -172,7 +172,7 @@ def english_rows(path: Path = DATA_DIR / "english.tsv") -> Iterator[tuple[str, t
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue
-            english, *japanese = [part.strip() for part in line.rstrip("\n").split("\t")]
+            english, *japanese = [part.strip() for part in line.split("\t")]
             words = tuple(dict.fromkeys(j for j in japanese if j))
             if english and words:
                 yield english, words

@@ -14,6 +14,7 @@ from whoosh import scoring
 import manage
 from search.analysis import analyze_terms
 from search.engine import SearchRequest
+from search.highlight import snippet
 from search.indexer import open_current
 from search.related import LEAD_CHARS, MAX_RELATED, feedback_query
 from search.results import iso
@@ -177,7 +178,13 @@ def test_a_records_related_articles(engine, session_index, rid):
         want = whoosh_related(searcher, rid)
     finally:
         searcher.close()
-    got = [(h.id, h.score) for h in engine.record(rid).related]
+    related = engine.record(rid).related
+    got = [(h.id, h.score) for h in related]
     assert [i for i, _ in got] == [i for i, _ in want]
     assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-3)
     assert len(got) == 5 and rid not in dict(got)
+    # scores to four places; the snippets are the texts' openings, 80 characters wide
+    assert all(h.score == round(h.score, 4) for h in related)
+    assert [h.snippet for h in related] == [
+        snippet(h.summary, set(), width=80).text for h in related]
+    assert max(len(h.snippet) for h in related) <= 81
