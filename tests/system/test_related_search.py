@@ -171,7 +171,8 @@ def whoosh_related(searcher, rid: str, limit: int = 5) -> list[tuple[str, float]
     return [(rid, round(-negative, 4)) for *_, negative, rid in sorted(rows)[:limit]]
 
 
-@pytest.mark.parametrize("rid", ["2401-122907", "whitepaper-2025#34", "1805-042801"])
+# 2403-022916: the 21st-25th best share its countries, and must not displace the 20 best
+@pytest.mark.parametrize("rid", ["2401-122907", "whitepaper-2025#34", "1805-042801", "2403-022916"])
 def test_a_records_related_articles(engine, session_index, rid):
     searcher = open_current(session_index).searcher(weighting=scoring.BM25F())
     try:
