@@ -6,6 +6,8 @@ brackets; field terms ``title:`` ``source:`` ``country:`` ``org:`` ``collection:
 (an unclosed quote or bracket, a dangling OR) is searched as plain words, and ``understood``
 says so. Every word is analysed like the index (Sudachi); a word that analyses into several
 tokens (防衛装備移転) matches them as a phrase, or all of them anywhere, the phrase first.
+What else a word searches (synonyms, translations, readings …) comes from
+``search.expansion``; this module compiles it.
 """
 
 from __future__ import annotations
