@@ -21,6 +21,7 @@ from search.analysis import (
     _noun_term,
     _query_analyzer,
     analyze_terms,
+    is_kanji,
     japanese_analyzer,
     surname,
     term,
@@ -32,8 +33,10 @@ def _forget_words():
     """Every test works its words out afresh: what an earlier test (or run) remembered in
     ``_entries`` must not stand in for the code under test."""
     analysis._entries.cache_clear()
+    analysis._noun_term.cache_clear()
     yield
     analysis._entries.cache_clear()
+    analysis._noun_term.cache_clear()
 
 
 def tokens(text, ana=None, mode="index", **kwargs):
@@ -328,6 +331,23 @@ def test_noun_term_disagreeing_entries_without_the_spelling_take_the_word_alone(
     assert _noun_spelling("づき") == "突き"  # 突き and 月: not the smaller 月
     assert _noun_term("づき") == "突く"
     assert _noun_term("an") == "an"  # An and AN; alone it is An
+
+
+@pytest.mark.parametrize(("ch", "kanji"), [
+    ("\u3400", True), ("\u33ff", False),  # CJK extension A begins; the block before
+    ("\u9fff", True), ("\ua000", False),  # the unified ideographs end; Yi begins
+    ("\uf900", True), ("\uf8ff", False),  # compatibility ideographs begin; private use
+    ("\ufaff", True), ("\ufb00", False),  # … end; Latin ligatures begin
+    ("々", True), ("〆", False), ("あ", False), ("ア", False), ("A", False),
+])
+def test_is_kanji(ch, kanji):
+    assert is_kanji(ch) is kanji
+
+
+def test_noun_spelling_keeps_latin_lower_case():
+    assert _noun_spelling("ＴＶ会議") == "tv会議"  # all entries agree
+    assert _noun_spelling("An") == "an"  # they disagree, one keeps the spelling
+    assert _noun_spelling("読売") == "読売"
 
 
 def test_noun_term_not_a_noun():
