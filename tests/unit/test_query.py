@@ -402,6 +402,8 @@ def test_org_aliases(name):
     ("ルツテ", "ルッテ", False),
     ("イタリア 空母", "イタリア 空母", False),
     ("フィリピン", "比国", False),  # the same place
+    ("Austria 空母", "Australia 空母", True),  # typed in English
+    ("空母 オーストリア", "オーストラリア", False),  # only the words side by side are compared
 ])
 def test_another_place(typed, suggestion, other):
     assert another_place(typed, suggestion) is other
@@ -1077,3 +1079,48 @@ def test_a_lone_surrogate_is_a_replacement_character_not_a_crash(text, understoo
     p = parse_query(text)
     assert (p.understood, p.messages) == (understood, messages)
     assert _normalise("a\ud800b\udfff") == "a\ufffdb\ufffd"
+
+
+# ---------------------------------------------------------------- the parts, labels and speller
+
+def test_the_parts_are_the_words_typed_with_their_queries():
+    p = parse_query("空母 潜水艦 -イタリア date:2024")
+    assert p.parts == [("空母", terms("空母")), ("潜水艦", terms("潜水艦"))]
+    assert p.rest == [wq.Not(wq.Or([terms("イタリア"), phrase(["伊", "国"], boost=0.8),
+                                    terms("伊", boost=0.8),
+                                    wq.Term("countries", "イタリア", boost=0.5)])),
+                      wq.DateRange("date", datetime(2024, 1, 1),
+                                   datetime(2024, 12, 31, 23, 59, 59, 999999))]
+
+
+@pytest.mark.parametrize(("text", "labels"), [
+    ("title:空母 潜水艦", ["title:空母", "潜水艦"]),
+    ('"情報保護協定" 署名', ['"情報保護協定"', "署名"]),
+    ('title:"情報保護協定" 署名', ['title:"情報保護協定"', "署名"]),
+    ("(空母 OR 護衛艦) 訓練", ["(空母 OR 護衛艦[護衛・艦])", "訓練"]),
+])
+def test_a_parts_label_is_the_word_as_typed(text, labels):
+    assert [label for label, _ in parse_query(text).parts] == labels
+
+
+def test_an_english_term_inside_a_query_is_one_word():
+    p = parse_query("空母 joint exercise 訓練")
+    assert p.words == ["空母", "joint exercise", "訓練"]
+    assert [label for label, _ in p.parts] == ["空母", "joint exercise", "訓練"]
+
+
+def test_a_nested_group_marks_its_words():
+    marked = parse_query("(空母 潜水艦) OR 護衛艦").highlight_terms
+    assert marked == {"空母", "潜水艦", "護衛", "艦"}
+
+
+def test_the_speller_spells_kana_words():
+    # the engine passes the index's readings; any function of the same shape will do
+    p = parse_query("ひこく", spell=lambda kana: [("比国", True)])
+    # a kanji word read whole brings its synonyms and its place
+    assert p.understood == "(ひこく[ひ・こく] OR 比国 OR フィリピン OR 比 OR 国:フィリピン)"
+    assert parse_query("ひこく").understood == "ひこく[ひ・こく]"
+    # misread kana (為る) is not searched when a spelling stands for it
+    spelled = parse_query("せどりだ", spell=lambda kana: [("背取", True)])
+    assert spelled.understood == "(せどりだ OR 背取)"
+    assert "為る" not in repr(spelled.query)
