@@ -1124,3 +1124,22 @@ def test_the_speller_spells_kana_words():
     spelled = parse_query("せどりだ", spell=lambda kana: [("背取", True)])
     assert spelled.understood == "(せどりだ OR 背取)"
     assert "為る" not in repr(spelled.query)
+
+
+def test_a_place_read_from_kana_is_searched_as_the_place():
+    # 越南 (Vietnam) has no synonyms: only the reading itself names the place
+    p = parse_query("えつなん", spell=lambda kana: [("越南", True)])
+    assert p.understood.endswith("OR 国:ベトナム)")
+    assert parse_query("なとー").understood == "機関:NATO"  # its katakana names it
+
+
+def test_kana_nothing_else_stands_for_is_searched_as_the_analyser_reads_it():
+    # せどりだ reads as せ (為る) and stopped kana; with no spelling or synonym for it, that is
+    # what is searched (a known limit)
+    assert parse_query("せどりだ").query == terms("為る")
+
+
+def test_nesting_counts_depth_not_siblings():
+    many = " ".join(f"-語{i}" for i in range(3 * 32))
+    assert not parse_query(many).fallback
+    assert not parse_query("(" * 20 + "空母" + ")" * 20 + " " + "(" * 20 + "艦" + ")" * 20).fallback
