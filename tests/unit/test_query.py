@@ -1143,3 +1143,11 @@ def test_nesting_counts_depth_not_siblings():
     many = " ".join(f"-語{i}" for i in range(3 * 32))
     assert not parse_query(many).fallback
     assert not parse_query("(" * 20 + "空母" + ")" * 20 + " " + "(" * 20 + "艦" + ")" * 20).fallback
+
+
+def test_depth_is_where_a_word_stands_after_a_sibling_group_closes():
+    # inside 10 brackets, a group 5 deep closes; the next group reaches 10 + 25 (too deep)
+    # or 10 + 21 (within the limit of 32)
+    inside = "(" * 10 + "(((((空母))))) "
+    assert parse_query(inside + "(" * 25 + "艦" + ")" * 25 + ")" * 10).fallback
+    assert not parse_query(inside + "(" * 21 + "艦" + ")" * 21 + ")" * 10).fallback
