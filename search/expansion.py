@@ -102,7 +102,7 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True) -> list[
     if spell is not None and is_kana(text):
         # the kanji the kana reads as (きしだ → 岸田), but never another place:
         # オーストリア is not a spelling of オーストラリア
-        place = resolve_place(katakana(text))
+        place = place_named(text)
         heard = []
         for spelling, whole in spell(text):
             if spelling in found or (place is not None
@@ -235,3 +235,6 @@ def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
     return None
 
 
+def place_named(text: str) -> tuple[str, str] | None:
+    """The place a word names, typed in hiragana too (ふぃりぴん → フィリピン)."""
+    return resolve_place(katakana(text) if is_kana(text) else text)

@@ -22,7 +22,7 @@ from whoosh import query as wq
 
 from . import outlets
 from .analysis import analyze_pieces, analyze_terms, is_kana, katakana
-from .expansion import Spell, english, english_lengths, resolve_place, variants
+from .expansion import Spell, english, english_lengths, place_named, resolve_place, variants
 
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
 TEXT_FIELDS = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
@@ -432,7 +432,7 @@ class _Compiler:
 
 def _names_place(text: str) -> bool:
     """Whether a word names a country or an organisation (イタリア, ふぃりぴん, NATO)."""
-    return resolve_place(katakana(text) if is_kana(text) else text) is not None
+    return place_named(text) is not None
 
 
 def another_place(typed: str, suggestion: str) -> bool:
@@ -440,7 +440,7 @@ def another_place(typed: str, suggestion: str) -> bool:
     オーストラリア): a correction that is no slip of the keys, only an offer."""
     for a, b in zip(typed.split(), suggestion.split(), strict=False):
         if a != b:
-            was = resolve_place(katakana(a)) if is_kana(a) else resolve_place(a)
+            was = place_named(a)
             if was is not None and was != resolve_place(b):
                 return True
     return False
