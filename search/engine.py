@@ -16,7 +16,6 @@ from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
-from whoosh import query as wq
 
 from .analysis import is_kanji
 from .complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
@@ -24,7 +23,7 @@ from .facets import BY_KEY, FACETS, FacetValue, count, narrow
 from .highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches
 from .opened import OpenIndex, Serving
-from .partial import Partial, partial_matches
+from .partial import Partial, allowed_by, partial_matches
 from .query import ParsedQuery, another_place, parse_date_range, parse_query
 from .related import FEEDBACK_DOCS, MAX_RELATED, feedback_query, related_hits
 from .request import (
@@ -299,11 +298,7 @@ def _filtered(evaluator: Evaluator, parsed: ParsedQuery, dates: np.ndarray | Non
               selections: dict) -> np.ndarray:
     """Every article the search's filters allow, whatever its words: the query's own
     filters and exclusions, the dates and the facet values chosen."""
-    cols = evaluator.columns
-    free = cols.live.copy()
-    if parsed.rest:
-        free[:] = False
-        free[evaluator.run(wq.And([wq.Every(), *parsed.rest])).docs] = True
+    free = allowed_by(evaluator, parsed.rest)
     if dates is not None:
         free &= dates
     return narrow(free, selections)

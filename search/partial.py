@@ -54,6 +54,15 @@ def idf(df: int, n: int) -> float:
     return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
 
 
+def allowed_by(evaluator: Evaluator, rest: list[wq.Query]) -> np.ndarray:
+    """Every live document the filters and exclusions ``rest`` allow (bool per document)."""
+    if not rest:
+        return evaluator.columns.live.copy()
+    allowed = np.zeros(evaluator.doc_count, dtype=bool)
+    allowed[evaluator.run(wq.And([wq.Every(), *rest])).docs] = True
+    return allowed
+
+
 def partial_matches(evaluator: Evaluator, parts: list[tuple[str, wq.Query]],
                     rest: list[wq.Query], full: Matches,
                     places: list[bool] | None = None) -> Partial:
@@ -81,9 +90,7 @@ def partial_matches(evaluator: Evaluator, parts: list[tuple[str, wq.Query]],
     some = (count > 0) & enough
     some[full.docs] = False
     if rest and some.any():  # filters and exclusions hold for every tier
-        allowed = np.zeros(size, dtype=bool)
-        allowed[evaluator.run(wq.And([wq.Every(), *rest])).docs] = True
-        some &= allowed
+        some &= allowed_by(evaluator, rest)
     count[full.docs] = len(parts)
     share = coverage / max(float(weights.sum()), 1e-9)
     # every word that names a place (all of none: every document)
