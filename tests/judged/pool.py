@@ -4,6 +4,8 @@
     python tests/judged/pool.py --grep 'きしだ=岸田|岸防衛相' q52
     python tests/judged/pool.py --text 'Osprey 配備' --grep 'オスプレイ|Osprey|MV-22'
     python tests/judged/pool.py --brief q44                # titles only
+    python tests/judged/pool.py --queries tests/judged/blind/queries.tsv \
+        --qrels tests/judged/blind/qrels.txt b01             # the blind set
 
 For each query, every pooled record is printed once, with where it came from (``k12`` =
 kirinuki rank 12, ``b3`` = bigram rank 3, ``g`` = the grep), its grade if qrels.txt already
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--brief", action="store_true", help="titles only, no summaries")
     parser.add_argument("--qrels", default=str(HERE / "qrels.txt"),
                         help="grades to show next to pooled records (default: qrels.txt)")
+    parser.add_argument("--queries", default=str(HERE / "queries.tsv"),
+                        help="the queries the qids name (default: queries.tsv; the blind set: "
+                             "blind/queries.tsv)")
     parser.add_argument("--index", default=None)
     args = parser.parse_args(argv)
 
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     from search.evaluate import engine_ranker, read_qrels, read_queries
     from search.indexer import outdated, reindex
 
-    texts = dict(read_queries(HERE / "queries.tsv"))
+    texts = dict(read_queries(args.queries))
     qrels = read_qrels(args.qrels)
     records = {r.id: r for r in load_corpus().records}
     baseline = bigram_bm25.BigramBM25([(i, bigram_bm25.record_text(r))
