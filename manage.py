@@ -207,7 +207,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
               "qid<TAB>kind for each", file=sys.stderr)
         return 2
     with _engine(args) as engine:
-        result = evaluate(queries, read_qrels(args.qrels), engine, run_path=args.run)
+        result = evaluate(queries, read_qrels(args.qrels), engine, run_path=args.run,
+                          matches_only=args.matches_only)
     for q in result.queries:
         print(f"{q.qid:<6} nDCG@10 {q.ndcg10:.3f}  R@10 {q.recall10:.2f}  "
               f"R@100 {q.recall100:.2f}  RR {q.rr:.2f}  rel {q.relevant:>2}  {q.query}")
@@ -320,7 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev = add("evaluate", help="score the engine on judged queries")
     ev.add_argument("--queries", required=True, help="TSV: qid<TAB>query")
     ev.add_argument("--qrels", required=True, help="TREC qrels: qid 0 docid grade")
-    ev.add_argument("--run", help="write a TREC run file here")
+    ev.add_argument("--run", help="write a TREC run file here (related articles tagged "
+                    "kirinuki.related; scores fall with the rank)")
+    ev.add_argument("--matches-only", action="store_true",
+                    help="score the matches alone, not the related articles listed after them")
     ev.add_argument("--kinds", help="TSV: qid<TAB>kind; adds a table of the figures by kind")
     ev.set_defaults(func=cmd_evaluate)
 

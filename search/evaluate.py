@@ -4,6 +4,12 @@ Queries are TSV (``qid<TAB>query``), judgements TREC qrels (``qid 0 docid grade`
 (``qid<TAB>kind``); a run file in TREC format (``qid Q0 docid rank score tag``) can be
 written for other tools. Anything that ranks record ids for a query text (a ``Ranker``) can
 be scored the same way as the engine, so a baseline is measured on the same footing.
+
+The engine's page lists its matches, then (on the last page of a relevance search) related
+articles that do not hold the words. Both are scored by default, as the page shows them;
+``matches_only`` scores the matches alone. In a run the related rows carry the tag
+``<tag>.related``, and every score falls with the rank (tools such as trec_eval order by
+score, and the related articles' Bo1 weights are far above the matches' BM25 scores).
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from pathlib import Path
 
 from .engine import Engine, SearchRequest
 
-# A query text → (record id, score) pairs, best first.
-Ranker = Callable[[str], list[tuple[str, float]]]
+# A query text → (record id, score) pairs, best first; the engine's also say which rows are
+# related articles (record id, score, related).
+Ranker = Callable[[str], list[tuple[str, float]] | list[tuple[str, float, bool]]]
 DEPTH = 100  # how many results a query is scored on (recall@100)
+RUN_STEP = 0.0001  # how far a run's score falls, at least, from one rank to the next
 
 
 @dataclass
@@ -132,13 +140,28 @@ def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
     return dcg / idcg if idcg else 0.0
 
 
-def engine_ranker(engine: Engine) -> Ranker:
+def engine_ranker(engine: Engine, related: bool = True) -> Ranker:
     """The engine's relevance order, as the search page lists it (top ``DEPTH``): the
-    matches, then, when they end on that page, the related articles below them."""
-    def rank(text: str) -> list[tuple[str, float]]:
-        result = engine.search(SearchRequest(q=text, page_size=DEPTH, sort="relevance"))
-        return [(h.id, h.score) for h in result.results + result.related][:DEPTH]
+    matches, then, when they end on that page and ``related``, the related articles below
+    them, marked."""
+    def rank(text: str) -> list[tuple[str, float, bool]]:
+        result = engine.search(SearchRequest(q=text, page_size=DEPTH, sort="relevance",
+                                             related=related))
+        return ([(h.id, h.score, False) for h in result.results]
+                + [(h.id, h.score, True) for h in result.related])[:DEPTH]
     return rank
+
+
+def run_lines(qid: str, hits: list[tuple], tag: str) -> list[str]:
+    """TREC run lines for one query, in the order given, with scores that fall with the
+    rank: each the hit's own score, or a step below the one before where that is lower."""
+    lines = []
+    last = math.inf
+    for i, (doc, score, *mark) in enumerate(hits):
+        last = min(float(score), last - RUN_STEP)
+        kind = f"{tag}.related" if mark and mark[0] else tag
+        lines.append(f"{qid} Q0 {doc} {i + 1} {last:.4f} {kind}")
+    return lines
 
 
 def score_query(qid: str, text: str, ranked: list[str],
@@ -156,16 +179,18 @@ def score_query(qid: str, text: str, ranked: list[str],
 
 def evaluate(queries: list[tuple[str, str]], qrels: dict[str, dict[str, int]],
              engine: Engine | Ranker, run_path: str | Path | None = None,
-             tag: str = "kirinuki") -> Evaluation:
-    """Score every query's top ``DEPTH`` from the engine (or any ``Ranker``)."""
+             tag: str = "kirinuki", matches_only: bool = False) -> Evaluation:
+    """Score every query's top ``DEPTH`` from the engine (or any ``Ranker``); with
+    ``matches_only``, the rows a ranker marks as related are left out of the scores (the run
+    still holds them, marked)."""
     rank = engine_ranker(engine) if isinstance(engine, Engine) else engine
     scores = []
-    run_lines = []
+    lines = []
     for qid, text in queries:
         hits = rank(text)[:DEPTH]
-        ranked = [d for d, _ in hits]
+        ranked = [d for d, _, *mark in hits if not (matches_only and mark and mark[0])]
         scores.append(score_query(qid, text, ranked, qrels.get(qid, {})))
-        run_lines += [f"{qid} Q0 {d} {i + 1} {s:.4f} {tag}" for i, (d, s) in enumerate(hits)]
+        lines += run_lines(qid, hits, tag)
     if run_path:
-        Path(run_path).write_text("\n".join(run_lines) + "\n", encoding="utf-8")
+        Path(run_path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return Evaluation(scores)

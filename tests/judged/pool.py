@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         for qid, text in todo:
             grep = [i for i, r in records.items()
                     if pattern and pattern.search(bigram_bm25.record_text(r))]
-            rows = pool([d for d, _ in rank(text)], [d for d, _ in baseline(text)], grep)
+            rows = pool([d for d, *_ in rank(text)], [d for d, _ in baseline(text)], grep)
             print(f"\n##### {qid}  {text}  ({len(rows)} pooled)")
             for doc, tags in rows:
                 r = records[doc]

@@ -80,6 +80,23 @@ def test_evaluate_takes_any_ranker_and_writes_its_run(tmp_path: Path):
     assert run.read_text().splitlines() == ["q1 Q0 d2 1 2.5000 t", "q1 Q0 d1 2 1.0000 t"]
 
 
+def test_a_run_marks_related_rows_and_its_scores_fall_with_the_rank(tmp_path: Path):
+    run = tmp_path / "run.txt"
+
+    def ranker(text: str) -> list[tuple[str, float, bool]]:
+        # partial matches after the full ones score higher; related articles (Bo1) far higher
+        return [("d1", 5.0, False), ("d2", 7.5, False), ("d3", 40.0, True), ("d4", 1.0, True)]
+
+    shown = evaluate([("q1", "x")], {"q1": {"d3": 2, "d1": 1}}, ranker, run, tag="t")
+    assert run.read_text().splitlines() == [
+        "q1 Q0 d1 1 5.0000 t", "q1 Q0 d2 2 4.9999 t", "q1 Q0 d3 3 4.9998 t.related",
+        "q1 Q0 d4 4 1.0000 t.related"]
+    assert shown.queries[0].ranked == ["d1", "d2", "d3", "d4"]
+    alone = evaluate([("q1", "x")], {"q1": {"d3": 2, "d1": 1}}, ranker, matches_only=True)
+    assert alone.queries[0].ranked == ["d1", "d2"]
+    assert alone.queries[0].recall100 == 0.5 and shown.queries[0].recall100 == 1.0
+
+
 def test_bigrams_fold_width_and_case_and_cut_at_punctuation():
     assert bigram_bm25.bigrams("日米豪比 Ｏｓｐｒｅｙ・配備、F-35") == [
         "日米", "米豪", "豪比", "os", "sp", "pr", "re", "ey", "配備", "f", "35"]
