@@ -301,13 +301,20 @@ def surname(text: str) -> str | None:
     return None
 
 
-_KANA = frozenset(chr(cp) for cp in (*range(0x3041, 0x3097), *range(0x30A1, 0x30FB))) | {"ー"}
+_HIRAGANA = frozenset(chr(cp) for cp in range(0x3041, 0x3097)) | {"ー"}
+_KANA = _HIRAGANA | frozenset(chr(cp) for cp in range(0x30A1, 0x30FB))
 
 
 def is_kana(text: str) -> bool:
     """Only hiragana and katakana (and the long-vowel mark), two characters or more: a word
     typed by its sound, which may be written in kanji in the texts."""
     return len(text) >= 2 and all(ch in _KANA for ch in text)
+
+
+def is_hiragana(text: str) -> bool:
+    """Only hiragana (and the long-vowel mark), two characters or more: a word typed by its
+    sound that the IME was not asked to convert (ぼうえいしょう)."""
+    return len(text) >= 2 and all(ch in _HIRAGANA for ch in text)
 
 
 _TO_KATAKANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}

@@ -65,6 +65,14 @@ def _reading(morphemes) -> str | None:
     return said
 
 
+def suffix_readings(kanji: str) -> list[str]:
+    """The readings the dictionary gives ``kanji`` as a suffix (品 → ヒン, ピン …; 省 →
+    ショウ), folded, the dictionary's first first: how it sounds at the end of a compound."""
+    said = (fold(m.reading_form()) for m in sudachi.dictionary().lookup(kanji)
+            if m.part_of_speech()[0] == "接尾辞")
+    return [s for s in dict.fromkeys(said) if s and all("\u30a1" <= ch <= "\u30fc" for ch in s)]
+
+
 def is_word(term: str) -> bool:
     """An index term worth offering: two characters or more, a letter among them, not a
     number (the index holds 2024, 30000 and ー as terms too)."""

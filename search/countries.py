@@ -185,6 +185,11 @@ def resolve_organization(word: str) -> Place | None:
     return _resolve(word, "organization")
 
 
+def abbreviation(ch: str) -> Place | None:
+    """The place a one-character news abbreviation stands for (比 → フィリピン, 日 → 日本)."""
+    return gazetteer().by_abbrev.get(_norm(ch))
+
+
 # --- extraction -------------------------------------------------------------------------
 
 

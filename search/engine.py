@@ -17,15 +17,23 @@ from datetime import datetime
 
 import numpy as np
 
-from .analysis import is_kanji
-from .complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
+from .complete import DEFAULT_LIMIT, MAX_LIMIT, Completions, fold
+from .correction import MIN_RECORDS, changed, mistyped, searched_instead
 from .facets import BY_KEY, FACETS, FacetValue, count, narrow
 from .highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches
 from .opened import OpenIndex, Serving
 from .partial import Partial, allowed_by, partial_matches
-from .query import ParsedQuery, another_place, parse_date_range, parse_query
-from .related import FEEDBACK_DOCS, MAX_RELATED, feedback_query, related_hits
+from .query import ParsedQuery, parse_date_range, parse_query
+from .related import (
+    FEEDBACK_DOCS,
+    MAX_RELATED,
+    close_to,
+    feedback_query,
+    on_topic,
+    related_hits,
+    shares_terms,
+)
 from .request import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
@@ -66,26 +74,40 @@ class Engine:
     def search(self, req: SearchRequest) -> SearchResult:
         """Hits, facets, snippets and suggestions for ``req``.
 
-        A query that no article answers in full, with a もしかして that some article does,
-        is answered for that suggestion instead (as search engines do), and the result
-        says so in ``corrected``; ``req.correct = False`` searches the words as typed.
+        A query that no article answers in full is answered for its first もしかして instead
+        when that is the same words with a typing slip mended (``correction``: same kind of
+        word, a letter or two for its length, never a word of the language into another),
+        and the result says so in ``corrected``; other suggestions are only offered.
+        ``req.correct = False`` searches the words as typed.
         """
         started = time.perf_counter()
         validate(req)
         result = self._search(req)
-        if req.correct and not result.complete and result.suggestions \
-                and typed_by_sound(req.q, result.suggestions[0]) \
-                and not another_place(req.q, result.suggestions[0]):
-            fixed = self._search(replace(req, q=result.suggestions[0]))
-            if fixed.complete:
-                fixed.query, fixed.corrected = req.q, fixed.query
-                fixed.suggestions = []
-                # what was said of the words as typed (an unknown field …) still holds
-                fixed.messages = result.messages + [m for m in fixed.messages
-                                                    if m not in result.messages]
-                result = fixed
+        # a もしかして names words the archive holds as written, not pieces of them
+        # (ホットコイン for ビットコイン finds ホット and コイン, nowhere side by side)
+        result.suggestions = [s for s in result.suggestions
+                              if all(self._holding(w) >= MIN_RECORDS for w in changed(req.q, s))]
+        if req.correct and not result.complete:
+            for suggestion in result.suggestions:
+                if not searched_instead(req.q, suggestion):
+                    continue  # only offered (もしかして), never searched unasked
+                fixed = self._search(replace(req, q=suggestion))
+                if fixed.complete >= MIN_RECORDS:
+                    fixed.query, fixed.corrected = req.q, fixed.query
+                    fixed.suggestions = []
+                    # what was said of the words as typed (an unknown field …) still holds
+                    fixed.messages = result.messages + [m for m in fixed.messages
+                                                        if m not in result.messages]
+                    result = fixed
+                break
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
+
+    def _holding(self, word: str) -> int:
+        """The articles holding ``word`` as written (a phrase, with its spellings)."""
+        with self.serving.use() as ix, ix.searcher() as searcher:
+            quoted = parse_query(f'"{word}"', _speller(ix))
+            return len(Evaluator(searcher, ix.columns, ix.postings).run(quoted.query))
 
     def parse(self, q: str) -> ParsedQuery:
         """``q`` as a search reads it in the current index (kana words spelled in kanji)."""
@@ -106,12 +128,14 @@ class Engine:
             matches = evaluator.run(parsed.query)
             base = np.zeros(cols.size, dtype=bool)
             base[matches.docs] = True
+            dates = _date_mask(cols, req)
+            within = dates if dates is not None else cols.live
             partial = None
             if parsed.parts:
                 partial = partial_matches(evaluator, parsed.parts, parsed.rest, matches,
                                           parsed.places)
+                partial.fill(int(within[matches.docs].sum()), within, cols.rank)
                 base |= partial.some
-            dates = _date_mask(cols, req)
             if dates is not None:
                 base &= dates
             selections = {key: cols.facets[key].having(values) if values else None
@@ -144,9 +168,11 @@ class Engine:
                     free &= ~partial.some
                 first = _page_order(ix, matches, allowed, sort, parsed,
                                     replace(req, page=1, page_size=FEEDBACK_DOCS), partial)
+                free &= on_topic(ix.columns, parsed.named)
                 related = [make_hit(stored_record(searcher, doc), score, set())
                            for doc, score in _related(evaluator, searcher, ix.words(),
-                                                      [d for d, _ in first], free)]
+                                                      [d for d, _ in first], free,
+                                                      bool(parsed.named))]
             suggestions = []
             if not complete and parsed.words:
                 suggestions = suggest(
@@ -197,29 +223,17 @@ class Engine:
         return RecordView(rec, highlight_title(rec.title, terms), summary_html, related)
 
 
-def typed_by_sound(typed: str, suggestion: str) -> bool:
-    """Whether ``suggestion`` changes only kana or Latin letters of ``typed``: a typing slip
-    (ルツテ for ルッテ, ぼうえいしよう for 防衛省) is corrected without asking; a kanji
-    word one character from another (竹島, 諸島) is another word, only offered."""
-    start = 0
-    while start < min(len(typed), len(suggestion)) and typed[start] == suggestion[start]:
-        start += 1
-    end = 0
-    while end < min(len(typed), len(suggestion)) - start \
-            and typed[-1 - end] == suggestion[-1 - end]:
-        end += 1
-    changed = typed[start:len(typed) - end]  # empty when letters were only added
-    added = suggestion[start:len(suggestion) - end]
-    return bool(changed or added) and not any(is_kanji(ch) for ch in changed)
-
-
 def _speller(ix: OpenIndex):
-    """The kanji spellings of a kana word in ``ix``; the readings are built on first use."""
+    """The kanji spellings of a kana word in ``ix``, and the other spellings of a name; the
+    readings are built on first use."""
     def spell(kana: str) -> list[tuple[str, bool]]:
         readings = ix.readings()
         found = [(s, readings.is_whole(kana, s)) for s in readings.spell(kana)]
+        held = fold(kana) in ix.words()
+        # a name the index holds has its other spellings (ラスムセン, ラスムッセン); a word
+        # it does not hold only the ones it may be a slip for (no コーヒー → レーダー)
         return found + [(v, True) for v in readings.variants(kana)
-                        if v not in dict(found)]
+                        if v not in dict(found) and (held or mistyped(kana, v))]
 
     return spell
 
@@ -305,14 +319,17 @@ def _filtered(evaluator: Evaluator, parsed: ParsedQuery, dates: np.ndarray | Non
 
 
 def _related(evaluator: Evaluator, searcher, records: dict[str, int], first: list[int],
-             free: np.ndarray) -> list[tuple[int, float]]:
+             free: np.ndarray, placed: bool) -> list[tuple[int, float]]:
     """The articles among ``free`` most like the ``first`` matches, best first (ties
-    newest first), at most ``MAX_RELATED``."""
+    newest first), at most ``MAX_RELATED``; unless they share the query's places
+    (``placed``), only those holding a strong share of the key terms."""
     q = feedback_query(searcher, first, records) if first else None
     if q is None:
         return []
     found = evaluator.run(q)
-    keep = free[found.docs]
+    keep = free[found.docs] & close_to(found, first)
+    if not placed:
+        keep &= shares_terms(evaluator, q, found.docs)
     docs, scores = found.docs[keep], found.scores[keep]
     return _by_score(docs, scores, scores, evaluator.columns.rank, 0, MAX_RELATED)
 
@@ -320,18 +337,16 @@ def _related(evaluator: Evaluator, searcher, records: dict[str, int], first: lis
 def _two_tiers(docs: np.ndarray, scores: np.ndarray, some: np.ndarray, partial: Partial,
                rank: np.ndarray, offset: int, wanted: int) -> list[tuple[int, float]]:
     """The page when the articles holding every word (``docs``) come before the partial
-    matches (``some``), which rank by whether they hold the places the query names, then
-    by how much of the query they hold (its words, each weighed by its IDF: ペルシャ湾 says
-    more than 訓練), then how well."""
+    matches (``some``, which hold every place the query names), which rank by how much of
+    the query they hold (its words, each weighed by its IDF: ペルシャ湾 says more than 訓練),
+    then how well."""
     page = _by_score(docs, scores, scores, rank, offset, min(wanted, len(docs))) \
         if offset < len(docs) else []
     if wanted > len(docs):
         more = np.flatnonzero(some)
         held = partial.score[more]
-        # places, coverage, then score: coverage is below 2 and scores below max + 1, so
-        # one key orders all three
-        level = np.unique(partial.coverage[more] + 2 * partial.placed[more],
-                          return_inverse=True)[1]
+        # coverage, then score: scores are below max + 1, so one key orders both
+        level = np.unique(partial.coverage[more], return_inverse=True)[1]
         keys = level * (float(held.max(initial=0.0)) + 1.0) + held
         page += _by_score(more, keys, held, rank, max(0, offset - len(docs)),
                           wanted - len(docs))

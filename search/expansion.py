@@ -53,6 +53,7 @@ KINDS = {
     "family": Kind(SURNAME_BOOST, True, False),  # 河野太郎 → 河野
     "reading": Kind(READING_BOOST, True, True),  # きしだ → 岸田 (reads like all of it)
     "pieced": Kind(READING_BOOST, True, True),  # ぼうえいそうびいてん → 防衛装備移転
+    "spelling": Kind(READING_BOOST, True, True),  # ラスムセン → ラスムッセン (a name's)
     "heard": Kind(SYNONYM_BOOST * READING_BOOST, False, False),  # a reading's synonym
 }
 
@@ -79,8 +80,11 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True) -> list[
         found.setdefault(word, Variant(word, kind))
 
     if plain:
+        # a synonym of one character is a country's abbreviation (比, 豪, 米): as free text
+        # it matches GDP比 and 豪雨; the country facet reads it where it means the place
         for word in synonyms(text)[1:]:
-            add(word, "synonym")
+            if len(word) > 1:
+                add(word, "synonym")
         # the Japanese for an English term, and that word's own synonyms
         japanese = tuple(dict.fromkeys(w for t in english(text) for w in synonyms(t)))
         for word in japanese:
@@ -100,21 +104,22 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True) -> list[
                 if english_key(original) != typed:
                     add(original, "translation")
     if spell is not None and is_kana(text):
-        # the kanji the kana reads as (きしだ → 岸田), but never another place:
-        # オーストリア is not a spelling of オーストラリア
+        # the kanji the kana reads as (きしだ → 岸田), but for a place only its own names:
+        # オーストリア is not a spelling of オーストラリア, nor バーレーン of シーレーン
         place = place_named(text)
         heard = []
         for spelling, whole in spell(text):
-            if spelling in found or (place is not None
-                                     and resolve_place(spelling) not in (None, place)):
-                continue
-            add(spelling, "reading" if whole else "pieced")
+            if spelling in found or (place is not None and resolve_place(spelling) != place):
+                continue  # バーレーン is not シーレーン
+            add(spelling, "spelling" if is_kana(spelling) and spelling != katakana(text)
+                else "reading" if whole else "pieced")
             if whole:
                 heard.append(spelling)
         # … and their synonyms (かいじょうほあんちょう → 海上保安庁 → 海保)
         for spelling in heard:
             for word in synonyms(spelling)[1:]:
-                add(word, "heard")
+                if len(word) > 1:  # 比, 豪: read in context, by the country facet
+                    add(word, "heard")
     return list(found.values())
 
 
@@ -238,3 +243,38 @@ def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
 def place_named(text: str) -> tuple[str, str] | None:
     """The place a word names, typed in hiragana too (ふぃりぴん → フィリピン)."""
     return resolve_place(katakana(text) if is_kana(text) else text)
+
+
+def abbreviated(text: str) -> list[str]:
+    """The countries an enumeration of one-character abbreviations names, as the extractor
+    reads it in a text (日比 → フィリピン, 米豪 → 米国, オーストラリア, 日米豪比 → three);
+    [] for any other word."""
+    from .countries import abbreviation, extract
+
+    if len(text) < 2 or not all(abbreviation(ch) for ch in text):
+        return []
+    return extract("", text).countries
+
+
+def abbreviated_before(text: str) -> tuple[list[str], str] | None:
+    """An enumeration of abbreviations before a word news glues to them (英軍, 仏海軍,
+    米国防長官, 日米韓外相): the countries, as the extractor reads them, and that word;
+    None for any other word (米国, 韓国軍: a full name before the word)."""
+    from .countries import abbreviation, extract, gazetteer
+
+    lead = 0
+    while lead < len(text) and abbreviation(text[lead]):
+        lead += 1
+    rest = text[lead:]
+    if not lead or rest not in gazetteer().rules.suffixes:
+        return None
+    found = extract("", text).countries
+    return (found, rest) if found else None
+
+
+def is_abbreviation(text: str) -> bool:
+    """Whether ``text`` is one place's one-character abbreviation (比, 豪, 米): read as the
+    place, never searched as a character."""
+    from .countries import abbreviation
+
+    return len(text) == 1 and abbreviation(text) is not None

@@ -21,8 +21,19 @@ from datetime import datetime, time
 from whoosh import query as wq
 
 from . import outlets
-from .analysis import analyze_pieces, analyze_terms, is_kana, katakana
-from .expansion import Spell, english, english_lengths, place_named, resolve_place, variants
+from .analysis import analyze_pieces, analyze_terms, is_hiragana, is_kana, katakana
+from .expansion import (
+    SYNONYM_BOOST,
+    Spell,
+    abbreviated,
+    abbreviated_before,
+    english,
+    english_lengths,
+    is_abbreviation,
+    place_named,
+    resolve_place,
+    variants,
+)
 
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
 TEXT_FIELDS = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
@@ -98,6 +109,9 @@ class ParsedQuery:
     places: list[bool] = field(default_factory=list)  # per part: it names a country or org
     # words and filters side by side (no OR or bracket at the top): ``rest`` is every filter
     plain: bool = False
+    # the places the query asks for, as (index field, value): a word that names one (フィリピン,
+    # 日比), a country: or org: filter; what related articles must share with the matches
+    named: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -283,6 +297,7 @@ class _Compiler:
         self.messages: list[str] = []
         self.terms: set[str] = set()
         self.words: list[str] = []
+        self.named: list[tuple[str, str]] = []
         self.spell = spell
 
     def compile(self, node: Node, positive: bool = True) -> tuple[wq.Query | None, str]:
@@ -332,7 +347,10 @@ class _Compiler:
         fields = self._fields(node.field)
         alternatives: list[wq.Query] = []
         shown: list[str] = []
+        unread = False  # typed in hiragana that reads as no word: it finds nothing
         found = variants(node.text, self.spell, plain=node.field is None)
+        if node.field is None and is_abbreviation(node.text):
+            found = found[1:]  # 比 alone is the Philippines, not every ratio (GDP比)
         for variant in found:
             pieces = analyze_pieces(variant.text)
             tokens = [term for term, _ in pieces]
@@ -347,28 +365,77 @@ class _Compiler:
                     shown.append(variant.text)
                 continue
             how = variant.how
-            make = self._text_query if how.as_typed else self._phrase_query
-            alternatives.append(make(tokens, fields, boost=how.boost))
+            # hiragana cut into pieces (ぼうえいしょう → ぼう・え・いしょう, こんさーと → 来る・
+            # さ・…) was typed for its sound: the pieces mean nothing, alone or in a row, so
+            # only what it reads as is searched (防衛省), and if nothing reads so, nothing
+            misread = is_hiragana(variant.text) and [typed for _, typed in pieces] != [
+                variant.text]
+            if misread:
+                unread = True
+            else:
+                make = self._text_query if how.as_typed else self._phrase_query
+                alternatives.append(make(tokens, fields, boost=how.boost))
             if variant.kind == "typed":
                 # the user's own characters, never the index's normal forms (ひん, not 干る);
-                # how a Japanese word was cut; F-35 or Joint-Exercise need no such note
+                # how a Japanese word was cut, unless it was typed by its sound (the pieces
+                # of a misread kana string are no one's meaning); F-35 needs no such note
                 split = "・".join(typed for _, typed in pieces)
                 shown.append(variant.text if len(tokens) == 1 or variant.text.isascii()
-                             or split == variant.text else f"{variant.text}[{split}]")
+                             or misread or split == variant.text
+                             else f"{variant.text}[{split}]")
             else:
                 shown.append(variant.text)
             if positive and (how.marked or len(tokens) == 1):
                 self.terms.update(tokens)
+        place = None
         if node.field is None:
             # a place by its name, its name typed in hiragana (なとー), or a kanji spelling
             place = next(filter(None, (resolve_place(name) for name in (
                 node.text, *([katakana(node.text)] if is_kana(node.text) else []),
-                *(v.text for v in found if v.kind == "reading")))), None)
+                *(v.text for v in found if v.kind in ("reading", "spelling"))))), None)
             if place:
                 fieldname, value = place
+                if positive:
+                    self.named.append(place)
                 alternatives.append(wq.Term(fieldname, value, boost=0.5))
                 label = "国" if fieldname == "countries" else "機関"
                 shown.append(f"{label}:{value}")
+                # the place by all its names, in any script (Canada finds カナダ)
+                searched = {v.text for v in found}
+                for name in _place_names(fieldname, value):
+                    tokens = analyze_terms(name)
+                    # not an acronym (US, UK, SHAPE): the index folds case, and us or
+                    # shape are English words
+                    if name not in searched and len(name) > 1 and tokens \
+                            and not (name.isascii() and name.isupper()):
+                        alternatives.append(self._phrase_query(tokens, fields,
+                                                               boost=SYNONYM_BOOST))
+                # and its one-character abbreviation (豪 in 日米豪, 伊 in 日英伊), in the
+                # articles the facet holds (below): there it was read in its context
+                for abbrev in _abbreviations(fieldname, value):
+                    alternatives.append(self._text_query(analyze_terms(abbrev), fields,
+                                                         boost=SYNONYM_BOOST))
+            # abbreviations side by side name the places together (日比, 米豪, 日米豪比)
+            together = abbreviated(node.text)
+            if together:
+                if positive:
+                    self.named += [("countries", c) for c in together]
+                named = [wq.Term("countries", c, boost=0.5) for c in together]
+                alternatives.append(named[0] if len(named) == 1 else wq.And(named))
+                shown.append("国:" + "+".join(together))
+            # … and before the word news glues to them: 英軍 is also 英国's 軍 (英国軍, 英海軍
+            # 隊 …, read by the facet), 仏海軍 France's 海軍
+            glued = abbreviated_before(node.text)
+            if glued:
+                countries, rest = glued
+                if positive:
+                    self.named += [("countries", c) for c in countries]
+                alternatives.append(wq.And([
+                    *(wq.Term("countries", c, boost=0.5) for c in countries),
+                    self._text_query(analyze_terms(rest), fields, boost=SYNONYM_BOOST)]))
+                shown.append("国:" + "+".join(countries) + f" {rest}")
+        if not alternatives and unread:
+            alternatives.append(wq.NullQuery)
         if not alternatives:
             self.messages.append(f"「{node.text}」は検索語にならない語(助詞・記号など)なので"
                                  "無視しました")
@@ -377,6 +444,10 @@ class _Compiler:
             self.words.append(node.text)
         prefix = "title:" if node.field == "title" else ""
         query = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        if place is not None and positive:
+            # a word naming a place finds the articles about it, as the facet reads them:
+            # not インド in インド太平洋, nor 比 in GDP比 (its names only rank them)
+            query = wq.And([query, wq.Term(place[0], place[1], boost=0.0)])
         # shown: the word as typed (even when only what it stands for is searched), then
         # its synonyms, translations, spellings and place
         return query, prefix + (shown[0] if len(shown) == 1 else "(" + " OR ".join(shown) + ")")
@@ -414,6 +485,8 @@ class _Compiler:
         if node.kind in ("country", "org"):
             place = resolve_place(node.value, node.kind)
             if place:
+                if positive:
+                    self.named.append(place)
                 found: wq.Query = wq.Term(place[0], place[1])
                 mentions = [self._phrase_query(tokens, TEXT_FIELDS) for tokens in
                             map(analyze_terms, _place_names(*place)) if tokens]
@@ -431,29 +504,31 @@ class _Compiler:
 
 
 def _names_place(text: str) -> bool:
-    """Whether a word names a country or an organisation (イタリア, ふぃりぴん, NATO)."""
-    return place_named(text) is not None
+    """Whether a word names a country or an organisation (イタリア, ふぃりぴん, NATO, 日比)."""
+    return place_named(text) is not None or bool(abbreviated(text)) \
+        or abbreviated_before(text) is not None
 
 
-def another_place(typed: str, suggestion: str) -> bool:
-    """Whether ``suggestion`` puts one place where ``typed`` names another (オーストリア →
-    オーストラリア): a correction that is no slip of the keys, only an offer."""
-    for a, b in zip(typed.split(), suggestion.split(), strict=False):
-        if a != b:
-            was = place_named(a)
-            if was is not None and was != resolve_place(b):
-                return True
-    return False
+def _place(fieldname: str, value: str):
+    """The gazetteer's entry for a resolved place (``resolve_place``'s answer)."""
+    from .countries import resolve_country, resolve_organization
+
+    return (resolve_country if fieldname == "countries" else resolve_organization)(value)
 
 
 def _place_names(fieldname: str, value: str) -> tuple[str, ...]:
-    """Every name the gazetteer knows for a resolved place: フィリピン, 比国, Philippines, 比."""
-    from .countries import resolve_country, resolve_organization
-
-    place = (resolve_country if fieldname == "countries" else resolve_organization)(value)
+    """Every name the gazetteer knows for a resolved place: フィリピン, 比国, Philippines, 比
+    (to rank the articles the facet holds: there 比 stands in context, 日比, 比軍)."""
+    place = _place(fieldname, value)
     if place is None:
         return ()
     return tuple(dict.fromkeys((place.name, place.english, *place.aliases, *place.abbrev)))
+
+
+def _abbreviations(fieldname: str, value: str) -> tuple[str, ...]:
+    """A place's one-character news abbreviations (フィリピン → 比)."""
+    place = _place(fieldname, value)
+    return place.abbrev if place is not None else ()
 
 
 _DATE_PART = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
@@ -554,7 +629,8 @@ def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
         q = wq.And([wq.Every(), q])
         shown = f"すべての記事 {shown}"
     return ParsedQuery(raw, q, shown, messages, compiler.terms, compiler.words, fallback,
-                       parts, rest, places, isinstance(tree, And | Word | Phrase))
+                       parts, rest, places, isinstance(tree, And | Word | Phrase),
+                       list(dict.fromkeys(compiler.named)))
 
 
 def _label(item: Node, shown: str) -> str:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .analysis import is_kana
-from .complete import fold, word_keys
+from .analysis import is_kana, is_kanji
+from .complete import fold, suffix_readings, word_keys
 from .suggest import Spelling
 
 # Words filed, the most frequent first: each costs a SudachiPy look-up when an index is
@@ -64,6 +64,13 @@ class Readings:
             kept += 1
             self.by_reading.setdefault(said, []).append(word)
             self.records[word] = n
+        # one-kanji suffixes of the index's compounds under the readings they take there
+        # (品 ヒン in 防衛装備品, 省 ショウ): the last piece of a compound read aloud
+        self.suffixes: dict[str, list[str]] = {}
+        for word in words:
+            if len(word) == 1 and is_kanji(word):
+                for said in suffix_readings(word):
+                    self.suffixes.setdefault(said, []).append(word)
         self.by_loose: dict[str, list[str]] = {}
         for said, spellings in self.by_reading.items():
             self.by_loose.setdefault(loose(said), []).extend(spellings)
@@ -87,8 +94,11 @@ class Readings:
         for table, typed in ((self.by_reading, key), (self.by_loose, loose(key))):
             pieces = self._cut(typed, table)
             if pieces:
-                return ["".join(table[p][0] for p in pieces)]
-        return []
+                return ["".join(pieces)]
+        # a compound with a suffix in it: ボウエイソウビヒン → 防衛・装備・品, エンカツカキョウテイ
+        # → 円滑・化・協定 (a suffix never first)
+        pieces = self._cut(key, self.by_reading, self.suffixes)
+        return ["".join(pieces)] if pieces else []
 
     def variants(self, kana: str, limit: int = MAX_SPELLINGS) -> list[str]:
         """Other spellings of a name in katakana found in the index, one edit away
@@ -116,18 +126,25 @@ class Readings:
                               for k in self.spelling.suggest(key, limit, maxdist))
         return [self.by_reading[k][0] for k in list(found)[:limit]]
 
-    def _cut(self, key: str, table: Mapping[str, list[str]]) -> list[str] | None:
-        """The fewest readings that make ``key`` (dynamic programming from the left); of cuts
-        into as many, the first found, whose last reading is longest."""
+    def _cut(self, key: str, table: Mapping[str, list[str]],
+             after: Mapping[str, list[str]] | None = None) -> list[str] | None:
+        """The spellings of the fewest readings that make ``key`` (dynamic programming from
+        the left), from ``table``, or from ``after`` past the first piece; of cuts into as
+        many, the first found, whose last reading is longest. Two pieces or more, at most
+        ``MAX_PIECES``."""
+        after = after or {}
         best: list[list[str] | None] = [None] * (len(key) + 1)
         best[0] = []
         for end in range(1, len(key) + 1):
             for start in range(max(0, end - self.longest), end):
                 before = best[start]
                 piece = key[start:end]
-                if before is None or piece not in table:
+                if before is None:
+                    continue
+                spellings = table.get(piece) or (after.get(piece) if start else None)
+                if not spellings:
                     continue
                 if best[end] is None or len(before) + 1 < len(best[end]):
-                    best[end] = [*before, piece]
+                    best[end] = [*before, spellings[0]]
         found = best[len(key)]
-        return found if found and 1 < len(found) <= MAX_PIECES else None
+        return found if found and 2 <= len(found) <= MAX_PIECES else None

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import analyze_terms, is_kana
+from .analysis import analyze_terms, is_hiragana
 from .query import ParsedQuery
 
 # Words of one query that are looked at, and proposals tried: a query of a hundred
@@ -74,7 +74,7 @@ def suggest(spellings: list[Spelling], searcher, parsed: ParsedQuery,
     """Queries one word away from ``parsed`` that would find something (``finds``).
 
     A word is only corrected into the same kind of word (Latin for Latin, Japanese for
-    Japanese), and only words the index does not hold at all are corrected. A kana word
+    Japanese), and only words the index does not hold at all are corrected. A hiragana word
     that reads like no word of the index is corrected by its reading (``readings``:
     ぼうえいしよう → 防衛省), before its pieces are.
     """
@@ -98,9 +98,15 @@ def _proposals(spellings: list[Spelling], searcher, parsed: ParsedQuery, word: s
                finds: Callable[[str], bool], readings) -> Iterator[str]:
     """``parsed.text`` with ``word`` corrected, best first: by its reading, then token by
     token (lazily: the caller stops at its limits)."""
-    if readings is not None and is_kana(word) and not finds(word):
-        for spelling in readings.correct(word):
-            yield parsed.text.replace(word, spelling)
+    # hiragana is typed for its sound: a reading one kana off is a slip (ぼうえいしやう);
+    # katakana is a word of its own (ボウリング is not 暴力), corrected by its letters only
+    if is_hiragana(word):
+        # … and only so: its pieces are the analyser's misreadings (りはびり → り・は・びり,
+        # and びり → 寄り made りは寄り)
+        if readings is not None and not finds(word):
+            for spelling in readings.correct(word):
+                yield parsed.text.replace(word, spelling)
+        return
     for token in analyze_terms(word):
         if len(token) < 2 or searcher.doc_frequency("body", token) \
                 or searcher.doc_frequency("title", token):

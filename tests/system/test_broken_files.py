@@ -388,7 +388,7 @@ def test_a_write_that_fails_halfway_leaves_the_old_index_serving(tmp_path, folde
     before = current_path(root)
     with Engine(root) as engine:
         answers = [h.id for h in engine.search(SearchRequest(q="NATO", page_size=50)).results]
-    assert len(answers) == 32
+    assert len(answers) == 31  # the articles the organisation facet holds
     europe = folder / EUROPE  # 20 of its records changed: a new segment to write
     europe.write_text(TEXT.replace("。", "。 "), encoding="utf-8")
     message = (f"error: a file grew past the size limit of this process or file system while "

@@ -18,6 +18,7 @@ from whoosh import scoring, sorting
 
 from search.engine import SearchRequest
 from search.indexer import open_current
+from search.partial import FILL
 from search.query import parse_query
 from search.schema import split_commas, stored
 
@@ -68,9 +69,10 @@ def test_relevance_order_and_scores_are_whooshs(engine, whoosh_searcher, text):
 def _whoosh_partial(searcher, parsed) -> list[tuple[str, float, list[str]]]:
     """The partial matches as the issue defines them, computed from Whoosh's own searches:
     articles holding some words, not all: at least half the IDF weight, or (when every word
-    is in some article) two words or more that are half of the words; those holding every
-    word that names a place first, then by the share of the weight they hold, then the sum
-    of their words' scores, then newest."""
+    is in some article) two words or more that are half of the words, and every word that
+    names a place; by the share of the weight they hold, then the sum of their words'
+    scores, then newest; only as many as make up ``FILL`` with the articles holding every
+    word."""
     n = searcher.doc_count_all()
     found = []
     for label, q in parsed.parts:
@@ -94,12 +96,15 @@ def _whoosh_partial(searcher, parsed) -> list[tuple[str, float, list[str]]]:
             and 2 * sum(held) >= len(held)
         if weight < 0.5 * sum(weights) and not by_count:
             continue
+        if not all(h for h, place in zip(held, parsed.places, strict=True) if place):
+            continue
         score = sum(ids.get(rid, 0.0) for _, ids in found)
         missing = [label for (label, _), h in zip(found, held, strict=True) if not h]
-        placed = all(h for h, place in zip(held, parsed.places, strict=True) if place)
-        rows.append((-placed, -round(weight / sum(weights), 9), -round(score, 6),
+        rows.append((-round(weight / sum(weights), 9), -round(score, 6),
                      recency[rid], rid, score, missing))
-    return [(rid, score, missing) for *_, rid, score, missing in sorted(rows)]
+    complete = len(searcher.search(parsed.query, limit=None))
+    return [(rid, score, missing)
+            for *_, rid, score, missing in sorted(rows)[:max(0, FILL - complete)]]
 
 
 @pytest.mark.parametrize("text", ["イタリア 空母 訓練", "豪州 瀬取り", "空母 -イタリア 訓練",

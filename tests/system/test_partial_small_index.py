@@ -131,11 +131,11 @@ def test_partial_matches_in_full(opened):
     assert by_id(ids, p.coverage) == pytest.approx({
         "2501-010101": 1.0, "2501-010201": 1.0, "2501-010301": 0.5, "2501-010401": 0.5,
         "2501-010501": 0.0, "2501-010601": 0.0, "2501-010701": 0.0, "2501-010801": 0.0})
-    # every article holds "the place" when the query names none; else only those holding it
-    assert p.placed.tolist() == [True] * 8
+    # when a word names a place, an article lacking it is no partial match
     named = partial_matches(evaluator, parsed.parts, parsed.rest, full, places=[False, True])
-    assert {rid for rid, s in by_id(ids, named.placed).items() if s} == {
-        "2501-010101", "2501-010201", "2501-010401"}
+    assert {rid for rid, s in by_id(ids, named.some).items() if s} == {"2501-010401"}
+    both = partial_matches(evaluator, parsed.parts, parsed.rest, full, places=[True, True])
+    assert not both.some.any()
     unequal = parse_query("空母 演習")
     q = partial_matches(evaluator, unequal.parts, unequal.rest, evaluator.run(unequal.query))
     assert by_id(ids, q.coverage)["2501-010301"] == pytest.approx(0.944 / 1.637, abs=1e-3)
@@ -163,3 +163,36 @@ def test_no_words_make_no_partial_matches(opened):
     assert p.words == [] and p.held.shape == (0, 8)
     assert p.some.tolist() == [False] * 8
     assert p.count.tolist() == [0] * 8
+
+
+def test_partial_matches_only_fill_up_to_fill(opened, monkeypatch):
+    from search import partial as partial_module
+
+    evaluator, ids = opened
+    parsed = parse_query("空母 潜水艦 演習")  # one article holds all three; five hold two or one
+    full = evaluator.run(parsed.query)
+    everything = np.ones(evaluator.doc_count, dtype=bool)
+    rank = evaluator.columns.rank
+
+    def kept(fill: int, complete: int, within=everything) -> list[str]:
+        monkeypatch.setattr(partial_module, "FILL", fill)
+        p = partial_matches(evaluator, parsed.parts, parsed.rest, full)
+        p.fill(complete, within, rank)
+        return [rid for rid, s in by_id(ids, p.some).items() if s]
+
+    # two of three words: 空母+潜水艦 (010201) holds the most weight; then one word alone is
+    # not enough by count, and 空母 or 潜水艦 alone (0.944 of 2.581) not by weight
+    assert kept(15, 1) == ["2501-010201"]
+    assert kept(2, 1) == ["2501-010201"]
+    assert kept(1, 1) == []  # the articles holding every word fill the list already
+    assert kept(15, 1, within=np.zeros(evaluator.doc_count, dtype=bool)) == []
+
+    # of two partial matches holding as much of the query, the one scoring higher stays
+    two = parse_query("空母 潜水艦")
+    p = partial_matches(evaluator, two.parts, two.rest, evaluator.run(two.query))
+    both = np.flatnonzero(p.some)
+    assert len(both) == 2 and p.coverage[both[0]] == p.coverage[both[1]]
+    best = max(both, key=lambda d: (p.score[d], rank[d]))
+    monkeypatch.setattr(partial_module, "FILL", 3)
+    p.fill(2, everything, rank)
+    assert np.flatnonzero(p.some).tolist() == [best]

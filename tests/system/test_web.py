@@ -628,6 +628,7 @@ def test_partial_matches_are_marked_on_the_page(client):
     body = client.get("/?q=イタリア 空母 訓練").get_data(as_text=True)
     assert "すべての語を含む記事は 5 件です。" in body
     marks = re.findall(r'<p class="missing">含まれない語: <s>(.*?)</s></p>', body)
-    assert marks == ["訓練"] + ["空母"] * 6 + ["イタリア", "イタリア"]
+    # (an article lacking イタリア, the place the query names, is no partial match)
+    assert marks == ["訓練"] + ["空母"] * 6
     full = client.get("/?q=空母").get_data(as_text=True)
     assert "含まれない語" not in full and "すべての語を含む記事は" not in full

@@ -11,8 +11,11 @@ from search.expansion import (
     READING_BOOST,
     SURNAME_BOOST,
     SYNONYM_BOOST,
+    abbreviated,
+    abbreviated_before,
     english_rows,
     inner_synonyms,
+    is_abbreviation,
     variants,
 )
 from search.readings import Readings
@@ -67,7 +70,8 @@ def test_kana_is_spelled_by_the_speller():
 
 def test_a_place_is_never_spelt_as_another_place():
     spell = speller({"オーストラリア": 73})
-    assert kinds("オーストラリ", spell=spell)[1] == ("オーストラリア", "reading")
+    # (a name's other spelling: the kind ranks it as a reading)
+    assert kinds("オーストラリ", spell=spell)[1] == ("オーストラリア", "spelling")
     assert kinds("オーストリア", spell=spell) == [("オーストリア", "typed")]
 
 
@@ -80,6 +84,7 @@ def test_each_kind_is_searched_so():
         "family": (SURNAME_BOOST, True, False),
         "reading": (READING_BOOST, True, True),
         "pieced": (READING_BOOST, True, True),
+        "spelling": (READING_BOOST, True, True),
         "heard": (SYNONYM_BOOST * READING_BOOST, False, False),
     }
     assert (SYNONYM_BOOST, READING_BOOST, SURNAME_BOOST) == (0.8, 0.6, 0.6)
@@ -132,4 +137,37 @@ def test_a_spelling_already_searched_is_passed_over_not_the_rest():
     # 瀬取り is already a synonym; the rest are still read
     assert kinds("せどり", spell=spell) == [
         ("せどり", "typed"), ("瀬取り", "synonym"), ("瀬取", "synonym"),
-        ("オーストラリア", "reading"), ("背取り", "reading"), ("豪州", "heard"), ("豪", "heard")]
+        ("オーストラリア", "spelling"), ("背取り", "reading"), ("豪州", "heard")]  # not 豪
+
+
+@pytest.mark.parametrize(("text", "countries"), [
+    ("日比", ["フィリピン"]), ("米豪", ["米国", "オーストラリア"]),
+    ("日米豪比", ["米国", "オーストラリア", "フィリピン"]),
+    ("比", []),  # one alone is no enumeration
+    ("日本", []), ("米国", []), ("比較", []), ("英語", []),
+])
+def test_abbreviated(text, countries):
+    assert abbreviated(text) == countries
+
+
+@pytest.mark.parametrize(("text", "glued"), [
+    ("英軍", (["英国"], "軍")), ("仏海軍", (["フランス"], "海軍")),
+    ("米国防長官", (["米国"], "国防長官")), ("日米韓外相", (["米国", "韓国"], "外相")),
+    ("韓国軍", None),  # a full name before the word: the name is searched
+    ("英語", None), ("軍", None), ("米豪", None),
+])
+def test_abbreviated_before(text, glued):
+    assert abbreviated_before(text) == glued
+
+
+@pytest.mark.parametrize(("text", "abbrev"), [
+    ("比", True), ("豪", True), ("米", True), ("日", True), ("比国", False), ("犬", False),
+])
+def test_is_abbreviation(text, abbrev):
+    assert is_abbreviation(text) is abbrev
+
+
+def test_a_synonym_of_one_character_is_never_searched():
+    # 比 is in フィリピン's group (data/synonyms.txt), 豪 in オーストラリア's
+    assert [v.text for v in variants("フィリピン")] == ["フィリピン", "比国"]
+    assert "豪" not in [v.text for v in variants("オーストラリア")]
