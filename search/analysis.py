@@ -301,8 +301,10 @@ def surname(text: str) -> str | None:
     return None
 
 
-_HIRAGANA = frozenset(chr(cp) for cp in range(0x3041, 0x3097)) | {"ー"}
-_KANA = _HIRAGANA | frozenset(chr(cp) for cp in range(0x30A1, 0x30FB))
+# ぁ … ゖ and ァ … ヺ, each with the long-vowel mark ー
+HIRAGANA = frozenset(chr(cp) for cp in range(0x3041, 0x3097)) | {"ー"}
+KATAKANA = frozenset(chr(cp) for cp in range(0x30A1, 0x30FB)) | {"ー"}
+_KANA = HIRAGANA | KATAKANA
 
 
 def is_kana(text: str) -> bool:
@@ -314,7 +316,7 @@ def is_kana(text: str) -> bool:
 def is_hiragana(text: str) -> bool:
     """Only hiragana (and the long-vowel mark), two characters or more: a word typed by its
     sound that the IME was not asked to convert (ぼうえいしょう)."""
-    return len(text) >= 2 and all(ch in _HIRAGANA for ch in text)
+    return len(text) >= 2 and all(ch in HIRAGANA for ch in text)
 
 
 _TO_KATAKANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}

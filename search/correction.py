@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from os.path import commonprefix
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from . import sudachi
-from .analysis import is_kanji, katakana
+from .analysis import HIRAGANA, KATAKANA, is_kanji, katakana
 from .complete import reading
 from .expansion import place_named, resolve_place
 from .readings import loose
@@ -57,9 +58,9 @@ def script(word: str) -> str:
         return "kanji"
     if word.isascii():
         return "latin"
-    if all("\u30a1" <= ch <= "\u30fa" or ch == "ー" for ch in word):
+    if all(ch in KATAKANA for ch in word):
         return "katakana"
-    if all("\u3041" <= ch <= "\u3096" or ch == "ー" for ch in word):
+    if all(ch in HIRAGANA for ch in word):
         return "hiragana"
     return "kanji"
 
@@ -92,22 +93,14 @@ def edits(typed: str, corrected: str) -> int | None:
             return None  # the index's hiragana are the pieces of misread text, not words
         said = reading(corrected) if into == "kanji" else corrected
         return None if said is None else damerau_levenshtein(letters(typed), letters(said))
-    # kanji with kana or Latin letters in it (防衛装備ひん): only those may change
-    start = 0
-    while start < min(len(typed), len(corrected)) and typed[start] == corrected[start]:
-        start += 1
-    end = 0
-    while end < min(len(typed), len(corrected)) - start \
-            and typed[-1 - end] == corrected[-1 - end]:
-        end += 1
-    changed = typed[start:len(typed) - end]
-    if typed == corrected or any(is_kanji(ch) for ch in changed):
+    # kanji with kana or Latin letters in it (防衛装備ひん): only those may change, and the
+    # words are compared as they are read aloud (both ボウエイソウビヒン)
+    head = len(commonprefix([typed, corrected]))
+    tail = len(commonprefix([typed[head:][::-1], corrected[head:][::-1]]))
+    if any(is_kanji(ch) for ch in typed[head:len(typed) - tail]):
         return None
-    # both read aloud: 防衛装備ひん and 防衛装備品 are both ボウエイソウビヒン
-    was, said = reading(typed), reading(corrected) if into == "kanji" else corrected
-    if was is None or said is None:
-        return None
-    return damerau_levenshtein(letters(was), letters(said))
+    return damerau_levenshtein(letters(reading(typed) or typed),
+                               letters(reading(corrected) or corrected))
 
 
 def mistyped(typed: str, corrected: str) -> bool:

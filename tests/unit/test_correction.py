@@ -15,6 +15,8 @@ from search.correction import (
 
 
 @pytest.mark.parametrize(("word", "kind"), [
+    # the first and last letters of each syllabary
+    ("ァヺ", "katakana"), ("ぁゖ", "hiragana"), ("ぁゖー", "hiragana"), ("゠", "kanji"),
     ("カラオケ", "katakana"), ("バーレーン", "katakana"), ("サウジ・アラビア", "katakana"),
     ("ぼうえいしょう", "hiragana"), ("せどりー", "hiragana"),
     ("Osprey", "latin"), ("F-35", "latin"), ("Ｏｓｐｒｅｙ", "latin"),
@@ -62,7 +64,16 @@ def test_is_common_word(word, common):
     ("ぼうえいしゃう", "防衛省", 1),
     ("ふぃりぴそ", "フィリピン", 1),
     ("防衛装備ひん", "防衛装備品", 0),  # only the kana changed, by its reading
+    ("防衛そうび品", "防衛装備品", 0),  # kana between kanji that stay
+    ("ぼうえい装備品", "防衛装備品", 0),
+    ("防衛装備しな", "防衛装備品", 2),  # 品 reads ヒン at the end of this compound
     ("竹島", "諸島", None),  # kanji chosen by the user are never changed
+    ("防衛装備品", "防衛装備ひん", None),
+    ("防衛装備品", "防衛装具品", None),  # a kanji inside, the ends kept
+    ("日本ノ空母", "日本の空母", 0),  # kana of another kind, kanji kept at both ends
+    ("りはびり", "りはより", None),  # hiragana into hiragana: the index's are misreadings
+    ("おすぷれい", "オスプレイ", 0),  # hiragana into katakana, letter for letter
+    ("どう", "龘", None),  # a kanji the dictionary has no reading for
 ])
 def test_edits(typed, corrected, apart):
     assert edits(typed, corrected) == apart
@@ -90,6 +101,8 @@ def test_edits(typed, corrected, apart):
     ("ヨガ", "寄り", False),
     ("ダンス", "断固", False),
     ("ヘグセ", "ヘグセス", False),  # three letters: none may differ
+    ("らーめん", "ラーメン", True),  # hiragana is typed by sound: a dictionary word may be
+    ("ラーメン", "ラーメソ", False),  # a word of the language is meant as typed
     ("マールスズ", "マールズ", True),
     ("オーストリア", "オーストラリア", False),  # Austria is not Australia
     ("おーすとりあ", "オーストラリア", False),  # typed in hiragana
@@ -119,3 +132,5 @@ def test_changed_are_the_suggestions_words_that_differ():
     assert changed("空母 いたりや 訓練", "空母 イタリア 訓練") == ["イタリア"]
     assert changed("ルツテ", "ルッテ") == ["ルッテ"]
     assert changed("同じ 語", "同じ 語") == []
+    # words side by side, as far as both go (a suggestion that drops a word is no slip)
+    assert changed("空母 オーストリア", "オーストラリア") == ["オーストラリア"]
