@@ -212,3 +212,60 @@ def test_a_records_related_articles(engine, session_index, rid):
     assert [h.snippet for h in related] == [
         snippet(h.summary, set(), width=80).text for h in related]
     assert max(len(h.snippet) for h in related) <= 81
+
+
+def test_on_topic_is_any_of_the_places_the_query_names(engine):
+    from search.related import on_topic
+
+    with engine.serving.use() as ix:
+        cols = ix.columns
+        mongolia = cols.facets["country"].having(["モンゴル"])
+        kazakhstan = cols.facets["country"].having(["カザフスタン"])
+        nato = cols.facets["organization"].having(["NATO"])
+        both = on_topic(cols, [("countries", "モンゴル"), ("countries", "カザフスタン")])
+        assert both.tolist() == (mongolia | kazakhstan).tolist()
+        assert both.sum() > max(mongolia.sum(), kazakhstan.sum())
+        assert on_topic(cols, [("organizations", "NATO")]).tolist() == nato.tolist()
+        assert on_topic(cols, []).all() and len(on_topic(cols, [])) == cols.size
+
+
+def test_shares_terms_counts_each_key_term_once(engine):
+    from search.matching import Evaluator
+    from search.related import MIN_SHARED_TERMS, shares_terms
+
+    with engine.serving.use() as ix, ix.searcher() as searcher:
+        evaluator = Evaluator(searcher, ix.columns, ix.postings)
+        first = [searcher.document_number(id=h.id)
+                 for h in search(engine, "巡視船供与").results[:5]]
+        q = feedback_query(searcher, first, ix.words())
+        found = evaluator.run(q)
+        held = {int(d): sum(int(d) in set(evaluator.run(t).docs.tolist()) for t in q.subqueries)
+                for d in found.docs}
+        got = shares_terms(evaluator, q, found.docs)
+        assert got.tolist() == [held[int(d)] >= MIN_SHARED_TERMS for d in found.docs]
+        # articles holding exactly two of the terms are left out, three or more kept
+        assert any(n == 2 for n in held.values()) and any(n >= 3 for n in held.values())
+        # a query of fewer terms than MIN_SHARED_TERMS asks for all of them
+        two = wq.Or(q.subqueries[:2])
+        found = evaluator.run(two)
+        both = {int(d) for d in evaluator.run(wq.And(q.subqueries[:2])).docs}
+        assert shares_terms(evaluator, two, found.docs).tolist() == [
+            int(d) in both for d in found.docs]
+
+
+def test_close_to_is_a_share_of_the_first_matches_median():
+    import numpy as np
+
+    from search.matching import Matches
+    from search.related import MIN_CLOSENESS, close_to
+
+    assert MIN_CLOSENESS == 0.7
+    found = Matches(np.array([0, 1, 2, 3, 4]), np.array([2.0, 0.7, 0.69, 1.0, 0.0]))
+    # the first matches 3 and 0 score 1.0 and 2.0: median 1.5, the line at 1.05
+    assert close_to(found, [3, 0]).tolist() == [True, False, False, False, False]
+    # one first match, 1.0: the line at 0.7, reached exactly
+    assert close_to(found, [3]).tolist() == [True, True, False, True, False]
+    # a first match the key terms do not find scores 0: median of 1.0 and 0 is 0.5
+    assert close_to(found, [3, 9]).tolist() == [True, True, True, True, False]
+    # no first match: nothing to be like, every article is as close as can be
+    assert close_to(found, []).tolist() == [True] * 5

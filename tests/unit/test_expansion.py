@@ -155,6 +155,8 @@ def test_abbreviated(text, countries):
     ("米国防長官", (["米国"], "国防長官")), ("日米韓外相", (["米国", "韓国"], "外相")),
     ("韓国軍", None),  # a full name before the word: the name is searched
     ("英語", None), ("軍", None), ("米豪", None),
+    ("犬米軍", None),  # the abbreviations begin the word
+    ("日軍", None),  # Japan is no facet value: no country is named
 ])
 def test_abbreviated_before(text, glued):
     assert abbreviated_before(text) == glued
@@ -171,3 +173,11 @@ def test_a_synonym_of_one_character_is_never_searched():
     # 比 is in フィリピン's group (data/synonyms.txt), 豪 in オーストラリア's
     assert [v.text for v in variants("フィリピン")] == ["フィリピン", "比国"]
     assert "豪" not in [v.text for v in variants("オーストラリア")]
+
+
+def test_a_place_is_named_whole_or_all_in_kana():
+    from search.expansion import place_named
+
+    assert place_named("ふぃりぴん") == ("countries", "フィリピン")
+    assert place_named("フィリピン共和国") == ("countries", "フィリピン")
+    assert place_named("ふぃりぴん共和国") is None  # kana and kanji: not typed by sound

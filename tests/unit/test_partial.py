@@ -1,4 +1,5 @@
-"""The weight of a word in a partial match (search/partial.py's ``idf``), without an index.
+"""The weight of a word in a partial match (search/partial.py's ``idf``) and which partial
+matches fill the list (``Partial.fill``), without an index.
 
 The tiers themselves are tested over a small real index in
 tests/system/test_partial_small_index.py, and over the bundled corpus in test_search.py.
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
-from search.partial import idf
+from search import partial as partial_module
+from search.partial import Partial, idf
 
 
 @pytest.mark.parametrize(("df", "n", "weight"), [
@@ -31,3 +34,34 @@ def test_a_rarer_word_weighs_more_and_every_word_weighs_something():
     weights = [idf(df, 50) for df in range(51)]
     assert weights == sorted(weights, reverse=True)
     assert len(set(weights)) == 51 and weights[-1] > 0
+
+
+def _partial(coverage, score, some):
+    n = len(coverage)
+    return Partial(["a", "b"], np.zeros((2, n), dtype=bool), np.zeros(n, dtype=np.int16),
+                   np.array(coverage, dtype=float), np.array(score, dtype=float),
+                   np.array(some, dtype=bool))
+
+
+def test_fill_keeps_the_most_coverage_then_score_then_newest(monkeypatch):
+    monkeypatch.setattr(partial_module, "FILL", 5)
+    #        doc:   0    1    2    3    4    5
+    coverage = [0.5, 0.9, 0.5, 0.5, 0.7, 0.9]
+    score = [2.0, 1.0, 2.0, 3.0, 9.0, 1.0]
+    rank = np.array([10, 3, 11, 1, 2, 4])  # the larger, the newer
+    p = _partial(coverage, score, [True, True, True, True, True, False])
+    within = np.ones(6, dtype=bool)
+    p.fill(2, within, rank)  # three wanted: 1 (0.9), 4 (0.7), then of 0, 2, 3 (0.5): 3 (3.0)
+    assert np.flatnonzero(p.some).tolist() == [1, 3, 4]
+    p = _partial(coverage, score, [True, True, True, False, True, False])
+    p.fill(1, within, rank)  # four: 1, 4, then 0 and 2 tie at 0.5 and 2.0: newest, 2, then 0
+    assert np.flatnonzero(p.some).tolist() == [0, 1, 2, 4]
+    p.fill(2, within, rank)  # a second fill only narrows what is left: 1, 4, 2
+    assert np.flatnonzero(p.some).tolist() == [1, 2, 4]
+    p = _partial(coverage, score, [True] * 6)
+    p.fill(5, within, rank)
+    assert not p.some.any()  # the list is full with the articles holding every word
+    p = _partial(coverage, score, [True] * 6)
+    p.fill(0, np.array([False, False, True, True, False, False]), rank)  # within the dates
+    assert np.flatnonzero(p.some).tolist() == [2, 3]
+    assert p.some.dtype == np.bool_
