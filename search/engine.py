@@ -118,7 +118,8 @@ class Engine:
         with self.serving.use() as ix, ix.searcher() as searcher:
             # a kana word also finds the kanji words that read so (きしだ → 岸田)
             spell = _speller(ix)
-            parsed = parse_query(req.q, spell)
+            held = _holder(searcher)
+            parsed = parse_query(req.q, spell, held)
             check_cost(parsed.query)
             sort = req.sort or ("relevance" if not parsed.is_empty else "newest")
             cols = ix.columns
@@ -177,7 +178,7 @@ class Engine:
             if not complete and parsed.words:
                 suggestions = suggest(
                     ix.spelling(), searcher, parsed,
-                    lambda text: bool(len(evaluator.run(parse_query(text, spell).query))),
+                    lambda text: bool(len(evaluator.run(parse_query(text, spell, held).query))),
                     ix.readings())
         return SearchResult(
             query=req.q, understood=parsed.understood, total=total, page=req.page,
@@ -236,6 +237,14 @@ def _speller(ix: OpenIndex):
                         if v not in dict(found) and (held or mistyped(kana, v))]
 
     return spell
+
+
+def _holder(searcher):
+    """Whether the index's titles or texts hold a term (its term dictionary, not a search)."""
+    def held(term: str) -> bool:
+        return bool(searcher.doc_frequency("body", term) or searcher.doc_frequency("title", term))
+
+    return held
 
 
 def _check_values(ix: OpenIndex, chosen: dict[str, list[str]]) -> None:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from calendar import monthrange
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from whoosh import query as wq
 
 from . import outlets
-from .analysis import analyze_pieces, analyze_terms, is_hiragana, is_kana, katakana
+from .analysis import analyze_pieces, analyze_terms, is_hiragana, is_kana, is_kanji, katakana
 from .expansion import (
     SYNONYM_BOOST,
     Spell,
@@ -35,6 +36,8 @@ from .expansion import (
     variants,
 )
 
+# Whether the index searched holds a term.
+Held = Callable[[str], bool]
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
 TEXT_FIELDS = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
 PHRASE_BOOST = 2.0
@@ -293,12 +296,13 @@ def _join_english(tokens: list[tuple[str, str, str]]) -> list[tuple[str, str, st
 # ---------------------------------------------------------------- compiling
 
 class _Compiler:
-    def __init__(self, spell: Spell | None = None) -> None:
+    def __init__(self, spell: Spell | None = None, held: Held | None = None) -> None:
         self.messages: list[str] = []
         self.terms: set[str] = set()
         self.words: list[str] = []
         self.named: list[tuple[str, str]] = []
         self.spell = spell
+        self.held = held
 
     def compile(self, node: Node, positive: bool = True) -> tuple[wq.Query | None, str]:
         if isinstance(node, And):
@@ -343,6 +347,25 @@ class _Compiler:
             return wq.Or([wq.Term(f, tokens[0], boost=w * boost) for f, w in fields])
         return wq.Or([wq.Phrase(f, tokens, boost=w * boost) for f, w in fields])
 
+    def _by_character(self, tokens: list[str]) -> list[str] | None:
+        """``tokens`` with each kanji word the index does not hold spelt out character by
+        character, when the index holds every character: the analyser reads 海警 alone as
+        one word, and 中国海警局 as 中国・海・警・局. None when nothing is to be spelt."""
+        if self.held is None:
+            return None
+        out: list[str] = []
+        spelt = False
+        for token in tokens:
+            if len(token) > 1 and all(map(is_kanji, token)) and not self.held(token):
+                pieces = [t for ch in token for t in analyze_terms(ch)]
+                if len(pieces) != len(token) or not all(map(self.held, pieces)):
+                    return None
+                out += pieces
+                spelt = True
+            else:
+                out.append(token)
+        return out if spelt else None
+
     def word(self, node: Word, positive: bool) -> tuple[wq.Query | None, str]:
         fields = self._fields(node.field)
         alternatives: list[wq.Query] = []
@@ -375,6 +398,9 @@ class _Compiler:
             else:
                 make = self._text_query if how.as_typed else self._phrase_query
                 alternatives.append(make(tokens, fields, boost=how.boost))
+                spelt = self._by_character(tokens) if variant.kind == "typed" else None
+                if spelt is not None:
+                    alternatives.append(self._phrase_query(spelt, fields, boost=how.boost))
             if variant.kind == "typed":
                 # the user's own characters, never the index's normal forms (ひん, not 干る);
                 # how a Japanese word was cut, unless it was typed by its sound (the pieces
@@ -580,10 +606,12 @@ def _show_range(start: datetime | None, end: datetime | None) -> str:
     return left if left == right else f"{left}..{right}"
 
 
-def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
+def parse_query(text: str, spell: Spell | None = None, held: Held | None = None) -> ParsedQuery:
     """Parse what a user typed; never raises for anything they may type.
 
-    ``spell``: the kanji spellings of a kana word in the index searched (きしだ → 岸田).
+    ``spell``: the kanji spellings of a kana word in the index searched (きしだ → 岸田);
+    ``held``: whether the index holds a term (a kanji word it does not is also searched
+    character by character).
     """
     raw = text or ""
     normalised = _normalise(raw).strip()
@@ -601,7 +629,7 @@ def parse_query(text: str, spell: Spell | None = None) -> ParsedQuery:
         words = [w.lstrip("-") for w in words if w not in ("OR", "AND", "NOT", "|")]
         tree = And([Word(w) for w in words if w])
         messages.append(f"{exc}。語を並べたものとして検索しました")
-    compiler = _Compiler(spell)
+    compiler = _Compiler(spell, held)
     parts: list[tuple[str, wq.Query]] = []
     rest: list[wq.Query] = []
     places: list[bool] = []

@@ -1168,3 +1168,19 @@ def test_depth_is_where_a_word_stands_after_a_sibling_group_closes():
     inside = "(" * 10 + "(((((空母))))) "
     assert parse_query(inside + "(" * 25 + "艦" + ")" * 25 + ")" * 10).fallback
     assert not parse_query(inside + "(" * 21 + "艦" + ")" * 21 + ")" * 10).fallback
+
+
+def test_a_kanji_word_the_index_does_not_hold_is_also_spelt_character_by_character():
+    # the analyser reads 海警 alone as one word, 中国海警局 as 中国・海・警・局
+    index = {"海", "警", "局", "中国"}
+    p = parse_query("海警", held=index.__contains__)
+    assert p.query == wq.Or([terms("海警"), phrase(["海", "警"])])
+    assert p.understood == "海警"
+    # within a compound, only the word it does not hold; as a phrase, in order
+    p = parse_query("海警船", held={*index, "船"}.__contains__)
+    assert p.query.subqueries[-1] == phrase(["海", "警", "船"])
+    # held as a word: searched as typed only
+    assert parse_query("海警", held={"海警", "海", "警"}.__contains__).query == terms("海警")
+    # a character the index does not hold either: nothing to spell (捕鯨, 竹島)
+    assert parse_query("海警", held={"海"}.__contains__).query == terms("海警")
+    assert parse_query("海警").query == terms("海警")  # no index to ask
