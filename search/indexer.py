@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import struct
 import time
@@ -446,6 +447,9 @@ def _input_hashes(folder: Path) -> dict[str, str]:
     return found
 
 
+_FILE_NAME = re.compile(r"[\w.-]{1,100}\.\w+")  # a file's name: no folder, no space
+
+
 def build_tables(package: Path) -> list[str]:
     """The data tables the build reads: the files of data/ its modules name.
 
@@ -457,8 +461,7 @@ def build_tables(package: Path) -> list[str]:
         tree = ast.parse((package / module).read_text(encoding="utf-8"))
         names.update(node.value for node in ast.walk(tree)
                      if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                     and "/" not in node.value and node.value.strip() == node.value
-                     and node.value and (DATA_DIR / node.value).is_file())
+                     and _FILE_NAME.fullmatch(node.value) and (DATA_DIR / node.value).is_file())
     return sorted(names)
 
 
@@ -480,7 +483,10 @@ def _code_hashes() -> dict[str, str]:
 
 
 def build_modules(package: Path, start: str = "indexer.py") -> set[str]:
-    """The files of ``package`` that ``start`` imports, directly or through one another."""
+    """The files of ``package`` (paths relative to it) that ``start`` imports, directly or
+    through one another, at any depth: relative imports of any level, absolute ones of the
+    package, ``from . import module`` and the ``__init__.py`` of every package a module is
+    in (importing it runs them)."""
     seen: set[str] = set()
     todo = [start]
     while todo:
@@ -488,19 +494,39 @@ def build_modules(package: Path, start: str = "indexer.py") -> set[str]:
         if name in seen or not (package / name).is_file():
             continue
         seen.add(name)
+        parts = name.removesuffix(".py").split("/")
+        if parts[-1] == "__init__":
+            parts.pop()
+        here = parts if name.endswith("__init__.py") else parts[:-1]  # its package
+        todo += [f"{'/'.join(here[:i])}/__init__.py".lstrip("/") for i in range(len(here) + 1)]
         tree = ast.parse((package / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                if node.level == 1 and node.module:  # from .x import y
-                    todo.append(node.module.split(".")[0] + ".py")
-                elif node.level == 1:  # from . import x, y
-                    todo.extend(alias.name + ".py" for alias in node.names)
-                elif node.level == 0 and (node.module or "").startswith(package.name + "."):
-                    todo.append(node.module.split(".")[1] + ".py")
-            elif isinstance(node, ast.Import):
-                todo.extend(alias.name.split(".")[1] + ".py" for alias in node.names
-                            if alias.name.startswith(package.name + "."))
+            for target in _imported(node, here, package.name):
+                todo += [f"{'/'.join(target)}.py", f"{'/'.join(target)}/__init__.py"]
     return seen
+
+
+def _imported(node: ast.AST, here: list[str], top: str) -> list[list[str]]:
+    """The module paths (inside the package) an import statement may load."""
+    if isinstance(node, ast.Import):
+        return [alias.name.split(".")[1:] for alias in node.names
+                if alias.name.split(".")[0] == top]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    if node.level:
+        if node.level - 1 > len(here):
+            return []
+        base = here[:len(here) - (node.level - 1)]
+    elif (node.module or "").split(".")[0] == top:
+        base = []
+    else:
+        return []
+    module = (node.module or "").split(".")
+    if not node.level:
+        module = module[1:]
+    target = base + [m for m in module if m]
+    # the module itself, and each name imported from it, which may be a module too
+    return [target] + [target + [alias.name] for alias in node.names]
 
 
 def _corpus_meta(loaded: Corpus) -> dict:
