@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from search.config import corpus_dir, index_dir, version
-from search.corpus import load_corpus
+from search.corpus.loading import load_corpus
 
 # Two worker processes nearly halve a build on 2 cores and give the same index (tested:
 # identical documents, rankings and facets).
@@ -39,7 +39,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     shared = sum(1 for r in corpus.records if len(r.collections) > 1)
     print(f"total: {len(corpus.records)} records ({shared} in more than one archive)")
     if not corpus.records:
-        from search.corpus import no_records
+        from search.corpus.loading import no_records
 
         folder = ", ".join(args.paths) if args.paths else str(corpus_dir(args.corpus))
         print(f"\n{no_records(Path(folder), len(corpus.files))}")
@@ -88,7 +88,7 @@ class ProgressBar:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from search.indexer import reindex
+    from search.index.build import reindex
 
     stats = reindex(args.index, args.corpus, ProgressBar("indexing"), procs=args.procs)
     _report_issues(stats.issues)
@@ -120,7 +120,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from search.indexer import update
+    from search.index.build import update
 
     stats = update(args.index, args.corpus, ProgressBar("updating"), procs=DEFAULT_PROCS)
     for note in stats.notes:
@@ -131,8 +131,8 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from search.stats import index_stats
-    from search.tables import table
+    from search.index.stats import index_stats
+    from search.text.tables import table
 
     st = index_stats(args.index)
     print(f"index: {st.path}")
@@ -198,7 +198,7 @@ def _terminal_marks(html: str) -> str:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from search.evaluate import evaluate, kind_table, read_kinds, read_qrels, read_queries
+    from search.engine.evaluate import evaluate, kind_table, read_kinds, read_qrels, read_queries
 
     queries = read_queries(args.queries)
     kinds = read_kinds(args.kinds) if args.kinds else {}
@@ -219,7 +219,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from search.indexer import outdated, reindex
+    from search.index.build import outdated, reindex
     from web.server import bind
 
     # Bind before anything slow, so a busy port is said at once; listening starts with the
@@ -343,9 +343,9 @@ def _user_error(exc: Exception) -> bool:
     """Errors whose message tells the user what to do: printed without a traceback."""
     if isinstance(exc, FileNotFoundError):
         return True
-    from search.corpus import CorpusError
+    from search.corpus.loading import CorpusError
     from search.engine import SearchError
-    from search.indexer import IndexProblem
+    from search.index.build import IndexProblem
     from web.server import ServeError
 
     return isinstance(exc, SearchError | IndexProblem | ServeError | CorpusError)

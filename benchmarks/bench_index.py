@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.corpus import load_corpus  # noqa: E402
+from search.corpus.loading import load_corpus  # noqa: E402
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:

@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from search.engine import Engine, SearchError, SearchRequest  # noqa: E402
-from search.evaluate import read_queries  # noqa: E402
-from search.indexer import reindex  # noqa: E402
+from search.engine.evaluate import read_queries  # noqa: E402
+from search.index.build import reindex  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from search.engine import Engine, SearchRequest  # noqa: E402
-from search.indexer import reindex  # noqa: E402
+from search.index.build import reindex  # noqa: E402
 
 MIX = [
     ("word", SearchRequest(q="空母")),

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search.records import Record  # noqa: E402
+from search.corpus.records import Record  # noqa: E402
 
 JUDGED = ROOT / "tests" / "judged"
 K1 = 1.2
@@ -110,7 +110,7 @@ class BigramBM25:
 
 def from_corpus(folder: str | Path | None = None) -> BigramBM25:
     """The baseline over every record of the corpus (default: the configured one)."""
-    from search.corpus import load_corpus
+    from search.corpus.loading import load_corpus
 
     return BigramBM25([(r.id, record_text(r)) for r in load_corpus(folder).records])
 
@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from search.config import index_dir
     from search.engine import Engine
-    from search.evaluate import evaluate, kind_table, read_kinds, read_qrels, read_queries
-    from search.indexer import outdated, reindex
+    from search.engine.evaluate import evaluate, kind_table, read_kinds, read_qrels, read_queries
+    from search.index.build import outdated, reindex
 
     queries, qrels = read_queries(args.queries), read_qrels(args.qrels)
     kinds = read_kinds(args.kinds)

@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search import query as query_module  # noqa: E402
 from search.engine import Engine, SearchRequest  # noqa: E402
-from search.evaluate import DEPTH, read_qrels, read_queries  # noqa: E402
-from search.expansion import variants  # noqa: E402
+from search.engine.evaluate import DEPTH, read_qrels, read_queries  # noqa: E402
+from search.query import compile as query_module  # noqa: E402
+from search.query.expansion import variants  # noqa: E402
 
 JUDGED = ROOT / "tests" / "judged"
 SETS = {"first": JUDGED, "dev": JUDGED / "dev", "blind": JUDGED / "blind"}
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     args = parser.parse_args(argv)
 
     from search.config import index_dir
-    from search.indexer import outdated, reindex
+    from search.index.build import outdated, reindex
 
     root = index_dir(args.index)
     if outdated(root) is not None:

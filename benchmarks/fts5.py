@@ -94,10 +94,10 @@ def columns() -> list[str]:
 def build(corpus: str | Path, db: str | Path) -> dict:
     """Parse, annotate, analyse and store the corpus in a new SQLite file ``db``."""
     started = time.perf_counter()
-    from search import outlets
-    from search.analysis import japanese_analyzer
-    from search.corpus import load_corpus
-    from search.countries import annotate
+    from search.corpus import outlets
+    from search.corpus.loading import load_corpus
+    from search.corpus.places import annotate
+    from search.text.analysis import japanese_analyzer
 
     db = Path(db)
     db.unlink(missing_ok=True)

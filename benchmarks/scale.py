@@ -66,7 +66,7 @@ for path in (str(ROOT), str(BENCH)):
 import fts5  # noqa: E402
 import synth  # noqa: E402
 
-from search.corpus import corpus_files, load_corpus  # noqa: E402
+from search.corpus.loading import corpus_files, load_corpus  # noqa: E402
 
 PYTHON = sys.executable
 # Kinds of the query mix and how many of each in a mix of 300.
@@ -168,7 +168,7 @@ def corpus_bytes(path: Path) -> int:
 
 def sudachi_floor(corpus: Path, work: Path, timeout: float) -> dict:
     """The Sudachi-only pass over the corpus's titles, summaries and notes, as a process."""
-    from search.corpus import load_corpus
+    from search.corpus.loading import load_corpus
 
     t0 = time.perf_counter()
     records = load_corpus(corpus, annotate=False).records
@@ -258,8 +258,8 @@ def build_mix(db: Path, seed: int = 1, total: int = 300) -> list[dict]:
     ``plain`` says that kirinuki reads the query as exactly these words (no synonym, no
     country or organisation): then both engines must find the same documents.
     """
-    from search.analysis import analyze_terms, japanese_analyzer
-    from search.query import parse_query
+    from search.query.compile import parse_query
+    from search.text.analysis import analyze_terms, japanese_analyzer
 
     rng = random.Random(f"mix-{seed}")
     fts = fts5.Fts(db)

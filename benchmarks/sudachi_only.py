@@ -13,7 +13,7 @@ import sys
 
 from sudachipy import Dictionary, SplitMode
 
-LIMIT = 10_000  # characters per tokenize() call, as search/sudachi.py's chunks()
+LIMIT = 10_000  # characters per tokenize() call, as search/text/sudachi.py's chunks()
 
 
 def main() -> None:

@@ -41,10 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search import outlets  # noqa: E402
-from search.clippings import clean_html  # noqa: E402
+from search.corpus import outlets  # noqa: E402
 from search.config import DEFAULT_CORPUS  # noqa: E402
-from search.corpus import load_corpus  # noqa: E402
+from search.corpus.clippings import clean_html  # noqa: E402
+from search.corpus.loading import load_corpus  # noqa: E402
 
 VERSION = 1  # bump when the output for the same parameters changes
 PER_FILE = 5000

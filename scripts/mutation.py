@@ -2,7 +2,7 @@
 """Mutation testing of one module of ``search/`` or ``web/`` against chosen tests.
 
     .venv/bin/python scripts/mutation.py query          # or: sh scripts/mutation.sh query
-    .venv/bin/python scripts/mutation.py search/query.py --max-children 4
+    .venv/bin/python scripts/mutation.py search/query/compile.py --max-children 4
     .venv/bin/python scripts/mutation.py query --clean  # delete the work copy afterwards
     .venv/bin/python scripts/mutation.py web/errors.py --tests tests/unit/test_errors.py
 
@@ -53,17 +53,22 @@ PACKAGES = ("search", "web")
 
 
 def module_path(name: str) -> Path:
-    """``query``, ``search.query``, ``search/query.py`` → ``search/query.py``;
-    ``errors``, ``web/errors.py`` → ``web/errors.py``."""
+    """``compile``, ``query/compile``, ``search.query.compile``, ``search/query/compile.py``
+    → ``search/query/compile.py``; ``errors``, ``web/errors.py`` → ``web/errors.py``. A bare
+    name is looked for in every folder of the packages, and must name one module."""
     name = name.strip().removesuffix(".py").replace(".", "/")
     if name.split("/")[0] in PACKAGES:
         candidates = [Path(name + ".py")]
     else:
-        candidates = [Path(package, name + ".py") for package in PACKAGES]
-    for path in candidates:
-        if (REPO / path).is_file():
-            return path
-    sys.exit(f"no such module: {' or '.join(p.as_posix() for p in candidates)}")
+        candidates = sorted({path.relative_to(REPO) for package in PACKAGES
+                             for path in (REPO / package).rglob(name.split("/")[-1] + ".py")
+                             if path.relative_to(REPO).as_posix().endswith(name + ".py")})
+    found = [path for path in candidates if (REPO / path).is_file()]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        sys.exit(f"{name} names several modules: {', '.join(p.as_posix() for p in found)}")
+    sys.exit(f"no such module: {name} (in {' or '.join(PACKAGES)})")
 
 
 def working_tree_files() -> list[str]:
@@ -168,8 +173,8 @@ def natural(name: str) -> tuple:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("module", help="a module of search/ or web/, e.g. query, search/query.py"
-                        " or web/errors.py")
+    parser.add_argument("module", help="a module of search/ or web/, e.g. compile, "
+                        "search/query/compile.py or web/errors.py")
     parser.add_argument("--max-children", type=int, default=max(1, (os.cpu_count() or 2) // 2))
     parser.add_argument(
         "--tests",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent  # search/
+ROOT = PACKAGE_DIR.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_CORPUS = DATA_DIR / "corpus"
 DEFAULT_INDEX = ROOT / "index"

@@ -31,7 +31,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kirinuki"))
 @pytest.fixture(scope="session")
 def session_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the bundled corpus, built once; treat it as read-only."""
-    from search.indexer import reindex
+    from search.index.build import reindex
 
     root = tmp_path_factory.mktemp("session-index")
     reindex(root)

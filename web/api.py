@@ -11,8 +11,8 @@ import json
 
 from flask import Blueprint, Response, current_app, request
 
-from search.complete import DEFAULT_LIMIT, MAX_LIMIT
 from search.engine import MAX_QUERY_CHARS, Engine, SearchError, check_page
+from search.query.complete import DEFAULT_LIMIT, MAX_LIMIT
 
 from .links import record_url
 from .urls import SearchState, parse_page_size

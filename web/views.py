@@ -34,7 +34,7 @@ from search.engine import (
     check_page,
 )
 from search.facets import FACETS, FacetValue
-from search.indexer import IndexDamagedError, IndexMissingError, IndexOutdatedError
+from search.index.build import IndexDamagedError, IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
 from .errors import ErrorAnswer, Refusal, error_answer, http_error_answer, is_api_path

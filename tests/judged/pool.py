@@ -59,10 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from search.config import index_dir
-    from search.corpus import load_corpus
+    from search.corpus.loading import load_corpus
     from search.engine import Engine
-    from search.evaluate import engine_ranker, read_qrels, read_queries
-    from search.indexer import outdated, reindex
+    from search.engine.evaluate import engine_ranker, read_qrels, read_queries
+    from search.index.build import outdated, reindex
 
     texts = dict(read_queries(args.queries))
     qrels = read_qrels(args.qrels)

@@ -16,10 +16,10 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.highlight import HtmlFormatter
 from whoosh.qparser import QueryParser
 
-from search import sudachi
-from search.analysis import STOP_TAGS, analyze_terms, japanese_analyzer
 from search.config import DEFAULT_CORPUS, ROOT
-from search.sudachi import kyujitai_table
+from search.text import sudachi
+from search.text.analysis import STOP_TAGS, analyze_terms, japanese_analyzer
+from search.text.sudachi import kyujitai_table
 
 
 @pytest.fixture(scope="module")

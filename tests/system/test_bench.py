@@ -33,7 +33,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_synthetic_corpus_parses_cleanly_and_is_deterministic(result: dict, tmp_path: Path):
-    from search.corpus import load_corpus
+    from search.corpus.loading import load_corpus
 
     corpus = load_corpus(result["corpus"], annotate=False)
     assert len(corpus.records) == N

@@ -8,7 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from search.tables import display_width
+from search.text.tables import display_width
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

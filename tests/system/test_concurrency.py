@@ -1,6 +1,6 @@
 """Many readers at once, an index swapped under them, and queries built to be expensive.
 
-Before search/opened.py lent each request a searcher of its own, 4–8 concurrent clients got
+Before search/engine/opened.py lent each request a searcher of its own, 4–8 concurrent clients got
 500s (UnpicklingError, EOFError, IndexError) from ordinary searches, a ``reindex`` raised
 ReaderClosed under running requests, and a few queries within the 1000-character limit
 held a server thread for minutes. These tests drive the real server (waitress, 8 threads)
@@ -125,7 +125,7 @@ def open_files_under(root: Path) -> list[str]:
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
 def test_many_readers_while_the_index_is_swapped(tmp_path, serve_app):
-    from search.indexer import reindex
+    from search.index.build import reindex
     from web import create_app
 
     root = tmp_path / "index"
@@ -147,7 +147,7 @@ def test_many_readers_while_the_index_is_swapped(tmp_path, serve_app):
 
 def run_readers_and_swaps(root: Path, base: str, first_build: str,
                           errors_logged: ServerErrors) -> None:
-    from search.indexer import current_path, reindex
+    from search.index.build import current_path, reindex
 
     # Before any swap, one client alone: the expected answers.
     expected: dict[str, tuple] = {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.corpus import load_corpus
+from search.corpus.loading import load_corpus
 
 ARCHIVES = {
     "clippings-other-countries.txt": ("その他諸国", 164),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from search.countries import (
+from search.corpus.places import (
     countries,
     extract,
     load,
@@ -183,7 +183,7 @@ def _labelled() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def records():
-    from search.corpus import load_corpus
+    from search.corpus.loading import load_corpus
 
     return {r.id: r for r in load_corpus().records}
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from search.engine import Engine, SearchRequest
-from search.indexer import IndexDamagedError, current_path, damage, reindex, update
-from search.stats import index_stats
+from search.index.build import IndexDamagedError, current_path, damage, reindex, update
+from search.index.stats import index_stats
 
 ROOT = Path(__file__).resolve().parents[2]
 REINDEX = "`python manage.py reindex`"

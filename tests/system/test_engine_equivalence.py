@@ -17,10 +17,10 @@ from whoosh import query as wq
 from whoosh import scoring, sorting
 
 from search.engine import SearchRequest
-from search.indexer import open_current
-from search.partial import FILL
-from search.query import parse_query
-from search.schema import split_commas, stored
+from search.engine.partial import FILL
+from search.index.build import open_current
+from search.index.schema import split_commas, stored
+from search.query.compile import parse_query
 
 JUDGED = Path(__file__).parent.parent / "judged" / "queries.tsv"
 EXTRA = [
@@ -160,7 +160,7 @@ def test_facet_counts_are_counts_of_the_stored_documents(engine, whoosh_searcher
                                   "フィリッピン", "防衛省庁", "潜水鑑", "xqzvwk"])
 @pytest.mark.parametrize("field", ["title", "body"])
 def test_spelling_is_whooshs_corrector(whoosh_searcher, word, field):
-    from search.suggest import Spelling
+    from search.query.suggest import Spelling
 
     ours = Spelling(whoosh_searcher.reader(), field)
     for maxdist in (1, 2):

@@ -11,13 +11,13 @@ import pytest
 from whoosh import index as whoosh_index
 
 import manage
-from search import indexer
 from search.config import DEFAULT_CORPUS
-from search.corpus import load_corpus
+from search.corpus.loading import load_corpus
 from search.engine import Engine, SearchRequest
-from search.indexer import IndexLockedError, current_path, reindex, update
-from search.schema import stored
-from search.stats import index_stats
+from search.index import build as indexer
+from search.index.build import IndexLockedError, current_path, reindex, update
+from search.index.schema import stored
+from search.index.stats import index_stats
 
 QUERIES = ["防衛装備品", "イタリア 空母", "NATO", "サイバー防衛", "country:フィリピン",
            "date:2018", ""]
@@ -161,8 +161,8 @@ def test_two_workers_build_the_index_one_process_builds(tmp_path):
 
 
 def test_shards_are_contiguous_and_balanced():
-    from search.corpus import load_corpus
-    from search.segments import split
+    from search.corpus.loading import load_corpus
+    from search.index.workers import split
 
     records = load_corpus(annotate=False).records
     for parts in (1, 2, 3):
@@ -177,7 +177,7 @@ def test_shards_are_contiguous_and_balanced():
 def test_workers_only_where_forking_is_safe():
     import threading
 
-    from search.segments import usable_procs
+    from search.index.workers import usable_procs
 
     assert usable_procs(1) == 1
     assert usable_procs(2) == 2
@@ -349,7 +349,7 @@ def test_update_shares_segment_files_and_merges_mostly_deleted_segments(tmp_path
 def test_fingerprints_cover_every_field_the_corpus_gives():
     import dataclasses
 
-    from search.records import Record
+    from search.corpus.records import Record
 
     derived = {"countries", "country_codes", "organizations"}  # found by annotation
     moved = {"line"}  # kept per file in the meta: a clipping added above moves it

@@ -8,7 +8,7 @@ import os
 import pytest
 
 import manage
-from search.corpus import load_corpus
+from search.corpus.loading import load_corpus
 
 HEADER = "テスト報道\n\n年 月 日\n出   典\n標       題\n要             旨\n"
 

@@ -1,4 +1,4 @@
-"""Partial matches (search/partial.py) over a real index of eight articles whose words are
+"""Partial matches (search/engine/partial.py) over a real index of eight articles whose words are
 counted by hand, so that the rules (half of the words, or half of the weight; only the
 weight when a word is in no article) can be checked at their edges.
 
@@ -21,11 +21,11 @@ import pytest
 from whoosh import query as wq
 
 from search.engine import Engine, SearchRequest
-from search.indexer import reindex
-from search.matching import Evaluator
-from search.partial import partial_matches
-from search.query import parse_query
-from search.schema import stored_record
+from search.engine.matching import Evaluator
+from search.engine.partial import partial_matches
+from search.index.build import reindex
+from search.index.schema import stored_record
+from search.query.compile import parse_query
 
 ARTICLES = [  # id, date, title, text
     ("2501-010101", "2025.01.01", "空母と潜水艦の演習", "空母と潜水艦が演習を行った。"),
@@ -166,7 +166,7 @@ def test_no_words_make_no_partial_matches(opened):
 
 
 def test_partial_matches_only_fill_up_to_fill(opened, monkeypatch):
-    from search import partial as partial_module
+    from search.engine import partial as partial_module
 
     evaluator, ids = opened
     parsed = parse_query("空母 潜水艦 演習")  # one article holds all three; five hold two or one

@@ -8,8 +8,8 @@ import pytest
 
 import manage
 from search.engine import Engine
-from search.evaluate import Evaluation, evaluate, read_kinds, read_qrels, read_queries
-from search.indexer import reindex
+from search.engine.evaluate import Evaluation, evaluate, read_kinds, read_qrels, read_queries
+from search.index.build import reindex
 
 JUDGED = Path(__file__).parent.parent / "judged"
 BLIND = JUDGED / "blind"

@@ -1,4 +1,4 @@
-"""Related articles below a search's last match (search/related.py), over the real index of
+"""Related articles below a search's last match (search/engine/related.py), over the real index of
 the bundled corpus: what is listed, when, and that filters hold for them too."""
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from whoosh import query as wq
 from whoosh import scoring
 
 import manage
-from search.analysis import analyze_terms
 from search.engine import SearchRequest
-from search.highlight import snippet
-from search.indexer import open_current
-from search.related import LEAD_CHARS, MAX_RELATED, feedback_query
-from search.results import iso
-from search.schema import split_commas, stored_record
+from search.engine.related import LEAD_CHARS, MAX_RELATED, feedback_query
+from search.engine.results import iso
+from search.index.build import open_current
+from search.index.schema import split_commas, stored_record
+from search.text.analysis import analyze_terms
+from search.text.highlight import snippet
 
 
 def search(engine, q: str, **kw):
@@ -123,7 +123,7 @@ def test_related_articles_share_the_places_the_query_names(engine):
 
 
 def test_without_a_place_related_articles_share_the_key_terms(engine, session_index):
-    from search.related import MIN_SHARED_TERMS, feedback_query
+    from search.engine.related import MIN_SHARED_TERMS, feedback_query
 
     result = search(engine, "巡視船供与")
     assert [h.id for h in result.related] == ["1809-082308"]
@@ -215,7 +215,7 @@ def test_a_records_related_articles(engine, session_index, rid):
 
 
 def test_on_topic_is_any_of_the_places_the_query_names(engine):
-    from search.related import on_topic
+    from search.engine.related import on_topic
 
     with engine.serving.use() as ix:
         cols = ix.columns
@@ -230,8 +230,8 @@ def test_on_topic_is_any_of_the_places_the_query_names(engine):
 
 
 def test_shares_terms_counts_each_key_term_once(engine):
-    from search.matching import Evaluator
-    from search.related import MIN_SHARED_TERMS, shares_terms
+    from search.engine.matching import Evaluator
+    from search.engine.related import MIN_SHARED_TERMS, shares_terms
 
     with engine.serving.use() as ix, ix.searcher() as searcher:
         evaluator = Evaluator(searcher, ix.columns, ix.postings)
@@ -256,8 +256,8 @@ def test_shares_terms_counts_each_key_term_once(engine):
 def test_close_to_is_a_share_of_the_first_matches_median():
     import numpy as np
 
-    from search.matching import Matches
-    from search.related import MIN_CLOSENESS, close_to
+    from search.engine.matching import Matches
+    from search.engine.related import MIN_CLOSENESS, close_to
 
     assert MIN_CLOSENESS == 0.7
     found = Matches(np.array([0, 1, 2, 3, 4]), np.array([2.0, 0.7, 0.69, 1.0, 0.0]))

@@ -8,8 +8,8 @@ import pytest
 
 import manage
 from search.engine import Engine, SearchError, SearchRequest
-from search.indexer import reindex
-from search.query import parse_query
+from search.index.build import reindex
+from search.query.compile import parse_query
 
 
 @pytest.fixture(scope="module")

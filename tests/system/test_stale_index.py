@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import build_modules, build_tables
+from search.index.build import build_modules, build_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,18 +51,23 @@ def project(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
 
 def test_the_build_modules_are_found_from_the_imports():
     found = build_modules(ROOT / "search")
-    # parsers, annotation, analysis, schema: all reached from indexer.py's imports
-    assert {"indexer.py", "clippings.py", "documents.py", "textio.py", "manifest.py",
-            "countries.py", "outlets.py", "analysis.py", "sudachi.py", "schema.py",
-            "segments.py", "corpus.py", "records.py", "config.py"} <= found
+    # parsers, annotation, analysis, schema, the file format: all reached from the build's
+    # imports, however deep, with the __init__.py of every package on the way
+    assert {"index/build.py", "corpus/clippings.py", "corpus/documents.py", "corpus/textio.py",
+            "corpus/manifest.py", "corpus/places.py", "corpus/outlets.py", "text/analysis.py",
+            "text/sudachi.py", "index/schema.py", "index/workers.py", "corpus/loading.py",
+            "corpus/records.py", "config.py", "index/codec/write.py", "__init__.py",
+            "index/__init__.py", "index/codec/__init__.py", "corpus/__init__.py",
+            "text/__init__.py"} <= found
     # what only searching uses is not: a change there needs no rebuild
-    assert not {"engine.py", "query.py", "matching.py", "highlight.py", "opened.py"} & found
+    assert not {"engine/searching.py", "query/compile.py", "engine/matching.py",
+                "text/highlight.py", "engine/opened.py"} & found
     assert build_tables(ROOT / "search") == ["countries.toml", "kyujitai.tsv",
                                              "organizations.toml", "outlets.toml"]
 
 
-@pytest.mark.parametrize("edited", ["search/countries.py", "search/clippings.py",
-                                    "data/organizations.toml"])
+@pytest.mark.parametrize("edited", ["search/corpus/places.py", "search/corpus/clippings.py",
+                                    "search/index/codec/write.py", "data/organizations.toml"])
 def test_update_rebuilds_after_a_change_to_code_or_a_table(project, edited):
     home, index = project
     assert "index is up to date" in _manage(home, index, "update").stdout
@@ -80,7 +85,7 @@ def test_update_rebuilds_after_a_change_to_code_or_a_table(project, edited):
 def test_a_new_table_the_build_reads_is_covered_without_being_listed(project):
     home, index = project
     (home / "data" / "aliases.tsv").write_text("豪\tオーストラリア\n", encoding="utf-8")
-    with open(home / "search" / "countries.py", "a", encoding="utf-8") as fh:
+    with open(home / "search" / "corpus" / "places.py", "a", encoding="utf-8") as fh:
         fh.write('\nALIASES_FILE = DATA_DIR / "aliases.tsv"\n')
     assert "another version of kirinuki: rebuilt in full" in _manage(home, index, "update").stdout
     with open(home / "data" / "aliases.tsv", "a", encoding="utf-8") as fh:
@@ -91,7 +96,7 @@ def test_a_new_table_the_build_reads_is_covered_without_being_listed(project):
 def test_changes_only_searching_sees_keep_the_index(project):
     """Query-time code and tables (synonyms are expanded when searching) need no rebuild."""
     home, index = project
-    for name in ("search/highlight.py", "search/query.py", "data/synonyms.txt"):
+    for name in ("search/text/highlight.py", "search/query/compile.py", "data/synonyms.txt"):
         with open(home / name, "a", encoding="utf-8") as fh:
             fh.write("\n# edited\n")
     assert "index is up to date" in _manage(home, index, "update").stdout
@@ -99,7 +104,7 @@ def test_changes_only_searching_sees_keep_the_index(project):
 
 def test_serve_rebuilds_after_a_parser_change_before_serving(project):
     home, index = project
-    with open(home / "search" / "documents.py", "a", encoding="utf-8") as fh:
+    with open(home / "search" / "corpus" / "documents.py", "a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
     env = {**os.environ, "KIRINUKI_INDEX": str(index), "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", "0"],

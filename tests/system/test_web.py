@@ -474,7 +474,7 @@ def test_missing_index_is_503(tmp_path):
 def test_index_from_another_version_is_503(tmp_path):
     import json
 
-    from search.indexer import current_path, reindex
+    from search.index.build import current_path, reindex
 
     root = tmp_path / "ix"
     reindex(root)
@@ -509,7 +509,7 @@ def test_new_index_is_served_without_restart(tmp_path):
     import shutil
 
     from search.config import DEFAULT_CORPUS
-    from search.indexer import reindex
+    from search.index.build import reindex
 
     corpus = tmp_path / "corpus"
     shutil.copytree(DEFAULT_CORPUS, corpus)

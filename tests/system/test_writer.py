@@ -17,11 +17,11 @@ from whoosh import formats, writing
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from search import schema
-from search.corpus import load_corpus
-from search.countries import annotate
-from search.indexer import _document
-from search.schema import build_schema, new_writer
+from search.corpus.loading import load_corpus
+from search.corpus.places import annotate
+from search.index import schema
+from search.index.build import _document
+from search.index.schema import build_schema, new_writer
 
 
 class WhooshCodec(W3Codec):

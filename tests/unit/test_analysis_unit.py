@@ -10,8 +10,8 @@ import pickle
 
 import pytest
 
-from search import analysis, sudachi
-from search.analysis import (
+from search.text import analysis, sudachi
+from search.text.analysis import (
     MAX_ENTRIES,
     STOP_TAGS,
     JapaneseAnalyzer,

@@ -1,10 +1,10 @@
-"""The modules a build reaches, found from the imports at any depth (search/indexer.py)."""
+"""The modules a build reaches, found from the imports at any depth (search/index/build.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from search.indexer import build_modules
+from search.index.build import build_modules
 
 
 def _package(root: Path, files: dict[str, str]) -> Path:

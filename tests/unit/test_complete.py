@@ -1,10 +1,10 @@
-"""Search help as you type (search/complete.py) on hand-made tables: exact suggestions."""
+"""Search help as you type (search/query/complete.py) on hand-made tables: exact suggestions."""
 
 from __future__ import annotations
 
 import pytest
 
-from search.complete import (
+from search.query.complete import (
     Completer,
     Completion,
     Completions,
@@ -182,7 +182,7 @@ def test_word_keys(term, keys):
 
 
 def test_only_the_most_frequent_words_are_kept(monkeypatch):
-    import search.complete as complete
+    import search.query.complete as complete
 
     monkeypatch.setattr(complete, "MAX_WORDS", 3)
     c = Completer({}, {"空母": 13, "空軍": 23, "空域": 5, "空自": 11, "空中": 13})

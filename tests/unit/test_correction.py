@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.correction import (
+from search.query.correction import (
     allowed_edits,
     changed,
     edits,

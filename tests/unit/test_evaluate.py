@@ -1,4 +1,4 @@
-"""Scoring judged queries by kind (search/evaluate.py) and the bigram BM25 baseline
+"""Scoring judged queries by kind (search/engine/evaluate.py) and the bigram BM25 baseline
 (benchmarks/bigram_bm25.py), on hand-made rankings and documents: no index."""
 
 from __future__ import annotations
@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from search.evaluate import Evaluation, KindScore, evaluate, kind_table, read_kinds, score_query
+from search.engine.evaluate import (
+    Evaluation,
+    KindScore,
+    evaluate,
+    kind_table,
+    read_kinds,
+    score_query,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 

@@ -1,4 +1,4 @@
-"""What one typed word also searches (search/expansion.py): the variants, their kinds and
+"""What one typed word also searches (search/query/expansion.py): the variants, their kinds and
 order, and how each kind is searched. The tables are the bundled data files; a kana word's
 spellings come from a speller, here the readings of a small real table."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.expansion import (
+from search.query.expansion import (
     KINDS,
     READING_BOOST,
     SURNAME_BOOST,
@@ -18,7 +18,7 @@ from search.expansion import (
     is_abbreviation,
     variants,
 )
-from search.readings import Readings
+from search.query.readings import Readings
 
 
 def kinds(text: str, **kw) -> list[tuple[str, str]]:
@@ -176,7 +176,7 @@ def test_a_synonym_of_one_character_is_never_searched():
 
 
 def test_a_place_is_named_whole_or_all_in_kana():
-    from search.expansion import place_named
+    from search.query.expansion import place_named
 
     assert place_named("ふぃりぴん") == ("countries", "フィリピン")
     assert place_named("フィリピン共和国") == ("countries", "フィリピン")

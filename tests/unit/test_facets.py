@@ -20,8 +20,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from search.engine.request import SearchRequest
 from search.facets import BY_KEY, BY_PARAM, FACETS, Column, FacetValue, count, narrow
-from search.request import SearchRequest
 
 # source, year-month, countries, organizations of ten records (document n is RECORDS[n])
 RECORDS = [

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from search import highlight
-from search.highlight import (
+from search.text import highlight
+from search.text.highlight import (
     SNIPPET_CHARS,
     Snippet,
     _best_window,

@@ -1,4 +1,4 @@
-"""The weight of a word in a partial match (search/partial.py's ``idf``) and which partial
+"""The weight of a word in a partial match (search/engine/partial.py's ``idf``) and which partial
 matches fill the list (``Partial.fill``), without an index.
 
 The tiers themselves are tested over a small real index in
@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from search import partial as partial_module
-from search.partial import Partial, idf
+from search.engine import partial as partial_module
+from search.engine.partial import Partial, idf
 
 
 @pytest.mark.parametrize(("df", "n", "weight"), [

@@ -1,4 +1,4 @@
-"""Reading Whoosh's position values as arrays (search/postings.py), without an index."""
+"""Reading Whoosh's position values as arrays (search/index/codec/read.py), without an index."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.postings import _position_deltas, _positions
+from search.index.codec.read import _position_deltas, _positions
 
 
 def value(deltas: list[int], stop: bool = True) -> bytes:

@@ -1,4 +1,4 @@
-"""The query language of search/query.py, from its specification (module docstring, README
+"""The query language of search/query/compile.py, from its specification (module docstring, README
 sections 検索式 / Query language): the parse tree, the compiled Whoosh query, and what the
 user is told (``understood``, ``messages``), highlighted and offered for spelling.
 
@@ -14,9 +14,7 @@ from datetime import datetime
 import pytest
 from whoosh import query as wq
 
-from search.analysis import is_kana
-from search.expansion import english, english_names, inner_synonyms, synonym_groups, synonyms
-from search.query import (
+from search.query.compile import (
     And,
     Filter,
     Node,
@@ -34,6 +32,8 @@ from search.query import (
     parse_date_range,
     parse_query,
 )
+from search.query.expansion import english, english_names, inner_synonyms, synonym_groups, synonyms
+from search.text.analysis import is_kana
 
 # The fields a plain word searches, with their weights (spec: title, body, notes, outlet).
 TEXT = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
@@ -915,7 +915,7 @@ def test_nothing_searchable_keeps_the_text():
 
 
 def test_a_synonym_that_analyses_to_nothing_is_skipped(monkeypatch):
-    import search.expansion as expansion
+    import search.query.expansion as expansion
 
     monkeypatch.setattr(expansion, "synonyms", lambda word: ("空母", "の", "訓練"))
     p = parse_query("空母")
@@ -948,7 +948,7 @@ def test_inner_synonyms(pieces, spellings):
 
 
 def test_inner_synonyms_are_at_most_six():
-    from search.expansion import MAX_INNER
+    from search.query.expansion import MAX_INNER
 
     assert len(inner_synonyms(["米国", "英国", "豪州", "仏国"])) == MAX_INNER == 6
 
@@ -1001,7 +1001,7 @@ def test_deep_nesting_is_searched_as_plain_words_not_a_crash():
 
 
 def test_nesting_up_to_the_limit_is_parsed():
-    from search.query import MAX_DEPTH
+    from search.query.compile import MAX_DEPTH
 
     inside = "(" * (MAX_DEPTH - 1) + "イタリア" + ")" * (MAX_DEPTH - 1)
     assert not parse_query(inside).fallback

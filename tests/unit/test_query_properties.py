@@ -13,7 +13,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from search.query import (
+from search.engine.request import SearchError, check_cost
+from search.query.compile import (
     MAX_DEPTH,
     And,
     Filter,
@@ -28,7 +29,6 @@ from search.query import (
     _Parser,
     parse_query,
 )
-from search.request import SearchError, check_cost
 from tests.strategies import ANY_CHAR, QUERIES
 
 

@@ -1,12 +1,12 @@
-"""Kana for kanji words (search/readings.py) and when a correction is applied unasked."""
+"""Kana for kanji words (search/query/readings.py) and when a correction is applied unasked."""
 
 from __future__ import annotations
 
 import pytest
 
-from search import readings as readings_module
-from search.analysis import is_kana, katakana
-from search.readings import Readings
+from search.query import readings as readings_module
+from search.query.readings import Readings
+from search.text.analysis import is_kana, katakana
 
 WORDS = {"岸田": 5, "防衛": 40, "装備": 20, "移転": 6, "防衛相": 30, "防衛省": 12, "品": 8,
          "円滑": 2, "化": 30, "協定": 25,

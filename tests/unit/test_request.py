@@ -1,12 +1,11 @@
-"""The limits of one request (search/request.py), without an index."""
+"""The limits of one request (search/engine/request.py), without an index."""
 
 from __future__ import annotations
 
 import pytest
 from whoosh import query as wq
 
-from search.facets import FACETS
-from search.request import (
+from search.engine.request import (
     MAX_PAGE_SIZE,
     MAX_PHRASE_WORDS,
     MAX_QUERY_CHARS,
@@ -16,6 +15,7 @@ from search.request import (
     check_cost,
     validate,
 )
+from search.facets import FACETS
 
 
 def terms(n: int) -> list[wq.Query]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.tables import display_width, pad, table
+from search.text.tables import display_width, pad, table
 
 
 @pytest.mark.parametrize("text, width", [

@@ -1,10 +1,11 @@
-"""Decoding corpus files (search/textio.py): every encoding and kind of damage, line by line."""
+"""Decoding corpus files (search/corpus/textio.py): every encoding and kind of damage, line
+by line."""
 
 from __future__ import annotations
 
 import pytest
 
-from search.textio import read_text
+from search.corpus.textio import read_text
 
 TEXT = "テスト報道\n2025.02.10\n時事通信\nモンゴルへレーダー <2503-021012>\n 政府が発表した。"
 LINES = TEXT.split("\n")

@@ -15,9 +15,9 @@ from whoosh.codec.whoosh3 import W3PostingsWriter, W3TermInfo
 from whoosh.filedb.structfile import StructFile
 from whoosh.system import pack_uint
 
-from search import schema
-from search.analysis import japanese_analyzer
-from search.writer import BlockPostingsWriter, Postings, TermPool, _remembered
+from search.index import schema
+from search.index.codec.write import BlockPostingsWriter, Postings, TermPool, _remembered
+from search.text.analysis import japanese_analyzer
 
 BLOCK = 128  # W3Codec's block limit
 

@@ -15,8 +15,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
-from .facets import FACETS, Column
-from .postings import PostingReader
+from ..facets import FACETS, Column
+from .codec.read import PostingReader
 
 # Whoosh keeps a field's length per document as one byte (a logarithmic scale).
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)

@@ -17,14 +17,16 @@ from datetime import datetime
 
 import numpy as np
 
-from .complete import DEFAULT_LIMIT, MAX_LIMIT, Completions, fold
-from .correction import MIN_RECORDS, changed, mistyped, searched_instead
-from .facets import BY_KEY, FACETS, FacetValue, count, narrow
-from .highlight import highlight_title, mark, match_spans
+from ..facets import BY_KEY, FACETS, FacetValue, count, narrow
+from ..index.schema import stored_record
+from ..query.compile import ParsedQuery, parse_date_range, parse_query
+from ..query.complete import DEFAULT_LIMIT, MAX_LIMIT, Completions, fold
+from ..query.correction import MIN_RECORDS, changed, mistyped, searched_instead
+from ..query.suggest import suggest
+from ..text.highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches
 from .opened import OpenIndex, Serving
 from .partial import Partial, allowed_by, partial_matches
-from .query import ParsedQuery, parse_date_range, parse_query
 from .related import (
     FEEDBACK_DOCS,
     MAX_RELATED,
@@ -35,9 +37,7 @@ from .related import (
     shares_terms,
 )
 from .request import (
-    MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
-    SORTS,
     SearchError,
     SearchRequest,
     check_cost,
@@ -45,15 +45,11 @@ from .request import (
 )
 from .results import (
     Hit,
-    PageOutOfRange,
     RecordView,
     SearchResult,
-    check_page,
     make_hit,
     to_record,
 )
-from .schema import stored_record
-from .suggest import suggest
 
 
 class Engine:
@@ -391,8 +387,3 @@ def default_engine() -> Engine:
 def search(req: SearchRequest, engine: Engine | None = None) -> SearchResult:
     """The one function the front ends call."""
     return (engine or default_engine()).search(req)
-
-
-__all__ = ["Engine", "Hit", "RecordView", "SearchError", "SearchRequest", "SearchResult",
-           "Completions", "FACETS", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "SORTS", "PageOutOfRange",
-           "check_page", "search"]

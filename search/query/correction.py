@@ -29,8 +29,8 @@ from os.path import commonprefix
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from . import sudachi
-from .analysis import HIRAGANA, KATAKANA, is_kanji, katakana
+from ..text import sudachi
+from ..text.analysis import HIRAGANA, KATAKANA, is_kanji, katakana
 from .complete import reading
 from .expansion import place_named, resolve_place
 from .readings import loose

@@ -21,9 +21,8 @@ from pathlib import Path
 
 from whoosh import scoring
 
-from .columns import Columns, read_columns
-from .config import index_dir
-from .indexer import (
+from ..config import index_dir
+from ..index.build import (
     META,
     READ_ERRORS,
     IndexDamagedError,
@@ -33,7 +32,8 @@ from .indexer import (
     damage,
     open_current,
 )
-from .postings import DamagedIndexError, PostingReader
+from ..index.codec.read import DamagedIndexError, PostingReader
+from ..index.columns import Columns, read_columns
 from .request import SearchError
 
 # How long a check that found the files intact is trusted before an error checks again.
@@ -128,7 +128,7 @@ class OpenIndex:
 
     def completer(self):
         """The search box's suggestions (``complete.Completer``), built on first use."""
-        from .complete import build_completer
+        from ..query.complete import build_completer
 
         with self._completer_lock:
             if self._completer is None:
@@ -139,7 +139,7 @@ class OpenIndex:
 
     def words(self) -> dict[str, int]:
         """Every word of the titles and texts → its records (for the completer, readings)."""
-        from .complete import index_words
+        from ..query.complete import index_words
 
         with self._words_lock:
             if self._words is None:
@@ -152,7 +152,7 @@ class OpenIndex:
 
     def readings(self):
         """Kana → the kanji words that read so (``readings.Readings``), built on first use."""
-        from .readings import Readings
+        from ..query.readings import Readings
 
         with self._readings_lock:
             if self._readings is None:
@@ -161,7 +161,7 @@ class OpenIndex:
             return self._readings
 
     def _word_keys(self, word: str) -> list[str]:
-        from .complete import word_keys
+        from ..query.complete import word_keys
 
         memo = self._keys
         if memo is None:
@@ -177,7 +177,7 @@ class OpenIndex:
 
     def spelling(self) -> list:
         """The spelling correctors (``suggest.Spelling``), built on first use."""
-        from .suggest import SPELLING_FIELDS, Spelling
+        from ..query.suggest import SPELLING_FIELDS, Spelling
 
         with self._spelling_lock:
             if self._spelling is None:

@@ -21,9 +21,9 @@ from itertools import repeat
 from operator import add, itemgetter
 from pathlib import Path
 
-from .config import DATA_DIR
+from ..config import DATA_DIR
+from ..text.sudachi import words
 from .records import Record
-from .sudachi import words
 
 COUNTRIES_FILE = DATA_DIR / "countries.toml"
 ORGANIZATIONS_FILE = DATA_DIR / "organizations.toml"

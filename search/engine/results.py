@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .facets import FacetValue
-from .highlight import highlight_title, snippet
-from .records import Record
+from ..corpus.records import Record
+from ..facets import FacetValue
+from ..index.schema import split_commas
+from ..text.highlight import highlight_title, snippet
 from .request import SearchError
-from .schema import split_commas
 
 
 @dataclass

@@ -15,13 +15,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.fields import STORED as STORED_FIELD
 
-from .analysis import japanese_analyzer
-from .records import Record
-from .writer import BlockPostingsWriter, SegmentWriter
+from ..text.analysis import japanese_analyzer
+from ..corpus.records import Record
+from .codec.write import BlockPostingsWriter, SegmentWriter
 
 # 2: the one-pass JapaneseAnalyzer; 3: the record stored as one tuple; 4: without its line;
-# 5: schema.Positions
-SCHEMA_VERSION = 5
+# 5: schema.Positions; 6: the analyzer and the schema pickled from their packages
+# (search.text.analysis, search.index.schema)
+SCHEMA_VERSION = 6
 TITLE_BOOST = 2.0
 # Fields whose values are few, whatever the archive's size (a few dozen outlets, a few
 # thousand days): a writer analyses each distinct value once. Not the countries: the

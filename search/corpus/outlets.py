@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import DATA_DIR
+from ..config import DATA_DIR
 from .textio import nfkc
 
 _YAHOO = re.compile(r"^yahoo\s*(?:ニュース)?\s*", re.IGNORECASE)

@@ -35,13 +35,13 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import FileFormatError
 
-from . import outlets
-from .config import DATA_DIR, corpus_dir, index_dir
-from .corpus import Corpus, corpus_files, load_corpus, missing_folder, no_records
-from .countries import annotate
-from .records import Issue, Record
+from ..corpus import outlets
+from ..config import DATA_DIR, PACKAGE_DIR, corpus_dir, index_dir
+from ..corpus.loading import Corpus, corpus_files, load_corpus, missing_folder, no_records
+from ..corpus.places import annotate
+from ..corpus.records import Issue, Record
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
-from .segments import WorkerLost, paused_collector, write_records
+from .workers import WorkerLost, paused_collector, write_records
 
 META = "kirinuki.json"
 Progress = Callable[[int, int], None]
@@ -442,7 +442,7 @@ def _input_hashes(folder: Path) -> dict[str, str]:
     manifest = folder / "manifest.toml"
     if manifest.exists():
         found["corpus/manifest.toml"] = _sha256(manifest)
-    for name in build_tables(Path(__file__).resolve().parent):
+    for name in build_tables(PACKAGE_DIR):
         found[f"data/{name}"] = _sha256(DATA_DIR / name)
     return found
 
@@ -472,8 +472,7 @@ def _code_hashes() -> dict[str, str]:
     found by reading their import statements rather than from a list kept by hand: change
     a parser, the country rules or the analyzer and the index is out of date.
     """
-    here = Path(__file__).resolve().parent
-    found = {name: _sha256(here / name) for name in sorted(build_modules(here))}
+    found = {name: _sha256(PACKAGE_DIR / name) for name in sorted(build_modules(PACKAGE_DIR))}
     for lib in LIBRARIES:
         try:
             found[lib] = metadata.version(lib)
@@ -482,7 +481,7 @@ def _code_hashes() -> dict[str, str]:
     return found
 
 
-def build_modules(package: Path, start: str = "indexer.py") -> set[str]:
+def build_modules(package: Path, start: str = "index/build.py") -> set[str]:
     """The files of ``package`` (paths relative to it) that ``start`` imports, directly or
     through one another, at any depth: relative imports of any level, absolute ones of the
     package, ``from . import module`` and the ``__init__.py`` of every package a module is

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import Engine, SearchRequest
+from .searching import Engine, SearchRequest
 
 # A query text → (record id, score) pairs, best first; the engine's also say which rows are
 # related articles (record id, score, related).

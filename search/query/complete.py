@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import sudachi
-from .analysis import is_kanji, katakana
-from .facets import BY_KEY
+from ..facets import BY_KEY
+from ..text import sudachi
+from ..text.analysis import is_kanji, katakana
 
 # The facets offered as filters while typing, in the order shown for equal counts.
 COMPLETED_FACETS = ("country", "source", "organization")
@@ -261,8 +261,8 @@ def build_completer(columns, words: Mapping[str, int],
                     keys_of: Callable[[str], list[str]] = word_keys) -> Completer:
     """A completer for an opened index: facet values counted over its live records, and
     ``words`` (:func:`index_words`) with the records that hold them."""
-    from .countries import countries, organizations
-    from .outlets import outlets
+    from ..corpus.outlets import outlets
+    from ..corpus.places import countries, organizations
 
     facet_values = {}
     for key in COMPLETED_FACETS:

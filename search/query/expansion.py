@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import analyze_pieces, is_kana, katakana, surname
-from .config import DATA_DIR
+from ..config import DATA_DIR
+from ..text.analysis import analyze_pieces, is_kana, katakana, surname
 
 # The kanji spellings of a kana word in an index, each with whether it reads like the whole
 # word (岸田 for きしだ) or was pieced together from several words' readings.
@@ -226,7 +226,7 @@ def english_lengths() -> tuple[int, ...]:
 def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
     """(field, canonical value) when ``text`` names a country or an organisation."""
     try:
-        from .countries import resolve_country, resolve_organization
+        from ..corpus.places import resolve_country, resolve_organization
     except ImportError:
         return None
     if kind in (None, "country"):
@@ -249,7 +249,7 @@ def abbreviated(text: str) -> list[str]:
     """The countries an enumeration of one-character abbreviations names, as the extractor
     reads it in a text (日比 → フィリピン, 米豪 → 米国, オーストラリア, 日米豪比 → three);
     [] for any other word."""
-    from .countries import abbreviation, extract
+    from ..corpus.places import abbreviation, extract
 
     if len(text) < 2 or not all(abbreviation(ch) for ch in text):
         return []
@@ -260,7 +260,7 @@ def abbreviated_before(text: str) -> tuple[list[str], str] | None:
     """An enumeration of abbreviations before a word news glues to them (英軍, 仏海軍,
     米国防長官, 日米韓外相): the countries, as the extractor reads them, and that word;
     None for any other word (米国, 韓国軍: a full name before the word)."""
-    from .countries import abbreviation, extract, gazetteer
+    from ..corpus.places import abbreviation, extract, gazetteer
 
     lead = 0
     while lead < len(text) and abbreviation(text[lead]):
@@ -275,6 +275,6 @@ def abbreviated_before(text: str) -> tuple[list[str], str] | None:
 def is_abbreviation(text: str) -> bool:
     """Whether ``text`` is one place's one-character abbreviation (比, 豪, 米): read as the
     place, never searched as a character."""
-    from .countries import abbreviation
+    from ..corpus.places import abbreviation
 
     return len(text) == 1 and abbreviation(text) is not None

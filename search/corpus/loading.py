@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import corpus_dir
 from .clippings import FURNITURE, RECORD, WARNING, Parsed, parse_clippings
-from .config import corpus_dir
 from .documents import parse_article, parse_document
 from .manifest import FileMeta, detect, load_manifest
 from .records import Issue, Record
@@ -211,7 +211,7 @@ def _comparable(rec: Record) -> tuple:
 
 def _annotate(records: list[Record]) -> None:
     """Countries and organisations mentioned, from the gazetteer."""
-    from .countries import annotate
+    from .places import annotate
 
     for rec in records:
         annotate(rec)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
-from .columns import Columns
-from .postings import PostingReader
+from ..index.codec.read import PostingReader
+from ..index.columns import Columns
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which kirinuki has always used
 

@@ -19,12 +19,12 @@ from collections.abc import Mapping
 import numpy as np
 from whoosh import query as wq
 
-from .analysis import analyze_terms
-from .facets import FACETS
+from ..facets import FACETS
+from ..index.schema import split_commas, stored_record
+from ..text.analysis import analyze_terms
 from .matching import Evaluator, Matches
 from .opened import OpenIndex
 from .results import Hit, iso, make_hit
-from .schema import split_commas, stored_record
 
 # A search's related articles: from the key terms of its first matches
 FEEDBACK_DOCS = 5  # the matches whose words are read

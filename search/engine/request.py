@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .facets import BY_KEY, FACETS
-from .query import LONE_SURROGATE
+from ..facets import BY_KEY, FACETS
+from ..query.compile import LONE_SURROGATE
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_SIZE = 100

@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .countries import annotate
-from .records import Record
+from ..corpus.places import annotate
+from ..corpus.records import Record
 from .schema import new_writer
 
 Progress = Callable[[int, int], None]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sudachipy import Dictionary, SplitMode
 
-from .config import DATA_DIR
+from ..config import DATA_DIR
 
 KYUJITAI_FILE = DATA_DIR / "kyujitai.tsv"
 # One tokenize() call refuses more than 49,149 bytes; stay well under it.

@@ -21,8 +21,8 @@ from datetime import datetime, time
 
 from whoosh import query as wq
 
-from . import outlets
-from .analysis import analyze_pieces, analyze_terms, is_hiragana, is_kana, is_kanji, katakana
+from ..corpus import outlets
+from ..text.analysis import analyze_pieces, analyze_terms, is_hiragana, is_kana, is_kanji, katakana
 from .expansion import (
     SYNONYM_BOOST,
     Spell,
@@ -537,7 +537,7 @@ def _names_place(text: str) -> bool:
 
 def _place(fieldname: str, value: str):
     """The gazetteer's entry for a resolved place (``resolve_place``'s answer)."""
-    from .countries import resolve_country, resolve_organization
+    from ..corpus.places import resolve_country, resolve_organization
 
     return (resolve_country if fieldname == "countries" else resolve_organization)(value)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .analysis import is_kana, is_kanji
+from ..text.analysis import is_kana, is_kanji
 from .complete import fold, suffix_readings, word_keys
 from .suggest import Spelling
 

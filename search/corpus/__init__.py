@@ -1,0 +1,1 @@
+"""Reading clipping archives and documents into records: files, parsers, outlets, places."""

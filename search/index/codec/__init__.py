@@ -1,0 +1,1 @@
+"""Whoosh's on-disk format, the one place that knows it (see write.py and read.py)."""
