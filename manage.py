@@ -219,7 +219,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from search.index.build import outdated, reindex
+    from search.index.build import reindex
+    from search.index.store import outdated
     from web.server import bind
 
     # Bind before anything slow, so a busy port is said at once; listening starts with the
@@ -343,9 +344,7 @@ def _user_error(exc: Exception) -> bool:
     """Errors whose message tells the user what to do: printed without a traceback."""
     if isinstance(exc, FileNotFoundError):
         return True
-    from search.corpus.loading import CorpusError
-    from search.engine import SearchError
-    from search.index.build import IndexProblem
+    from search.errors import CorpusError, IndexProblem, SearchError
     from web.server import ServeError
 
     return isinstance(exc, SearchError | IndexProblem | ServeError | CorpusError)

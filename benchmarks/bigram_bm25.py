@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     from search.config import index_dir
     from search.engine import Engine
     from search.engine.evaluate import evaluate, kind_table, read_kinds, read_qrels, read_queries
-    from search.index.build import outdated, reindex
+    from search.index.build import reindex
+    from search.index.store import outdated
 
     queries, qrels = read_queries(args.queries), read_qrels(args.qrels)
     kinds = read_kinds(args.kinds)

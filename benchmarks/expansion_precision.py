@@ -126,7 +126,8 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     args = parser.parse_args(argv)
 
     from search.config import index_dir
-    from search.index.build import outdated, reindex
+    from search.index.build import reindex
+    from search.index.store import outdated
 
     root = index_dir(args.index)
     if outdated(root) is not None:

@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search.corpus import outlets  # noqa: E402
 from search.config import DEFAULT_CORPUS  # noqa: E402
+from search.corpus import outlets  # noqa: E402
 from search.corpus.clippings import clean_html  # noqa: E402
 from search.corpus.loading import load_corpus  # noqa: E402
 

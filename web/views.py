@@ -33,8 +33,8 @@ from search.engine import (
     SearchResult,
     check_page,
 )
+from search.errors import IndexDamagedError, IndexMissingError, IndexOutdatedError
 from search.facets import FACETS, FacetValue
-from search.index.build import IndexDamagedError, IndexMissingError, IndexOutdatedError
 
 from .chart import year_chart
 from .errors import ErrorAnswer, Refusal, error_answer, http_error_answer, is_api_path

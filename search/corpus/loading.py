@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import corpus_dir
+from ..errors import CorpusError
 from .clippings import FURNITURE, RECORD, WARNING, Parsed, parse_clippings
 from .documents import parse_article, parse_document
 from .manifest import FileMeta, detect, load_manifest
@@ -69,10 +70,6 @@ def corpus_files(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
-
-
-class CorpusError(Exception):
-    """The corpus folder is missing or gives no records; the message says what to do."""
 
 
 _WHERE_ELSE = "or name another folder with --corpus DIR or KIRINUKI_CORPUS"

@@ -3,8 +3,9 @@
 The engine's public face: the front ends (``web/``, ``manage.py``) import from here.
 """
 
-from .request import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SORTS, SearchError, SearchRequest
-from .results import Hit, PageOutOfRange, RecordView, SearchResult, check_page
+from ..errors import PageOutOfRange, SearchError
+from .request import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SORTS, SearchRequest
+from .results import Hit, RecordView, SearchResult, check_page
 from .searching import Engine, default_engine, search
 
 __all__ = ["Engine", "Hit", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "PageOutOfRange", "RecordView",

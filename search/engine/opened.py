@@ -22,19 +22,10 @@ from pathlib import Path
 from whoosh import scoring
 
 from ..config import index_dir
-from ..index.build import (
-    META,
-    READ_ERRORS,
-    IndexDamagedError,
-    IndexMissingError,
-    check_build,
-    current_path,
-    damage,
-    open_current,
-)
+from ..errors import IndexDamagedError, IndexMissingError, SearchError
 from ..index.codec.read import DamagedIndexError, PostingReader
 from ..index.columns import Columns, read_columns
-from .request import SearchError
+from ..index.store import META, READ_ERRORS, check_build, current_path, damage, open_current
 
 # How long a check that found the files intact is trusted before an error checks again.
 TRUSTED_SECONDS = 10.0

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from ..errors import SearchError
 from ..facets import BY_KEY, FACETS
 from ..query.compile import LONE_SURROGATE
 
@@ -23,10 +24,6 @@ MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 400
 # Words in one phrase (a quoted phrase or a long compound): each is checked in order.
 MAX_PHRASE_WORDS = 24
-
-
-class SearchError(ValueError):
-    """A request the user must change: the message says what was wrong and what to do."""
 
 
 @dataclass

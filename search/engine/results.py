@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..corpus.records import Record
+from ..errors import PageOutOfRange
 from ..facets import FacetValue
 from ..index.schema import split_commas
 from ..text.highlight import highlight_title, snippet
-from .request import SearchError
 
 
 @dataclass
@@ -91,10 +91,6 @@ class SearchResult:
             "suggestions": self.suggestions,
             "elapsed_ms": round(self.elapsed_ms, 1),
         }
-
-
-class PageOutOfRange(SearchError):
-    """A page number past the last page of a search."""
 
 
 def check_page(result: SearchResult) -> SearchResult:

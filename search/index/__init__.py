@@ -1,1 +1,3 @@
-"""The index on disk: its schema, building and updating it, its columns and its file format."""
+"""The index on disk: its schema and file format (``codec/``), building and updating it
+(``build``, ``workers``), the folder it lives in (``store``: serving reads this, never the
+build), what made it (``version``), its per-document columns and its statistics."""

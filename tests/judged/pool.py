@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     from search.corpus.loading import load_corpus
     from search.engine import Engine
     from search.engine.evaluate import engine_ranker, read_qrels, read_queries
-    from search.index.build import outdated, reindex
+    from search.index.build import reindex
+    from search.index.store import outdated
 
     texts = dict(read_queries(args.queries))
     qrels = read_qrels(args.qrels)

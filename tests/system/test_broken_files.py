@@ -266,7 +266,8 @@ DAMAGE_NAMED = [
 
 
 def test_reindex_update_and_check_keep_every_record_of_damaged_files(tmp_path, folder):
-    from search.index.build import current_path, reindex
+    from search.index.build import reindex
+    from search.index.store import current_path
 
     root = tmp_path / "ix"
     reindex(root, folder, procs=1)
@@ -312,8 +313,8 @@ def test_reindex_update_and_check_keep_every_record_of_damaged_files(tmp_path, f
 def stored_ids_and_fields(root) -> dict[str, dict]:
     from whoosh import index as whoosh_index
 
-    from search.index.build import current_path
     from search.index.schema import stored
+    from search.index.store import current_path
 
     with whoosh_index.open_dir(str(current_path(root))).searcher() as s:
         return {f["id"]: f for f in map(stored, s.all_stored_fields())}
@@ -349,7 +350,8 @@ def test_an_empty_corpus_folder_is_a_message_not_a_traceback(tmp_path, capsys):
 def test_a_corpus_whose_files_give_nothing_leaves_the_old_index(tmp_path, folder):
     import manage as cli
     from search.engine import Engine, SearchRequest
-    from search.index.build import current_path, reindex
+    from search.index.build import reindex
+    from search.index.store import current_path
 
     root = tmp_path / "ix"
     reindex(root, folder, procs=1)
@@ -381,7 +383,8 @@ def test_a_missing_corpus_folder(tmp_path):
 
 def test_a_write_that_fails_halfway_leaves_the_old_index_serving(tmp_path, folder):
     from search.engine import Engine, SearchRequest
-    from search.index.build import current_path, reindex
+    from search.index.build import reindex
+    from search.index.store import current_path
 
     root = tmp_path / "ix"
     reindex(root, folder, procs=1)

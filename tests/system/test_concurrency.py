@@ -147,7 +147,8 @@ def test_many_readers_while_the_index_is_swapped(tmp_path, serve_app):
 
 def run_readers_and_swaps(root: Path, base: str, first_build: str,
                           errors_logged: ServerErrors) -> None:
-    from search.index.build import current_path, reindex
+    from search.index.build import reindex
+    from search.index.store import current_path
 
     # Before any swap, one client alone: the expected answers.
     expected: dict[str, tuple] = {}

@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from search.engine import Engine, SearchRequest
-from search.index.build import IndexDamagedError, current_path, damage, reindex, update
+from search.errors import IndexDamagedError
+from search.index.build import reindex, update
 from search.index.stats import index_stats
+from search.index.store import current_path, damage
 
 ROOT = Path(__file__).resolve().parents[2]
 REINDEX = "`python manage.py reindex`"

@@ -18,8 +18,8 @@ from whoosh import scoring, sorting
 
 from search.engine import SearchRequest
 from search.engine.partial import FILL
-from search.index.build import open_current
 from search.index.schema import split_commas, stored
+from search.index.store import open_current
 from search.query.compile import parse_query
 
 JUDGED = Path(__file__).parent.parent / "judged" / "queries.tsv"

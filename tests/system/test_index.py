@@ -11,13 +11,17 @@ import pytest
 from whoosh import index as whoosh_index
 
 import manage
+from search import errors
 from search.config import DEFAULT_CORPUS
 from search.corpus.loading import load_corpus
 from search.engine import Engine, SearchRequest
+from search.errors import IndexLockedError
 from search.index import build as indexer
-from search.index.build import IndexLockedError, current_path, reindex, update
+from search.index import store
+from search.index.build import reindex, update
 from search.index.schema import stored
 from search.index.stats import index_stats
+from search.index.store import current_path
 
 QUERIES = ["防衛装備品", "イタリア 空母", "NATO", "サイバー防衛", "country:フィリピン",
            "date:2018", ""]
@@ -94,7 +98,7 @@ def test_failed_build_leaves_the_old_index(tmp_path, monkeypatch):
         return real(rec)
 
     monkeypatch.setattr(indexer, "_document", failing)
-    with pytest.raises(indexer.IndexProblem, match="disk is full"):
+    with pytest.raises(errors.IndexProblem, match="disk is full"):
         reindex(root)
     assert current_path(root) == before
     assert not list((root / "builds").glob("*.partial"))
@@ -203,7 +207,7 @@ def test_a_worker_error_reaches_the_parent_and_the_old_index_stays(tmp_path, mon
         return real(rec)
 
     monkeypatch.setattr(indexer, "_document", full_disk)  # the forked workers inherit it
-    with pytest.raises(indexer.IndexProblem, match="disk is full"):
+    with pytest.raises(errors.IndexProblem, match="disk is full"):
         reindex(root, procs=2)
     assert current_path(root) == before
     assert not list((root / "builds").glob("*.partial"))
@@ -225,7 +229,7 @@ def test_a_worker_that_dies_is_reported(tmp_path, monkeypatch):
         return real(rec)
 
     monkeypatch.setattr(indexer, "_document", killed)
-    with pytest.raises(indexer.IndexProblem, match="stopped without finishing"):
+    with pytest.raises(errors.IndexProblem, match="stopped without finishing"):
         reindex(root, procs=2)
     assert current_path(root) == before
     assert not list((root / "builds").glob("*.partial"))
@@ -251,17 +255,17 @@ def test_ctrl_c_during_a_parallel_build(tmp_path):
 def test_an_index_from_another_version_is_named_and_rebuilt(tmp_path):
     root = tmp_path / "ix"
     reindex(root)
-    assert indexer.outdated(root) is None
+    assert store.outdated(root) is None
     meta_path = current_path(root) / "kirinuki.json"
     meta = json.loads(meta_path.read_text())
     meta["schema_version"] = 1
     meta_path.write_text(json.dumps(meta))
-    assert "another version" in indexer.outdated(root)
-    with pytest.raises(indexer.IndexOutdatedError, match="reindex"):
-        indexer.open_current(root)
+    assert "another version" in store.outdated(root)
+    with pytest.raises(errors.IndexOutdatedError, match="reindex"):
+        store.open_current(root)
     stats = update(root)
     assert stats.mode == "rebuild" and "another version" in stats.notes[0]
-    assert indexer.outdated(root) is None
+    assert store.outdated(root) is None
 
 
 def test_folder_options_before_or_after_the_command(tmp_path, capsys):

@@ -15,8 +15,8 @@ import manage
 from search.engine import SearchRequest
 from search.engine.related import LEAD_CHARS, MAX_RELATED, feedback_query
 from search.engine.results import iso
-from search.index.build import open_current
 from search.index.schema import split_commas, stored_record
+from search.index.store import open_current
 from search.text.analysis import analyze_terms
 from search.text.highlight import snippet
 

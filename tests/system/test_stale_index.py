@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from search.index.build import build_modules, build_tables
+from search.index.version import build_modules, build_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 

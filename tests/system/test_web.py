@@ -474,7 +474,8 @@ def test_missing_index_is_503(tmp_path):
 def test_index_from_another_version_is_503(tmp_path):
     import json
 
-    from search.index.build import current_path, reindex
+    from search.index.build import reindex
+    from search.index.store import current_path
 
     root = tmp_path / "ix"
     reindex(root)

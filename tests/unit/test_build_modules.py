@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from search.index.build import build_modules
+from search.index.version import build_modules
 
 
 def _package(root: Path, files: dict[str, str]) -> Path:

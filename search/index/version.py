@@ -1,0 +1,126 @@
+"""Which inputs and code made an index: the hashes its meta keeps, to know when it is stale.
+
+The corpus files and the data tables the build reads are hashed; so is every module of the
+``search`` package the build can reach (found from the imports at any depth, not listed by
+hand), and the versions of the libraries that decide what is written. An index whose code
+hashes differ from the running code's was made by another version of kirinuki.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from importlib import metadata
+from pathlib import Path
+
+from ..config import DATA_DIR, PACKAGE_DIR
+from ..corpus.loading import corpus_files
+
+# Libraries whose version changes what is indexed: the tokens, or the files written.
+LIBRARIES = ("sudachipy", "sudachidict-core", "whoosh-reloaded")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """The hash of a corpus file; for one that cannot be read, why (it is read again, and
+    reported, once that changes)."""
+    try:
+        return sha256(path)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or type(exc).__name__}"
+
+
+def input_hashes(folder: Path) -> dict[str, str]:
+    """Hashes of every corpus file and of the data tables the records depend on."""
+    found = {f"corpus/{p.name}": file_hash(p) for p in corpus_files([folder])}
+    manifest = folder / "manifest.toml"
+    if manifest.exists():
+        found["corpus/manifest.toml"] = sha256(manifest)
+    for name in build_tables(PACKAGE_DIR):
+        found[f"data/{name}"] = sha256(DATA_DIR / name)
+    return found
+
+
+_FILE_NAME = re.compile(r"[\w.-]{1,100}\.\w+")  # a file's name: no folder, no space
+
+
+def build_tables(package: Path) -> list[str]:
+    """The data tables the build reads: the files of data/ its modules name.
+
+    Found in the modules' source, not listed by hand, so a new table is covered as soon as
+    the build uses it; tables only searching reads (synonyms.txt) need no rebuild.
+    """
+    names: set[str] = set()
+    for module in build_modules(package):
+        tree = ast.parse((package / module).read_text(encoding="utf-8"))
+        names.update(node.value for node in ast.walk(tree)
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                     and _FILE_NAME.fullmatch(node.value) and (DATA_DIR / node.value).is_file())
+    return sorted(names)
+
+
+def code_hashes() -> dict[str, str]:
+    """What made the index, beyond its inputs: the code that builds it and its libraries.
+
+    The code is this module and every module of the package it imports, directly or not,
+    found by reading their import statements rather than from a list kept by hand: change
+    a parser, the country rules or the analyzer and the index is out of date.
+    """
+    found = {name: sha256(PACKAGE_DIR / name) for name in sorted(build_modules(PACKAGE_DIR))}
+    for lib in LIBRARIES:
+        try:
+            found[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            found[lib] = "?"
+    return found
+
+
+def build_modules(package: Path, start: str = "index/build.py") -> set[str]:
+    """The files of ``package`` (paths relative to it) that ``start`` imports, directly or
+    through one another, at any depth: relative imports of any level, absolute ones of the
+    package, ``from . import module`` and the ``__init__.py`` of every package a module is
+    in (importing it runs them)."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (package / name).is_file():
+            continue
+        seen.add(name)
+        parts = name.removesuffix(".py").split("/")
+        if parts[-1] == "__init__":
+            parts.pop()
+        here = parts if name.endswith("__init__.py") else parts[:-1]  # its package
+        todo += [f"{'/'.join(here[:i])}/__init__.py".lstrip("/") for i in range(len(here) + 1)]
+        tree = ast.parse((package / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            for target in _imported(node, here, package.name):
+                todo += [f"{'/'.join(target)}.py", f"{'/'.join(target)}/__init__.py"]
+    return seen
+
+
+def _imported(node: ast.AST, here: list[str], top: str) -> list[list[str]]:
+    """The module paths (inside the package) an import statement may load."""
+    if isinstance(node, ast.Import):
+        return [alias.name.split(".")[1:] for alias in node.names
+                if alias.name.split(".")[0] == top]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    if node.level:
+        if node.level - 1 > len(here):
+            return []
+        base = here[:len(here) - (node.level - 1)]
+    elif (node.module or "").split(".")[0] == top:
+        base = []
+    else:
+        return []
+    module = (node.module or "").split(".")
+    if not node.level:
+        module = module[1:]
+    target = base + [m for m in module if m]
+    # the module itself, and each name imported from it, which may be a module too
+    return [target] + [target + [alias.name] for alias in node.names]
