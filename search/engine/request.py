@@ -14,7 +14,7 @@ from whoosh import query as wq
 
 from ..errors import SearchError
 from ..facets import BY_KEY, FACETS
-from ..query.compile import LONE_SURROGATE
+from ..query.syntax import LONE_SURROGATE
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_SIZE = 100

@@ -19,9 +19,11 @@ import numpy as np
 
 from ..facets import BY_KEY, FACETS, FacetValue, count, narrow
 from ..index.schema import stored_record
-from ..query.compile import ParsedQuery, parse_date_range, parse_query
+from ..query.compile import parse_query
 from ..query.complete import DEFAULT_LIMIT, MAX_LIMIT, Completions, fold
 from ..query.correction import MIN_RECORDS, changed, mistyped, searched_instead
+from ..query.dates import parse_date_range
+from ..query.parsed import ParsedQuery
 from ..query.suggest import suggest
 from ..text.highlight import highlight_title, mark, match_spans
 from .matching import Evaluator, Matches

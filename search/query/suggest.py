@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from ..text.analysis import analyze_terms, is_hiragana
-from .compile import ParsedQuery
+from .parsed import ParsedQuery
 
 # Words of one query that are looked at, and proposals tried: a query of a hundred
 # misspelt words gets its suggestions from the first few, at the cost of a few.

@@ -14,25 +14,23 @@ from datetime import datetime
 import pytest
 from whoosh import query as wq
 
-from search.query.compile import (
+from search.query.compile import _Compiler, parse_query
+from search.query.dates import parse_date_range, show_range
+from search.query.expansion import english, english_names, inner_synonyms, synonym_groups, synonyms
+from search.query.parsed import ParsedQuery
+from search.query.syntax import (
     And,
     Filter,
     Node,
     Not,
     Or,
-    ParsedQuery,
+    Parser,
     Phrase,
     QuerySyntaxError,
     Word,
-    _Compiler,
-    _lex,
-    _normalise,
-    _Parser,
-    _show_range,
-    parse_date_range,
-    parse_query,
+    lex,
+    normalise,
 )
-from search.query.expansion import english, english_names, inner_synonyms, synonym_groups, synonyms
 from search.text.analysis import is_kana
 
 # The fields a plain word searches, with their weights (spec: title, body, notes, outlet).
@@ -57,7 +55,7 @@ def compound(tokens: list[str], fields=TEXT, boost: float = 1.0) -> wq.Or:
 
 
 def tree(text: str):
-    return _Parser(_lex(text)).parse()
+    return Parser(lex(text)).parse()
 
 
 def date(*args) -> datetime:
@@ -152,7 +150,7 @@ def test_not_word(text):
 
 @pytest.mark.parametrize("text", ['空母 NOT "防衛装備"', '空母 -"防衛装備"', "空母 -「防衛装備」"])
 def test_not_phrase(text):
-    assert tree(_normalise(text)) == And([Word("空母"), Not(Phrase("防衛装備"))])
+    assert tree(normalise(text)) == And([Word("空母"), Not(Phrase("防衛装備"))])
     p = parse_query(text)
     assert p.query == wq.And([terms("空母"), wq.Not(phrase(["防衛", "装備"]))])
     assert p.understood == '空母 -"防衛装備"'
@@ -627,10 +625,10 @@ def test_unreadable_date_is_ignored_with_a_message(value):
 
 
 def test_show_range():
-    assert _show_range(date(2024, 6, 1), end_of(2024, 6, 1)) == "2024-06-01"
-    assert _show_range(date(2024, 6, 1), end_of(2024, 6, 2)) == "2024-06-01..2024-06-02"
-    assert _show_range(None, end_of(2015, 12, 31)) == "..2015-12-31"
-    assert _show_range(date(2024, 6, 1), None) == "2024-06-01.."
+    assert show_range(date(2024, 6, 1), end_of(2024, 6, 1)) == "2024-06-01"
+    assert show_range(date(2024, 6, 1), end_of(2024, 6, 2)) == "2024-06-01..2024-06-02"
+    assert show_range(None, end_of(2015, 12, 31)) == "..2015-12-31"
+    assert show_range(date(2024, 6, 1), None) == "2024-06-01.."
 
 
 # ---------------------------------------------------------------- compound words, synonyms
@@ -819,7 +817,7 @@ def test_fallback_to_plain_words(text, error, query, understood):
     assert p.understood == understood
     assert p.messages == [error + FALLBACK]
     with pytest.raises(QuerySyntaxError, match=f"^{error.replace('(', '.').replace(')', '.')}$"):
-        tree(_normalise(text))
+        tree(normalise(text))
 
 
 def test_fallback_of_nothing_searchable():
@@ -850,7 +848,7 @@ def test_fallback_of_quotes_keeps_the_quoted_words():
 
 
 def test_lex_tokens():
-    assert _lex('(a OR b) | c AND NOT -d "e f" 「g」 title:h x:"i j" y:「k」 z:') == [
+    assert lex('(a OR b) | c AND NOT -d "e f" 「g」 title:h x:"i j" y:「k」 z:') == [
         ("(", "", ""), ("word", "a", ""), ("or", "OR", ""), ("word", "b", ""), (")", "", ""),
         ("or", "|", ""), ("word", "c", ""), ("and", "AND", ""), ("not", "NOT", ""),
         ("word", "-d", ""), ("phrase", "e f", ""), ("phrase", "g", ""),
@@ -861,13 +859,13 @@ def test_lex_tokens():
 
 def test_lex_errors():
     with pytest.raises(QuerySyntaxError, match='^閉じていない引用符\\("\\)があります$'):
-        _lex('"a')
+        lex('"a')
     with pytest.raises(QuerySyntaxError, match="^「」の対応がとれていません$"):
-        _lex("「a")
+        lex("「a")
 
 
 def test_normalise():
-    assert _normalise("（ＡＢ）“c”『d』：") == '(AB)"c"「d」:'
+    assert normalise("（ＡＢ）“c”『d』：") == '(AB)"c"「d」:'
 
 
 # ---------------------------------------------------------------- corners found by mutation
@@ -975,7 +973,7 @@ def test_a_full_name_also_searches_the_family_name():
 
 
 def test_lex_hyphen_before_quote_or_bracket():
-    assert _lex('-"a" -「b」 -(c)') == [
+    assert lex('-"a" -「b」 -(c)') == [
         ("not", "-", ""), ("phrase", "a", ""), ("not", "-", ""), ("phrase", "b", ""),
         ("not", "-", ""), ("(", "", ""), ("word", "c", ""), (")", "", ""),
     ]
@@ -1001,7 +999,7 @@ def test_deep_nesting_is_searched_as_plain_words_not_a_crash():
 
 
 def test_nesting_up_to_the_limit_is_parsed():
-    from search.query.compile import MAX_DEPTH
+    from search.query.syntax import MAX_DEPTH
 
     inside = "(" * (MAX_DEPTH - 1) + "イタリア" + ")" * (MAX_DEPTH - 1)
     assert not parse_query(inside).fallback
@@ -1084,7 +1082,7 @@ def test_english_table_lookup_ignores_case_width_and_hyphens():
 def test_a_lone_surrogate_is_a_replacement_character_not_a_crash(text, understood, messages):
     p = parse_query(text)
     assert (p.understood, p.messages) == (understood, messages)
-    assert _normalise("a\ud800b\udfff") == "a\ufffdb\ufffd"
+    assert normalise("a\ud800b\udfff") == "a\ufffdb\ufffd"
 
 
 # ---------------------------------------------------------------- the parts, labels and speller

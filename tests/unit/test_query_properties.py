@@ -14,20 +14,20 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from search.engine.request import SearchError, check_cost
-from search.query.compile import (
+from search.query.compile import parse_query
+from search.query.syntax import (
     MAX_DEPTH,
     And,
     Filter,
     Node,
     Not,
     Or,
+    Parser,
     Phrase,
     QuerySyntaxError,
     Word,
-    _lex,
-    _normalise,
-    _Parser,
-    parse_query,
+    lex,
+    normalise,
 )
 from tests.strategies import ANY_CHAR, QUERIES
 
@@ -78,9 +78,9 @@ def query_depth(q: wq.Query) -> int:
 @example("\ud800")
 @example("\x00" * 10)
 def test_the_parser_raises_only_its_own_error_and_stays_shallow(text):
-    normalised = _normalise(text).strip()
+    normalised = normalise(text).strip()
     try:
-        tree = _Parser(_lex(normalised)).parse()
+        tree = Parser(lex(normalised)).parse()
     except QuerySyntaxError as exc:
         assert str(exc)  # the user is told what was wrong
         return
@@ -124,7 +124,7 @@ def test_parse_query_never_raises_and_is_deterministic(text):
     except SearchError as exc:
         assert str(exc)
     # words offered to the spelling corrector were typed (lone surrogates read as U+FFFD)
-    normalised = _normalise(text)
+    normalised = normalise(text)
     assert all(w and w in normalised for w in first.words)
     # a fallback says so, and only a fallback does
     assert first.fallback == any(m.endswith("語を並べたものとして検索しました")
@@ -133,7 +133,7 @@ def test_parse_query_never_raises_and_is_deterministic(text):
 
 @given(st.text(ANY_CHAR, max_size=50))
 def test_normalising_is_idempotent_and_leaves_no_surrogate(text):
-    once = _normalise(text)
-    assert _normalise(once) == once
+    once = normalise(text)
+    assert normalise(once) == once
     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in once)
     once.encode("utf-8")  # every later step (Sudachi, JSON, the page) can take it
