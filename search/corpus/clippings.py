@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date as Date
 
+from ..text.kana import nfkc
 from . import outlets
 from .records import Issue, Record
-from .textio import nfkc
 
 RECORD, FURNITURE, WARNING = "record", "furniture", "warning"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..config import DATA_DIR
-from .textio import nfkc
+from ..text.kana import nfkc
 
 _YAHOO = re.compile(r"^yahoo\s*(?:ニュース)?\s*", re.IGNORECASE)
 

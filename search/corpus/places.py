@@ -11,37 +11,17 @@ data/countries.toml and data/organizations.toml, not here.
 
 from __future__ import annotations
 
-import re
-import tomllib
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import repeat
 from operator import add, itemgetter
-from pathlib import Path
 
-from ..config import DATA_DIR
+from ..text.kana import is_kanji, is_nfkc, nfkc
 from ..text.sudachi import words
+from .gazetteer import Gazetteer, Place, gazetteer
 from .records import Record
 
-COUNTRIES_FILE = DATA_DIR / "countries.toml"
-ORGANIZATIONS_FILE = DATA_DIR / "organizations.toml"
-
 _KANJI_DIGITS = set("〇一二三四五六七八九十百千両数")
-
-
-@dataclass(frozen=True)
-class Place:
-    """A country/territory or an organisation, as the gazetteer describes it."""
-
-    name: str  # the facet value users see
-    english: str
-    code: str  # ISO 3166-1 alpha-2 for countries, a short key for organisations
-    aliases: tuple[str, ...] = ()
-    abbrev: tuple[str, ...] = ()  # one-character news abbreviations, matched in context only
-    facet: bool = True  # False for Japan: understood in 日米 but never a facet value
-    kind: str = "country"  # "country" or "organization"
 
 
 @dataclass
@@ -53,146 +33,6 @@ class Mentions:
     organizations: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Rules:
-    """The context rules for abbreviations, from the [extraction] table of countries.toml."""
-
-    prefixes: tuple[str, ...]
-    suffixes: tuple[str, ...]
-    separators: str
-    during: frozenset[str]
-    false_friends: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """Both data files, loaded, checked and indexed for matching."""
-
-    countries: tuple[Place, ...]
-    organizations: tuple[Place, ...]
-    rules: Rules
-    # the first two characters of a spelling (one, for a one-character spelling) ->
-    # (spelling, place), longest first
-    by_start: dict[str, list[tuple[str, Place]]]
-    first_chars: re.Pattern  # any first character of a spelling: where a name may start
-    abbrev_chars: re.Pattern  # any one-character abbreviation
-    false_friends: re.Pattern  # any of rules.false_friends, the longest where several start
-    by_abbrev: dict[str, Place]
-    lookup: dict[tuple[str, str], Place]  # (kind, casefolded spelling) -> place, for resolve_*
-
-
-def _places(tables: list[dict], kind: str) -> list[Place]:
-    return [
-        Place(
-            name=t["name"],
-            english=t["english"],
-            code=t["code"],
-            aliases=tuple(t.get("aliases", ())),
-            abbrev=tuple(t.get("abbrev", ())),
-            facet=bool(t.get("facet", True)),
-            kind=kind,
-        )
-        for t in tables
-    ]
-
-
-def _norm(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
-
-
-def load(countries_file: Path = COUNTRIES_FILE,
-         organizations_file: Path = ORGANIZATIONS_FILE) -> Gazetteer:
-    """Read and check both files. Duplicated spellings are an error, not a silent choice."""
-    with open(countries_file, "rb") as fh:
-        cdata = tomllib.load(fh)
-    with open(organizations_file, "rb") as fh:
-        odata = tomllib.load(fh)
-    cs = _places(cdata.get("country", []), "country")
-    os_ = _places(odata.get("organization", []), "organization")
-    ex = cdata.get("extraction", {})
-    rules = Rules(
-        prefixes=tuple(_norm(p) for p in ex.get("prefixes", ())),
-        suffixes=tuple(sorted((_norm(s) for s in ex.get("suffixes", ())), key=len, reverse=True)),
-        separators=_norm(ex.get("separators", "")),
-        during=frozenset(ex.get("during", ())),
-        false_friends=tuple(_norm(f) for f in ex.get("false_friends", ())),
-    )
-
-    owner: dict[str, Place] = {}
-    by_abbrev: dict[str, Place] = {}
-    lookup: dict[tuple[str, str], Place] = {}
-    codes: set[tuple[str, str]] = set()
-    for place in cs + os_:
-        if (place.kind, place.code) in codes:
-            raise ValueError(f"gazetteer: code {place.code} used twice")
-        codes.add((place.kind, place.code))
-        for spelling in (place.name, place.english, *place.aliases):
-            s = _norm(spelling)
-            if s in owner and owner[s] is not place:
-                raise ValueError(f"gazetteer: {s!r} names both {owner[s].name} and {place.name}")
-            owner[s] = place
-        for a in place.abbrev:
-            if len(a) != 1 or a in by_abbrev:
-                raise ValueError(f"gazetteer: bad or duplicate abbreviation {a!r}")
-            by_abbrev[a] = place
-        for key in (place.name, place.english, place.code, *place.aliases, *place.abbrev):
-            lookup.setdefault((place.kind, _norm(key).casefold()), place)
-
-    by_start: dict[str, list[tuple[str, Place]]] = {}
-    for alias, place in owner.items():
-        by_start.setdefault(alias[:2], []).append((alias, place))
-    for lst in by_start.values():
-        lst.sort(key=lambda ap: len(ap[0]), reverse=True)
-    firsts = sorted({key[0] for key in by_start})
-    first_chars = re.compile("[" + "".join(re.escape(c) for c in firsts) + "]")
-    abbrev_chars = re.compile("[" + "".join(re.escape(c) for c in sorted(by_abbrev)) + "]")
-    false_friends = re.compile("|".join(
-        re.escape(f) for f in sorted(rules.false_friends, key=len, reverse=True)) or "(?!)")
-    return Gazetteer(tuple(cs), tuple(os_), rules, by_start, first_chars, abbrev_chars,
-                     false_friends, by_abbrev, lookup)
-
-
-@lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
-    """The bundled gazetteer, loaded once per process."""
-    return load()
-
-
-def countries() -> list[Place]:
-    """Every country or territory that can be a facet value (Japan is not one)."""
-    return [p for p in gazetteer().countries if p.facet]
-
-
-def organizations() -> list[Place]:
-    """Every organisation that can be a facet value."""
-    return list(gazetteer().organizations)
-
-
-def _resolve(word: str, kind: str) -> Place | None:
-    place = gazetteer().lookup.get((kind, _norm(word).strip().casefold()))
-    if place is None or not place.facet:
-        return None
-    return place
-
-
-def resolve_country(word: str) -> Place | None:
-    """豪 / 豪州 / オーストラリア / Australia / AU -> Australia (query fields: country:豪)."""
-    return _resolve(word, "country")
-
-
-def resolve_organization(word: str) -> Place | None:
-    """国連 / UN / United Nations -> the UN; KARICOM -> カリブ共同体."""
-    return _resolve(word, "organization")
-
-
-def abbreviation(ch: str) -> Place | None:
-    """The place a one-character news abbreviation stands for (比 → フィリピン, 日 → 日本)."""
-    return gazetteer().by_abbrev.get(_norm(ch))
-
-
-# --- extraction -------------------------------------------------------------------------
-
-
 def _is_katakana(ch: str) -> bool:
     return "\u30a1" <= ch <= "\u30fa" or ch == "\u30fc"
 
@@ -202,7 +42,8 @@ def _is_ascii_alnum(ch: str) -> bool:
 
 
 def _is_kanji(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or ch in "々〆ヶ"
+    """A kanji, or ヶ, which news writes between kanji (3ヶ国) as one of them."""
+    return is_kanji(ch) or ch == "ヶ"
 
 
 def _is_digit(ch: str) -> bool:
@@ -242,7 +83,7 @@ class _Text:
                 pieces.append("\n")
                 pos += 1
             found = words(text)
-            if unicodedata.is_normalized("NFKC", text):  # nearly always: nothing moves
+            if is_nfkc(text):  # nearly always: nothing moves
                 pieces.append(text)
                 offset, spans = pos, found
                 pos += len(text)
@@ -251,15 +92,15 @@ class _Text:
                 last = 0
                 for b, e, m in found:
                     if b > last:  # characters outside any word
-                        gap = _norm(text[last:b])
+                        gap = nfkc(text[last:b])
                         pieces.append(gap)
                         pos += len(gap)
-                    folded = _norm(text[b:e])
+                    folded = nfkc(text[b:e])
                     pieces.append(folded)
                     spans.append((pos, pos + len(folded), m))
                     pos += len(folded)
                     last = e
-                rest = _norm(text[last:])
+                rest = nfkc(text[last:])
                 pieces.append(rest)
                 pos += len(rest)
             parts.append((offset, spans))

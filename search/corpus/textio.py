@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,8 +216,3 @@ def _looks_japanese(text: str) -> bool:
     sample = text[:4000]
     kana = sum(1 for ch in sample if "\u3040" <= ch <= "\u30ff")
     return kana >= max(3, len(sample) // 50)
-
-
-def nfkc(text: str) -> str:
-    """Width-fold (ＮＡＴＯ → NATO, ２０２５ → 2025) for matching, never for display."""
-    return unicodedata.normalize("NFKC", text)

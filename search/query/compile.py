@@ -15,20 +15,21 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from ..corpus import outlets
-from ..text.analysis import analyze_pieces, analyze_terms, is_hiragana, is_kana, is_kanji, katakana
+from ..text.analysis import analyze_pieces, analyze_terms
+from ..text.kana import is_hiragana, is_kana, is_kanji, katakana
 from .dates import parse_date_range, show_range
-from .expansion import (
-    SYNONYM_BOOST,
-    Spell,
-    Variant,
+from .expansion import SYNONYM_BOOST, Spell, Variant, variants
+from .parsed import ParsedQuery
+from .places import (
     abbreviated,
     abbreviated_before,
+    abbreviations,
+    all_names,
     is_abbreviation,
+    names_place,
     resolve_place,
-    variants,
+    searchable_names,
 )
-from .parsed import ParsedQuery
-from .places import abbreviations, all_names, names_place, searchable_names
 from .syntax import (
     And,
     Filter,

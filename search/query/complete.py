@@ -24,7 +24,7 @@ import numpy as np
 
 from ..facets import BY_KEY
 from ..text import sudachi
-from ..text.analysis import is_kanji, katakana
+from ..text.kana import fold, is_kanji
 
 # The facets offered as filters while typing, in the order shown for equal counts.
 COMPLETED_FACETS = ("country", "source", "organization")
@@ -43,11 +43,6 @@ _END = "\U0010ffff"  # sorts after every key that starts with a prefix
 # Parts of speech (UniDic's top level) of words not offered on their own.
 NOT_NAMES = frozenset({"動詞", "形容詞", "副詞", "連体詞", "接続詞", "感動詞", "代名詞", "助動詞",
                        "助詞"})
-
-
-def fold(text: str) -> str:
-    """The form keys and prefixes are compared in: NFKC, lower case, hiragana as katakana."""
-    return katakana(unicodedata.normalize("NFKC", text).lower())
 
 
 def reading(text: str) -> str | None:
@@ -261,8 +256,8 @@ def build_completer(columns, words: Mapping[str, int],
                     keys_of: Callable[[str], list[str]] = word_keys) -> Completer:
     """A completer for an opened index: facet values counted over its live records, and
     ``words`` (:func:`index_words`) with the records that hold them."""
+    from ..corpus.gazetteer import countries, organizations
     from ..corpus.outlets import outlets
-    from ..corpus.places import countries, organizations
 
     facet_values = {}
     for key in COMPLETED_FACETS:

@@ -23,16 +23,15 @@ for each word the suggestion changes:
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from os.path import commonprefix
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from ..text import sudachi
-from ..text.analysis import HIRAGANA, KATAKANA, is_kanji, katakana
+from ..text.kana import HIRAGANA, KATAKANA, fold, is_kanji, nfkc
 from .complete import reading
-from .expansion import place_named, resolve_place
+from .places import place_named, resolve_place
 from .readings import loose
 
 MIN_CHARS = 4  # a shorter word one letter off is another word (ピザ, ガザ)
@@ -47,13 +46,13 @@ _JOINERS = str.maketrans("", "", "・=＝-‐ 　")
 def letters(word: str) -> str:
     """``word`` as its letters are compared: NFKC, lower case, hiragana as katakana, small
     kana full-size, without the dots and hyphens that join the parts of a name."""
-    return loose(katakana(unicodedata.normalize("NFKC", word).lower().translate(_JOINERS)))
+    return loose(fold(word).translate(_JOINERS))
 
 
 def script(word: str) -> str:
     """How ``word`` is written: "katakana", "hiragana", "latin" or "kanji" (kanji anywhere,
     or a mix: the user chose characters from a conversion)."""
-    word = unicodedata.normalize("NFKC", word).translate(_JOINERS)
+    word = nfkc(word).translate(_JOINERS)
     if not word or any(is_kanji(ch) for ch in word):
         return "kanji"
     if word.isascii():
@@ -69,7 +68,7 @@ def script(word: str) -> str:
 def is_common_word(word: str) -> bool:
     """Whether the dictionary reads ``word`` as one word of the language that is not a name
     (コーヒー, らーめん, golf): what the user typed is what they meant."""
-    found = sudachi.tokenizer().tokenize(unicodedata.normalize("NFKC", word))
+    found = sudachi.tokenizer().tokenize(nfkc(word))
     if len(found) != 1 or found[0].is_oov():
         return False
     return found[0].part_of_speech()[1] not in NAME_TAGS

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from calendar import monthrange
 from datetime import datetime, time
+
+from ..text.kana import nfkc
 
 _DATE_PART = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
 
@@ -16,7 +17,7 @@ _DATE_PART_JA = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
 
 
 def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
-    text = unicodedata.normalize("NFKC", text).strip()  # ２０２４ as 2024
+    text = nfkc(text).strip()  # ２０２４ as 2024
     m = _DATE_PART.match(text) or _DATE_PART_JA.match(text)
     if not m:
         return None

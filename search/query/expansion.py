@@ -11,14 +11,15 @@ the first search (editing them needs no reindex).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..config import DATA_DIR
-from ..text.analysis import analyze_pieces, is_kana, katakana, surname
+from ..text.analysis import analyze_pieces, surname
+from ..text.kana import fold_case, is_kana, katakana
+from .places import place_named, resolve_place
 
 # The kanji spellings of a kana word in an index, each with whether it reads like the whole
 # word (岸田 for きしだ) or was pieced together from several words' readings.
@@ -131,13 +132,13 @@ def synonym_groups() -> dict[str, tuple[str, ...]]:
         for line in fh:
             words = line.split("#", 1)[0].split()
             for w in words:
-                key = unicodedata.normalize("NFKC", w).casefold()
+                key = fold_case(w)
                 groups.setdefault(key, tuple(dict.fromkeys([w, *words])))
     return groups
 
 
 def synonyms(word: str) -> tuple[str, ...]:
-    return synonym_groups().get(unicodedata.normalize("NFKC", word).casefold(), (word,))
+    return synonym_groups().get(fold_case(word), (word,))
 
 
 MAX_INNER = 6  # spellings of one compound with a synonym inside it
@@ -158,7 +159,7 @@ def inner_synonyms(pieces: list[str]) -> tuple[str, ...]:
             if (i, j) == (0, len(pieces)):
                 continue
             run = "".join(pieces[i:j])
-            group = groups.get(unicodedata.normalize("NFKC", run).casefold())
+            group = groups.get(fold_case(run))
             if len(run) < 2 or group is None:
                 continue
             before, after = "".join(pieces[:i]), "".join(pieces[j:])
@@ -167,7 +168,7 @@ def inner_synonyms(pieces: list[str]) -> tuple[str, ...]:
 
 
 def english_key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
+    return " ".join(fold_case(text).replace("-", " ").split())
 
 
 def english_rows(path: Path = DATA_DIR / "english.tsv") -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -219,62 +220,3 @@ def english(text: str) -> tuple[str, ...]:
 def english_lengths() -> tuple[int, ...]:
     """The numbers of words the table's terms have, longest first."""
     return tuple(sorted({len(k.split()) for k in english_table()}, reverse=True))
-
-
-
-
-def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
-    """(field, canonical value) when ``text`` names a country or an organisation."""
-    try:
-        from ..corpus.places import resolve_country, resolve_organization
-    except ImportError:
-        return None
-    if kind in (None, "country"):
-        place = resolve_country(text)
-        if place is not None:
-            return "countries", place.name
-    if kind in (None, "org"):
-        place = resolve_organization(text)
-        if place is not None:
-            return "organizations", place.name
-    return None
-
-
-def place_named(text: str) -> tuple[str, str] | None:
-    """The place a word names, typed in hiragana too (ふぃりぴん → フィリピン)."""
-    return resolve_place(katakana(text) if is_kana(text) else text)
-
-
-def abbreviated(text: str) -> list[str]:
-    """The countries an enumeration of one-character abbreviations names, as the extractor
-    reads it in a text (日比 → フィリピン, 米豪 → 米国, オーストラリア, 日米豪比 → three);
-    [] for any other word."""
-    from ..corpus.places import abbreviation, extract
-
-    if len(text) < 2 or not all(abbreviation(ch) for ch in text):
-        return []
-    return extract("", text).countries
-
-
-def abbreviated_before(text: str) -> tuple[list[str], str] | None:
-    """An enumeration of abbreviations before a word news glues to them (英軍, 仏海軍,
-    米国防長官, 日米韓外相): the countries, as the extractor reads them, and that word;
-    None for any other word (米国, 韓国軍: a full name before the word)."""
-    from ..corpus.places import abbreviation, extract, gazetteer
-
-    lead = 0
-    while lead < len(text) and abbreviation(text[lead]):
-        lead += 1
-    rest = text[lead:]
-    if not lead or rest not in gazetteer().rules.suffixes:
-        return None
-    found = extract("", text).countries
-    return (found, rest) if found else None
-
-
-def is_abbreviation(text: str) -> bool:
-    """Whether ``text`` is one place's one-character abbreviation (比, 豪, 米): read as the
-    place, never searched as a character."""
-    from ..corpus.places import abbreviation
-
-    return len(text) == 1 and abbreviation(text) is not None

@@ -3,7 +3,9 @@ one-character abbreviations (read only where the facet read them in context)."""
 
 from __future__ import annotations
 
-from .expansion import abbreviated, abbreviated_before, place_named
+from ..corpus.gazetteer import abbreviation, gazetteer, resolve_country, resolve_organization
+from ..corpus.places import extract
+from ..text.kana import is_kana, katakana
 
 
 def names_place(text: str) -> bool:
@@ -14,8 +16,6 @@ def names_place(text: str) -> bool:
 
 def entry(fieldname: str, value: str):
     """The gazetteer's entry for a resolved place (``resolve_place``'s answer)."""
-    from ..corpus.places import resolve_country, resolve_organization
-
     return (resolve_country if fieldname == "countries" else resolve_organization)(value)
 
 
@@ -43,3 +43,50 @@ def abbreviations(fieldname: str, value: str) -> tuple[str, ...]:
     """A place's one-character news abbreviations (フィリピン → 比)."""
     place = entry(fieldname, value)
     return place.abbrev if place is not None else ()
+
+
+def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
+    """(field, canonical value) when ``text`` names a country or an organisation."""
+    if kind in (None, "country"):
+        place = resolve_country(text)
+        if place is not None:
+            return "countries", place.name
+    if kind in (None, "org"):
+        place = resolve_organization(text)
+        if place is not None:
+            return "organizations", place.name
+    return None
+
+
+def place_named(text: str) -> tuple[str, str] | None:
+    """The place a word names, typed in hiragana too (ふぃりぴん → フィリピン)."""
+    return resolve_place(katakana(text) if is_kana(text) else text)
+
+
+def abbreviated(text: str) -> list[str]:
+    """The countries an enumeration of one-character abbreviations names, as the extractor
+    reads it in a text (日比 → フィリピン, 米豪 → 米国, オーストラリア, 日米豪比 → three);
+    [] for any other word."""
+    if len(text) < 2 or not all(abbreviation(ch) for ch in text):
+        return []
+    return extract("", text).countries
+
+
+def abbreviated_before(text: str) -> tuple[list[str], str] | None:
+    """An enumeration of abbreviations before a word news glues to them (英軍, 仏海軍,
+    米国防長官, 日米韓外相): the countries, as the extractor reads them, and that word;
+    None for any other word (米国, 韓国軍: a full name before the word)."""
+    lead = 0
+    while lead < len(text) and abbreviation(text[lead]):
+        lead += 1
+    rest = text[lead:]
+    if not lead or rest not in gazetteer().rules.suffixes:
+        return None
+    found = extract("", text).countries
+    return (found, rest) if found else None
+
+
+def is_abbreviation(text: str) -> bool:
+    """Whether ``text`` is one place's one-character abbreviation (比, 豪, 米): read as the
+    place, never searched as a character."""
+    return len(text) == 1 and abbreviation(text) is not None

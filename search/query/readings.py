@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from ..text.analysis import is_kana, is_kanji
-from .complete import fold, suffix_readings, word_keys
+from ..text.kana import fold, is_kana, is_kanji
+from .complete import suffix_readings, word_keys
 from .suggest import Spelling
 
 # Words filed, the most frequent first: each costs a SudachiPy look-up when an index is

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from ..text.analysis import analyze_terms, is_hiragana
+from ..text.analysis import analyze_terms
+from ..text.kana import is_hiragana, nfkc
 from .parsed import ParsedQuery
 
 # Words of one query that are looked at, and proposals tried: a query of a hundred
@@ -119,7 +119,7 @@ def _proposals(spellings: list[Spelling], searcher, parsed: ParsedQuery, word: s
             if candidate.isascii() != token.isascii() or len(candidate) < 2:
                 continue
             # the token is width- and case-folded: find it in the word the same way
-            folded = unicodedata.normalize("NFKC", word)
+            folded = nfkc(word)
             at = folded.lower().find(token)
             if at >= 0:
                 yield parsed.text.replace(word, folded[:at] + candidate + folded[at + len(token):])

@@ -12,10 +12,11 @@ table (``joint exercise``) become one word.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from .expansion import english, english_lengths, resolve_place
+from ..text.kana import nfkc
+from .expansion import english, english_lengths
+from .places import resolve_place
 
 FIELD_ALIASES = {
     "title": "title", "タイトル": "title", "見出し": "title",
@@ -86,7 +87,7 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def normalise(text: str) -> str:
     text = LONE_SURROGATE.sub("\ufffd", text)
     # Full-width brackets, quotes and letters (（ＯＲ）) become their ASCII forms.
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     return text.replace("“", '"').replace("”", '"').replace("『", "「").replace("』", "」")
 
 

@@ -26,7 +26,6 @@ schema and works again after ``open_dir``.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -35,6 +34,7 @@ from sudachipy import SplitMode
 from whoosh.analysis import Analyzer, Token
 
 from . import sudachi
+from .kana import fold_case, is_kanji, nfkc
 
 # Dropped by part of speech (UniDic's top level), never by a list of strings. 記号 (URLs,
 # ♪), 接頭辞 (第, 約, 同) and 接尾辞 (品, 相, 省, 的) stay: they are the parts of 防衛装備品,
@@ -113,7 +113,7 @@ def term(m, surface: str | None = None) -> str:
         surface = m.surface()
     if _matcher(NUMBER_TAGS)(m):
         return m.normalized_form()
-    folded = unicodedata.normalize("NFKC", surface)
+    folded = nfkc(surface)
     if folded.isascii():
         return folded.lower()
     if _matcher(NOUN_TAGS)(m):
@@ -187,7 +187,7 @@ class JapaneseAnalyzer(Analyzer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = value
-            t.text = unicodedata.normalize("NFKC", value).lower()
+            t.text = fold_case(value)
             t.pos, t.startchar, t.endchar = start_pos, start_char, start_char + len(value)
             yield t
             return
@@ -299,34 +299,3 @@ def surname(text: str) -> str | None:
             and words[1].part_of_speech()[2:4] == ("人名", "名"):
         return words[0].surface()
     return None
-
-
-# ぁ … ゖ and ァ … ヺ, each with the long-vowel mark ー
-HIRAGANA = frozenset(chr(cp) for cp in range(0x3041, 0x3097)) | {"ー"}
-KATAKANA = frozenset(chr(cp) for cp in range(0x30A1, 0x30FB)) | {"ー"}
-_KANA = HIRAGANA | KATAKANA
-
-
-def is_kana(text: str) -> bool:
-    """Only hiragana and katakana (and the long-vowel mark), two characters or more: a word
-    typed by its sound, which may be written in kanji in the texts."""
-    return len(text) >= 2 and all(ch in _KANA for ch in text)
-
-
-def is_hiragana(text: str) -> bool:
-    """Only hiragana (and the long-vowel mark), two characters or more: a word typed by its
-    sound that the IME was not asked to convert (ぼうえいしょう)."""
-    return len(text) >= 2 and all(ch in HIRAGANA for ch in text)
-
-
-_TO_KATAKANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}
-
-
-def katakana(text: str) -> str:
-    """Hiragana as katakana (なとー → ナトー): how names from abroad are written."""
-    return text.translate(_TO_KATAKANA)
-
-
-def is_kanji(ch: str) -> bool:
-    """A CJK ideograph (or 々): a character chosen from a conversion, not typed by sound."""
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch == "々"

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from search.corpus.places import (
+from search.corpus.gazetteer import (
     countries,
-    extract,
     load,
     organizations,
     resolve_country,
     resolve_organization,
 )
+from search.corpus.places import extract
 
 LABELLED = Path(__file__).parent.parent / "data" / "countries_labelled.toml"
 FLOOR = 0.95

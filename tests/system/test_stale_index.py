@@ -85,7 +85,7 @@ def test_update_rebuilds_after_a_change_to_code_or_a_table(project, edited):
 def test_a_new_table_the_build_reads_is_covered_without_being_listed(project):
     home, index = project
     (home / "data" / "aliases.tsv").write_text("豪\tオーストラリア\n", encoding="utf-8")
-    with open(home / "search" / "corpus" / "places.py", "a", encoding="utf-8") as fh:
+    with open(home / "search" / "corpus" / "gazetteer.py", "a", encoding="utf-8") as fh:
         fh.write('\nALIASES_FILE = DATA_DIR / "aliases.tsv"\n')
     assert "another version of kirinuki: rebuilt in full" in _manage(home, index, "update").stdout
     with open(home / "data" / "aliases.tsv", "a", encoding="utf-8") as fh:

@@ -338,7 +338,7 @@ def test_noun_term_disagreeing_entries_without_the_spelling_take_the_word_alone(
     ("\u9fff", True), ("\ua000", False),  # the unified ideographs end; Yi begins
     ("\uf900", True), ("\uf8ff", False),  # compatibility ideographs begin; private use
     ("\ufaff", True), ("\ufb00", False),  # … end; Latin ligatures begin
-    ("々", True), ("〆", False), ("あ", False), ("ア", False), ("A", False),
+    ("々", True), ("〆", True), ("あ", False), ("ア", False), ("ヶ", False), ("A", False),
 ])
 def test_is_kanji(ch, kanji):
     assert is_kanji(ch) is kanji

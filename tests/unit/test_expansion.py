@@ -11,13 +11,11 @@ from search.query.expansion import (
     READING_BOOST,
     SURNAME_BOOST,
     SYNONYM_BOOST,
-    abbreviated,
-    abbreviated_before,
     english_rows,
     inner_synonyms,
-    is_abbreviation,
     variants,
 )
+from search.query.places import abbreviated, abbreviated_before, is_abbreviation
 from search.query.readings import Readings
 
 
@@ -176,7 +174,7 @@ def test_a_synonym_of_one_character_is_never_searched():
 
 
 def test_a_place_is_named_whole_or_all_in_kana():
-    from search.query.expansion import place_named
+    from search.query.places import place_named
 
     assert place_named("ふぃりぴん") == ("countries", "フィリピン")
     assert place_named("フィリピン共和国") == ("countries", "フィリピン")

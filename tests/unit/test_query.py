@@ -31,7 +31,7 @@ from search.query.syntax import (
     lex,
     normalise,
 )
-from search.text.analysis import is_kana
+from search.text.kana import is_kana
 
 # The fields a plain word searches, with their weights (spec: title, body, notes, outlet).
 TEXT = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))

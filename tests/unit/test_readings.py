@@ -6,7 +6,7 @@ import pytest
 
 from search.query import readings as readings_module
 from search.query.readings import Readings
-from search.text.analysis import is_kana, katakana
+from search.text.kana import is_kana, katakana
 
 WORDS = {"岸田": 5, "防衛": 40, "装備": 20, "移転": 6, "防衛相": 30, "防衛省": 12, "品": 8,
          "円滑": 2, "化": 30, "協定": 25,
