@@ -12,6 +12,12 @@ alone, so the tests exercise exactly what users run. Three things differ from pl
 - after refusing a request whose rest is still arriving, the connection is half-closed and the
   rest read and dropped before closing (a close with unread input makes the kernel send a
   reset, which can destroy the answer before the client reads it).
+
+These subclass waitress's ``HTTPRequestParser`` and ``HTTPChannel``, which are not public
+API, so waitress is pinned (``waitress==3.0.2`` in pyproject.toml). An upgrade must re-run
+``tests/system/test_http_edges.py`` (raw request lines over real sockets) and re-read what is
+overridden here: the parser's ``received``, the channel's ``parser_class``, ``readable``,
+``handle_read`` and ``handle_write``, and ``ErrorTask``, which the refusals subclass.
 """
 
 from __future__ import annotations

@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.util.numeric import byte_to_length
 
 from ..facets import FACETS, Column
+from .codec import deleted_docs, field_lengths
 from .codec.read import PostingReader
 
-# Whoosh keeps a field's length per document as one byte (a logarithmic scale).
-_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 SCORED_FIELDS = ("title", "body", "notes", "outlet")
 
 
@@ -53,7 +50,7 @@ def read_columns(searcher, postings: PostingReader) -> Columns:
     live = np.ones(size, dtype=bool)
     for leaf, base in reader.leaf_readers():
         if leaf.has_deletions():
-            dead = np.fromiter(leaf._perdoc.deleted_docs(), dtype=np.int64)
+            dead = deleted_docs(leaf)
             live[dead + base] = False
     keys = [k if isinstance(k, str) else k.decode("utf-8")
             for k in reader.column_reader("sortkey")]
@@ -77,14 +74,10 @@ def read_columns(searcher, postings: PostingReader) -> Columns:
 
 
 def _lengths(reader, fieldname: str, size: int) -> np.ndarray:
-    """Whoosh's per-document length bytes of ``fieldname``, decoded, for every document."""
+    """Whoosh's per-document lengths of ``fieldname``, decoded, for every document."""
     out = np.zeros(size, dtype=np.float32)
     for leaf, base in reader.leaf_readers():
-        perdoc = leaf._perdoc  # the W3 per-document reader; whoosh is pinned
-        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        if column is None:
-            continue
-        raw = column._dbfile.get(column._basepos, column._count)
-        codes = np.frombuffer(raw, dtype=np.uint8)
-        out[base:base + len(codes)] = _BYTE_LENGTHS[codes]
+        lengths = field_lengths(leaf, fieldname)
+        if lengths is not None:
+            out[base:base + len(lengths)] = lengths
     return out

@@ -11,18 +11,18 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from whoosh import formats
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.fields import STORED as STORED_FIELD
 
 from ..text.analysis import japanese_analyzer
 from ..corpus.records import Record
-from .codec.write import BlockPostingsWriter, SegmentWriter
+from . import codec
 
 # 2: the one-pass JapaneseAnalyzer; 3: the record stored as one tuple; 4: without its line;
 # 5: schema.Positions; 6: the analyzer and the schema pickled from their packages
-# (search.text.analysis, search.index.schema)
-SCHEMA_VERSION = 6
+# (search.text.analysis, search.index.schema); 7: the codec each segment pickles from
+# search.index.codec.segments
+SCHEMA_VERSION = 7
 TITLE_BOOST = 2.0
 # Fields whose values are few, whatever the archive's size (a few dozen outlets, a few
 # thousand days): a writer analyses each distinct value once. Not the countries: the
@@ -31,28 +31,9 @@ REPEATED_FIELDS = ("kind", "outlet", "source", "organizations", "collections", "
                    "month")
 
 
-class Codec(W3Codec):
-    """Whoosh's own codec, without length statistics and with the fastest zlib level.
-
-    - ``length_stats``: Whoosh would read back every posting's field length to keep a
-      per-term minimum, used only to bound scores when skipping blocks, which kirinuki's
-      engine never does. It was a tenth of a build.
-    - compression: zlib level 1 on posting blocks. At 10,000 synthetic records the index is
-      33 MB instead of 60 MB (level 3: 32.8 MB); decompressing is C code, a small part of
-      reading a posting list. (At 384 records it costs 0.1 s of a build; archives are
-      larger than that.)
-    """
-
-    length_stats = False
-
-    def __init__(self) -> None:
-        super().__init__(compression=1)
-
-    def postings_writer(self, dbfile, byteids=False):
-        """Whoosh's postings writer, which ``writer.SegmentWriter`` also gives whole terms."""
-        return BlockPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                                   compression=self._compression,
-                                   inlinelimit=self._inlinelimit)
+def new_writer(ix, **kwargs):
+    """A writer of a kirinuki index: the codec's, with the fields whose values repeat."""
+    return codec.new_writer(ix, REPEATED_FIELDS, **kwargs)
 
 
 class Positions(formats.Positions):
@@ -86,27 +67,6 @@ class Positions(formats.Positions):
                 found = self._single[poslist[0]] = super().encode(poslist)
             return found
         return super().encode(poslist)
-
-
-def new_writer(ix, **kwargs) -> SegmentWriter:
-    """A writer of a kirinuki index (``writer_options``, postings kept per term)."""
-    return SegmentWriter(ix, **writer_options(), **kwargs)
-
-
-def writer_options() -> dict:
-    """Keyword arguments for every writer of a kirinuki index.
-
-    ``compound=False``: Whoosh opens a file inside a compound segment by copying it into a
-    BytesIO, per searcher: at 10,000 records each searcher held 95 MB. Plain segment files
-    are memory-mapped and shared instead.
-
-    No ``limitmb``: the writer keeps a segment's postings in memory, per term, until the
-    segment is written (``writer.TermPool``), in arrays rather than Whoosh's pool of tuples,
-    which spilled sorted runs to disk past ``limitmb`` and merged them back.
-
-    ``repeated``: the fields whose distinct values are few (``REPEATED_FIELDS``).
-    """
-    return {"codec": Codec(), "compound": False, "repeated": REPEATED_FIELDS}
 
 
 # What is stored of a record, as ONE tuple in this order (the field ``record``). Whoosh

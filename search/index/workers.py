@@ -10,10 +10,9 @@ ranking and tie, are those of a one-process build.
 
 Whoosh's own ``MpWriter`` cannot be used as it is: it runs ``add_document`` in its workers
 but takes finished documents from the parent, so Sudachi and the country extraction would
-stay serial, and each text would be tokenized twice. The two Whoosh calls below that are not
-public API
-(``writer(_lk=False)`` and ``_finalize_segment()``) are the ones ``whoosh.multiproc`` makes
-for the same purpose; whoosh is pinned in pyproject.toml.
+stay serial, and each text would be tokenized twice. The worker's writer and the segment it
+hands back come from the codec (``codec.worker_writer``, ``codec.finish_segment``): the
+calls ``whoosh.multiproc`` makes for the same purpose, which are not public API.
 """
 
 from __future__ import annotations
@@ -30,7 +29,8 @@ from dataclasses import dataclass
 
 from ..corpus.places import annotate
 from ..corpus.records import Record
-from .schema import new_writer
+from .codec import finish_segment, worker_writer
+from .schema import REPEATED_FIELDS, new_writer
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Record], dict]
@@ -127,7 +127,7 @@ def write_records(ix, records: list[Record], to_document: ToDocument,
 
 def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument,
                  tick: Callable[[int], None] | None) -> _Shard:
-    writer = new_writer(ix, _lk=False)  # the parent holds the build's lock
+    writer = worker_writer(ix, REPEATED_FIELDS)  # the parent holds the build's lock
     mentions = []
     with paused_collector():
         try:
@@ -137,7 +137,7 @@ def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument
                 writer.add_document(**to_document(rec))
                 if tick:
                     tick(n)
-            segment = writer._finalize_segment()
+            segment = finish_segment(writer)
         except BaseException:
             writer.cancel()
             raise

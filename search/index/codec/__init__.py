@@ -1,1 +1,30 @@
-"""Whoosh's on-disk format, the one place that knows it (see write.py and read.py)."""
+"""Whoosh's on-disk format, and the one place in kirinuki that knows it.
+
+kirinuki keeps Whoosh's files (an index Whoosh itself can open, search and merge), but
+writes and reads them its own way where Whoosh's is slow, and that needs Whoosh's private
+parts. They are all here:
+
+- ``write``: a segment writer that keeps postings per term in arrays and hands the postings
+  writer a block at a time: subclasses ``whoosh.writing.SegmentWriter`` (overrides
+  ``_flush_segment``, calls ``_mini_ids`` and reaches ``_postfile``, ``_tindex``,
+  ``_postwriter`` of its field writer) and ``whoosh.codec.whoosh3.W3PostingsWriter``
+  (``_write_block``, its block buffers).
+- ``read``: posting lists decoded straight from the posting files: the W3 block header
+  (``W3Bl``), the pickled block tuples, the term info's offsets.
+- ``segments``: ``W3Codec`` subclassed (``length_stats``, compression), a writer opened
+  with ``_lk=False`` and ``SegmentWriter._finalize_segment`` for worker processes.
+- ``perdoc``: ``SegmentReader._perdoc``, its ``_cached_reader`` and a column's
+  ``_dbfile`` / ``_basepos`` / ``_count`` for deletions and field lengths.
+
+Whoosh is pinned (``whoosh-reloaded==2.7.5`` in pyproject.toml). An upgrade must re-run
+``tests/system/test_writer.py`` (the files byte for byte as Whoosh's own writer makes them)
+and ``tests/system/test_engine_equivalence.py`` (scores and orders as Whoosh's searcher),
+and re-read each name above in the new version.
+"""
+
+from .perdoc import deleted_docs, field_lengths
+from .read import DamagedIndexError, PostingReader, Postings
+from .segments import Codec, finish_segment, new_writer, worker_writer, writer_options
+
+__all__ = ["Codec", "DamagedIndexError", "PostingReader", "Postings", "deleted_docs",
+           "field_lengths", "finish_segment", "new_writer", "worker_writer", "writer_options"]

@@ -10,7 +10,7 @@ block's worth at a time. The blocks are encoded by Whoosh's own
 ``W3PostingsWriter._write_block``: the files are the same, byte for byte, as Whoosh's
 writer makes (tests/system/test_writer.py).
 
-Used for every write of a kirinuki index (``schema.new_writer``). Documents with a field
+Used for every write of a kirinuki index (``segments.new_writer``). Documents with a field
 this does not handle (term vectors, a separate spelling field) go through Whoosh's own
 ``add_document``, into the same pool.
 """
