@@ -149,10 +149,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from search.engine import SearchRequest, check_page, search
-    from search.facets import FACETS
+    from search.facets import FACETS, keyword_facets
 
     req = SearchRequest(
-        q=" ".join(args.query), **{f.attr: getattr(args, f.attr) for f in FACETS},
+        q=" ".join(args.query),
+        selected={f.key: getattr(args, f"facet_{f.key}") for f in FACETS
+                  if getattr(args, f"facet_{f.key}")},
         date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
         page_size=args.limit, correct=not args.exact)
     with _engine(args) as engine:
@@ -170,8 +172,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"  ※ {message}")
     for n, hit in enumerate(result.results, start=(result.page - 1) * result.page_size + 1):
         print(f"\n{n:>3}. {_terminal_marks(hit.title_html)}")
+        keywords = " ".join(v for f in keyword_facets() for v in hit.values.get(f.key, []))
         print(f"     {hit.date or '日付なし'} {hit.time or ''}  {hit.source}  "
-              f"[{hit.id}]  {' '.join(hit.countries)}")
+              f"[{hit.id}]  {keywords}")
         print(f"     {_terminal_marks(hit.snippet_html)}")
         if hit.missing:
             print(f"     含まれない語: {' '.join(hit.missing)}")
@@ -307,8 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     from search.facets import FACETS
 
     for facet in FACETS:  # --source, --country, --org, … as the URL names them
-        srch.add_argument(f"--{facet.param}", dest=facet.attr, action="append", default=[],
-                          help=f"{facet.label} (repeatable)")
+        srch.add_argument(f"--{facet.param}", dest=f"facet_{facet.key}", action="append",
+                          default=[], help=f"{facet.label} (repeatable)")
     srch.add_argument("--from", dest="date_from", help="from date, 2024-06-01")
     srch.add_argument("--to", dest="date_to", help="to date, 2024-06-30")
     srch.add_argument("--sort", choices=("relevance", "newest", "oldest"))

@@ -28,7 +28,7 @@ MIX = [
     ("phrase", SearchRequest(q='"情報保護協定"')),
     ("synonym", SearchRequest(q="豪州 共同訓練")),
     ("field", SearchRequest(q="country:フィリピン date:2024")),
-    ("filtered", SearchRequest(q="防衛", sources=["共同通信"], years=["2024"])),
+    ("filtered", SearchRequest(q="防衛", selected={"source": ["共同通信"], "year": ["2024"]})),
     ("browse", SearchRequest(q="")),
     ("nothing", SearchRequest(q="南極観測隊")),
 ]

@@ -3,7 +3,7 @@
     python benchmarks/fts5.py build CORPUS DB     # prints the build's timings as JSON
 
 The build does the work ``manage.py reindex`` does, in one process: parse the corpus, find
-each record's countries (``search.countries.annotate``), analyse title, summary, notes and
+each record's countries (``search.corpus.annotate``), analyse title, summary, notes and
 outlet names with kirinuki's analyzer (``search.analysis.japanese_analyzer``, the index
 mode: mode-C words plus the mode-B/A parts of compounds) and store them. FTS5 cannot put two
 tokens at one position from Python, so every text field is two columns: the words (whose
@@ -95,8 +95,8 @@ def build(corpus: str | Path, db: str | Path) -> dict:
     """Parse, annotate, analyse and store the corpus in a new SQLite file ``db``."""
     started = time.perf_counter()
     from search.corpus import outlets
+    from search.corpus.annotate import annotate
     from search.corpus.loading import load_corpus
-    from search.corpus.places import annotate
     from search.text.analysis import japanese_analyzer
 
     db = Path(db)
@@ -134,10 +134,10 @@ def build(corpus: str | Path, db: str | Path) -> dict:
                      *(" ".join(p) for _, p in split)))
         year = rec.date[:4] if rec.date else None
         docs.append((rowid, rec.id, rec.title, rec.summary, rec.date, rec.time,
-                     ",".join(rec.collections), ",".join(rec.countries)))
+                     ",".join(rec.collections), ",".join(rec.facets.get("country", []))))
         narrow.append((rowid, rec.source, year,
                        f"{rec.date or '0000-00-00'} {rec.time or '00:00'} {rec.id}"))
-        countries.extend((rowid, c) for c in rec.countries)
+        countries.extend((rowid, c) for c in rec.facets.get("country", []))
         if len(rows) >= 2000:
             flush()
     flush()

@@ -388,8 +388,9 @@ def build_mix(db: Path, seed: int = 1, total: int = 300) -> list[dict]:
 def search_request(e: dict):
     from search.engine import SearchRequest
 
-    return SearchRequest(q=e["q"], sources=e["source"], countries=e["country"],
-                         years=e["year"], sort=e["sort"], page=e["page"])
+    chosen = {"source": e["source"], "country": e["country"], "year": e["year"]}
+    return SearchRequest(q=e["q"], selected={k: v for k, v in chosen.items() if v},
+                         sort=e["sort"], page=e["page"])
 
 
 def fts_query(e: dict) -> fts5.FtsQuery:

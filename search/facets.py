@@ -1,8 +1,12 @@
 """Facets: declared once here, counted over columns of value codes.
 
-A :class:`Facet` says everything about one facet — its request key, index field, URL
-parameter, label, whether a record holds several values, the order and how many values to
-return — and the engine, the page, the API and the command line all read :data:`FACETS`.
+A :class:`Facet` says everything about one facet — its key, index field, URL and command-line
+parameter, label, how a record gets its values (a field of the record, its date, or an
+extractor run over its title and text), the names the query language gives it, how a typed
+value resolves to one of its values, whether a record holds several values, the order and
+how many values to return — and the build, the index, the engine, the query language, the
+page, the API, the exports and the command line all read :data:`FACETS`. Adding a facet is
+one declaration here, its extractor and its data table.
 
 Counting follows Lucene's doc values: when an index is opened, each facet field becomes a
 :class:`Column`, every (document, value code) pair in two NumPy arrays. A facet's counts over
@@ -15,19 +19,25 @@ vanish.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
+
+# Where a record's values of a facet come from: a field of the record as parsed, its date,
+# or an extractor over its title and text, run when the record is annotated.
+Origin = Literal["record", "date", "extracted"]
 
 
 @dataclass(frozen=True)
 class Facet:
     key: str  # the engine's, the API's and the JSON's name
-    field: str  # the index field holding the values
-    param: str  # the URL's and the command line's parameter
-    attr: str  # the SearchRequest attribute holding the chosen values
+    field: str  # the index field holding the values (and the record's, JSON's, export's key)
+    param: str  # the URL's and the command line's parameter; the understood line's field
     label: str  # what the page calls it
     multi: bool  # a record may hold several values
     order: Literal["count", "value"]  # most frequent first, or largest value (newest) first
@@ -35,20 +45,111 @@ class Facet:
     # Values the page lists before its "すべて表示" disclosure (None: all); the page asks
     # for every value (SearchRequest.all_values), so a rare one can still be ticked.
     shown: int | None = 8
+    origin: Origin = "extracted"
+    # Hooks, each "module:function", imported when first used (this module imports none):
+    extract: str | None = None  # (title, text) -> the record's values, in order
+    resolve: str | None = None  # a typed value (豪, 讀賣) -> the facet's value, or None
+    spellings: str | None = None  # a value -> its other names (completion, ranking)
+    codes: str | None = None  # values -> codes, exported beside them as ``<key>_codes``
+    names: tuple[str, ...] = ()  # the query language's field names (country:, 国:)
+    # a value a field term cannot resolve is searched in this text field (媒体名の一部),
+    # else as a plain word
+    text_field: str | None = None
+    keywords: bool = False  # the record's keywords: on each result, RIS KW, Atom categories
+    completed: int = 0  # offered as a filter while typing, in this order (0: not offered)
+    # listed only when exactly one value of this facet is chosen (months within a year)
+    within: str | None = None
+    date_part: int = 0  # of a date facet: the characters of the ISO date it keeps (2024-06)
+    # a record's values recur across records, so the writer analyses each distinct one once
+    # (not the countries a clipping names, in order: nearly as many as the clippings)
+    repeats: bool = True
+
+    def values_of(self, record) -> list[str]:
+        """A record's values of this facet."""
+        if self.origin == "date":
+            return [record.date[:self.date_part]] if record.date else []
+        if self.origin == "record":
+            value = getattr(record, self.field)
+            return list(value) if self.multi else [value] if value else []
+        return list(record.facets.get(self.key, ()))
+
+    def call(self, hook: str, *args):
+        """Run one of this facet's hooks."""
+        return _hook(getattr(self, hook))(*args)
 
 
-FACETS: tuple[Facet, ...] = (
-    Facet("source", "source", "source", "sources", "媒体", False, "count", 30),
-    Facet("country", "countries", "country", "countries", "国・地域", True, "count", 30),
-    Facet("organization", "organizations", "org", "organizations", "機関", True, "count", 30),
-    Facet("collection", "collections", "collection", "collections", "アーカイブ", True, "count",
-          None),
-    Facet("year", "year", "year", "years", "年", False, "value", None),
-    # Counted only when one year is chosen (the page shows that year's months).
-    Facet("month", "month", "month", "months", "月", False, "value", None, shown=None),
-)
+@lru_cache(maxsize=64)
+def _hook(path: str) -> Callable:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+FACETS: list[Facet] = [
+    Facet("source", "source", "source", "媒体", False, "count", 30, origin="record",
+          resolve="search.corpus.outlets:canonical", spellings="search.corpus.outlets:spellings",
+          names=("source", "outlet", "媒体"), text_field="outlet", completed=2),
+    Facet("country", "countries", "country", "国・地域", True, "count", 30,
+          extract="search.corpus.places:countries_of",
+          resolve="search.corpus.gazetteer:country_name",
+          spellings="search.corpus.gazetteer:country_spellings",
+          codes="search.corpus.gazetteer:country_codes",
+          names=("country", "国"), keywords=True, completed=1, repeats=False),
+    Facet("organization", "organizations", "org", "機関", True, "count", 30,
+          extract="search.corpus.places:organizations_of",
+          resolve="search.corpus.gazetteer:organization_name",
+          spellings="search.corpus.gazetteer:organization_spellings",
+          names=("org", "organization", "機関"), completed=3),
+    Facet("collection", "collections", "collection", "アーカイブ", True, "count", None,
+          origin="record", names=("collection", "archive", "アーカイブ")),
+    Facet("year", "year", "year", "年", False, "value", None, origin="date", date_part=4),
+    Facet("month", "month", "month", "月", False, "value", None, shown=None, origin="date",
+          within="year", date_part=7),
+]
 BY_KEY: dict[str, Facet] = {f.key: f for f in FACETS}
 BY_PARAM: dict[str, Facet] = {f.param: f for f in FACETS}
+BY_NAME: dict[str, Facet] = {n: f for f in FACETS for n in f.names}
+
+
+def extracted() -> list[Facet]:
+    """The facets whose values an extractor finds in a record's title and text."""
+    return [f for f in FACETS if f.origin == "extracted"]
+
+
+def listed() -> list[Facet]:
+    """The facets a record lists as its own (not derived from its date), source first."""
+    return [f for f in FACETS if f.origin != "date"]
+
+
+def row_facets() -> list[Facet]:
+    """The facets a result row, a record page and an export list: every multi-valued
+    facet a record holds itself (countries, organisations, archives …)."""
+    return [f for f in listed() if f.multi]
+
+
+def keyword_facets() -> list[Facet]:
+    """The facets whose values are a record's keywords (on each result, RIS KW, Atom)."""
+    return [f for f in FACETS if f.keywords]
+
+
+@contextmanager
+def declared(facet: Facet) -> Iterator[Facet]:
+    """``facet`` among the declared facets for a while (a test's, a plug-in's)."""
+    if facet.key in BY_KEY or facet.param in BY_PARAM or set(facet.names) & set(BY_NAME):
+        raise ValueError(f"a facet named {facet.key!r} ({facet.param}) is already declared")
+    FACETS.append(facet)
+    _index()
+    try:
+        yield facet
+    finally:
+        FACETS.remove(facet)
+        _index()
+
+
+def _index() -> None:
+    for table, keys in ((BY_KEY, lambda f: [f.key]), (BY_PARAM, lambda f: [f.param]),
+                        (BY_NAME, lambda f: list(f.names))):
+        table.clear()
+        table.update({k: f for f in FACETS for k in keys(f)})
 
 
 @dataclass
@@ -75,16 +176,6 @@ class Column:
         self.codes = np.asarray(codes, dtype=np.int32)
         self.size = size
         self._code = {v: n for n, v in enumerate(self.values)}
-
-    @classmethod
-    def from_lists(cls, per_doc: Sequence[Iterable[str]]) -> Column:
-        """A column from each document's values (document n is ``per_doc[n]``)."""
-        values = sorted({v for vs in per_doc for v in vs})
-        code = {v: n for n, v in enumerate(values)}
-        pairs = [(d, code[v]) for d, vs in enumerate(per_doc) for v in dict.fromkeys(vs)]
-        docs = np.array([d for d, _ in pairs], dtype=np.int32)
-        codes = np.array([c for _, c in pairs], dtype=np.int32)
-        return cls(values, docs, codes, len(per_doc))
 
     @classmethod
     def from_postings(cls, size: int, postings: Mapping[str, np.ndarray]) -> Column:

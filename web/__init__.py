@@ -17,6 +17,7 @@ from werkzeug.routing import RequestRedirect
 
 from search.config import index_dir
 from search.engine import MAX_PAGE_SIZE, Engine
+from search.facets import keyword_facets, row_facets
 
 from .errors import ALLOWED_METHODS
 from .links import normalise_base_url
@@ -66,6 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Autoescaping everywhere, not only for .html: corpus text is never trusted.
     app.jinja_env.autoescape = True
+    # the declared facets, read when a page is rendered (search/facets.py)
+    app.jinja_env.globals.update(row_facets=row_facets, keyword_facets=keyword_facets)
     app.extensions["kirinuki.engine"] = Engine(app.config["INDEX_DIR"])
 
     from . import api, views

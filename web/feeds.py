@@ -17,10 +17,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from xml.etree import ElementTree as ET
 
 from search.engine import Hit
+from search.facets import keyword_facets, row_facets
 
 BOM = "\ufeff"
-CSV_COLUMNS = ("id", "日付", "時刻", "媒体", "見出し", "国・地域", "機関", "アーカイブ", "要旨",
-               "URL")
+def csv_columns() -> tuple[str, ...]:
+    """The CSV's header: the record's fields, each listed facet by its label, the summary."""
+    return ("id", "日付", "時刻", "媒体", "見出し", *(f.label for f in row_facets()), "要旨", "URL")
 # ASCII, then the full-width and small forms that fold (NFKC) to = + - @.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫")
 JST = timezone(timedelta(hours=9), "JST")
@@ -41,11 +43,11 @@ def hits_csv(hits: Iterable[Hit], record_url) -> str:
     buf = io.StringIO()
     buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_columns())
     for hit in hits:
         writer.writerow([csv_cell(v) for v in (
             hit.id, hit.date or "", hit.time or "", hit.source, hit.title,
-            "・".join(hit.countries), "・".join(hit.organizations), "・".join(hit.collections),
+            *("・".join(hit.values.get(f.key, [])) for f in row_facets()),
             hit.summary, record_url(hit.id))])
     return buf.getvalue()
 
@@ -64,8 +66,9 @@ def hits_ris(hits: Iterable[Hit], record_url) -> str:
     """Every hit as one RIS record of type NEWS (Zotero, EndNote, Mendeley import it).
 
     Tags: TY, ID, TI (title), T2 (the outlet: a newspaper's name), PY and DA (year and
-    date, YYYY/MM/DD), AB (the whole summary), UR (the record's page), one KW per country,
-    ER. Empty values are left out; records are separated by an empty line.
+    date, YYYY/MM/DD), AB (the whole summary), UR (the record's page), one KW per keyword
+    (the values of the keyword facets: the countries), ER. Empty values are left out;
+    records are separated by an empty line.
     """
     out: list[str] = []
     for hit in hits:
@@ -73,7 +76,7 @@ def hits_ris(hits: Iterable[Hit], record_url) -> str:
         if hit.date:
             lines += [("PY", hit.date[:4]), ("DA", hit.date.replace("-", "/"))]
         lines += [("AB", hit.summary), ("UR", record_url(hit.id))]
-        lines += [("KW", c) for c in hit.countries]
+        lines += [("KW", v) for f in keyword_facets() for v in hit.values.get(f.key, [])]
         for tag, value in lines:
             text = ris_value(value)
             if text:
@@ -121,7 +124,7 @@ def atom_feed(*, title: str, self_url: str, page_url: str, feed_id: str,
         sub(entry, "published", stamp)
         if hit.source:
             sub(sub(entry, "author"), "name", hit.source)
-        for label in hit.countries:
+        for label in (v for f in keyword_facets() for v in hit.values.get(f.key, [])):
             sub(entry, "category", term=label, label=label)
         # type="html": the marked snippet, escaped once more by ElementTree.
         sub(entry, "summary", hit.snippet_html, type="html")

@@ -15,10 +15,6 @@ from urllib.parse import urlencode
 from search.engine import MAX_PAGE_SIZE, SearchError, SearchRequest
 from search.facets import FACETS
 
-# URL parameter → the facet key the engine uses (SearchRequest.selections()).
-FACET_PARAMS: dict[str, str] = {f.param: f.key for f in FACETS}
-PARAM_FOR_FACET = {f.key: f.param for f in FACETS}
-FACET_LABELS = {f.key: f.label for f in FACETS}
 SORT_LABELS = {"relevance": "関連度順", "newest": "新しい順", "oldest": "古い順"}
 MAX_VALUES_PER_FACET = 50
 MAX_PARAM_CHARS = 200
@@ -43,17 +39,17 @@ class SearchState:
         """Parse request.args (a MultiDict); raise SearchError with a message on nonsense."""
         q = _one(args, "q")
         selected: dict[str, tuple[str, ...]] = {}
-        for param, facet in FACET_PARAMS.items():
+        for facet in FACETS:
             values: list[str] = []
-            for raw in args.getlist(param):
-                value = _clean(raw, param)
+            for raw in args.getlist(facet.param):
+                value = _clean(raw, facet.param)
                 if value and value not in values:
                     values.append(value)
             if len(values) > MAX_VALUES_PER_FACET:
-                raise SearchError(f"{FACET_LABELS[facet]}の指定が多すぎます。"
+                raise SearchError(f"{facet.label}の指定が多すぎます。"
                                   f"{MAX_VALUES_PER_FACET}個以内にしてください")
             if values:
-                selected[facet] = tuple(values)
+                selected[facet.key] = tuple(values)
         sort = _clean(_one(args, "sort"), "sort")
         return cls(q=q, selected=selected, date_from=_clean(_one(args, "from"), "from"),
                    date_to=_clean(_one(args, "to"), "to"), sort=sort,
@@ -63,9 +59,9 @@ class SearchState:
                 all_values: Sequence[str] = (), related: bool = True) -> SearchRequest:
         """The engine's request for this state (page and sort may be overridden; exports
         and counts ask for no related articles)."""
-        chosen = {f.attr: list(self.selected.get(f.key, ())) for f in FACETS}
+        chosen = {key: list(values) for key, values in self.selected.items()}
         return SearchRequest(
-            q=self.q, **chosen, date_from=self.date_from or None,
+            q=self.q, selected=chosen, date_from=self.date_from or None,
             date_to=self.date_to or None, sort=sort or self.sort or None,
             page=self.page if page is None else page, page_size=page_size,
             all_values=list(all_values), correct=not self.exact, related=related)
@@ -76,8 +72,8 @@ class SearchState:
         out: list[tuple[str, str]] = []
         if self.q:
             out.append(("q", self.q))
-        for param, facet in FACET_PARAMS.items():
-            out.extend((param, v) for v in self.selected.get(facet, ()))
+        for facet in FACETS:
+            out.extend((facet.param, v) for v in self.selected.get(facet.key, ()))
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:
@@ -150,16 +146,17 @@ class SearchState:
             selected[facet] = tuple(values)
         else:
             selected.pop(facet, None)
-        if facet == "year" and len(values) != 1:
-            selected.pop("month", None)  # months are offered within one year only
+        for inner in FACETS:  # months are offered within one year only
+            if inner.within == facet and len(values) != 1:
+                selected.pop(inner.key, None)
         return replace(self, selected=selected, page=1)
 
     def chips(self) -> list[Chip]:
         """The active filters, each with the link that removes it."""
         chips = []
-        for facet in FACET_PARAMS.values():
-            for value in self.selected.get(facet, ()):
-                chips.append(Chip(FACET_LABELS[facet], value, self.without(facet, value).href()))
+        for facet in FACETS:
+            for value in self.selected.get(facet.key, ()):
+                chips.append(Chip(facet.label, value, self.without(facet.key, value).href()))
         if self.date_from:
             chips.append(Chip("開始日", self.date_from, self.without("from").href()))
         if self.date_to:

@@ -34,7 +34,7 @@ from search.engine import (
     check_page,
 )
 from search.errors import IndexDamagedError, IndexMissingError, IndexOutdatedError
-from search.facets import FACETS, FacetValue
+from search.facets import BY_KEY, FACETS, FacetValue
 
 from .chart import year_chart
 from .errors import ErrorAnswer, Refusal, error_answer, http_error_answer, is_api_path
@@ -44,7 +44,6 @@ from .opensearch import CONTENT_TYPE as OPENSEARCH_TYPE
 from .opensearch import description
 from .urls import (
     MAX_PARAM_CHARS,
-    PARAM_FOR_FACET,
     SORT_LABELS,
     SearchState,
     page_window,
@@ -56,7 +55,6 @@ BAD_HOST = Refusal("リクエストを読めません",
                    "サーバーのアドレスを確かめて開き直してください。")
 log = logging.getLogger(__name__)
 WEEKDAYS = "月火水木金土日"
-FACET_ORDER = tuple(f.key for f in FACETS)
 FILTER_FROM = 16  # values from which a facet's list gets a box to narrow it by typing
 MAX_PICKED = MAX_PAGE_SIZE  # articles ticked for one RIS export (a page holds at most this many)
 PICKED_PARAM = "picked"  # sent by the form of ticked articles, so that none ticked is an error
@@ -72,8 +70,9 @@ def run_search(state: SearchState, **overrides) -> SearchResult:
     Every value of every facet is asked for: the sidebar lists the first ones and keeps the
     rest behind a disclosure, so a rare country can be ticked without typing a URL.
     """
+    every = [f.key for f in FACETS]
     return check_page(_engine().search(state.request(current_app.config["PAGE_SIZE"],
-                                                     all_values=FACET_ORDER, **overrides)))
+                                                     all_values=every, **overrides)))
 
 
 # ---------------------------------------------------------------- the search page
@@ -169,7 +168,7 @@ def _facets(result: SearchResult, state: SearchState) -> tuple[list[FacetGroup],
                                      values[shown:]))
     # A ticked value whose group is not listed (months without one year) stays in the URL.
     listed = {g.facet for g in groups}
-    hidden = [(PARAM_FOR_FACET[f], v) for f, vals in state.selected.items() if f not in listed
+    hidden = [(BY_KEY[f].param, v) for f, vals in state.selected.items() if f not in listed
               for v in vals]
     return groups, hidden
 

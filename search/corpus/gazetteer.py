@@ -168,3 +168,37 @@ def resolve_organization(word: str) -> Place | None:
 def abbreviation(ch: str) -> Place | None:
     """The place a one-character news abbreviation stands for (比 → フィリピン, 日 → 日本)."""
     return gazetteer().by_abbrev.get(nfkc(ch))
+
+
+# -- the country and organisation facets' hooks (search/facets.py) ------------------------
+
+
+def country_name(word: str) -> str | None:
+    """The country facet's value a typed name stands for (豪 → オーストラリア)."""
+    place = resolve_country(word)
+    return place.name if place is not None else None
+
+
+def organization_name(word: str) -> str | None:
+    """The organisation facet's value a typed name stands for (北大西洋条約機構 → NATO)."""
+    place = resolve_organization(word)
+    return place.name if place is not None else None
+
+
+def country_spellings(name: str) -> tuple[str, ...]:
+    """A country's other names in text: aliases, English, one-character abbreviations."""
+    return _spellings(resolve_country(name))
+
+
+def organization_spellings(name: str) -> tuple[str, ...]:
+    """An organisation's other names in text: aliases, English, abbreviations."""
+    return _spellings(resolve_organization(name))
+
+
+def _spellings(place: Place | None) -> tuple[str, ...]:
+    return (place.english, *place.aliases, *place.abbrev) if place is not None else ()
+
+
+def country_codes(names: list[str]) -> list[str]:
+    """The ISO 3166-1 alpha-2 codes of countries named by their facet values, same order."""
+    return [place.code for place in map(resolve_country, names) if place is not None]

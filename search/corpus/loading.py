@@ -208,7 +208,7 @@ def _comparable(rec: Record) -> tuple:
 
 def _annotate(records: list[Record]) -> None:
     """Countries and organisations mentioned, from the gazetteer."""
-    from .places import annotate
+    from .annotate import annotate
 
     for rec in records:
         annotate(rec)

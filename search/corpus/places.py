@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
 from operator import add, itemgetter
 
 from ..text.kana import is_kanji, is_nfkc, nfkc
 from ..text.sudachi import words
 from .gazetteer import Gazetteer, Place, gazetteer
-from .records import Record
 
 _KANJI_DIGITS = set("〇一二三四五六七八九十百千両数")
 
@@ -308,9 +308,18 @@ def extract(title: str, text: str) -> Mentions:
     return out
 
 
-def annotate(rec: Record) -> None:
-    """Fill a record's countries, ISO codes and organisations from its title and summary."""
-    found = extract(rec.title, rec.summary)
-    rec.countries = found.countries
-    rec.country_codes = found.country_codes
-    rec.organizations = found.organizations
+@lru_cache(maxsize=2)
+def _mentions(title: str, text: str) -> Mentions:
+    """``extract``, remembered for the last texts: the country and the organisation facets
+    each ask for one record's, one after the other."""
+    return extract(title, text)
+
+
+def countries_of(title: str, text: str) -> list[str]:
+    """The country facet's extractor: the countries a record names, first mention first."""
+    return list(_mentions(title or "", text or "").countries)
+
+
+def organizations_of(title: str, text: str) -> list[str]:
+    """The organisation facet's extractor: the organisations a record names."""
+    return list(_mentions(title or "", text or "").organizations)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from ..facets import extracted
+
 Kind = Literal["clipping", "passage", "article"]
 Severity = Literal["warning", "repair", "notice"]
 
@@ -28,12 +30,22 @@ class Record:
     file: str = ""  # file name (within the corpus folder) of the first copy
     line: int = 0  # 1-based line where the record starts in that file
     section: str | None = None  # white-paper section label
-    countries: list[str] = field(default_factory=list)  # Japanese short names
-    country_codes: list[str] = field(default_factory=list)  # ISO 3166-1 alpha-2, same order
-    organizations: list[str] = field(default_factory=list)
+    # the values extractors found in the title and text, by facet key (search.facets:
+    # country → Japanese short names, organization → …), in order of first mention
+    facets: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The record as JSON (``manage.py export``): its fields, then each extracted
+        facet's values under the facet's field name, with their codes where the facet has
+        them (``countries``, ``country_codes``, ``organizations``)."""
+        out = asdict(self)
+        del out["facets"]
+        for facet in extracted():
+            values = self.facets.get(facet.key, [])
+            out[facet.field] = values
+            if facet.codes:
+                out[f"{facet.key}_codes"] = facet.call("codes", values)
+        return out
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,11 @@ MAX_PHRASE_WORDS = 24
 
 @dataclass
 class SearchRequest:
-    """One search; the list attributes are the facets' selections (``Facet.attr``)."""
+    """One search: the words, each facet's chosen values, the dates, the order and the page."""
 
     q: str = ""
-    sources: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    organizations: list[str] = field(default_factory=list)
-    collections: list[str] = field(default_factory=list)
-    years: list[str] = field(default_factory=list)
-    months: list[str] = field(default_factory=list)
+    # facet key → the values chosen (search.facets: source, country, organization …)
+    selected: dict[str, list[str]] = field(default_factory=dict)
     date_from: str | None = None
     date_to: str | None = None
     sort: str | None = None  # None: relevance with a query, newest without
@@ -52,8 +48,8 @@ class SearchRequest:
     related: bool = True
 
     def selections(self) -> dict[str, list[str]]:
-        """Facet key → the values chosen for it."""
-        return {f.key: getattr(self, f.attr) for f in FACETS}
+        """Every declared facet's key → the values chosen for it."""
+        return {f.key: list(self.selected.get(f.key, ())) for f in FACETS}
 
 
 def validate(req: SearchRequest) -> None:
@@ -72,7 +68,7 @@ def validate(req: SearchRequest) -> None:
         raise SearchError("ページ番号は 1 以上を指定してください")
     if not 1 <= req.page_size <= MAX_PAGE_SIZE:
         raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
-    for key in req.all_values:
+    for key in [*req.all_values, *req.selected]:
         if key not in BY_KEY:
             raise SearchError(f"絞り込み項目「{key}」はありません。"
                               f"{'・'.join(BY_KEY)} のいずれかを指定してください")

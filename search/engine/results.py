@@ -12,7 +12,7 @@ from datetime import datetime
 
 from ..corpus.records import Record
 from ..errors import PageOutOfRange
-from ..facets import FacetValue
+from ..facets import FacetValue, extracted, row_facets
 from ..index.schema import split_commas
 from ..text.highlight import highlight_title, snippet
 
@@ -26,23 +26,28 @@ class Hit:
     date: str | None
     time: str | None
     source: str
-    countries: list[str]
-    organizations: list[str]
-    collections: list[str]
     snippet_html: str
     snippet: str
     kind: str = "clipping"
     section: str | None = None
-    country_codes: list[str] = field(default_factory=list)  # ISO codes, for an English UI
+    # each listed facet's values but the source (facet key → values: country, organization,
+    # collection, and any other declared), as the record names them
+    values: dict[str, list[str]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # the query's words it lacks
     # the whole summary, for exports (CSV, RIS); not in the JSON, whose rows carry the snippet
     summary: str = ""
 
     def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in (
-            "id", "score", "title", "title_html", "date", "time", "source", "countries",
-            "country_codes", "organizations", "collections", "snippet_html", "snippet",
-            "kind", "missing")}
+        """The row as JSON: each facet's values under its field name (``countries``), with
+        their codes where the facet has them (``country_codes``)."""
+        out = {k: getattr(self, k) for k in (
+            "id", "score", "title", "title_html", "date", "time", "source")}
+        for facet in row_facets():
+            out[facet.field] = self.values.get(facet.key, [])
+            if facet.codes:
+                out[f"{facet.key}_codes"] = facet.call("codes", out[facet.field])
+        out.update({k: getattr(self, k) for k in ("snippet_html", "snippet", "kind", "missing")})
+        return out
 
 
 @dataclass
@@ -124,14 +129,11 @@ def make_hit(stored: dict, score: float, terms: set[str], width: int | None = No
         date=iso(stored.get("date")),
         time=stored.get("time"),
         source=stored.get("source", ""),
-        countries=split_commas(stored.get("countries")),
-        organizations=split_commas(stored.get("organizations")),
-        collections=split_commas(stored.get("collections")),
         snippet_html=snip.html,
         snippet=snip.text,
         kind=stored.get("kind", "clipping"),
         section=stored.get("section"),
-        country_codes=split_commas(stored.get("country_codes")),
+        values={f.key: split_commas(stored.get(f.field)) for f in row_facets()},
         missing=missing or [],
         summary=stored.get("body") or "",
     )
@@ -154,7 +156,5 @@ def to_record(stored: dict) -> Record:
         collections=split_commas(stored.get("collections")),
         file=stored.get("file") or "",
         section=stored.get("section"),
-        countries=split_commas(stored.get("countries")),
-        country_codes=split_commas(stored.get("country_codes")),
-        organizations=split_commas(stored.get("organizations")),
+        facets={f.key: split_commas(stored.get(f.field)) for f in extracted()},
     )

@@ -143,13 +143,14 @@ class Engine:
 
             facets: dict[str, list[FacetValue]] = {}
             for facet in FACETS:
-                if facet.key == "month" and len(req.years) != 1:
+                outer = chosen.get(facet.within, []) if facet.within else None
+                if outer is not None and len(outer) != 1:
                     continue  # months are listed within one chosen year
                 docs = narrow(base, selections, except_key=facet.key)
                 values = count(facet, cols.facets[facet.key], docs, chosen[facet.key],
                                every=facet.key in req.all_values)
-                if facet.key == "month":
-                    values = [v for v in values if v.value.startswith(req.years[0])]
+                if outer is not None:
+                    values = [v for v in values if v.value.startswith(outer[0])]
                 facets[facet.key] = values
 
             total = int(allowed.sum())

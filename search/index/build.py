@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from ..config import corpus_dir, index_dir
 from ..corpus import outlets
 from ..corpus.loading import Corpus, load_corpus, missing_folder, no_records
-from ..corpus.places import annotate
+from ..corpus.annotate import annotate
 from ..corpus.records import Issue, Record
 from ..errors import IndexDamagedError, IndexProblem
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document

@@ -1,8 +1,9 @@
 """The Whoosh schema, and how a Record becomes a document of it.
 
-Facet fields are ID/KEYWORD fields: facet counts intersect the query's matching documents
-with per-value document sets read from these fields' postings (see facets.py), which stays
-fast for multi-valued fields where Whoosh's own overlap facets are slow.
+Facet fields, one per declared facet (search/facets.py), are ID/KEYWORD fields: facet
+counts intersect the query's matching documents with per-value document sets read from
+these fields' postings, which stays fast for multi-valued fields where Whoosh's own overlap
+facets are slow.
 """
 
 from __future__ import annotations
@@ -16,24 +17,29 @@ from whoosh.fields import STORED as STORED_FIELD
 
 from ..text.analysis import japanese_analyzer
 from ..corpus.records import Record
+from ..facets import FACETS, extracted
 from . import codec
 
 # 2: the one-pass JapaneseAnalyzer; 3: the record stored as one tuple; 4: without its line;
 # 5: schema.Positions; 6: the analyzer and the schema pickled from their packages
 # (search.text.analysis, search.index.schema); 7: the codec each segment pickles from
-# search.index.codec.segments
-SCHEMA_VERSION = 7
+# search.index.codec.segments; 8: the facets' fields from their declarations (the extracted
+# ones stored last; country codes derived when read, not stored)
+SCHEMA_VERSION = 8
 TITLE_BOOST = 2.0
 # Fields whose values are few, whatever the archive's size (a few dozen outlets, a few
 # thousand days): a writer analyses each distinct value once. Not the countries: the
-# countries a clipping names, in order, are nearly as many as the clippings.
-REPEATED_FIELDS = ("kind", "outlet", "source", "organizations", "collections", "date", "year",
-                   "month")
+# countries a clipping names, in order, are nearly as many as the clippings (a facet says
+# so with ``Facet.repeats``).
+
+
+def repeated_fields() -> tuple[str, ...]:
+    return ("kind", "outlet", "date", *(f.field for f in FACETS if f.repeats))
 
 
 def new_writer(ix, **kwargs):
     """A writer of a kirinuki index: the codec's, with the fields whose values repeat."""
-    return codec.new_writer(ix, REPEATED_FIELDS, **kwargs)
+    return codec.new_writer(ix, repeated_fields(), **kwargs)
 
 
 class Positions(formats.Positions):
@@ -76,32 +82,33 @@ class Positions(formats.Positions):
 # not stored at all (another 8 %). ``stored`` gives the dict back. The line a record starts
 # at is kept in the index's meta instead (``OpenIndex.line``): a clipping added at the top of
 # an archive moves every line below it, and that must not make them all new documents.
-STORED = ("id", "kind", "title", "body", "notes", "source", "source_raw", "countries",
-          "country_codes", "organizations", "collections", "date", "time", "via_yahoo", "lang",
-          "section", "file")
+# The extracted facets' values follow, one field each, in the declared order.
+STORED = ("id", "kind", "title", "body", "notes", "source", "source_raw", "collections",
+          "date", "time", "via_yahoo", "lang", "section", "file")
+
+
+def stored_names() -> tuple[str, ...]:
+    return (*STORED, *(f.field for f in extracted()))
 
 
 def build_schema() -> Schema:
     ana = japanese_analyzer()
-    return Schema(
-        record=STORED_FIELD(),
-        id=ID(unique=True),
-        kind=ID(),
-        title=_text(ana, TITLE_BOOST),
-        body=_text(ana),
-        notes=_text(ana),
+    fields = {
+        "record": STORED_FIELD(),
+        "id": ID(unique=True),
+        "kind": ID(),
+        "title": _text(ana, TITLE_BOOST),
+        "body": _text(ana),
+        "notes": _text(ana),
         # outlet names as words, so a query 読売 finds 読売新聞 and 讀賣新聞
-        outlet=_text(ana),
-        source=ID(),
-        countries=KEYWORD(commas=True, scorable=False),
-        organizations=KEYWORD(commas=True, scorable=False),
-        collections=KEYWORD(commas=True, scorable=False),
-        date=DATETIME(),
-        year=ID(),
-        month=ID(),
+        "outlet": _text(ana),
+        "date": DATETIME(),
         # date, time and id in one sortable string: newest/oldest with deterministic ties
-        sortkey=ID(sortable=True),
-    )
+        "sortkey": ID(sortable=True),
+    }
+    for facet in FACETS:  # one field each: a list of values, or one
+        fields[facet.field] = KEYWORD(commas=True, scorable=False) if facet.multi else ID()
+    return Schema(**fields)
 
 
 def _text(analyzer, boost: float = 1.0) -> TEXT:
@@ -112,7 +119,7 @@ def _text(analyzer, boost: float = 1.0) -> TEXT:
 
 def stored(fields: dict) -> dict:
     """A document's stored record as a dict (``STORED``'s names; the date an ISO string)."""
-    return dict(zip(STORED, fields["record"], strict=True))
+    return dict(zip(stored_names(), fields["record"], strict=True))
 
 
 def stored_record(searcher, docnum: int) -> dict:
@@ -135,9 +142,6 @@ def to_document(rec: Record, outlet_spellings: Sequence[str]) -> dict:
         "notes": "\n\n".join(rec.notes),  # a note may hold single line breaks
         "source": rec.source,
         "source_raw": rec.source_raw,
-        "countries": _commas(rec.countries),
-        "country_codes": _commas(rec.country_codes),
-        "organizations": _commas(rec.organizations),
         "collections": _commas(rec.collections),
         "date": rec.date,
         "time": rec.time,
@@ -145,18 +149,24 @@ def to_document(rec: Record, outlet_spellings: Sequence[str]) -> dict:
         "lang": rec.lang,
         "section": rec.section,
         "file": rec.file,
+        **{f.field: _commas(f.values_of(rec)) for f in extracted()},
     }
     doc: dict = {
-        "record": tuple(values[name] for name in STORED),
+        "record": tuple(values[name] for name in stored_names()),
         "outlet": " ".join(dict.fromkeys([rec.source, rec.source_raw, *outlet_spellings])),
         "sortkey": f"{rec.date or '0000-00-00'} {rec.time or '00:00'} {rec.id}",
-        **{name: values[name] for name in ("id", "kind", "title", "body", "notes", "source",
-                                            "countries", "organizations", "collections")},
+        **{name: values[name] for name in ("id", "kind", "title", "body", "notes")},
     }
+    for facet in FACETS:
+        found = facet.values_of(rec)
+        if facet.multi:
+            doc[facet.field] = _commas(found)
+        elif found:
+            doc[facet.field] = found[0]
+        elif facet.origin == "record":
+            doc[facet.field] = ""
     if rec.date:
         doc["date"] = datetime.fromisoformat(rec.date)
-        doc["year"] = rec.date[:4]
-        doc["month"] = rec.date[:7]
     return doc
 
 

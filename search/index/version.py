@@ -83,7 +83,9 @@ def build_modules(package: Path, start: str = "index/build.py") -> set[str]:
     """The files of ``package`` (paths relative to it) that ``start`` imports, directly or
     through one another, at any depth: relative imports of any level, absolute ones of the
     package, ``from . import module`` and the ``__init__.py`` of every package a module is
-    in (importing it runs them)."""
+    in (importing it runs them), and the modules a declaration names as a hook
+    (``"search.corpus.places:countries_of"`` in search/facets.py), which are imported when
+    the hook is called."""
     seen: set[str] = set()
     todo = [start]
     while todo:
@@ -104,7 +106,10 @@ def build_modules(package: Path, start: str = "index/build.py") -> set[str]:
 
 
 def _imported(node: ast.AST, here: list[str], top: str) -> list[list[str]]:
-    """The module paths (inside the package) an import statement may load."""
+    """The module paths (inside the package) an import statement or a hook may load."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        hook = re.fullmatch(rf"{top}((?:\.\w+)+):\w+", node.value)
+        return [hook.group(1).split(".")[1:]] if hook else []
     if isinstance(node, ast.Import):
         return [alias.name.split(".")[1:] for alias in node.names
                 if alias.name.split(".")[0] == top]

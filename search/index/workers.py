@@ -1,7 +1,7 @@
 """Write records into a fresh Whoosh index: one segment per worker process, committed in order.
 
 Per record, a build runs Sudachi over the title and text (once: ``sudachi.words`` keeps the
-words for the analyzer), finds the countries and organisations (``countries.annotate``),
+words for the analyzer), finds the facets' values in the text (``corpus.annotate``),
 analyses the text and hands the postings to the segment writer (``writer.py``). Apart from
 Sudachi that is pure Python, so threads would not help: each worker is a
 forked process that takes a contiguous shard of the records and writes one segment. The
@@ -27,10 +27,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ..corpus.places import annotate
+from ..corpus.annotate import annotate
 from ..corpus.records import Record
 from .codec import finish_segment, worker_writer
-from .schema import REPEATED_FIELDS, new_writer
+from .schema import new_writer, repeated_fields
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Record], dict]
@@ -48,7 +48,7 @@ class _Shard:
 
     number: int
     segment: object
-    mentions: list[tuple[list[str], list[str], list[str]]]
+    facets: list[dict[str, list[str]]]  # each record's extracted facet values
 
 
 @contextmanager
@@ -117,8 +117,8 @@ def write_records(ix, records: list[Record], to_document: ToDocument,
         results = _in_workers(ix, shards, to_document, progress, total)
     results.sort(key=lambda r: r.number)
     for shard, result in zip(shards, results, strict=True):
-        for rec, (countries, codes, organizations) in zip(shard, result.mentions, strict=True):
-            rec.countries, rec.country_codes, rec.organizations = countries, codes, organizations
+        for rec, found in zip(shard, result.facets, strict=True):
+            rec.facets = found
     segments = [r.segment for r in results]
     writer = new_writer(ix)
     # The merge policy hook is how a commit is told which segments make the index.
@@ -127,13 +127,13 @@ def write_records(ix, records: list[Record], to_document: ToDocument,
 
 def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument,
                  tick: Callable[[int], None] | None) -> _Shard:
-    writer = worker_writer(ix, REPEATED_FIELDS)  # the parent holds the build's lock
-    mentions = []
+    writer = worker_writer(ix, repeated_fields())  # the parent holds the build's lock
+    found = []
     with paused_collector():
         try:
             for n, rec in enumerate(records, start=1):
                 annotate(rec)
-                mentions.append((rec.countries, rec.country_codes, rec.organizations))
+                found.append(rec.facets)
                 writer.add_document(**to_document(rec))
                 if tick:
                     tick(n)
@@ -141,7 +141,7 @@ def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument
         except BaseException:
             writer.cancel()
             raise
-    return _Shard(number, segment, mentions)
+    return _Shard(number, segment, found)
 
 
 def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from ..corpus import outlets
+from ..facets import BY_KEY
 from ..text.analysis import analyze_pieces, analyze_terms
 from ..text.kana import is_hiragana, is_kana, is_kanji, katakana
 from .dates import parse_date_range, show_range
@@ -24,7 +24,6 @@ from .places import (
     abbreviated,
     abbreviated_before,
     abbreviations,
-    all_names,
     is_abbreviation,
     names_place,
     resolve_place,
@@ -275,35 +274,31 @@ class _Compiler:
                 return None, ""
             start, end = bounds
             return wq.DateRange("date", start, end), f"date:{show_range(start, end)}"
-        if node.kind == "source":
-            name = outlets.canonical(node.value)
-            if name:
-                return wq.Term("source", name), f"source:{name}"
+        facet = BY_KEY.get(node.kind)
+        if facet is None or not facet.names:  # not a field of the query language
+            raise ValueError(node.kind)
+        value = facet.call("resolve", node.value) if facet.resolve else node.value
+        if value:
+            found: wq.Query = wq.Term(facet.field, value)
+            if facet.origin == "extracted" and positive:
+                self.named.append((facet.field, value))
+                # the articles about it first: those naming it in the title and often, not
+                # those naming it once in a list
+                names = (value, *(facet.call("spellings", value) if facet.spellings else ()))
+                mentions = [self._phrase_query(tokens, TEXT_FIELDS)
+                            for tokens in map(analyze_terms, dict.fromkeys(names)) if tokens]
+                found = wq.AndMaybe(found, wq.Or(mentions)) if mentions else found
+            return found, f"{facet.param}:{value}"
+        if facet.text_field:  # a part of a name: 媒体「読売」 in the outlet names
+            self.messages.append(f"{facet.label}「{node.value}」は一覧にないため、{facet.label}名の"
+                                 "一部として検索しました")
             tokens = analyze_terms(node.value)
-            self.messages.append(f"媒体「{node.value}」は一覧にないため、媒体名の一部として"
-                                 "検索しました")
             if not tokens:
                 return None, ""
-            return wq.And([wq.Term("outlet", t) for t in tokens]), f"source:{node.value}"
-        if node.kind in ("country", "org"):
-            place = resolve_place(node.value, node.kind)
-            if place:
-                if positive:
-                    self.named.append(place)
-                found: wq.Query = wq.Term(place[0], place[1])
-                mentions = [self._phrase_query(tokens, TEXT_FIELDS) for tokens in
-                            map(analyze_terms, all_names(*place)) if tokens]
-                if positive and mentions:
-                    # the articles about the place first: those naming it in the title and
-                    # often, not those naming it once in a list
-                    found = wq.AndMaybe(found, wq.Or(mentions))
-                return found, f"{node.kind}:{place[1]}"
-            what = "国・地域" if node.kind == "country" else "機関"
-            self.messages.append(f"{what}「{node.value}」が見つからないため、語として検索しました")
-            return self.word(Word(node.value), positive)
-        if node.kind == "collection":
-            return wq.Term("collections", node.value), f"collection:{node.value}"
-        raise ValueError(node.kind)
+            return (wq.And([wq.Term(facet.text_field, t) for t in tokens]),
+                    f"{facet.param}:{node.value}")
+        self.messages.append(f"{facet.label}「{node.value}」が見つからないため、語として検索しました")
+        return self.word(Word(node.value), positive)
 
 
 def parse_query(text: str, spell: Spell | None = None, held: Held | None = None) -> ParsedQuery:

@@ -22,12 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..facets import BY_KEY
+from ..facets import BY_KEY, FACETS
 from ..text import sudachi
 from ..text.kana import fold, is_kanji
 
-# The facets offered as filters while typing, in the order shown for equal counts.
-COMPLETED_FACETS = ("country", "source", "organization")
 MIN_WORD_RECORDS = 2  # a word found in fewer records is not offered
 # Words kept, the most frequent first: each costs a SudachiPy look-up (its reading) when an
 # index is opened; 50,000 take about 3 s there, in the background (see README).
@@ -199,8 +197,8 @@ class Completer:
         or a memo of it shared with the readings (each call is a SudachiPy look-up)."""
         aliases = aliases or {}
         kinds, values, counts, keys = [], [], [], []
-        for facet in COMPLETED_FACETS:
-            for value, n in facet_values.get(facet, {}).items():
+        for facet, found in facet_values.items():
+            for value, n in found.items():
                 if n <= 0:
                     continue
                 v = len(values)
@@ -256,19 +254,16 @@ def build_completer(columns, words: Mapping[str, int],
                     keys_of: Callable[[str], list[str]] = word_keys) -> Completer:
     """A completer for an opened index: facet values counted over its live records, and
     ``words`` (:func:`index_words`) with the records that hold them."""
-    from ..corpus.gazetteer import countries, organizations
-    from ..corpus.outlets import outlets
-
+    completed = sorted((f for f in FACETS if f.completed), key=lambda f: f.completed)
     facet_values = {}
-    for key in COMPLETED_FACETS:
-        column = columns.facets[key]
+    for facet in completed:
+        column = columns.facets[facet.key]
         counts = column.counts(columns.live)
-        facet_values[key] = {v: int(n) for v, n in zip(column.values, counts, strict=True)}
-    aliases = {
-        "country": {p.name: (*p.aliases, p.english) for p in countries()},
-        "organization": {p.name: (*p.aliases, p.english) for p in organizations()},
-        "source": {o.name: o.spellings for o in outlets()},
-    }
+        facet_values[facet.key] = {v: int(n) for v, n in zip(column.values, counts, strict=True)}
+    # a value's other names (アメリカ for 米国, 讀賣 for 読売新聞), not one character (米)
+    aliases = {f.key: {v: tuple(a for a in f.call("spellings", v) if len(a) > 1)
+                       for v in facet_values[f.key]}
+               for f in completed if f.spellings}
     return Completer(facet_values, words, aliases, keys_of)
 
 

@@ -19,15 +19,6 @@ def entry(fieldname: str, value: str):
     return (resolve_country if fieldname == "countries" else resolve_organization)(value)
 
 
-def all_names(fieldname: str, value: str) -> tuple[str, ...]:
-    """Every name the gazetteer knows for a resolved place: フィリピン, 比国, Philippines, 比
-    (to rank the articles the facet holds: there 比 stands in context, 日比, 比軍)."""
-    place = entry(fieldname, value)
-    if place is None:
-        return ()
-    return tuple(dict.fromkeys((place.name, place.english, *place.aliases, *place.abbrev)))
-
-
 def searchable_names(fieldname: str, value: str) -> list[str]:
     """The names a word naming the place also searches as text: not its one-character
     abbreviations (比 is also every ratio) nor its acronyms (US, UK, SHAPE: the index folds

@@ -14,18 +14,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..facets import BY_NAME, FACETS
 from ..text.kana import nfkc
 from .expansion import english, english_lengths
 from .places import resolve_place
 
-FIELD_ALIASES = {
-    "title": "title", "タイトル": "title", "見出し": "title",
-    "source": "source", "outlet": "source", "媒体": "source",
-    "country": "country", "国": "country",
-    "org": "org", "organization": "org", "機関": "org",
-    "date": "date", "日付": "date",
-    "collection": "collection", "archive": "collection", "アーカイブ": "collection",
-}
+# The query language's own field names; the facets' come from their declarations
+# (search/facets.py: country:, 国:, org:, source: …), each standing for the facet's key.
+FIELD_ALIASES = {"title": "title", "タイトル": "title", "見出し": "title",
+                 "date": "date", "日付": "date"}
+
+
+def field_kind(name: str) -> str | None:
+    """What a field term's name stands for: "title", "date" or a facet's key."""
+    name = name.lower()
+    facet = BY_NAME.get(name)
+    return facet.key if facet is not None else FIELD_ALIASES.get(name)
+
+
+def field_names() -> str:
+    """The field names a user may type, for a message (title: source: country: … date:)."""
+    return " ".join(["title:", *(f"{f.param}:" for f in FACETS if f.names), "date:"])
 
 
 class QuerySyntaxError(ValueError):
@@ -51,7 +60,7 @@ class Phrase(Node):
 
 @dataclass
 class Filter(Node):
-    kind: str  # source, country, org, date, collection
+    kind: str  # "date" or a facet's key (source, country, organization, collection …)
     value: str
 
 
@@ -199,12 +208,11 @@ class Parser:
     def field_term(self, name: str, value: str) -> Node:
         quoted = value[:1] in ('"', "「")
         text = value[1:-1] if quoted else value
-        kind = FIELD_ALIASES.get(name.lower())
+        kind = field_kind(name)
         if kind is None:
             words = f"{name} {text}" if text else name
             self.notes.append(f"「{name}:」という項目はないため、「{words}」を語として"
-                              "検索しました(使える項目: title: source: country: org: date: "
-                              "collection:)")
+                              f"検索しました(使える項目: {field_names()})")
             return And([Word(name), Phrase(text) if quoted else Word(text)]) if text \
                 else Word(name)
         if not text:

@@ -24,7 +24,7 @@ def test_search_returns_the_engines_object(client, app):
     data = r.get_json()
     assert set(data) == SEARCH_KEYS
     engine = app.extensions["kirinuki.engine"]
-    expected = engine.search(SearchRequest(q="NATO", countries=["米国"])).to_dict()
+    expected = engine.search(SearchRequest(q="NATO", selected={"country": ["米国"]})).to_dict()
     for key in SEARCH_KEYS - {"elapsed_ms"}:
         assert data[key] == expected[key], key
     assert data["results"] and set(data["results"][0]) == HIT_KEYS

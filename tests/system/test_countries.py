@@ -233,5 +233,5 @@ def test_records_carry_the_facets(records):
     for r in _labelled():
         rec = records[r["id"]]
         m = extract(rec.title, rec.summary)
-        assert (rec.countries, rec.country_codes, rec.organizations) == (
-            m.countries, m.country_codes, m.organizations), r["id"]
+        assert rec.facets == {"country": m.countries, "organization": m.organizations}, r["id"]
+        assert rec.to_dict()["country_codes"] == m.country_codes, r["id"]

@@ -145,7 +145,7 @@ def test_page_two_continues_page_one(engine):
 def test_facet_counts_are_counts_of_the_stored_documents(engine, whoosh_searcher):
     every = [stored(whoosh_searcher.stored_fields(n))
              for n in whoosh_searcher.reader().all_doc_ids()]
-    result = engine.search(SearchRequest(q="", sources=["共同通信"]))
+    result = engine.search(SearchRequest(q="", selected={"source": ["共同通信"]}))
     countries = Counter(c for d in every if d.get("source") == "共同通信"
                         for c in split_commas(d.get("countries")))
     assert [(v.value, v.count) for v in result.facets["country"]] == sorted(

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 import pytest
 
 from search.engine import Hit
-from web.feeds import CSV_COLUMNS, hits_ris, ris_value
+from web.feeds import csv_columns, hits_ris, ris_value
 
 ITALY = "イタリア 空母 訓練"  # 5 articles hold every word, 7 more some of them
 TAG_LINE = re.compile(r"[A-Z][A-Z0-9]  - \S.*")  # the RIS tag format: two characters, "  - "
@@ -108,11 +108,11 @@ def test_json_link_without_a_search_and_on_a_record(client):
 # ---------------------------------------------------------------- CSV
 
 def test_csv_columns_and_the_summary_column(client):
-    assert CSV_COLUMNS == ("id", "日付", "時刻", "媒体", "見出し", "国・地域", "機関",
+    assert csv_columns() == ("id", "日付", "時刻", "媒体", "見出し", "国・地域", "機関",
                            "アーカイブ", "要旨", "URL")
     rows = list(csv.reader(io.StringIO(
         client.get("/export.csv?" + urlencode({"q": ITALY})).data.decode("utf-8-sig"))))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    assert tuple(rows[0]) == csv_columns()
     ids = [h["id"] for h in client.get("/api/search?" + urlencode(
         {"q": ITALY, "page_size": 100})).get_json()["results"]]
     assert [r[0] for r in rows[1:]] == ids
@@ -132,8 +132,8 @@ def test_csv_columns_and_the_summary_column(client):
 def _hit(**overrides) -> Hit:
     base = {"id": "2409-082209", "score": 0.0, "title": "イタリア空母、日本に初寄港",
             "title_html": "", "date": "2024-08-22", "time": "12:55", "source": "読売新聞",
-            "countries": ["イタリア", "米国"], "organizations": ["NATO"],
-            "collections": ["欧州"], "snippet_html": "", "snippet": "スニペット",
+            "values": {"country": ["イタリア", "米国"], "organization": ["NATO"],
+                       "collection": ["欧州"]}, "snippet_html": "", "snippet": "スニペット",
             "summary": "空母が入港した。\n共同訓練を行う。"}
     base.update(overrides)
     return Hit(**base)
@@ -141,7 +141,8 @@ def _hit(**overrides) -> Hit:
 
 def test_ris_record_format_exactly():
     text = hits_ris([_hit(), _hit(id="whitepaper-2025#38", date=None, source="",
-                                  title="NATOとの\r\n協力", countries=[],
+                                  title="NATOとの\r\n協力",
+                                  values={"organization": ["NATO"], "collection": ["欧州"]},
                                   summary="\x00一行目\t\n\n  二行目  ")],
                     lambda rid: f"https://kirinuki.example/records/{rid.replace('#', '%23')}")
     assert text == (

@@ -355,7 +355,7 @@ def test_fingerprints_cover_every_field_the_corpus_gives():
 
     from search.corpus.records import Record
 
-    derived = {"countries", "country_codes", "organizations"}  # found by annotation
+    derived = {"facets"}  # found by annotation
     moved = {"line"}  # kept per file in the meta: a clipping added above moves it
     assert set(indexer._CONTENT) == {f.name for f in dataclasses.fields(Record)} - derived - moved
 
@@ -374,7 +374,7 @@ def test_a_clipping_added_at_the_top_is_one_new_record(tmp_path, corpus_copy):
     reindex(root_b, corpus_copy)
     assert stored_docs(root_a) == stored_docs(root_b)
     with Engine(root_a) as a, Engine(root_b) as b:
-        moved = [h.id for h in b.search(SearchRequest(collections=["日米 2025"],
+        moved = [h.id for h in b.search(SearchRequest(selected={"collection": ["日米 2025"]},
                                                       page_size=5)).results]
         for rid in moved:  # the record page's line is the new one, as after a rebuild
             assert a.record(rid).record.line == b.record(rid).record.line > first

@@ -118,7 +118,7 @@ def test_related_articles_share_the_places_the_query_names(engine):
     # matches; related articles must name a place the query names, as the facet reads it
     for q, place in (("共同訓練 モンゴル", "モンゴル"), ("日比 訓練", "フィリピン"),
                      ("country:フィリピン 共同訓練", "フィリピン"), ("フィリピン", "フィリピン")):
-        assert all(place in h.countries for h in search(engine, q).related), q
+        assert all(place in h.values["country"] for h in search(engine, q).related), q
     assert [h.id for h in search(engine, "共同訓練 モンゴル").related] == ["2410-092306"]
 
 
@@ -137,15 +137,15 @@ def test_without_a_place_related_articles_share_the_key_terms(engine, session_in
 
 
 def test_filters_and_exclusions_hold_for_related_articles(engine):
-    dated = search(engine, "防衛装備移転", years=["2025"])
+    dated = search(engine, "防衛装備移転", selected={"year": ["2025"]})
     assert dated.related and all(h.date.startswith("2025") for h in dated.related)
     mongolia = {h.id for h in search(engine, "モンゴル").results}
     plain = {h.id for h in search(engine, "防衛装備移転").related}
     assert plain and plain <= mongolia  # without the exclusion, all three name Mongolia
     excluded = search(engine, "防衛装備移転 -モンゴル")
     assert excluded.related and not {h.id for h in excluded.related} & mongolia
-    chosen = search(engine, "防衛装備移転", countries=["スウェーデン"])
-    assert chosen.related and all("スウェーデン" in h.countries for h in chosen.related)
+    chosen = search(engine, "防衛装備移転", selected={"country": ["スウェーデン"]})
+    assert chosen.related and all("スウェーデン" in h.values["country"] for h in chosen.related)
 
 
 def test_the_json_page_and_command_line_show_them(engine, client, session_index, capsys):

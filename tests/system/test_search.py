@@ -62,7 +62,7 @@ def test_phrase(engine):
 
 def test_field_terms(engine):
     phil = engine.search(SearchRequest(q="country:フィリピン", page_size=100))
-    assert phil.total > 10 and all("フィリピン" in h.countries for h in phil.results)
+    assert phil.total > 10 and all("フィリピン" in h.values["country"] for h in phil.results)
     assert phil.understood == "country:フィリピン"
     assert total(engine, "country:比") == phil.total  # an alias resolves
     yomiuri = engine.search(SearchRequest(q="source:讀賣", page_size=100))
@@ -70,7 +70,7 @@ def test_field_terms(engine):
     titles = engine.search(SearchRequest(q="title:空母", page_size=100))
     assert titles.total and all("空母" in h.title for h in titles.results)
     nato = engine.search(SearchRequest(q="org:NATO", page_size=100))
-    assert nato.total and all("NATO" in h.organizations for h in nato.results)
+    assert nato.total and all("NATO" in h.values["organization"] for h in nato.results)
 
 
 def test_dates(engine):
@@ -126,7 +126,7 @@ def test_synonyms_are_visible_in_understood(engine):
 
 def test_outlet_names_are_searchable(engine):
     found = set(ids(engine, "読売"))
-    yomiuri = set(ids(engine, sources=["読売新聞"]))
+    yomiuri = set(ids(engine, selected={"source": ["読売新聞"]}))
     assert yomiuri and yomiuri <= found
 
 
@@ -141,22 +141,23 @@ def test_facet_counts_add_up(engine):
 
 def test_disjunctive_facets(engine):
     plain = engine.search(SearchRequest(q="防衛"))
-    picked = engine.search(SearchRequest(q="防衛", sources=["読売新聞"]))
+    picked = engine.search(SearchRequest(q="防衛", selected={"source": ["読売新聞"]}))
     counts = {v.value: v.count for v in plain.facets["source"]}
     after = {v.value: (v.count, v.selected) for v in picked.facets["source"]}
     assert picked.total == counts["読売新聞"]
     assert after["読売新聞"] == (counts["読売新聞"], True)
     assert after["共同通信"] == (counts["共同通信"], False)  # the others stay visible
-    both = engine.search(SearchRequest(q="防衛", sources=["読売新聞", "共同通信"]))
+    both = engine.search(SearchRequest(q="防衛", selected={"source": ["読売新聞", "共同通信"]}))
     assert both.total == counts["読売新聞"] + counts["共同通信"]  # OR within a facet
-    narrowed = engine.search(SearchRequest(q="防衛", sources=["共同通信"], years=["2024"]))
+    narrowed = engine.search(SearchRequest(q="防衛", selected={"source": ["共同通信"],
+                                                            "year": ["2024"]}))
     years = {v.value: v.count for v in engine.search(
-        SearchRequest(q="防衛", sources=["共同通信"])).facets["year"]}
+        SearchRequest(q="防衛", selected={"source": ["共同通信"]})).facets["year"]}
     assert narrowed.total == years["2024"]  # AND across facets
 
 
 def test_months_inside_a_chosen_year(engine):
-    result = engine.search(SearchRequest(years=["2024"]))
+    result = engine.search(SearchRequest(selected={"year": ["2024"]}))
     assert result.facets["month"] and all(v.value.startswith("2024-")
                                           for v in result.facets["month"])
     assert sum(v.count for v in result.facets["month"]) == result.total
@@ -164,7 +165,7 @@ def test_months_inside_a_chosen_year(engine):
 
 def test_unknown_facet_value_is_a_user_error(engine):
     with pytest.raises(SearchError, match="媒体「存在しない新聞」"):
-        engine.search(SearchRequest(sources=["存在しない新聞"]))
+        engine.search(SearchRequest(selected={"source": ["存在しない新聞"]}))
 
 
 # ------------------------------------------------------------------ snippets, ranking
@@ -286,9 +287,9 @@ def test_partial_matches_respect_filters_and_exclusions(engine):
     italy = set(ids(engine, "イタリア"))
     assert result.total > result.complete > 0
     assert not {h.id for h in result.results} & italy
-    phil = engine.search(SearchRequest(q="共同訓練 海上保安庁", countries=["フィリピン"],
-                                       page_size=100))
-    assert all("フィリピン" in h.countries for h in phil.results)
+    phil = engine.search(SearchRequest(q="共同訓練 海上保安庁",
+                                       selected={"country": ["フィリピン"]}, page_size=100))
+    assert all("フィリピン" in h.values["country"] for h in phil.results)
 
 
 @pytest.mark.parametrize("q", ["火星 探査", "ワールドカップ 優勝", "南極観測", "xqzvwk 防衛"])

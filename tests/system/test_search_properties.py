@@ -52,10 +52,10 @@ def requests(draw) -> SearchRequest:
     for facet in FACETS:
         real = st.sampled_from(REAL[facet.key])
         sane = st.lists(real, max_size=2) if facet.key == "country" else st.just([])
-        chosen[facet.attr] = part("facets", sane, st.lists(st.one_of(real, ODD_TEXT),
+        chosen[facet.key] = part("facets", sane, st.lists(st.one_of(real, ODD_TEXT),
                                                            max_size=3))
     return SearchRequest(
-        q=draw(st.one_of(TYPED, QUERIES)), **chosen,
+        q=draw(st.one_of(TYPED, QUERIES)), selected=chosen,
         date_from=part("from", st.sampled_from([None, None, "2024", "2025-07-01"]), DATES),
         date_to=part("to", st.sampled_from([None, None, "2025", "2024-06"]), DATES),
         sort=part("sort", st.sampled_from([None, *SORTS]),
@@ -76,7 +76,7 @@ def _should_refuse(req: SearchRequest) -> bool:
 @example(SearchRequest(q="(" * 327 + "x" + ")" * 327))
 @example(SearchRequest(q="-" * 950 + "x"))
 @example(SearchRequest(q="date:9999-12-31", date_from="9999-12-31", date_to="9999-12-31"))
-@example(SearchRequest(q="米国", countries=["米国", "米国"], page=10**12))
+@example(SearchRequest(q="米国", selected={"country": ["米国", "米国"]}, page=10**12))
 @example(SearchRequest(q="\ud800"))
 def test_search_answers_or_says_what_to_change(engine, req):
     try:

@@ -131,7 +131,8 @@ def test_abbreviations_in_a_query_are_read_as_the_extractor_reads_them(engine, t
     assert named and ids(engine, typed) >= named
     # and nothing that names none of them
     found = search(engine, typed).results
-    assert all(set(places) & set(h.countries) or typed in h.title + h.summary for h in found)
+    assert all(set(places) & set(h.values["country"]) or typed in h.title + h.summary
+               for h in found)
 
 
 def test_a_place_corrected_does_not_search_a_word_one_letter_away(engine):

@@ -127,8 +127,8 @@ def test_facets_narrow_and_combine(client, app):
     from search.engine import SearchRequest
 
     whole = engine.search(SearchRequest(q="防衛"))
-    one = engine.search(SearchRequest(q="防衛", countries=["米国"]))
-    two = engine.search(SearchRequest(q="防衛", countries=["米国", "中国"]))
+    one = engine.search(SearchRequest(q="防衛", selected={"country": ["米国"]}))
+    two = engine.search(SearchRequest(q="防衛", selected={"country": ["米国", "中国"]}))
     assert whole.total > two.total >= one.total > 0
     html = client.get("/?q=防衛&country=米国&country=中国").get_data(as_text=True)
     assert f"<strong>{two.total:,}</strong> 件" in html
@@ -430,7 +430,7 @@ def test_corpus_text_is_escaped(client, app, monkeypatch):
         result: SearchResult = real(req)
         if result.results:
             h = result.results[0]
-            h.source, h.countries = "<b>outlet</b>", ["<i>国</i>"]
+            h.source, h.values["country"] = "<b>outlet</b>", ["<i>国</i>"]
             h.section, h.date, h.time = "<u>sec</u>", "<x>", "<y>"
         return result
 
@@ -544,7 +544,8 @@ def test_url_state_round_trip():
     assert "month" not in state.toggled("year", "2025").selected
     assert state.cleared().params() == [("q", "日米"), ("sort", "newest")]
     req = state.request(20)
-    assert req.organizations == ["NATO"] and req.page == 3 and req.date_from == "2024-01-01"
+    assert req.selected["organization"] == ["NATO"]
+    assert req.page == 3 and req.date_from == "2024-01-01"
 
 
 def test_parse_page_and_window():
@@ -610,8 +611,9 @@ def test_chart_bar_targets():
 
 def _hit(**overrides) -> Hit:
     base = {"id": "x-1", "score": 1.0, "title": "見出し", "title_html": "見出し",
-            "date": "2024-06-01", "time": "09:30", "source": "読売新聞", "countries": ["米国"],
-            "organizations": [], "collections": ["欧州"], "snippet_html": "本文",
+            "date": "2024-06-01", "time": "09:30", "source": "読売新聞",
+            "values": {"country": ["米国"], "organization": [], "collection": ["欧州"]},
+            "snippet_html": "本文",
             "snippet": "本文"}
     base.update(overrides)
     return Hit(**base)

@@ -17,8 +17,8 @@ from whoosh import formats, writing
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
+from search.corpus.annotate import annotate
 from search.corpus.loading import load_corpus
-from search.corpus.places import annotate
 from search.index import schema
 from search.index.build import _document
 from search.index.schema import build_schema, new_writer

@@ -52,3 +52,18 @@ def test_an_import_past_the_package_or_of_another_package_is_not_followed(tmp_pa
                      "from searchlight import x\nfrom .missing import y\n"),
     })
     assert build_modules(package, "build.py") == {"__init__.py", "build.py"}
+
+
+def test_a_module_named_as_a_hook_is_followed(tmp_path):
+    # search/facets.py names its extractors as "module:function", imported when called
+    package = _package(tmp_path, {
+        "__init__.py": "",
+        "facets.py": ('EXTRACT = "search.corpus.places:countries_of"\n'
+                      'NOT_A_HOOK = "search.corpus.other"\n'
+                      'ELSEWHERE = "searchlight.x:y"\n'),
+        "corpus/__init__.py": "",
+        "corpus/places.py": "",
+        "corpus/other.py": "",
+    })
+    assert build_modules(package, "facets.py") == {
+        "__init__.py", "facets.py", "corpus/__init__.py", "corpus/places.py"}

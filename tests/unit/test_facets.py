@@ -17,11 +17,37 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from search.corpus.records import Record
 from search.engine.request import SearchRequest
-from search.facets import BY_KEY, BY_PARAM, FACETS, Column, FacetValue, count, narrow
+from search.facets import (
+    BY_KEY,
+    BY_NAME,
+    BY_PARAM,
+    FACETS,
+    Column,
+    Facet,
+    FacetValue,
+    count,
+    declared,
+    extracted,
+    keyword_facets,
+    narrow,
+    row_facets,
+)
+
+
+def from_lists(per_doc) -> Column:
+    """A column from each document's values (document n is ``per_doc[n]``), through
+    ``Column.from_postings``: each value's documents."""
+    postings: dict[str, list[int]] = {}
+    for doc, values in enumerate(per_doc):
+        for value in dict.fromkeys(values):
+            postings.setdefault(value, []).append(doc)
+    return Column.from_postings(len(per_doc), postings)
 
 # source, year-month, countries, organizations of ten records (document n is RECORDS[n])
 RECORDS = [
@@ -41,11 +67,11 @@ N = len(RECORDS)
 
 def columns() -> dict[str, Column]:
     return {
-        "source": Column.from_lists([[s] for s, _, _, _ in RECORDS]),
-        "country": Column.from_lists([c for _, _, c, _ in RECORDS]),
-        "organization": Column.from_lists([o for _, _, _, o in RECORDS]),
-        "year": Column.from_lists([[m[:4]] for _, m, _, _ in RECORDS]),
-        "month": Column.from_lists([[m] for _, m, _, _ in RECORDS]),
+        "source": from_lists([[s] for s, _, _, _ in RECORDS]),
+        "country": from_lists([c for _, _, c, _ in RECORDS]),
+        "organization": from_lists([o for _, _, _, o in RECORDS]),
+        "year": from_lists([[m[:4]] for _, m, _, _ in RECORDS]),
+        "month": from_lists([[m] for _, m, _, _ in RECORDS]),
     }
 
 
@@ -136,10 +162,47 @@ def test_registry_keys_and_params_unique_and_indexed():
 
 
 def test_registry_every_facet_is_a_request_selection():
-    req = SearchRequest(sources=["s"], countries=["c"], organizations=["o"],
-                        collections=["a"], years=["y"], months=["m"])
+    req = SearchRequest(selected={"source": ["s"], "country": ["c"], "organization": ["o"],
+                                  "collection": ["a"], "year": ["y"], "month": ["m"]})
     assert req.selections() == {"source": ["s"], "country": ["c"], "organization": ["o"],
                                 "collection": ["a"], "year": ["y"], "month": ["m"]}
+    # a facet nothing was chosen in is there too, empty
+    assert SearchRequest(selected={"country": ["c"]}).selections() == {
+        "source": [], "country": ["c"], "organization": [], "collection": [], "year": [],
+        "month": []}
+
+
+def test_the_registry_says_where_values_come_from_and_how_fields_are_named():
+    assert {f.key: (f.origin, f.names) for f in FACETS} == {
+        "source": ("record", ("source", "outlet", "媒体")),
+        "country": ("extracted", ("country", "国")),
+        "organization": ("extracted", ("org", "organization", "機関")),
+        "collection": ("record", ("collection", "archive", "アーカイブ")),
+        "year": ("date", ()), "month": ("date", ())}
+    assert BY_NAME["国"] is BY_KEY["country"] and BY_NAME["機関"] is BY_KEY["organization"]
+    assert [f.key for f in extracted()] == ["country", "organization"]
+    assert [f.key for f in row_facets()] == ["country", "organization", "collection"]
+    assert [f.key for f in keyword_facets()] == ["country"]
+    assert BY_KEY["month"].within == "year"
+
+
+def test_a_facet_takes_its_values_from_the_record_its_date_or_an_extractor():
+    rec = Record(id="1", kind="clipping", title="t", summary="s", date="2024-06-30",
+                 source="共同通信", collections=["a", "b"], facets={"country": ["米国"]})
+    assert [f.values_of(rec) for f in FACETS] == [
+        ["共同通信"], ["米国"], [], ["a", "b"], ["2024"], ["2024-06"]]
+    bare = Record(id="2", kind="clipping", title="t", summary="s")
+    assert [f.values_of(bare) for f in FACETS] == [[], [], [], [], [], []]
+
+
+def test_a_declared_facet_is_read_everywhere_for_a_while():
+    extra = Facet("prefecture", "prefectures", "pref", "都道府県", True, "count", 30,
+                  names=("pref",))
+    with declared(extra):
+        assert FACETS[-1] is extra and BY_KEY["prefecture"] is extra
+        assert BY_PARAM["pref"] is extra and BY_NAME["pref"] is extra
+        assert extra in extracted() and extra in row_facets()
+    assert extra not in FACETS and "prefecture" not in BY_KEY and "pref" not in BY_NAME
 
 
 def test_facet_value_to_dict():
@@ -175,12 +238,12 @@ def test_constructor_keeps_int32_arrays_whatever_it_is_given():
 
 
 def test_from_lists_empty():
-    col = Column.from_lists([[], [], []])
+    col = from_lists([[], [], []])
     assert col.values == []
     assert col.size == 3
     assert col.counts(np.ones(3, dtype=bool)).tolist() == []
     assert col.having(["a"]).tolist() == [False, False, False]
-    assert Column.from_lists([]).size == 0
+    assert from_lists([]).size == 0
 
 
 def test_contains():
@@ -222,7 +285,7 @@ def test_counts_indexed_by_code_duplicates_once():
 
 
 def test_counts_repeated_value_in_a_document():
-    col = Column.from_lists([["a", "a", "b"], ["a"], ["b", "b"]])
+    col = from_lists([["a", "a", "b"], ["a"], ["b", "b"]])
     assert col.values == ["a", "b"]
     assert col.counts(np.ones(3, dtype=bool)).tolist() == [2, 2]
     assert col.counts(np.array([True, False, False])).tolist() == [1, 1]
@@ -233,7 +296,7 @@ def test_from_postings_equals_from_lists():
     per_doc = [c for _, _, c, _ in RECORDS]
     postings = {"韓国": np.array([5, 6]), "日本": np.array([0, 1, 2, 6, 9]),
                 "米国": [0, 3, 7], "中国": np.array([2, 8], dtype=np.int64)}
-    a, b = Column.from_lists(per_doc), Column.from_postings(N, postings)
+    a, b = from_lists(per_doc), Column.from_postings(N, postings)
     assert b.values == a.values == ["中国", "日本", "米国", "韓国"]
     assert b.size == a.size == N
     assert pairs(b) == pairs(a)
@@ -267,7 +330,7 @@ def test_from_postings_trailing_documents_without_values():
 def test_counts_and_having_match_brute_force(per_doc, data):
     m = np.array(data.draw(st.lists(st.booleans(), min_size=len(per_doc),
                                     max_size=len(per_doc))), dtype=bool)
-    col = Column.from_lists(per_doc)
+    col = from_lists(per_doc)
     assert col.values == sorted({v for vs in per_doc for v in vs})
     expected = [sum(1 for d, vs in enumerate(per_doc) if m[d] and v in vs)
                 for v in col.values]
@@ -361,11 +424,11 @@ def test_count_chosen_value_not_in_the_column_kept_once():
 # -- count: limits -------------------------------------------------------------------------
 
 # 35 values: k{i} is held by documents 0..i, so by i + 1 documents (k34 by all 35)
-MANY = Column.from_lists([[f"k{i:02d}" for i in range(d, 35)] for d in range(35)])
+MANY = from_lists([[f"k{i:02d}" for i in range(d, 35)] for d in range(35)])
 TOP30 = [fv(f"k{i:02d}", i + 1) for i in range(34, 4, -1)]  # k34 (35) .. k05 (6)
 # 40 values held by one document each: the cut is decided by the value alone
-TIES = Column.from_lists([[f"t{i:02d}"] for i in range(40)])
-YEARS = Column.from_lists([[str(y)] for y in range(1980, 2020)])
+TIES = from_lists([[f"t{i:02d}"] for i in range(40)])
+YEARS = from_lists([[str(y)] for y in range(1980, 2020)])
 
 
 def test_limit_cuts_by_count_not_by_value():
@@ -534,3 +597,17 @@ def test_search_one_year_and_its_months():
     months = count(BY_KEY["month"], COLS["month"], narrow(ALL, selections, "month"))
     assert months == [fv("2019-11", 1), fv("2019-06", 1), fv("2019-03", 1)]
 
+
+
+def test_a_facet_is_declared_once():
+    from search.facets import BY_KEY, Facet, declared
+
+    extra = Facet("prefecture", "prefectures", "pref", "都道府県", True, "count", 30,
+                  names=("pref",))
+    with declared(extra):
+        assert BY_KEY["prefecture"] is extra
+        for clash in (extra, Facet("p2", "p2", "country", "x", True, "count", None),
+                      Facet("p3", "p3", "p3", "x", True, "count", None, names=("国",))):
+            with pytest.raises(ValueError, match="already declared"), declared(clash):
+                pass
+    assert "prefecture" not in BY_KEY

@@ -81,7 +81,7 @@ ITALY = wq.And([wq.Or([
 ITALY_SHOWN = "(イタリア OR 伊国 OR 国:イタリア)"
 # excluded (-イタリア), every article naming it is left out, whatever the facet says
 NOT_ITALY = wq.Not(ITALY.subqueries[0])
-EVERY_FIELD = "(使える項目: title: source: country: org: date: collection:)"
+EVERY_FIELD = "(使える項目: title: source: country: org: collection: date:)"
 FALLBACK = "。語を並べたものとして検索しました"
 
 
@@ -388,7 +388,7 @@ def test_country_aliases(name, value, canonical):
 
 @pytest.mark.parametrize("name", ["org", "organization", "機関", "ORG"])
 def test_org_aliases(name):
-    assert tree(f"{name}:NATO") == Filter("org", "NATO")
+    assert tree(f"{name}:NATO") == Filter("organization", "NATO")
     p = parse_query(f"{name}:NATO")
     assert p.query.a == wq.Term("organizations", "NATO")
     assert p.query.b.subqueries[:3] == [

@@ -23,7 +23,8 @@ def terms(n: int) -> list[wq.Query]:
 
 
 def test_selections_follow_the_facet_registry():
-    req = SearchRequest(sources=["共同通信"], countries=["米国", "中国"], months=["2024-06"])
+    req = SearchRequest(selected={"source": ["共同通信"], "country": ["米国", "中国"],
+                                  "month": ["2024-06"]})
     assert req.selections() == {"source": ["共同通信"], "country": ["米国", "中国"],
                                 "organization": [], "collection": [], "year": [],
                                 "month": ["2024-06"]}

@@ -49,7 +49,7 @@ def writer_options(repeated: tuple[str, ...] = ()) -> dict:
     segment is written (``writer.TermPool``), in arrays rather than Whoosh's pool of tuples,
     which spilled sorted runs to disk past ``limitmb`` and merged them back.
 
-    ``repeated``: the fields whose distinct values are few (``schema.REPEATED_FIELDS``).
+    ``repeated``: the fields whose distinct values are few (``schema.repeated_fields``).
     """
     return {"codec": Codec(), "compound": False, "repeated": repeated}
 
