@@ -24,7 +24,7 @@ def kinds(text: str, **kw) -> list[tuple[str, str]]:
 
 
 def speller(words: dict[str, int]):
-    """How the engine spells a kana word (engine._speller), over a Readings table."""
+    """How the engine spells a kana word (search.engine.pipeline.speller), over a Readings table."""
     table = Readings(words)
 
     def spell(kana: str) -> list[tuple[str, bool]]:

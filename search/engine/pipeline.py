@@ -1,0 +1,291 @@
+"""One search as a pipeline of named stages, each a small function over plain values.
+
+    understand (parse, compile) → filter → match → partial → count → order → page → rows
+    → related → help
+
+A request opens one snapshot of the index (:class:`Context`) and runs the stages once in it.
+A correction (the もしかして searched instead) runs them again for the corrected words in the
+same context, so the snapshot, the filters' masks and every query already evaluated (the
+もしかして's own check found it) are reused, not computed again; the help for an empty result
+(the suggestions) is asked only of the search as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from ..facets import BY_KEY, FACETS, FacetValue, count, narrow
+from ..index.schema import stored_record
+from ..query.compile import parse_query
+from ..query.complete import fold
+from ..query.correction import MIN_RECORDS, changed, mistyped
+from ..query.dates import parse_date_range
+from ..query.parsed import ParsedQuery
+from ..query.suggest import suggest
+from .matching import Evaluator, Matches
+from .opened import OpenIndex
+from .ordering import by_score, ranked
+from .partial import Partial, allowed_by, partial_matches
+from .related import FEEDBACK_DOCS, MAX_RELATED, close_to, feedback_query, on_topic, shares_terms
+from .request import SearchError, SearchRequest, check_cost
+from .results import Hit, SearchResult, make_hit
+
+
+@dataclass
+class Context:
+    """What the stages of one request share: one snapshot of the index, and the parses and
+    answers already computed in it (keyed by the text searched)."""
+
+    ix: OpenIndex
+    searcher: Any
+    evaluator: Evaluator = field(init=False)
+    _parsed: dict[str, ParsedQuery] = field(default_factory=dict)
+    _answers: dict[str, Matches] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.evaluator = Evaluator(self.searcher, self.ix.columns, self.ix.postings)
+
+    def parse(self, text: str) -> ParsedQuery:
+        """``text`` as this index reads it (kana words spelled in kanji, words it lacks)."""
+        if text not in self._parsed:
+            self._parsed[text] = parse_query(text, speller(self.ix), holder(self.searcher))
+        return self._parsed[text]
+
+    def answer(self, text: str) -> Matches:
+        """The documents ``text`` matches, with their scores."""
+        if text not in self._answers:
+            self._answers[text] = self.evaluator.run(self.parse(text).query)
+        return self._answers[text]
+
+    def holding(self, word: str) -> int:
+        """The articles holding ``word`` as written (a phrase, with its spellings)."""
+        return len(self.answer(f'"{word}"'))
+
+
+@dataclass
+class Filters:
+    """The request's filters as masks over the documents: the facet values chosen and the
+    dates. They do not depend on the words, so a correction reuses them."""
+
+    chosen: dict[str, list[str]]
+    selections: dict[str, np.ndarray | None]
+    dates: np.ndarray | None
+    within: np.ndarray  # the documents the dates allow (every live one without dates)
+
+
+@dataclass
+class Matched:
+    """The documents a search allows: its matches (and partial matches) within the filters."""
+
+    matches: Matches
+    partial: Partial | None
+    base: np.ndarray  # matched, within the dates: what each facet is counted over
+    allowed: np.ndarray  # and within every facet's selection: the result
+    total: int
+    complete: int  # those holding every word
+
+
+# -- the stages -------------------------------------------------------------------------
+
+
+def understand(ctx: Context, text: str) -> ParsedQuery:
+    """parse and compile: the words, fields and operators as a query, refused if costly."""
+    parsed = ctx.parse(text)
+    check_cost(parsed.query)
+    return parsed
+
+
+def filters(ctx: Context, req: SearchRequest) -> Filters:
+    """filter: the chosen facet values and dates as masks; an unknown value is refused."""
+    cols = ctx.ix.columns
+    chosen = req.selections()
+    for key, values in chosen.items():
+        column = cols.facets[key]
+        for value in values:
+            if value not in column:
+                label = BY_KEY[key].label
+                raise SearchError(f"{label}「{value}」は索引にありません。{label}の一覧から"
+                                  "選んでください")
+    dates = date_mask(cols, req.date_from, req.date_to)
+    selections = {key: cols.facets[key].having(values) if values else None
+                  for key, values in chosen.items()}
+    return Filters(chosen, selections, dates, dates if dates is not None else cols.live)
+
+
+def match(ctx: Context, parsed: ParsedQuery, filt: Filters) -> Matched:
+    """match and partial: the documents holding the words, then those holding enough of
+    them (partial matches, after the full ones), within the filters."""
+    cols = ctx.ix.columns
+    matches = ctx.answer(parsed.text)
+    base = np.zeros(cols.size, dtype=bool)
+    base[matches.docs] = True
+    partial = None
+    if parsed.parts:
+        partial = partial_matches(ctx.evaluator, parsed.parts, parsed.rest, matches,
+                                  parsed.places)
+        partial.fill(int(filt.within[matches.docs].sum()), filt.within, cols.rank)
+        base |= partial.some
+    if filt.dates is not None:
+        base &= filt.dates
+    allowed = narrow(base, filt.selections)
+    total = int(allowed.sum())
+    complete = total if partial is None else int((allowed & ~partial.some).sum())
+    return Matched(matches, partial, base, allowed, total, complete)
+
+
+def count_facets(ctx: Context, found: Matched, filt: Filters,
+                 every: list[str]) -> dict[str, list[FacetValue]]:
+    """count: each facet's values over the matches and every OTHER facet's selection
+    (disjunctive within a facet); a facet listed within another (months within a year)
+    only when one value of that one is chosen."""
+    facets: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        outer = filt.chosen.get(facet.within, []) if facet.within else None
+        if outer is not None and len(outer) != 1:
+            continue
+        docs = narrow(found.base, filt.selections, except_key=facet.key)
+        values = count(facet, ctx.ix.columns.facets[facet.key], docs, filt.chosen[facet.key],
+                       every=facet.key in every)
+        if outer is not None:
+            values = [v for v in values if v.value.startswith(outer[0])]
+        facets[facet.key] = values
+    return facets
+
+
+def order(ctx: Context, parsed: ParsedQuery, found: Matched, sort: str,
+          upto: int) -> list[tuple[int, float]]:
+    """order: the first ``upto`` documents of the result, (document, score) in order."""
+    return ranked(ctx.ix.columns.rank, found.matches, found.allowed, sort, parsed.is_empty,
+                  found.partial, upto)
+
+
+def page(top: list[tuple[int, float]], req: SearchRequest) -> list[tuple[int, float]]:
+    """page: the page asked for, from the documents in order."""
+    offset = (req.page - 1) * req.page_size
+    return top[offset:offset + req.page_size]
+
+
+def rows(ctx: Context, shown: list[tuple[int, float]], parsed: ParsedQuery,
+         partial: Partial | None) -> list[Hit]:
+    """rows: each document's stored record as a result row, its words marked."""
+    return [make_hit(stored_record(ctx.searcher, doc), score, parsed.highlight_terms,
+                     missing=partial.missing(doc) if partial is not None else [])
+            for doc, score in shown]
+
+
+def wants_related(req: SearchRequest, parsed: ParsedQuery, sort: str, total: int) -> bool:
+    """Related articles follow the last page of matches of a search by relevance for words."""
+    return bool(req.related and sort == "relevance" and parsed.words and parsed.plain
+                and total and req.page == -(-total // req.page_size))
+
+
+def related(ctx: Context, parsed: ParsedQuery, found: Matched, filt: Filters,
+            first: list[int]) -> list[Hit]:
+    """related: articles without the words, most like the ``first`` matches, on the
+    places the query names, within the search's filters."""
+    free = allowed_by(ctx.evaluator, parsed.rest)
+    if filt.dates is not None:
+        free &= filt.dates
+    free = narrow(free, filt.selections)
+    free[found.matches.docs] = False
+    if found.partial is not None:
+        free &= ~found.partial.some
+    free &= on_topic(ctx.ix.columns, parsed.named)
+    q = feedback_query(ctx.searcher, first, ctx.ix.words()) if first else None
+    if q is None:
+        return []
+    near = ctx.evaluator.run(q)
+    keep = free[near.docs] & close_to(near, first)
+    if not parsed.named:
+        keep &= shares_terms(ctx.evaluator, q, near.docs)
+    docs, scores = near.docs[keep], near.scores[keep]
+    return [make_hit(stored_record(ctx.searcher, doc), score, set())
+            for doc, score in by_score(docs, scores, scores, ctx.ix.columns.rank, 0,
+                                       MAX_RELATED)]
+
+
+def help_for(ctx: Context, parsed: ParsedQuery) -> list[str]:
+    """help: for a search nothing answers in full, the queries a word or two away that
+    would find something (もしかして), each naming words the archive holds as written (not
+    pieces of them: ホットコイン for ビットコイン finds ホット and コイン, never side by side)."""
+    found = suggest(ctx.ix.spelling(), ctx.searcher, parsed,
+                    lambda text: bool(len(ctx.answer(text))), ctx.ix.readings())
+    return [s for s in found
+            if all(ctx.holding(w) >= MIN_RECORDS for w in changed(parsed.text, s))]
+
+
+# -- the whole ----------------------------------------------------------------------------
+
+
+def run(ctx: Context, req: SearchRequest, text: str, filt: Filters | None = None,
+        helped: bool = True) -> tuple[SearchResult, Filters]:
+    """Every stage for ``text`` with ``req``'s filters (``filt`` when already made)."""
+    parsed = understand(ctx, text)
+    filt = filt if filt is not None else filters(ctx, req)
+    sort = req.sort or ("relevance" if not parsed.is_empty else "newest")
+    found = match(ctx, parsed, filt)
+    facets = count_facets(ctx, found, filt, req.all_values)
+    more = wants_related(req, parsed, sort, found.total)
+    top = order(ctx, parsed, found, sort,
+                max(req.page * req.page_size, FEEDBACK_DOCS if more else 0))
+    hits = rows(ctx, page(top, req), parsed, found.partial)
+    near = related(ctx, parsed, found, filt, [d for d, _ in top[:FEEDBACK_DOCS]]) \
+        if more else []
+    helps = help_for(ctx, parsed) if helped and not found.complete and parsed.words else []
+    return SearchResult(
+        query=text, understood=parsed.understood, total=found.total, page=req.page,
+        page_size=req.page_size, sort=sort, results=hits, facets=facets, suggestions=helps,
+        messages=parsed.messages, elapsed_ms=0.0, fallback=parsed.fallback,
+        complete=found.complete, related=near), filt
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def speller(ix: OpenIndex) -> Callable[[str], list[tuple[str, bool]]]:
+    """The kanji spellings of a kana word in ``ix``, and the other spellings of a name; the
+    readings are built on first use."""
+    def spell(kana: str) -> list[tuple[str, bool]]:
+        readings = ix.readings()
+        found = [(s, readings.is_whole(kana, s)) for s in readings.spell(kana)]
+        held = fold(kana) in ix.words()
+        # a name the index holds has its other spellings (ラスムセン, ラスムッセン); a word
+        # it does not hold only the ones it may be a slip for (no コーヒー → レーダー)
+        return found + [(v, True) for v in readings.variants(kana)
+                        if v not in dict(found) and (held or mistyped(kana, v))]
+
+    return spell
+
+
+def holder(searcher) -> Callable[[str], bool]:
+    """Whether the index's titles or texts hold a term (its term dictionary, not a search)."""
+    def held(term: str) -> bool:
+        return bool(searcher.doc_frequency("body", term) or searcher.doc_frequency("title", term))
+
+    return held
+
+
+def date_mask(cols, date_from: str | None, date_to: str | None) -> np.ndarray | None:
+    """The documents dated within the from/to bounds (None: no bound given)."""
+    if not date_from and not date_to:
+        return None
+    start = _day_bound(date_from, "開始日", "2024-06-01", first=True)
+    end = _day_bound(date_to, "終了日", "2024-06-30", first=False)
+    if start and end and start > end:
+        raise SearchError("開始日が終了日より後になっています。日付を入れ替えてください")
+    return cols.dated(start, end)
+
+
+def _day_bound(value: str | None, name: str, example: str, first: bool) -> datetime | None:
+    """The first (or last) moment of a from/to date given as 2024, 2024-06 or 2024-06-01."""
+    if not value:
+        return None
+    bounds = parse_date_range(value) if ".." not in value else None
+    if bounds is None:
+        raise SearchError(f"{name}「{value}」を読めません。{example} のように指定してください")
+    return bounds[0] if first else bounds[1]

@@ -1,0 +1,107 @@
+"""The order and page stages (search/engine/ordering.py, pipeline.page) on arrays made by
+hand: which documents, in which order, with which scores."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search.engine.matching import Matches
+from search.engine.ordering import by_score, ranked, two_tiers
+from search.engine.partial import Partial
+from search.engine.pipeline import page
+from search.engine.request import SearchRequest
+
+# six documents; rank is the date order (5 the newest, 0 the oldest)
+RANK = np.array([3, 0, 5, 1, 4, 2], dtype=np.int32)
+ALL = np.ones(6, dtype=bool)
+
+
+def matches(scores: dict[int, float]) -> Matches:
+    docs = np.array(sorted(scores), dtype=np.int32)
+    return Matches(docs, np.array([scores[d] for d in docs.tolist()], dtype=np.float64))
+
+
+def partial(some: list[int], coverage: dict[int, float], score: dict[int, float]) -> Partial:
+    mask = np.zeros(6, dtype=bool)
+    mask[some] = True
+    cov, sc = np.zeros(6), np.zeros(6)
+    for d, v in coverage.items():
+        cov[d] = v
+    for d, v in score.items():
+        sc[d] = v
+    return Partial(["a", "b"], np.zeros((2, 6), dtype=bool), np.zeros(6, np.int16), cov, sc,
+                   mask)
+
+
+def test_relevance_is_score_then_newest():
+    found = matches({0: 2.0, 1: 3.0, 2: 2.0, 4: 1.0})
+    # 0 and 2 tie at 2.0: 2 (rank 5) is newer than 0 (rank 3)
+    assert ranked(RANK, found, ALL, "relevance", False, None, 10) == [
+        (1, 3.0), (2, 2.0), (0, 2.0), (4, 1.0)]
+    assert ranked(RANK, found, ALL, "relevance", False, None, 2) == [(1, 3.0), (2, 2.0)]
+
+
+def test_only_allowed_documents_are_ordered():
+    found = matches({0: 2.0, 1: 3.0, 2: 2.0})
+    allowed = np.array([True, False, True, True, True, True])
+    assert ranked(RANK, found, allowed, "relevance", False, None, 10) == [(2, 2.0), (0, 2.0)]
+
+
+def test_dates_order_every_allowed_document_without_scores():
+    allowed = np.array([True, True, True, False, True, True])
+    none = matches({})
+    assert ranked(RANK, none, allowed, "newest", False, None, 10) == [
+        (2, 0.0), (4, 0.0), (0, 0.0), (5, 0.0), (1, 0.0)]
+    assert ranked(RANK, none, allowed, "oldest", False, None, 3) == [
+        (1, 0.0), (5, 0.0), (0, 0.0)]
+    # no words and relevance asked: newest first
+    assert ranked(RANK, none, allowed, "relevance", True, None, 2) == [(2, 0.0), (4, 0.0)]
+
+
+def test_partial_matches_come_after_the_full_ones_in_a_date_order():
+    some = partial([2, 4], {}, {})
+    allowed = np.array([True, True, True, False, True, False])
+    # full: 0 (rank 3), 1 (rank 0); partial: 2 (rank 5), 4 (rank 4)
+    assert [d for d, _ in ranked(RANK, matches({0: 1, 1: 1}), allowed, "newest", False,
+                                 some, 10)] == [0, 1, 2, 4]
+    assert [d for d, _ in ranked(RANK, matches({0: 1, 1: 1}), allowed, "oldest", False,
+                                 some, 10)] == [1, 0, 4, 2]
+
+
+def test_partial_matches_rank_by_coverage_then_score():
+    # 3 holds more of the query's weight than 5, which scores higher
+    some = partial([3, 5], {3: 0.8, 5: 0.5}, {3: 1.0, 5: 9.0})
+    found = matches({0: 2.0})
+    assert ranked(RANK, found, ALL, "relevance", False, some, 10) == [
+        (0, 2.0), (3, 1.0), (5, 9.0)]
+    assert two_tiers(found.docs, found.scores, some.some, some, RANK, 1) == [(0, 2.0)]
+
+
+def test_by_score_offset_and_ties_at_the_cut():
+    docs = np.array([0, 1, 2, 3], dtype=np.int32)
+    keys = np.array([1.0, 2.0, 2.0, 2.0])
+    # three tie at 2.0: newest first (2: rank 5, 0 excluded, 3: rank 1, 1: rank 0)
+    assert by_score(docs, keys, keys, RANK, 0, 2) == [(2, 2.0), (3, 2.0)]
+    assert by_score(docs, keys, keys, RANK, 2, 4) == [(1, 2.0), (0, 1.0)]
+    assert by_score(docs, keys, keys, RANK, 4, 6) == []
+
+
+def test_page_slices_the_order():
+    top = [(d, 0.0) for d in range(45)]
+    assert page(top, SearchRequest(page=1, page_size=20)) == top[:20]
+    assert page(top, SearchRequest(page=3, page_size=20)) == top[40:45]
+    assert page(top, SearchRequest(page=4, page_size=20)) == []
+
+
+@given(st.lists(st.integers(0, 3), min_size=6, max_size=6),
+       st.sampled_from(["relevance", "newest", "oldest"]),
+       st.integers(1, 6), st.integers(1, 7))
+def test_a_page_is_the_same_slice_of_a_longer_order(scores, sort, size, upto):
+    # the order of the first n documents does not depend on n: the related articles read
+    # the first page from the order made for the page shown
+    found = matches({d: float(s) for d, s in enumerate(scores) if s})
+    allowed = np.array([bool(s) for s in scores])
+    longer = ranked(RANK, found, allowed, sort, False, None, size + upto)
+    assert ranked(RANK, found, allowed, sort, False, None, size) == longer[:size]
