@@ -305,22 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_update)
     add("stats", help="what is in the index").set_defaults(func=cmd_stats)
 
-    srch = add("search", help="search from the command line")
-    srch.add_argument("query", nargs="*", help="the query (empty: browse newest first)")
-    from search.facets import FACETS
-
-    for facet in FACETS:  # --source, --country, --org, … as the URL names them
-        srch.add_argument(f"--{facet.param}", dest=f"facet_{facet.key}", action="append",
-                          default=[], help=f"{facet.label} (repeatable)")
-    srch.add_argument("--from", dest="date_from", help="from date, 2024-06-01")
-    srch.add_argument("--to", dest="date_to", help="to date, 2024-06-30")
-    srch.add_argument("--sort", choices=("relevance", "newest", "oldest"))
-    srch.add_argument("--page", type=int, default=1)
-    srch.add_argument("--limit", type=int, default=10, help="results per page")
-    srch.add_argument("--json", action="store_true", help="print the API's JSON object")
-    srch.add_argument("--exact", action="store_true",
-                      help="search the words as typed, without correcting a misspelling")
-    srch.set_defaults(func=cmd_search)
+    _search_options(add("search", help="search from the command line"))
 
     ev = add("evaluate", help="score the engine on judged queries")
     ev.add_argument("--queries", required=True, help="TSV: qid<TAB>query")
@@ -341,6 +326,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--debug", action="store_true", help="Flask's own server, debug on")
     serve.set_defaults(func=cmd_serve)
     return parser
+
+
+def _search_options(srch: argparse.ArgumentParser) -> None:
+    srch.add_argument("query", nargs="*", help="the query (empty: browse newest first)")
+    from search.facets import FACETS
+
+    for facet in FACETS:  # --source, --country, --org, … as the URL names them
+        srch.add_argument(f"--{facet.param}", dest=f"facet_{facet.key}", action="append",
+                          default=[], help=f"{facet.label} (repeatable)")
+    srch.add_argument("--from", dest="date_from", help="from date, 2024-06-01")
+    srch.add_argument("--to", dest="date_to", help="to date, 2024-06-30")
+    srch.add_argument("--sort", choices=("relevance", "newest", "oldest"))
+    srch.add_argument("--page", type=int, default=1)
+    srch.add_argument("--limit", type=int, default=10, help="results per page")
+    srch.add_argument("--json", action="store_true", help="print the API's JSON object")
+    srch.add_argument("--exact", action="store_true",
+                      help="search the words as typed, without correcting a misspelling")
+    srch.set_defaults(func=cmd_search)
 
 
 def _user_error(exc: Exception) -> bool:

@@ -20,6 +20,7 @@ from search.engine import MAX_PAGE_SIZE, Engine
 from search.facets import keyword_facets, row_facets
 
 from .errors import ALLOWED_METHODS
+from .filters import FILTERS
 from .links import normalise_base_url
 
 DEFAULTS: dict[str, Any] = {
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.autoescape = True
     # the declared facets, read when a page is rendered (search/facets.py)
     app.jinja_env.globals.update(row_facets=row_facets, keyword_facets=keyword_facets)
+    app.jinja_env.filters.update(FILTERS)
     app.extensions["kirinuki.engine"] = Engine(app.config["INDEX_DIR"])
 
     from . import api, views
@@ -96,11 +98,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return response
 
     return app
-
-
-def engine(app: Flask) -> Engine:
-    """The app's one Engine."""
-    return app.extensions["kirinuki.engine"]
 
 
 def _check_config(app: Flask) -> None:

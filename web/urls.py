@@ -133,9 +133,6 @@ class SearchState:
         """The same search without correcting a misspelt word (「…」で検索する)."""
         return replace(self, exact=True, page=1)
 
-    def with_sort(self, sort: str) -> SearchState:
-        return replace(self, sort=sort, page=1)
-
     def with_query(self, q: str) -> SearchState:
         """Another query with the same filters (a new query is corrected again if need be)."""
         return replace(self, q=q, page=1, exact=False)

@@ -54,7 +54,6 @@ BAD_HOST = Refusal("リクエストを読めません",
                    "Host ヘッダー(サーバーの名前)に読めない部分があります。"
                    "サーバーのアドレスを確かめて開き直してください。")
 log = logging.getLogger(__name__)
-WEEKDAYS = "月火水木金土日"
 FILTER_FROM = 16  # values from which a facet's list gets a box to narrow it by typing
 MAX_PICKED = MAX_PAGE_SIZE  # articles ticked for one RIS export (a page holds at most this many)
 PICKED_PARAM = "picked"  # sent by the form of ticked articles, so that none ticked is an error
@@ -313,28 +312,6 @@ def opensearch():
     body = description(base, url_for("pages.search_page"), url_for("api.suggest"),
                        url_for("static", filename="favicon.svg"), url_for("pages.opensearch"))
     return Response(body, content_type=f"{OPENSEARCH_TYPE}; charset=utf-8")
-
-
-# ---------------------------------------------------------------- template filters
-
-@bp.app_template_filter("jdate")
-def jdate(value: str | None) -> str:
-    """2025-07-31 → 2025年7月31日(木); anything else as it is."""
-    if not value:
-        return "日付なし"
-    try:
-        d = date.fromisoformat(value)
-    except ValueError:
-        return value
-    return f"{d.year}年{d.month}月{d.day}日({WEEKDAYS[d.weekday()]})"
-
-@bp.app_template_filter("month_label")
-def month_label(value: str) -> str:
-    """2025-07 → 7月."""
-    try:
-        return f"{int(value[5:7])}月"
-    except ValueError:
-        return value
 
 
 # ---------------------------------------------------------------- errors

@@ -18,6 +18,7 @@ from datetime import date as Date
 
 from ..text.kana import nfkc
 from . import outlets
+from .cleanup import SENTENCE_END, clean_html, join_wrapped, strip_brackets, title_lang
 from .records import Issue, Record
 
 RECORD, FURNITURE, WARNING = "record", "furniture", "warning"
@@ -26,12 +27,8 @@ _DATE = re.compile(r"^(\d{4})([.．:/])(\d{1,2})([.．:/])(\d{1,2})(?=\s|$)\s*(.
 _TIME = re.compile(r"^\s*(\d{1,2})[:：](\d{2})\s*$")
 _ID = re.compile(r"[<＜]+\s*(\d{4})\s*[-‐－ー]\s*(\d{6})\s*[>＞]?")
 _MARKERS = {"(yahoo)": True, "インターネット": False}
-# Broken closing tags left by the copy from HTML ("日経新聞/a>", "…強調した。/td>"). Whole
-# tags such as <script> are text like any other and are escaped wherever they are shown.
-_HTML = re.compile(r"(?<![<A-Za-z0-9])/(?:a|b|i|p|td|tr|th|li|ul|div|span|font|br)>")
 _HEADER_WORDS = {"年月日", "出典", "標題", "要旨"}
 _YEAR_LINKS = re.compile(r"^(\s*\d{4}年(以前)?の報道\s*)+$")
-_SENTENCE_END = tuple("。．.!?！？」』)）")
 # An outlet line is short ("Yahoo 讀賣新聞記事"); a longer header line is misplaced text.
 _LONGEST_OUTLET = 30
 
@@ -66,7 +63,7 @@ def _cut_short(name: str, lines: list[str], out: Parsed) -> None:
     if last is None or out.roles[last] != RECORD:
         return
     text = lines[last].strip()
-    if not text.endswith(_SENTENCE_END) and not _ID.search(text):
+    if not text.endswith(SENTENCE_END) and not _ID.search(text):
         out.issues.append(Issue(name, last + 1, "the file ends in the middle of a sentence: was "
                                                 "it cut short? The last article is kept as it "
                                                 "stands"))
@@ -120,49 +117,15 @@ def _page_header(name: str, head: list[str], out: Parsed) -> None:
                                                  f"{line.strip()[:40]!r}"))
 
 
-def clean_html(text: str) -> str:
-    """Drop leftovers of the HTML the archives were copied from ('/td>', '/a>')."""
-    return _HTML.sub("", text)
+@dataclass
+class _Header:
+    """What an article's header lines said, between its date line and its id line."""
 
-
-def strip_brackets(title: str) -> str:
-    """「日独、防衛装備品協定を締結」 → 日独、防衛装備品協定を締結 (only when fully wrapped)."""
-    t = title.strip()
-    if t.startswith("「") and t.endswith("」") and t.index("」") == len(t) - 1:
-        return t[1:-1].strip()
-    return t
-
-
-def title_lang(title: str) -> str:
-    """'en' for a title written in Latin letters, else 'ja'."""
-    letters = [ch for ch in title if ch.isalpha()]
-    latin = sum(1 for ch in letters if ch.isascii())
-    return "en" if letters and latin / len(letters) > 0.8 else "ja"
-
-
-def join_wrapped(lines: list[str]) -> list[str]:
-    """Join summary lines into paragraphs, gluing lines wrapped in the middle of a word.
-
-    A line that starts without indentation with a Latin letter, after a line that did not
-    end a sentence, continues that line ("協定 (" + "ACSA) に署名"). The archives lost the
-    opening bracket in "支援" + "OSA)の一環": it is put back.
-    """
-    paras: list[str] = []
-    for raw in lines:
-        text = raw.strip()
-        if not text:
-            continue
-        indented = raw[:1] in (" ", "\u3000", "\t")
-        if (paras and not indented and text[0].isascii() and text[0].isalpha()
-                and not paras[-1].endswith(_SENTENCE_END)):
-            prev = paras[-1]
-            if re.match(r"^[A-Za-z][\w&/-]*\)", text) and prev.count("(") <= prev.count(")"):
-                text = "(" + text
-            sep = " " if prev[-1:].isascii() and prev[-1:].isalnum() else ""
-            paras[-1] = prev + sep + text
-        else:
-            paras.append(text)
-    return paras
+    parts: list[str] = field(default_factory=list)  # the outlet, over one or two lines
+    bracket_title: str = ""  # 「…」 on a line of its own (the Yahoo X記事 shape)
+    via_yahoo: bool = False
+    time: str | None = None
+    misplaced: list[int] = field(default_factory=list)  # summary lines above the title
 
 
 class _Article:
@@ -177,111 +140,110 @@ class _Article:
         self.out.issues.append(Issue(self.name, index + 1, message, severity))  # type: ignore[arg-type]
 
     def parse(self) -> None:
-        lines, start, end = self.lines, self.start, self.end
-        m = _DATE.match(lines[start])
+        m = _DATE.match(self.lines[self.start])
         first_rest = clean_html(m.group(6)).strip() if m else ""
-
-        id_at = next((i for i in range(start, end) if _ID.search(lines[i])), None)
-        if id_at is None:
+        found = self._id_line(m, first_rest)
+        if found is None:
             self._without_id(first_rest)
             return
+        id_at, rec_id, before_id = found
+        head = self._header(m, first_rest, id_at)
+        title, parts = self._title(head, before_id, m, id_at)
+        source_raw = _join_parts(parts)
+        inner, yahoo_header = outlets.strip_yahoo(source_raw)
+        source = outlets.canonical(source_raw)
+        if source is None:
+            if source_raw:
+                self.warn(self.start, f"outlet {source_raw!r} is not in data/outlets.toml; "
+                                      "add it there to merge its spellings", "notice")
+            source = inner
+        title = strip_brackets(clean_html(title))
+        if not title:
+            self.warn(id_at, f"article {rec_id} has no title")
+        summary_at, notes, paragraphs, stray = self._body(id_at + 1, rec_id, head.misplaced)
+        for i in range(self.start, summary_at):
+            self.out.roles[i] = RECORD
+        self._stray(stray)
+        if not paragraphs:
+            self.warn(id_at, f"article {rec_id} has no summary text")
+        self.out.records.append(Record(
+            id=rec_id, kind="clipping", title=title, summary="\n".join(paragraphs),
+            date=self._date(m, rec_id) if m else self._no_date(rec_id), time=head.time,
+            source_raw=source_raw, source=source, via_yahoo=head.via_yahoo or yahoo_header,
+            notes=notes, lang=title_lang(title), collections=[self.label], file=self.name,
+            line=self.start + 1,
+        ))
+
+    def _id_line(self, m: re.Match[str] | None,
+                 first_rest: str) -> tuple[int, str, str] | None:
+        """The line holding the article's id, the id, and what stands before it there."""
+        lines, start = self.lines, self.start
+        id_at = next((i for i in range(start, self.end) if _ID.search(lines[i])), None)
+        if id_at is None:
+            return None
         id_line = lines[id_at] if id_at > start or m is None else first_rest
         id_match = _ID.search(id_line)
         assert id_match
         rec_id = nfkc(f"{id_match.group(1)}-{id_match.group(2)}")
         if id_match.group(0) != f"<{rec_id}>":
             self.warn(id_at, f"id written as {id_match.group(0)!r}; read as {rec_id}", "repair")
-        before_id = clean_html(id_line[: id_match.start()]).strip()
         if id_at > start and lines[id_at].strip() and clean_html(lines[id_at]) != lines[id_at]:
             self.warn(id_at, "HTML leftover removed from the title line", "repair")
+        return id_at, rec_id, clean_html(id_line[: id_match.start()]).strip()
 
-        # Header lines between the date line and the id line, by what they look like.
-        source_parts: list[str] = []
-        bracket_title = ""
-        via_yahoo = False
-        time: str | None = None
-        misplaced: list[int] = []
-        if id_at > start and first_rest:
-            source_parts.append(first_rest)
-        for i in range(start + (m is not None), id_at):
-            text = clean_html(lines[i]).strip()
-            if text != lines[i].strip():
+    def _header(self, m: re.Match[str] | None, first_rest: str, id_at: int) -> _Header:
+        """The header lines between the date line and the id line, by what they look like."""
+        head = _Header()
+        if id_at > self.start and first_rest:
+            head.parts.append(first_rest)
+        for i in range(self.start + (m is not None), id_at):
+            text = clean_html(self.lines[i]).strip()
+            if text != self.lines[i].strip():
                 self.warn(i, "HTML leftover removed from the article header", "repair")
             if not text:
                 continue
             t = _TIME.match(text)
-            if t and time is None:
-                time = f"{int(t.group(1)):02d}:{t.group(2)}"
+            if t and head.time is None:
+                head.time = f"{int(t.group(1)):02d}:{t.group(2)}"
             elif nfkc(text).casefold() in _MARKERS:
-                via_yahoo = via_yahoo or _MARKERS[nfkc(text).casefold()]
+                head.via_yahoo = head.via_yahoo or _MARKERS[nfkc(text).casefold()]
             elif text.startswith("「"):
-                bracket_title = text
+                head.bracket_title = text
             elif text.endswith("。") or len(text) > _LONGEST_OUTLET:
-                misplaced.append(i)  # summary text above the title: lines swapped
+                head.misplaced.append(i)  # summary text above the title: lines swapped
                 self.warn(i, "reads like summary text but stands above the title line; taken "
                              "into the summary")
             else:
-                source_parts.append(text)
+                head.parts.append(text)
+        return head
 
-        title = before_id
-        if not title and bracket_title:
-            title = bracket_title
-        elif not source_parts:
+    def _title(self, head: _Header, before_id: str, m: re.Match[str] | None,
+               id_at: int) -> tuple[str, list[str]]:
+        """The title, and the outlet's parts: from the header, or the title line's start."""
+        title, parts = before_id, head.parts
+        if not title and head.bracket_title:
+            title = head.bracket_title
+        elif not parts:
             split = outlets.split_prefix(before_id)
             if split:
-                source_parts, title = [split[0]], split[1]
-            elif m is None:
-                pass  # no date line, no outlet line: the outlet is unknown, not a guess
-            else:
-                head, _, rest = before_id.partition(" ")
-                source_parts, title = [head], rest
-                self.warn(id_at, f"outlet not in data/outlets.toml: took {head!r} as the "
+                parts, title = [split[0]], split[1]
+            elif m is not None:  # (no date line, no outlet line: unknown, not a guess)
+                first, _, rest = before_id.partition(" ")
+                parts, title = [first], rest
+                self.warn(id_at, f"outlet not in data/outlets.toml: took {first!r} as the "
                                  "outlet; add its spelling there")
-        elif bracket_title:
-            self.warn(id_at, f"two titles: {bracket_title!r} and {title!r}; kept the second")
+        elif head.bracket_title:
+            self.warn(id_at, f"two titles: {head.bracket_title!r} and {title!r}; kept the "
+                             "second")
+        return title, parts
 
-        source_raw = _join_parts(source_parts)
-        inner, yahoo_header = outlets.strip_yahoo(source_raw)
-        via_yahoo = via_yahoo or yahoo_header
-        source = outlets.canonical(source_raw)
-        if source is None:
-            if source_raw:
-                self.warn(start, f"outlet {source_raw!r} is not in data/outlets.toml; "
-                                 "add it there to merge its spellings", "notice")
-            source = inner
-
-        title = strip_brackets(clean_html(title))
-        if not title:
-            self.warn(id_at, f"article {rec_id} has no title")
-
-        summary_at, notes, paragraphs, stray = self._body(id_at + 1, rec_id, misplaced)
-        for i in range(start, summary_at):
-            self.out.roles[i] = RECORD
+    def _stray(self, stray: list[int]) -> None:
         if stray:
             a, b = stray[0], stray[-1]
             where = f"lines {a + 1}–{b + 1}" if b > a else f"line {a + 1}"
             shown = " / ".join(self.lines[i].strip() for i in stray if self.lines[i].strip())
             self.warn(a, f"{where} ({shown}) look like the header of an article with no date "
                          "or title; not part of any record")
-        if not paragraphs:
-            self.warn(id_at, f"article {rec_id} has no summary text")
-
-        self.out.records.append(Record(
-            id=rec_id,
-            kind="clipping",
-            title=title,
-            summary="\n".join(paragraphs),
-            date=self._date(m, rec_id) if m else self._no_date(rec_id),
-            time=time,
-            source_raw=source_raw,
-            source=source,
-            via_yahoo=via_yahoo,
-            notes=notes,
-            lang=title_lang(title),
-            collections=[self.label],
-            file=self.name,
-            line=start + 1,
-        ))
 
     def _body(self, begin: int, rec_id: str,
               lead: list[int]) -> tuple[int, list[str], list[str], list[int]]:

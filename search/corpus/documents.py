@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import outlets
-from .clippings import FURNITURE, RECORD, Parsed, join_wrapped, title_lang
+from .cleanup import join_wrapped, title_lang
+from .clippings import FURNITURE, RECORD, Parsed
 from .manifest import FileMeta
 from .records import Issue, Record
 
@@ -75,66 +76,64 @@ def _same_topic(a: str, b: str) -> bool:
 def parse_document(meta: FileMeta, lines: list[str]) -> Parsed:
     """Cut a long document into passages (see the module docstring for the rules)."""
     out = Parsed(roles=[""] * len(lines))
-    name = meta.name
     body_end, footnotes = _footnote_block(lines)
+    passages = _cut(lines, body_end, out)
+    _attach_footnotes(meta.name, lines, passages, footnotes, out)
+    for i in range(body_end, len(lines)):
+        if not lines[i].strip():  # every footnote line belongs to a passage (below)
+            out.roles[i] = FURNITURE
+    _records(meta, passages, out)
+    return out
+
+
+def _cut(lines: list[str], body_end: int, out: Parsed) -> list[_Passage]:
+    """The body's passages: a section per heading, a passage per topic in between."""
     passages: list[_Passage] = []
     section: _Passage | None = None
     label = "総論"
     pending_head: tuple[int, str] | None = None
-
-    def current() -> _Passage | None:
-        return section or (passages[-1] if passages else None)
-
     for i in range(body_end):
         text = lines[i].strip()
         if not text:
             out.roles[i] = FURNITURE
-            continue
-        heading = _SECTION.match(text)
-        if heading:
+        elif heading := _SECTION.match(text):
             label = heading.group(1)
             section = _Passage(label, True, [i], heading=text)
             passages.append(section)
-            continue
-        if _SUBHEAD.match(text):
+        elif _SUBHEAD.match(text):
             if section:
                 section.lines.append(i)
                 section.paragraphs.append(text)
             else:
                 pending_head = (i, text)
-            continue
-        if _NOTE.match(text) or _CAPTION.match(text):
-            host = current()
+        elif _NOTE.match(text) or _CAPTION.match(text):
+            host = section or (passages[-1] if passages else None)
             if host is None:
                 out.roles[i] = FURNITURE
                 continue
             host.lines.append(i)
             host.notes.append(("写真: " if _CAPTION.match(text) else "") + text)
-            continue
-        topic = topic_of(text)
-        if section and (topic is None or _same_topic(topic, section.label)):
+        elif section and ((topic := topic_of(text)) is None or _same_topic(topic, section.label)):
             section.lines.append(i)
             section.paragraphs.append(text)
-            continue
-        section = None
-        if topic:
-            label = topic
-        passage = _Passage(label, False)
-        if pending_head:
-            passage.lines.append(pending_head[0])
-            passage.heading = pending_head[1]
-            pending_head = None
-        passage.lines.append(i)
-        passage.paragraphs.append(text)
-        passages.append(passage)
+        else:
+            section = None
+            label = topic_of(text) or label
+            passage = _Passage(label, False)
+            if pending_head:
+                passage.lines.append(pending_head[0])
+                passage.heading = pending_head[1]
+                pending_head = None
+            passage.lines.append(i)
+            passage.paragraphs.append(text)
+            passages.append(passage)
     if pending_head:
         out.roles[pending_head[0]] = FURNITURE
+    return passages
 
-    _attach_footnotes(name, lines, passages, footnotes, out)
-    for i in range(body_end, len(lines)):
-        if not lines[i].strip():  # every footnote line belongs to a passage (below)
-            out.roles[i] = FURNITURE
 
+def _records(meta: FileMeta, passages: list[_Passage], out: Parsed) -> None:
+    """One record per passage, titled by its label (numbered when the label recurs)."""
     counts: dict[str, int] = {}
     for p in passages:
         counts[p.label] = counts.get(p.label, 0) + 1
@@ -153,21 +152,12 @@ def parse_document(meta: FileMeta, lines: list[str]) -> Parsed:
         for i in p.lines:
             out.roles[i] = RECORD
         out.records.append(Record(
-            id=f"{meta.doc_id}#{n}",
-            kind="passage",
-            title=title,
-            summary="\n".join(p.paragraphs),
-            date=meta.date,
-            source_raw=meta.source or meta.label,
-            source=source,
-            notes=p.notes,
-            lang="ja",
-            collections=[meta.label],
-            file=name,
-            line=min(p.lines) + 1,
+            id=f"{meta.doc_id}#{n}", kind="passage", title=title,
+            summary="\n".join(p.paragraphs), date=meta.date,
+            source_raw=meta.source or meta.label, source=source, notes=p.notes, lang="ja",
+            collections=[meta.label], file=meta.name, line=min(p.lines) + 1,
             section=p.label,
         ))
-    return out
 
 
 _SUBHEAD_TEXT = re.compile(r"^[ア-オ]\s+")

@@ -51,9 +51,6 @@ class Corpus:
     files: list[FileReport]
     issues: list[Issue]  # every issue, including those between files
 
-    def by_id(self) -> dict[str, Record]:
-        return {r.id: r for r in self.records}
-
 
 def corpus_files(paths: list[Path]) -> list[Path]:
     """Expand folders into their text files (sorted); files are taken as given.

@@ -17,7 +17,6 @@ from ..index.schema import stored_record
 from ..query.compile import parse_query
 from ..query.complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
 from ..query.correction import MIN_RECORDS, searched_instead
-from ..query.parsed import ParsedQuery
 from ..text.highlight import highlight_title, mark, match_spans
 from .opened import Serving
 from .pipeline import Context, Filters, run, speller
@@ -60,11 +59,6 @@ class Engine:
                 result = _corrected(ctx, req, result, filt)
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
-
-    def parse(self, q: str) -> ParsedQuery:
-        """``q`` as a search reads it in the current index (kana words spelled in kanji)."""
-        with self.serving.use() as ix:
-            return parse_query(q, speller(ix))
 
     # -- help as you type
     def complete(self, q: str, limit: int = DEFAULT_LIMIT) -> Completions:

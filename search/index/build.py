@@ -140,34 +140,41 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         plan = _plan(folder, inputs, meta)
         if not plan.meta["records"]:
             raise no_records(folder, len(plan.meta["files"]))
-        build = new_build_or_explain(root_path)
-        try:
-            _link_tree(old, build)
-            ix = whoosh_index.open_dir(str(build))
-            writer = new_writer(ix)
-            try:
-                for rid in plan.removed + plan.replaced:
-                    writer.delete_by_term("id", rid)
-                todo = [plan.records[rid] for rid in plan.added + plan.replaced]
-                for n, rec in enumerate(todo, start=1):
-                    annotate(rec)
-                    writer.add_document(**_document(rec))
-                    if progress:
-                        progress(n, len(todo))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit(mergetype=_merge_deleted)
-            _write_meta(build, folder, plan.meta)
-            final = finish(root_path, build)
-        except BaseException as exc:
-            shutil.rmtree(build, ignore_errors=True)
-            raise _explain(exc, root_path) from exc
+        final = _apply(root_path, old, folder, plan, progress)
         return BuildStats("update", len(plan.meta["records"]), time.perf_counter() - started,
                           size_of(final), added=len(plan.added), replaced=len(plan.replaced),
                           removed=len(plan.removed), path=str(final),
                           notes=[f"read {len(plan.parsed)} of {len(plan.meta['files'])} files"],
                           issues=plan.issues)
+
+
+def _apply(root_path: Path, old: Path, folder: Path, plan: _Plan,
+           progress: Progress | None) -> Path:
+    """A new build sharing ``old``'s files, with ``plan``'s records deleted and added;
+    made current when complete, removed if anything fails."""
+    build = new_build_or_explain(root_path)
+    try:
+        _link_tree(old, build)
+        ix = whoosh_index.open_dir(str(build))
+        writer = new_writer(ix)
+        try:
+            for rid in plan.removed + plan.replaced:
+                writer.delete_by_term("id", rid)
+            todo = [plan.records[rid] for rid in plan.added + plan.replaced]
+            for n, rec in enumerate(todo, start=1):
+                annotate(rec)
+                writer.add_document(**_document(rec))
+                if progress:
+                    progress(n, len(todo))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=_merge_deleted)
+        _write_meta(build, folder, plan.meta)
+        return finish(root_path, build)
+    except BaseException as exc:
+        shutil.rmtree(build, ignore_errors=True)
+        raise _explain(exc, root_path) from exc
 
 
 # A segment with more than this share of deleted documents is rewritten by an update.

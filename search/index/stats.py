@@ -22,7 +22,6 @@ class IndexStats:
     by_collection: dict[str, int]
     by_source: dict[str, int]
     by_year: dict[str, int]
-    by_country: dict[str, int]
 
 
 def index_stats(root: str | os.PathLike | None = None) -> IndexStats:
@@ -39,7 +38,7 @@ def index_stats(root: str | os.PathLike | None = None) -> IndexStats:
 
 
 def _count(path: Path, meta: dict, ix) -> IndexStats:
-    kinds, collections, sources, years, countries = (Counter() for _ in range(5))
+    kinds, collections, sources, years = (Counter() for _ in range(4))
     with ix.searcher() as searcher:
         for fields in map(stored, searcher.all_stored_fields()):
             kinds[fields.get("kind", "?")] += 1
@@ -47,7 +46,6 @@ def _count(path: Path, meta: dict, ix) -> IndexStats:
             sources[fields.get("source") or "?"] += 1
             date = fields.get("date")
             years[date[:4] if date else "(日付なし)"] += 1
-            countries.update(split_commas(fields.get("countries")))
         documents = searcher.doc_count()
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     return IndexStats(
@@ -55,5 +53,4 @@ def _count(path: Path, meta: dict, ix) -> IndexStats:
         corpus_hash=meta["corpus_hash"], size_bytes=size,
         by_kind=dict(kinds.most_common()), by_collection=dict(collections.most_common()),
         by_source=dict(sources.most_common()), by_year=dict(sorted(years.items())),
-        by_country=dict(countries.most_common()),
     )

@@ -266,37 +266,15 @@ class SegmentWriter(writing.SegmentWriter):
                 if value is None:
                     continue
                 plan = self._plans.get(fieldname) or self._plan(fieldname)
-                field, terms, texts, gather = plan.field, plan.terms, plan.texts, plan.gather
-                length = 0
-                if gather is not None and isinstance(value, str):
-                    # a Positions field with kirinuki's analyzer: Whoosh's word_values
-                    # and fields.index, inlined (see schema.Positions)
+                field = plan.field
+                if plan.gather is not None and isinstance(value, str):
                     boost = plan.boost * self._field_boost(fields, fieldname, docboost)
-                    encode, single = plan.encode, plan.single
-                    for word, poslist in gather(value).items():
-                        freq = len(poslist)
-                        length += freq
-                        p = texts[word]
-                        p.docs.append(docnum)
-                        p.weights.append(freq * boost)
-                        if freq == 1:
-                            vbytes = single.get(poslist[0]) or encode(poslist)
-                        else:
-                            vbytes = encode(poslist)
-                        p.values.append(vbytes)
-                    if not field.scorable:
-                        length = 0
+                    length = _add_text(plan, value, docnum, boost)
                 elif field.indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
-                    scorable = field.scorable
-                    for tbytes, freq, weight, vbytes in plan.index(value):
-                        if scorable:
-                            length += freq
-                        p = terms[tbytes]
-                        p.docs.append(docnum)
-                        p.weights.append(weight * fieldboost)
-                        if vbytes:
-                            p.values.append(vbytes)
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    length = _add_terms(plan, value, docnum, boost)
+                else:
+                    length = 0
                 stored = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, stored if field.stored else None,
                                        length)
@@ -348,3 +326,37 @@ class SegmentWriter(writing.SegmentWriter):
                 fw.finish_term()
             fw.finish_field()
         fw.close()
+
+
+def _add_text(plan: _FieldPlan, value: str, docnum: int, boost: float) -> int:
+    """A Positions field with kirinuki's analyzer: Whoosh's word_values and fields.index,
+    inlined (see schema.Positions); the field's length for scoring."""
+    texts, encode, single = plan.texts, plan.encode, plan.single
+    length = 0
+    for word, poslist in plan.gather(value).items():
+        freq = len(poslist)
+        length += freq
+        p = texts[word]
+        p.docs.append(docnum)
+        p.weights.append(freq * boost)
+        if freq == 1:
+            vbytes = single.get(poslist[0]) or encode(poslist)
+        else:
+            vbytes = encode(poslist)
+        p.values.append(vbytes)
+    return length if plan.field.scorable else 0
+
+
+def _add_terms(plan: _FieldPlan, value, docnum: int, boost: float) -> int:
+    """Any other indexed field, through the field's own ``index``; its length."""
+    terms, scorable = plan.terms, plan.field.scorable
+    length = 0
+    for tbytes, freq, weight, vbytes in plan.index(value):
+        if scorable:
+            length += freq
+        p = terms[tbytes]
+        p.docs.append(docnum)
+        p.weights.append(weight * boost)
+        if vbytes:
+            p.values.append(vbytes)
+    return length
