@@ -13,6 +13,7 @@ own and swapped in with one rename (``finish``).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pickle
@@ -216,29 +217,37 @@ def alive(pid: int) -> bool:
 
 @contextmanager
 def lock(root: Path) -> Iterator[None]:
-    """One build at a time; a lock left by a process that is gone is taken over."""
+    """One build at a time: an exclusive ``flock`` on ``root/.lock``, which the kernel
+    releases when its process ends however it ends (``kill -9`` leaves no stale lock).
+
+    The file holds the owner's process id, for the message another build gets. A locker
+    that took the lock on a file its owner has just removed tries again on the new one.
+    """
     root.mkdir(parents=True, exist_ok=True)
     path = root / ".lock"
-    for _attempt in range(2):
+    while True:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            try:
-                pid = int(path.read_text().strip() or 0)
-            except (OSError, ValueError):
-                pid = 0
-            if pid and alive(pid):
-                raise IndexLockedError(
-                    f"another build (process {pid}) is running on {root}; wait for it to "
-                    f"finish, or remove {path} if that process is not kirinuki") from None
-            path.unlink(missing_ok=True)  # stale: its process is gone
-            continue
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
-        break
-    else:
-        raise IndexLockedError(f"cannot take the lock {path}")
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise IndexLockedError(f"another build (process {owner}) is running on {root}; "
+                                   "wait for it to finish") from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the file was removed as we locked it: lock the one there now
     try:
+        try:  # the owner's id is only for the message: a full disk must not stop a build
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode("ascii"))
+        except OSError:
+            pass
         yield
     finally:
-        path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # while still held: the next locker sees a fresh file
+        os.close(fd)

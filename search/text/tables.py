@@ -2,24 +2,21 @@
 
 A terminal gives East Asian Wide and Fullwidth characters (漢字, かな, ＡＢＣ) two columns, so
 padding by ``len`` leaves every row with Japanese in it short; ``str.ljust`` cannot be used.
+The width of a character is wcwidth's, which follows the Unicode tables terminals use
+(zero-width joiners, emoji, combining marks) better than a rule written here.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
-WIDE = ("W", "F")
+from wcwidth import wcwidth
 
 
 def display_width(text: str) -> int:
-    """Columns ``text`` takes on a terminal: 2 for Wide/Fullwidth, 0 for combining marks."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in WIDE else 1
-    return width
+    """Columns ``text`` takes on a terminal: 2 for Wide/Fullwidth, 0 for combining marks
+    (and for a control character, which takes none)."""
+    return sum(max(wcwidth(ch), 0) for ch in text)
 
 
 def pad(text: str, width: int, align: str = "<") -> str:

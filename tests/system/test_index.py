@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
@@ -21,7 +23,7 @@ from search.index import store
 from search.index.build import reindex, update
 from search.index.schema import stored
 from search.index.stats import index_stats
-from search.index.store import current_path
+from search.index.store import current_path, lock
 
 QUERIES = ["防衛装備品", "イタリア 空母", "NATO", "サイバー防衛", "country:フィリピン",
            "date:2018", ""]
@@ -117,13 +119,23 @@ def test_failed_build_leaves_the_old_index(tmp_path, monkeypatch):
 
 def test_lock(tmp_path):
     root = tmp_path / "ix"
-    root.mkdir()
-    (root / ".lock").write_text(str(__import__("os").getpid()))
-    with pytest.raises(IndexLockedError, match="another build"):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+         "from search.index.store import lock\nwith lock(Path(sys.argv[1])):\n"
+         "    print('held', flush=True)\n    time.sleep(120)\n", str(root)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(IndexLockedError, match=rf"another build \(process {holder.pid}\)"):
+            reindex(root)
+    finally:
+        holder.kill()  # SIGKILL: no clean-up runs; the kernel releases the lock
+        holder.wait()
+        holder.stdout.close()
+    assert (root / ".lock").exists()  # left behind, and no longer a lock
+    # two builds in one process are refused too
+    with lock(root), pytest.raises(IndexLockedError, match=rf"\(process {os.getpid()}\)"):
         reindex(root)
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    (root / ".lock").write_text(gone.stdout.strip())  # its process has exited: stale
     assert reindex(root).records == 384
     assert not (root / ".lock").exists()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import struct
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given
@@ -44,3 +45,22 @@ def test_any_values_read_as_pickle_reads_them(items):
     counts, deltas = _position_deltas(values)
     assert counts.tolist() == [len(d) for d, _ in items]
     assert deltas.tolist() == [x for d, _ in items for x in d]
+
+
+def test_the_posting_cache_is_bounded_by_bytes_least_recently_used_out():
+    from search.index.codec.read import PostingReader, Postings
+
+    def lists(n: int) -> Postings:  # n documents: 4 bytes of id and 4 of weight each
+        return Postings(np.arange(n, dtype=np.int32), np.ones(n, dtype=np.float32))
+
+    reader = PostingReader(Path("."), [], cache_bytes=8000)
+    for word in "abc":
+        reader._put(("p", "body", word), lists(250))  # 2,000 bytes each
+    assert reader._get(("p", "body", "a")) is not None  # a is used again: b is the oldest
+    reader._put(("p", "body", "d"), lists(250))
+    reader._put(("p", "body", "e"), lists(250))  # 10,000 bytes: one goes
+    assert [w for w in "abcde" if reader._get(("p", "body", w)) is not None] == [
+        "a", "c", "d", "e"]
+    reader._put(("p", "body", "big"), lists(251))  # over a quarter: never kept
+    assert reader._get(("p", "body", "big")) is None
+    assert reader._get(("p", "body", "e")) is not None

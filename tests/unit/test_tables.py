@@ -10,6 +10,7 @@ from search.text.tables import display_width, pad, table
 @pytest.mark.parametrize("text, width", [
     ("", 0), ("NATO", 4), ("読売新聞", 8), ("日米 2025", 9), ("ＮＨＫ", 6), ("ｶﾀｶﾅ", 4),
     ("(日付なし)", 10), ("e\u0301", 1), ("「防衛」", 8), ("Ω", 1),
+    ("a\u200bb", 2), ("\x07ベル", 4), ("\u3000", 2),
 ])
 def test_display_width(text, width):
     assert display_width(text) == width

@@ -19,11 +19,11 @@ import pickle
 import struct
 import threading
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from cachetools import LRUCache
 
 _INT = struct.Struct("!i")
 _LONG = struct.Struct("!q")
@@ -196,8 +196,10 @@ class PostingReader:
                  cache_bytes: int = 256 << 20) -> None:
         self._segments = [(_SegmentPostings(folder, reader.segment()), base)
                           for reader, base in leaves]
-        self._cache: OrderedDict[tuple, Postings] = OrderedDict()
-        self._cached_bytes = 0
+        # least recently used first out, bounded by the lists' bytes; cachetools' caches
+        # are not thread-safe, so every use holds the lock
+        self._cache: LRUCache[tuple, Postings] = LRUCache(cache_bytes,
+                                                          getsizeof=lambda p: p.nbytes)
         self._limit = cache_bytes
         self._lock = threading.Lock()
 
@@ -223,19 +225,13 @@ class PostingReader:
 
     def _get(self, key: tuple) -> Postings | None:
         with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-            return found
+            return self._cache.get(key)
 
     def _put(self, key: tuple, found: Postings) -> None:
-        with self._lock:
-            if key not in self._cache and found.nbytes <= self._limit // 4:
+        # a list over a quarter of the cache would push out most of the others
+        if found.nbytes <= self._limit // 4:
+            with self._lock:
                 self._cache[key] = found
-                self._cached_bytes += found.nbytes
-                while self._cached_bytes > self._limit:
-                    _, old = self._cache.popitem(last=False)
-                    self._cached_bytes -= old.nbytes
 
     def _read(self, searcher, fieldname: str, text: str,
               positions: bool) -> tuple[Postings, Postings]:
