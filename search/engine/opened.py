@@ -105,10 +105,11 @@ class OpenIndex:
     def warm(self) -> None:
         """Build the spelling correctors and the completer ahead of their first use.
 
-        Best effort, in a thread of its own: at 100,000 records the correctors take 0.6 s,
-        which the first query that finds nothing would otherwise wait for (the completer:
-        see ``complete``). If the index is retired or its files go meanwhile, the first
-        request that needs them builds them itself (or never comes).
+        Best effort, in a thread of its own: in a large archive the correctors take a
+        noticeable part of a second (benchmarks/results/design-measurements.md), which the
+        first query that finds nothing would otherwise wait for (the completer: see
+        ``complete``). If the index is retired or its files go meanwhile, the first request
+        that needs them builds them itself (or never comes).
         """
         for build in (self.spelling, self.completer, self.readings):
             try:

@@ -48,7 +48,7 @@ def feedback_query(searcher, docnums: list[int],
     Terms are weighed by the Bo1 model (Whoosh's ``classify.Bo1Model``: frequent in these
     documents, rare in the archive), with a word's records (``records``: the opened index's
     word table, already in memory for the completer) standing for its collection frequency,
-    which Whoosh would read from disk term by term (measured: 10 ms a search).
+    which Whoosh would read from disk term by term (benchmarks/results/design-measurements.md).
     """
     weights: Counter[str] = Counter()
     for fields in (stored_record(searcher, d) for d in docnums):

@@ -77,9 +77,9 @@ class Positions(formats.Positions):
 
 # What is stored of a record, as ONE tuple in this order (the field ``record``). Whoosh
 # pickles and compresses each document's stored dict on its own, so every stored field's
-# name was repeated in every document: one tuple is 13 % smaller than the dict (measured on
-# 1,000 synthetic records), and year, month and the sort key, derived from the date, are
-# not stored at all (another 8 %). ``stored`` gives the dict back. The line a record starts
+# name was repeated in every document: one tuple is smaller than the dict, and year, month
+# and the sort key, derived from the date, are not stored at all
+# (benchmarks/results/design-measurements.md). ``stored`` gives the dict back. The line a record starts
 # at is kept in the index's meta instead (``OpenIndex.line``): a clipping added at the top of
 # an archive moves every line below it, and that must not make them all new documents.
 # The extracted facets' values follow, one field each, in the declared order.

@@ -57,7 +57,7 @@ def paused_collector() -> Iterator[None]:
 
     A build makes millions of small objects (records, words, postings) that live until
     the segment is written, and frees none of them in cycles: the collector's passes over
-    them were 4 % of a worker's time and a quarter of parsing a corpus, finding nothing.
+    them took a visible share of a worker's time and found nothing (benchmarks/results/design-measurements.md).
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -85,9 +85,9 @@ def usable_procs(procs: int) -> int:
 def split(records: list[Record], parts: int) -> list[list[Record]]:
     """Contiguous shards of about equal work: text length, plus a record's own cost.
 
-    Measured on two workers, a record costs about as much as 400 characters of text
-    (Whoosh's per-document work, the extraction's setup); counting characters alone left
-    the shard of many short clippings 0.1 s behind.
+    A record costs about as much as 400 characters of text (Whoosh's per-document work,
+    the extraction's setup); counting characters alone left the shard of many short
+    clippings behind (benchmarks/results/design-measurements.md).
     """
     sizes = [len(r.title) + len(r.summary) + sum(len(n) for n in r.notes) + 400
              for r in records]
@@ -199,8 +199,8 @@ def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
     last = 0.0
 
     def tick(n: int) -> None:
-        # A message per record cost an eighth of a build (the queue's lock, its feeder
-        # thread taking the GIL); a progress bar needs one every TICK seconds, and the last.
+        # A message per record was costly (the queue's lock, its feeder thread taking the
+        # GIL); a progress bar needs one every TICK seconds, and the last.
         nonlocal last
         now = time.monotonic()
         if now - last >= TICK or n == len(records):

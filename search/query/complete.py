@@ -28,7 +28,7 @@ from ..text.kana import fold, is_kanji
 
 MIN_WORD_RECORDS = 2  # a word found in fewer records is not offered
 # Words kept, the most frequent first: each costs a SudachiPy look-up (its reading) when an
-# index is opened; 50,000 take about 3 s there, in the background (see README).
+# index is opened, in the background (benchmarks/results/design-measurements.md).
 MAX_WORDS = 50_000
 DEFAULT_LIMIT = 8
 MAX_LIMIT = 20

@@ -14,9 +14,8 @@ long text split to fit) does, per word:
 
 What a word gives depends only on its dictionary entry and its surface, so it is worked
 out once per distinct word and remembered (``_entry``); the pass itself is one loop, not a
-chain of generator filters: a full build analyses every text, and measured on the bundled
-corpus's texts the loop takes 0.23 s where the filter chain took 0.33 s (0.13 s of either is
-SudachiPy itself).
+chain of generator filters: a full build analyses every text, and the loop costs about two
+thirds of what the chain did (benchmarks/results/design-measurements.md).
 
 Queries get the same analysis without sub-words (``analyze_terms``), so query and index
 agree. Nothing native is stored on the analyzer: the dictionary, this thread's tokenizer and

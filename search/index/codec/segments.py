@@ -14,11 +14,10 @@ class Codec(W3Codec):
 
     - ``length_stats``: Whoosh would read back every posting's field length to keep a
       per-term minimum, used only to bound scores when skipping blocks, which kirinuki's
-      engine never does. It was a tenth of a build.
-    - compression: zlib level 1 on posting blocks. At 10,000 synthetic records the index is
-      33 MB instead of 60 MB (level 3: 32.8 MB); decompressing is C code, a small part of
-      reading a posting list. (At 384 records it costs 0.1 s of a build; archives are
-      larger than that.)
+      engine never does, and it was a sizeable part of a build.
+    - compression: zlib level 1 on posting blocks: close to level 3's size at a fraction of
+      Whoosh's default's, and decompressing is C code, a small part of reading a posting
+      list (benchmarks/results/design-measurements.md).
     """
 
     length_stats = False

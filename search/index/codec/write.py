@@ -3,7 +3,7 @@
 Whoosh's own ``SegmentWriter`` puts every posting of a segment into a pool as a 5-tuple,
 sorts them all when the segment is finished, and hands them one by one to the postings
 writer, which checks each and appends it to the block being filled (with the segment
-writer, about 45 % of a build, profiled). Here each term keeps its postings in arrays as
+writer, the largest part of a build when profiled (benchmarks/results/design-measurements.md)). Here each term keeps its postings in arrays as
 documents are added; a document's number only grows, so they are in order already, and
 finishing the segment sorts the terms, not the postings, and gives the postings writer a
 block's worth at a time. The blocks are encoded by Whoosh's own
@@ -198,7 +198,7 @@ class _Tally:
     """A file being written that knows its position without asking the system.
 
     The postings and terms writers ask for it three times per term, and a buffered file's
-    ``tell`` is a system call (an ``lseek``) each time: 4 % of a build.
+    ``tell`` is a system call (an ``lseek``) each time (benchmarks/results/design-measurements.md).
     """
 
     def __init__(self, file) -> None:
