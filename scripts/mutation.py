@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Mutation testing of one module of ``search/`` or ``web/`` against chosen tests.
 
-    .venv/bin/python scripts/mutation.py query          # or: sh scripts/mutation.sh query
+    .venv/bin/python scripts/mutation.py compile        # or: sh scripts/mutation.sh compile
     .venv/bin/python scripts/mutation.py search/query/compile.py --max-children 4
-    .venv/bin/python scripts/mutation.py query --clean  # delete the work copy afterwards
+    .venv/bin/python scripts/mutation.py compile --clean  # delete the work copy afterwards
     .venv/bin/python scripts/mutation.py web/errors.py --tests tests/unit/test_errors.py
 
 Why mutmut: coverage says a line ran, not that a test would notice it being wrong.
