@@ -430,3 +430,58 @@ def test_cut_end_latest_boundary_of_any_kind():
 
 def test_analyzer_built_once():
     assert highlight._analyzer() is highlight._analyzer()
+
+
+# -- the cost of a row, whatever the record holds -------------------------------------------
+
+
+@pytest.fixture()
+def work(monkeypatch):
+    """What a row costs: the characters analysed and the windows weighed."""
+    seen = {"analysed": [], "windows": 0}
+    tokens, cut_end = highlight._tokens, highlight._cut_end
+
+    def counted_tokens(text):
+        seen["analysed"].append(len(text))
+        return tokens(text)
+
+    def counted_cut_end(text, start, width):
+        seen["windows"] += 1
+        return cut_end(text, start, width)
+
+    monkeypatch.setattr(highlight, "_tokens", counted_tokens)
+    monkeypatch.setattr(highlight, "_cut_end", counted_cut_end)
+    return seen
+
+
+def test_a_word_repeated_thirty_thousand_times(work):
+    text = "防衛 " * 33_334  # 100,002 characters, 33,334 matches
+    got = snippet(text, {"防衛"})
+    # the earliest of the equally good windows: 150 characters, 50 matches
+    assert got.html == (M("防衛") + " ") * 50 + "…"
+    assert got.text == "防衛 " * 50 + "…"
+    assert work["analysed"] == [highlight.SNIPPET_SOURCE_CHARS]
+    # one window per distinct start: the 4,000 characters give 1,334 matches but at most
+    # MAX_WINDOWS windows, plus the fragment's own end
+    assert work["windows"] <= highlight.MAX_WINDOWS + 1
+
+
+def test_matches_past_the_analysed_part_are_not_sought(work):
+    text = "あ" * 5000 + "防衛"
+    got = snippet(text, {"防衛"})
+    assert got.text == "あ" * SNIPPET_CHARS + "…" and "<mark>" not in got.html
+    assert work["analysed"] == [highlight.SNIPPET_SOURCE_CHARS]
+
+
+def test_a_long_title_is_shown_whole_and_marked_in_its_start(work):
+    title = "防衛<" + "あ" * 100_000 + "防衛"
+    assert highlight_title(title, {"防衛"}) == M("防衛") + "&lt;" + "あ" * 100_000 + "防衛"
+    assert work["analysed"] == [highlight.TITLE_MARKED_CHARS]
+
+
+def test_best_window_finds_the_run_of_matches_inside_by_bisection():
+    text = "ああ、防衛。" + "い" * 200 + "。防衛と装備、防衛。"
+    spans = match_spans(text, {"防衛", "装備"})
+    # the second window holds two distinct words: it wins over the earlier one
+    start, end = _best_window(text, spans, 30)
+    assert text[start:end] == "防衛と装備、防衛。"
