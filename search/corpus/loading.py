@@ -37,6 +37,7 @@ class FileReport:
     record_lines: list[int] = field(default_factory=list)  # where each of them starts
     roles: dict[str, int] = field(default_factory=dict)  # lines per role
     issues: list[Issue] = field(default_factory=list)
+    digest: str = ""  # the SHA-256 of the bytes read (textio.TextFile.digest)
 
     @property
     def warnings(self) -> int:
@@ -73,9 +74,15 @@ _WHERE_ELSE = "or name another folder with --corpus DIR or KIRINUKI_CORPUS"
 
 
 def missing_folder(folder: Path) -> CorpusError | None:
-    """The error for a corpus folder that does not exist, or None when it does."""
-    if folder.exists() or folder.is_symlink():
+    """The error for a corpus folder that does not exist or is not a folder (a file given
+    by mistake, such as its manifest.toml), or None when it is one."""
+    if folder.is_dir():
         return None
+    if folder.exists():
+        return CorpusError(f"the corpus {folder} is a file, not a folder: name the folder that "
+                           f"holds the clipping archives, {_WHERE_ELSE}")
+    if folder.is_symlink():
+        return None  # a broken link: reported with what it points to when read
     return CorpusError(f"the corpus folder {folder} does not exist: create it and put the "
                        f"clipping archives (.txt) in it, {_WHERE_ELSE}")
 
@@ -115,7 +122,7 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
         if not text.readable:
             reports.append(FileReport(path.name, meta.kind if meta else "?",
                                       meta.label if meta else path.stem, False,
-                                      issues=text.issues))
+                                      issues=text.issues, digest=text.digest))
             issues.extend(text.issues)
             continue
         lines = text.lines or []
@@ -137,7 +144,7 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
             duplicates=len(ids) - len(set(ids)), record_ids=list(starts),
             record_lines=list(starts.values()),
             roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
-            issues=result.issues,
+            issues=result.issues, digest=text.digest,
         )
         reports.append(report)
         issues.extend(result.issues)

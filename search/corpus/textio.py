@@ -8,7 +8,9 @@ line. Only a file that is mostly not text at all is refused.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,11 +40,36 @@ class TextFile:
     name: str
     lines: list[str] | None
     encoding: str = "utf-8"
+    # the SHA-256 of the bytes decoded (or why none could be read): what a build records,
+    # so a file changed after it was read is found changed by the next update
+    digest: str = ""
     issues: list[Issue] = field(default_factory=list)
 
     @property
     def readable(self) -> bool:
         return self.lines is not None
+
+
+# A corpus file is read whole; one larger than this is skipped with a warning (README,
+# "The corpus"). A synthetic archive of a million clippings in two files is 0.4 GB each.
+MAX_FILE_BYTES = 1 << 30
+
+
+def unreadable(path: Path) -> str | None:
+    """Why ``path`` is not read as a corpus file, or None: a folder, a special file (a named
+    pipe would block, /dev/zero never ends), one over ``MAX_FILE_BYTES``, or one that cannot
+    be examined. The same words stand in a build's hashes for it."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or type(exc).__name__}"
+    if stat.S_ISDIR(st.st_mode):
+        return "unreadable: Is a directory"
+    if not stat.S_ISREG(st.st_mode):
+        return "unreadable: not a regular file"
+    if st.st_size > MAX_FILE_BYTES:
+        return f"unreadable: larger than {MAX_FILE_BYTES >> 20} MB"
+    return None
 
 
 def read_text(path: Path, name: str | None = None) -> TextFile:
@@ -52,23 +79,36 @@ def read_text(path: Path, name: str | None = None) -> TextFile:
     warning that says what was wrong and what to do.
     """
     name = name or path.name
-    if path.is_dir():
-        return TextFile(name, None, issues=[Issue(
+    why = unreadable(path)
+    if why == "unreadable: Is a directory":
+        return TextFile(name, None, digest=why, issues=[Issue(
             name, 0, "is a folder, not a file: skipped (sub-folders are not read; move its "
                      "files into the corpus folder, or rename the folder)")])
+    if why == "unreadable: not a regular file":
+        return TextFile(name, None, digest=why, issues=[Issue(
+            name, 0, "is not a regular file (a named pipe, a device or a socket): skipped")])
+    if why is not None and why.startswith("unreadable: larger"):
+        return TextFile(name, None, digest=why, issues=[Issue(
+            name, 0, f"is larger than {MAX_FILE_BYTES >> 20} MB, the most a corpus file may "
+                     "be: skipped (split it into several files)")])
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # no more than the limit, should it grow meanwhile
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise OSError(0, f"larger than {MAX_FILE_BYTES >> 20} MB")
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        return TextFile(name, None, issues=[Issue(name, 0, f"cannot be read: {reason}")])
+        return TextFile(name, None, digest=f"unreadable: {reason}",
+                        issues=[Issue(name, 0, f"cannot be read: {reason}")])
+    digest = hashlib.sha256(data).hexdigest()
     issues: list[Issue] = []
     if not data.strip():
         issues.append(Issue(name, 0, "the file is empty: nothing to index", "warning"))
-        return TextFile(name, [], issues=issues)
+        return TextFile(name, [], digest=digest, issues=issues)
 
     text, encoding = _decode(data, name, issues)
     if text is None:
-        return TextFile(name, None, encoding=encoding, issues=issues)
+        return TextFile(name, None, encoding=encoding, digest=digest, issues=issues)
     line_ends: Issue | None = None
     if "\r\n" in text:
         first = text[: text.index("\r\n")].count("\n") + 1
@@ -83,7 +123,7 @@ def read_text(path: Path, name: str | None = None) -> TextFile:
     if share > _BINARY_SHARE:
         issues.append(Issue(name, 0, f"is binary, not text ({share:.0%} of it is not "
                                      "characters): skipped (is it the right file?)"))
-        return TextFile(name, None, encoding="binary", issues=issues)
+        return TextFile(name, None, encoding="binary", digest=digest, issues=issues)
     if line_ends:
         issues.append(line_ends)
     lines = text.split("\n")
@@ -92,10 +132,10 @@ def read_text(path: Path, name: str | None = None) -> TextFile:
     if damaged and not "".join(lines).strip(_MARK + "\x00 \t"):
         issues.append(Issue(name, 0, "holds no text, only NUL or undecodable bytes: nothing "
                                      "to index"))
-        return TextFile(name, [], encoding=encoding, issues=issues)
+        return TextFile(name, [], encoding=encoding, digest=digest, issues=issues)
     if damaged:
         lines = _clean(lines, name, issues)
-    return TextFile(name, lines, encoding=encoding, issues=issues)
+    return TextFile(name, lines, encoding=encoding, digest=digest, issues=issues)
 
 
 def _decode(data: bytes, name: str, issues: list[Issue]) -> tuple[str | None, str]:

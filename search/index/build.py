@@ -215,11 +215,15 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict) -> _Plan:
     removed = sorted(rid for rid in touched if rid not in fresh and rid in before)
     records = {rid: fp for rid, fp in before.items() if rid not in touched} | prints
     new_files = {name: entry for name, entry in files.items() if name in now}
+    # the files not read again keep the hash of what the index holds of them
+    read = {f"corpus/{n}": meta["inputs"].get(f"corpus/{n}", inputs[f"corpus/{n}"])
+            for n in new_files}
     for report in loaded.files:
         if report.file in changed:
             new_files[report.file] = _file_meta(report)
+        read[f"corpus/{report.file}"] = report.digest
     return _Plan(fresh, added, replaced, removed, changed + holders,
-                 {"records": records, "files": new_files}, loaded.issues)
+                 {"records": records, "files": new_files, "read": read}, loaded.issues)
 
 
 def _is_archive(key: str) -> bool:
@@ -276,9 +280,11 @@ def _fingerprint(rec: Record) -> str:
 
 
 def _corpus_meta(loaded: Corpus) -> dict:
-    """Record fingerprints and, per file, its ids and warnings: what ``update`` compares."""
+    """Record fingerprints and, per file, its ids and warnings: what ``update`` compares;
+    and the hash of the bytes each file's records were parsed from."""
     return {"records": {rec.id: _fingerprint(rec) for rec in loaded.records},
-            "files": {r.file: _file_meta(r) for r in loaded.files}}
+            "files": {r.file: _file_meta(r) for r in loaded.files},
+            "read": {f"corpus/{r.file}": r.digest for r in loaded.files}}
 
 
 def _file_meta(report) -> dict:
@@ -286,7 +292,12 @@ def _file_meta(report) -> dict:
 
 
 def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
-    inputs = input_hashes(folder)
+    """The build's meta. The corpus files' hashes are those of the bytes the build parsed
+    (``corpus_meta["read"]``), not of the files as they are now: a file changed while it
+    was being indexed is then found changed by the next ``update``."""
+    inputs = {k: v for k, v in input_hashes(folder).items() if not _is_archive(k)}
+    inputs |= corpus_meta["read"]
+    inputs = dict(sorted(inputs.items()))
     corpus_hash = hashlib.sha256(
         json.dumps({k: v for k, v in inputs.items() if k.startswith("corpus/")},
                    sort_keys=True).encode()).hexdigest()

@@ -16,18 +16,24 @@ from pathlib import Path
 
 from ..config import DATA_DIR, PACKAGE_DIR
 from ..corpus.loading import corpus_files
+from ..corpus.textio import unreadable
 
 # Libraries whose version changes what is indexed: the tokens, or the files written.
 LIBRARIES = ("sudachipy", "sudachidict-core", "whoosh-reloaded")
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def file_hash(path: Path) -> str:
-    """The hash of a corpus file; for one that cannot be read, why (it is read again, and
-    reported, once that changes)."""
+    """The hash of a corpus file; for one that is not read, why, in the words the loader
+    records (it is read again, and reported, once that changes). A named pipe or a device
+    is never opened."""
+    why = unreadable(path)
+    if why is not None:
+        return why
     try:
         return sha256(path)
     except OSError as exc:

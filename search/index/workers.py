@@ -17,10 +17,13 @@ calls ``whoosh.multiproc`` makes for the same purpose, which are not public API.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import os
 import pickle
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -148,8 +151,9 @@ def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
                 progress: Progress | None, total: int) -> list[_Shard]:
     ctx = multiprocessing.get_context("fork")
     messages = ctx.Queue()
-    workers = [ctx.Process(target=_worker, args=(ix, k, shard, to_document, messages),
-                           daemon=True)
+    parent = os.getpid()
+    workers = [ctx.Process(target=_worker,
+                           args=(ix, k, shard, to_document, messages, parent), daemon=True)
                for k, shard in enumerate(shards)]
     counts = [0] * len(shards)
     results: dict[int, _Shard] = {}
@@ -194,8 +198,9 @@ def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
 
 
 def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
-            messages) -> None:
+            messages, parent: int) -> None:
     """A forked worker: write one shard, send progress, then the result or the error."""
+    _die_with(parent)
     last = 0.0
 
     def tick(n: int) -> None:
@@ -219,6 +224,23 @@ def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
     finally:
         messages.close()
         messages.join_thread()  # the parent must have it all before this process ends
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the build that forked it dies, however it
+    dies (``kill -9`` included): an orphan would hold its memory, blocked on a queue nobody
+    reads. Linux's ``PR_SET_PDEATHSIG``; elsewhere nothing is done."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _stopped(workers, results: dict[int, _Shard]) -> bool:

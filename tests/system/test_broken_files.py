@@ -379,6 +379,45 @@ def test_a_missing_corpus_folder(tmp_path):
         assert (done.returncode, done.stdout, done.stderr) == (2, "", f"error: {message}\n")
 
 
+def test_a_file_named_as_the_corpus_is_refused(tmp_path, folder):
+    manifest = folder / "manifest.toml"
+    message = (f"the corpus {manifest} is a file, not a folder: name the folder that holds the "
+               "clipping archives, or name another folder with --corpus DIR or KIRINUKI_CORPUS")
+    for command in ("reindex", "update", "check", "export"):
+        done = manage(command, "--corpus", str(manifest), "--index", str(tmp_path / "ix"))
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", f"error: {message}\n")
+    assert not (tmp_path / "ix" / "current").exists()
+
+
+def test_special_and_oversized_files_are_named_and_skipped(tmp_path, folder, monkeypatch):
+    import os
+
+    from search.corpus import textio
+    from search.index.version import file_hash
+
+    os.mkfifo(folder / "pipe.txt")  # reading it would block for ever
+    (folder / "zero.txt").symlink_to("/dev/zero")  # reading it would never end
+    limit = max(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    (folder / "big.txt").write_bytes(b"x" * (limit + 1))
+    monkeypatch.setattr(textio, "MAX_FILE_BYTES", limit)
+    loaded = load_corpus(folder)
+    said = {(i.file, i.line, i.message) for i in loaded.issues if i.line == 0}
+    special = "is not a regular file (a named pipe, a device or a socket): skipped"
+    assert ("pipe.txt", 0, special) in said and ("zero.txt", 0, special) in said
+    # the limit is in MB: here it is 0 MB (the bytes of the largest archive)
+    assert ("big.txt", 0, "is larger than 0 MB, the most a corpus file may be: skipped "
+                          "(split it into several files)") in said
+    assert {r.file for r in loaded.records} == {p.name for p in folder.glob("*.txt")
+                                                if p.name not in ("pipe.txt", "zero.txt",
+                                                                  "big.txt")}
+    assert file_hash(folder / "pipe.txt") == "unreadable: not a regular file"  # not opened
+    monkeypatch.undo()
+    # and the commands, in processes of their own, end (a FIFO once hung them)
+    for command in ("check", "reindex"):
+        done = manage(command, "--corpus", str(folder), "--index", str(tmp_path / "ix"))
+        assert done.returncode in (0, 1) and "pipe.txt" in done.stdout + done.stderr, command
+
+
 # -- a full disk ---------------------------------------------------------------------------------
 
 def test_a_write_that_fails_halfway_leaves_the_old_index_serving(tmp_path, folder):

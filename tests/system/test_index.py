@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -390,3 +391,83 @@ def test_a_clipping_added_at_the_top_is_one_new_record(tmp_path, corpus_copy):
                                                       page_size=5)).results]
         for rid in moved:  # the record page's line is the new one, as after a rebuild
             assert a.record(rid).record.line == b.record(rid).record.line > first
+
+
+NEW_AT_TOP = ["2025.12.24", " 09:00", "共同通信", "", "日米が新たな協議体 <2601-122401>",
+              " 日米両政府は24日、防衛協力の新たな協議体を設けると発表した。"]
+
+
+def _add_at_top(archive) -> None:
+    lines = archive.read_text(encoding="utf-8").split("\n")
+    first = next(n for n, line in enumerate(lines) if line.startswith("2025."))
+    archive.write_text("\n".join(lines[:first] + NEW_AT_TOP + lines[first:]), encoding="utf-8")
+
+
+@pytest.mark.parametrize("build", ["reindex", "update"])
+def test_a_file_changed_while_the_build_reads_it_is_found_by_the_next_update(
+        tmp_path, corpus_copy, monkeypatch, build):
+    root = tmp_path / "ix"
+    archive = corpus_copy / "clippings-japan-us-2025.txt"
+    if build == "update":
+        reindex(root, corpus_copy)  # then a change the update will read
+        archive.write_text(archive.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    real_load = indexer.load_corpus
+
+    def load_then_change(*args, **kwargs):
+        loaded = real_load(*args, **kwargs)  # the build has read the file …
+        _add_at_top(archive)  # … and it changes before the build ends
+        return loaded
+
+    monkeypatch.setattr(indexer, "load_corpus", load_then_change)
+    stats = (reindex if build == "reindex" else update)(root, corpus_copy)
+    assert "2601-122401" not in stored_docs(root)
+    monkeypatch.setattr(indexer, "load_corpus", real_load)
+    after = update(root, corpus_copy)
+    assert (after.mode, after.added) == ("update", 1), (stats.summary(), after.summary())
+    assert "2601-122401" in stored_docs(root)
+    assert update(root, corpus_copy).mode == "unchanged"
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The forked children of process ``pid`` (its multiprocessing helpers left out)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):  # a thread that has just ended
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return [c for c in found
+            if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_the_workers_die_with_a_killed_build(tmp_path):
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    corpus = tmp_path / "synth"
+    subprocess.run([sys.executable, "benchmarks/synth.py", "6000", str(corpus)], cwd=root,
+                   check=True, capture_output=True)
+    build = subprocess.Popen([sys.executable, "manage.py", "reindex", "--procs", "2",
+                              "--corpus", str(corpus), "--index", str(tmp_path / "ix")],
+                             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        workers: list[int] = []
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
+            workers = _workers_of(build.pid)
+            time.sleep(0.02)
+        assert len(workers) == 2, "the build ended before its workers were seen"
+    finally:
+        build.kill()  # SIGKILL: the parent runs no clean-up of its own
+        build.wait()
+    deadline = time.monotonic() + 20
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, workers))
+    assert not (tmp_path / "ix" / "current").exists()  # and nothing half-built was served
