@@ -11,7 +11,7 @@ import json
 
 from flask import Blueprint, Response, current_app, request
 
-from search.engine import MAX_QUERY_CHARS, Engine, SearchError, check_page
+from search.engine import Engine, SearchError, check_length, check_page
 from search.query.complete import DEFAULT_LIMIT, MAX_LIMIT
 
 from .links import record_url
@@ -60,9 +60,7 @@ def suggest():
 @bp.get("/records/<path:rid>")
 def record(rid: str):
     q = request.args.get("q", "")
-    if len(q) > MAX_QUERY_CHARS:
-        raise SearchError(f"検索語が長すぎます({len(q)}文字)。{MAX_QUERY_CHARS}文字以内に"
-                          "してください")
+    check_length(q)
     try:
         view = _engine().record(rid, q=q)
     except SearchError as exc:

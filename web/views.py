@@ -32,6 +32,7 @@ from search.engine import (
     SearchError,
     SearchResult,
     check_page,
+    query_length,
 )
 from search.errors import IndexDamagedError, IndexMissingError, IndexOutdatedError
 from search.facets import BY_KEY, FACETS, FacetValue
@@ -207,7 +208,7 @@ def record_page(rid: str):
         state = SearchState.from_args(request.args)
     except SearchError:
         state = SearchState(q=request.args.get("q", ""))
-    if len(state.q) > MAX_QUERY_CHARS:
+    if query_length(state.q) > MAX_QUERY_CHARS:
         return _error_page(400, "検索語が長すぎます",
                            f"検索語は {MAX_QUERY_CHARS} 文字以内にしてください。")
     try:

@@ -4,10 +4,17 @@ The engine's public face: the front ends (``web/``, ``manage.py``) import from h
 """
 
 from ..errors import PageOutOfRange, SearchError
-from .request import MAX_PAGE_SIZE, MAX_QUERY_CHARS, SORTS, SearchRequest
+from .request import (
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    SORTS,
+    SearchRequest,
+    check_length,
+    query_length,
+)
 from .results import Hit, RecordView, SearchResult, check_page
 from .searching import Engine, default_engine, search
 
 __all__ = ["Engine", "Hit", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "PageOutOfRange", "RecordView",
            "SORTS", "SearchError", "SearchRequest", "SearchResult", "check_page",
-           "default_engine", "search"]
+           "check_length", "default_engine", "query_length", "search"]

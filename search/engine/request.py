@@ -14,7 +14,7 @@ from whoosh import query as wq
 
 from ..errors import SearchError
 from ..facets import BY_KEY, FACETS
-from ..query.syntax import LONE_SURROGATE
+from ..query.syntax import LONE_SURROGATE, normalise
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_SIZE = 100
@@ -58,9 +58,7 @@ def validate(req: SearchRequest) -> None:
     if LONE_SURROGATE.search(req.q or ""):
         raise SearchError("検索語に文字として読めないバイト列があります(UTF-8 以外の文字コード)。"
                           "UTF-8 で入力し直してください")
-    if len(req.q or "") > MAX_QUERY_CHARS:
-        raise SearchError(f"検索語が長すぎます({len(req.q)}文字)。{MAX_QUERY_CHARS}文字以内に"
-                          "してください")
+    check_length(req.q or "")
     if req.sort is not None and req.sort not in SORTS:
         raise SearchError(f"並べ替え「{req.sort}」は使えません。relevance・newest・oldest の"
                           "いずれかを指定してください")
@@ -72,6 +70,19 @@ def validate(req: SearchRequest) -> None:
         if key not in BY_KEY:
             raise SearchError(f"絞り込み項目「{key}」はありません。"
                               f"{'・'.join(BY_KEY)} のいずれかを指定してください")
+
+
+def query_length(q: str) -> int:
+    """The characters a query searches: as typed, or NFKC-folded if that is longer (ﷺ is
+    one character typed and 18 folded), so the limit holds for what is searched."""
+    return max(len(q), len(normalise(q)))
+
+
+def check_length(q: str) -> None:
+    """Refuse a query over ``MAX_QUERY_CHARS`` characters, typed or folded."""
+    if (length := query_length(q)) > MAX_QUERY_CHARS:
+        raise SearchError(f"検索語が長すぎます({length}文字)。{MAX_QUERY_CHARS}文字以内に"
+                          "してください")
 
 
 def check_cost(q: wq.Query) -> None:

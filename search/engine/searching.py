@@ -21,7 +21,14 @@ from ..text.highlight import highlight_title, mark, match_spans
 from .opened import Serving
 from .pipeline import Context, Filters, run, speller
 from .related import related_hits
-from .request import MAX_QUERY_CHARS, SearchError, SearchRequest, validate
+from .request import (
+    MAX_QUERY_CHARS,
+    SearchError,
+    SearchRequest,
+    check_length,
+    query_length,
+    validate,
+)
 from .results import Hit, RecordView, SearchResult, make_hit, to_record
 
 
@@ -63,9 +70,7 @@ class Engine:
     # -- help as you type
     def complete(self, q: str, limit: int = DEFAULT_LIMIT) -> Completions:
         """Facet values and words completing the last word of ``q`` (the search box)."""
-        if len(q) > MAX_QUERY_CHARS:
-            raise SearchError(f"検索語が長すぎます({len(q)}文字)。{MAX_QUERY_CHARS}文字以内に"
-                              "してください")
+        check_length(q)
         if not 1 <= limit <= MAX_LIMIT:
             raise SearchError(f"候補の数は 1〜{MAX_LIMIT} にしてください")
         with self.serving.use() as ix:
@@ -91,7 +96,7 @@ class Engine:
             rec = to_record(stored_record(searcher, docnum))
             rec.line = ix.line(rec.file, rec.id)
             terms = parse_query(q, speller(ix)).highlight_terms \
-                if q and len(q) <= MAX_QUERY_CHARS \
+                if q and query_length(q) <= MAX_QUERY_CHARS \
                 else set()
             summary_html = mark(rec.summary, match_spans(rec.summary, terms))
             related = related_hits(ix, searcher, docnum)

@@ -344,7 +344,8 @@ def parse_query(text: str, spell: Spell | None = None, held: Held | None = None)
             parts, places = [], []
     else:
         q, shown = compiler.compile(tree)
-    messages.extend(compiler.messages)
+    # each said once, however often it applies (3,000 unknown fields are one message)
+    messages = list(dict.fromkeys([*messages, *compiler.messages]))
     if q is None:
         return ParsedQuery(raw, wq.NullQuery, "(検索できる語がありません)", messages,
                            fallback=fallback)

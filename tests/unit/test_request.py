@@ -51,6 +51,9 @@ TOO_MANY = "検索語が多すぎます。語の数を減らすか、OR でつ�
     (SearchRequest(q="空母 \udcff\udcfe"), UNREADABLE),
     (SearchRequest(q="\ud800"), UNREADABLE),
     (SearchRequest(q="a\udfff"), UNREADABLE),
+    # the limit holds for what is searched: ﷺ is one character typed, 18 folded
+    (SearchRequest(q="ﷺ" * 1000), "検索語が長すぎます(18000文字)。1000文字以内にしてください"),
+    (SearchRequest(q="ﷺ" * 56), "検索語が長すぎます(1008文字)。1000文字以内にしてください"),
 ])
 def test_invalid_requests_say_what_to_change(req, message):
     with pytest.raises(SearchError) as exc:
@@ -95,3 +98,19 @@ def test_a_phrase_counts_its_words_and_is_limited_in_length():
 def test_queries_without_terms_cost_nothing():
     for q in (wq.Every(), wq.NullQuery, wq.And([]), wq.Not(wq.Every())):
         check_cost(q)
+
+
+def test_the_length_limit_counts_the_longer_of_typed_and_folded():
+    from search.engine.request import check_length, query_length
+
+    assert query_length("ﷺ" * 55) == 990 and query_length("あ" * 1000) == 1000
+    check_length("ﷺ" * 55)  # 990 folded: allowed
+    check_length("あ" * 1000)
+
+
+def test_a_message_is_said_once():
+    from search.query.compile import parse_query
+
+    assert len(parse_query("ﷺ" * 300).messages) == 5  # five words ignored, each said once
+    assert parse_query("の の の 防衛").messages == [
+        "「の」は検索語にならない語(助詞・記号など)なので無視しました"]
