@@ -73,14 +73,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @contextmanager
-def served(app, threads: int) -> Iterator[str]:
+def served(app, threads: int, **options) -> Iterator[str]:
     """``app`` on waitress through web.server.make_server, as ``manage.py serve`` runs it, in
-    a thread on a free port; yields its base URL."""
+    a thread on a free port (``options``: make_server's timeouts and limits); yields its base
+    URL."""
     from waitress import wasyncore
 
     from web.server import make_server
 
-    srv = make_server(app, host="127.0.0.1", port=0, threads=threads, ident="kirinuki-test")
+    srv = make_server(app, host="127.0.0.1", port=0, threads=threads, ident="kirinuki-test",
+                      **options)
     loop = threading.Thread(target=srv.run, name="waitress", daemon=True)
     loop.start()
     try:

@@ -11,13 +11,19 @@ alone, so the tests exercise exactly what users run. Three things differ from pl
   app's JSON error or error page (web/errors.py) with its security headers;
 - after refusing a request whose rest is still arriving, the connection is half-closed and the
   rest read and dropped before closing (a close with unread input makes the kernel send a
-  reset, which can destroy the answer before the client reads it).
+  reset, which can destroy the answer before the client reads it);
+- connections are sized for a research group serving it on its network (``--host``): up to
+  :data:`CONNECTION_LIMIT` open, at most :data:`PER_CLIENT` from one address; a connection
+  idle for :data:`IDLE_SECONDS` is closed, and so is one whose request has not arrived whole
+  :data:`REQUEST_SECONDS` after it began (a byte now and then no longer keeps it open). Idle
+  connections cost no thread (waitress's loop holds them); the 8 threads answer requests.
 
 These subclass waitress's ``HTTPRequestParser`` and ``HTTPChannel``, which are not public
 API, so waitress is pinned (``waitress==3.0.2`` in pyproject.toml). An upgrade must re-run
 ``tests/system/test_http_edges.py`` (raw request lines over real sockets) and re-read what is
-overridden here: the parser's ``received``, the channel's ``parser_class``, ``readable``,
-``handle_read`` and ``handle_write``, and ``ErrorTask``, which the refusals subclass.
+overridden here: the parser's ``__init__`` and ``received``, the channel's ``parser_class``,
+``readable``, ``handle_read`` and ``handle_write``, the server's ``handle_accept`` and
+``maintenance``, and ``ErrorTask``, which the refusals subclass.
 """
 
 from __future__ import annotations
@@ -41,6 +47,10 @@ from .errors import Refusal, http_error_answer
 
 MAX_REQUEST_LINE = 64 * 1024  # bytes: a 1000-character Japanese query (9 KB encoded) and
 # every facet's 50 values fit
+CONNECTION_LIMIT = 1000  # open connections (waitress's default is 100)
+PER_CLIENT = 250  # open connections from one address: no client holds the whole limit
+IDLE_SECONDS = 10  # a connection with no request this long is closed (waitress: 120 s)
+REQUEST_SECONDS = 10  # a request must arrive whole this soon after its first byte
 LINGER_BYTES = 16 * 1024 * 1024  # read at most this much of a refused request's rest…
 LINGER_SECONDS = 30  # …for at most this long
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
@@ -77,6 +87,10 @@ def _path_of(request_line: bytes) -> str:
 
 
 class Parser(HTTPRequestParser):
+    def __init__(self, adj: Adjustments) -> None:
+        super().__init__(adj)
+        self.started = time.monotonic()  # its first bytes arrived: the request's deadline
+
     """waitress's parser, taking raw UTF-8 in the request line and refusing long lines with 414."""
 
     request_line = b""  # the first line as received (for the error shape of a refused request)
@@ -175,10 +189,40 @@ class Channel(HTTPChannel):
 class Server(TcpWSGIServer):
     channel_class = Channel
 
-    def __init__(self, app: Flask, sock: socket.socket, adj: Adjustments) -> None:
+    def __init__(self, app: Flask, sock: socket.socket, adj: Adjustments,
+                 per_client: int = PER_CLIENT, request_seconds: float = REQUEST_SECONDS) -> None:
         self.app = app
+        self.per_client, self.request_seconds = per_client, request_seconds
         super().__init__(app, map={}, _sock=sock, adj=adj, bind_socket=False,
                          sockinfo=(sock.family, sock.type, sock.proto, sock.getsockname()))
+
+    def handle_accept(self) -> None:
+        """Waitress's accept, refusing a connection past ``per_client`` from its address."""
+        try:
+            accepted = self.accept()
+            if accepted is None:
+                return
+            conn, addr = accepted
+            self.set_socket_options(conn)
+        except OSError:  # the client went before it was accepted
+            return
+        host = addr[0] if isinstance(addr, tuple) else addr
+        held = sum(1 for ch in self._map.values()
+                   if isinstance(ch, Channel) and isinstance(ch.addr, tuple) and ch.addr[0] == host)
+        if held >= self.per_client:
+            conn.close()  # its share is taken: the others still get in
+            return
+        self.channel_class(self, conn, self.fix_addr(addr), self.adj, map=self._map)
+
+    def maintenance(self, now: float) -> None:
+        """Waitress closes the idle connections; this also closes those whose request is
+        still arriving ``request_seconds`` after it began (a trickle of bytes)."""
+        super().maintenance(now)
+        late = time.monotonic() - self.request_seconds
+        for channel in list(self.active_channels.values()):
+            request = channel.request
+            if request is not None and getattr(request, "started", late) < late:
+                channel.will_close = True
 
     @property
     def url(self) -> str:
@@ -214,12 +258,17 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def make_server(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 8, *,
-                sock: socket.socket | None = None, ident: str = "kirinuki") -> Server:
+                sock: socket.socket | None = None, ident: str = "kirinuki",
+                idle_seconds: int = IDLE_SECONDS, request_seconds: float = REQUEST_SECONDS,
+                per_client: int = PER_CLIENT) -> Server:
     """The app on waitress at ``host:port`` (or on ``sock`` from :func:`bind`), ready to run()."""
     sock = sock or bind(host, port)
     name = socket.gethostname() if host in _WILDCARD_HOSTS else host
     adj = Adjustments(sockets=[sock], threads=threads, ident=ident, server_name=name,
                       # nothing here takes a body: refuse a big one before reading it
-                      max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]))
-    return Server(app, sock, adj)
+                      max_request_body_size=int(app.config["MAX_CONTENT_LENGTH"]),
+                      connection_limit=CONNECTION_LIMIT, channel_timeout=idle_seconds,
+                      cleanup_interval=1,  # the timeouts are looked at every second
+                      asyncore_use_poll=True)  # select() stops at descriptor 1024
+    return Server(app, sock, adj, per_client, request_seconds)
 
