@@ -111,6 +111,11 @@ class Parser(HTTPRequestParser):
         line, sep, rest = header_plus.partition(b"\r\n")
         method, space, target = line.partition(b" ")
         super().parse_header(method + space + _percent_encode(target) + sep + rest)
+        if self.chunked and "CONTENT_LENGTH" in self.headers:
+            # both framings at once: RFC 9112 (6.1) has the server close the connection
+            # after answering, as a request smuggled in the body could otherwise follow
+            self.headers["CONNECTION"] = "close"
+            self.connection_close = True
         if self.body_rcv is None:
             # Expect: 100-continue with no body to send (a GET): nothing to continue to.
             # waitress would send "100 Continue" and never the answer.

@@ -232,6 +232,21 @@ def test_the_connection_still_serves_after_a_good_request(base):
     assert statuses == [b"200", b"404", b"400"]
 
 
+def test_both_content_length_and_chunked_close_the_connection(base):
+    """RFC 9112, 6.1: a request with both framings is answered, then the connection closed;
+    the second request on it (which a smuggler would hide in the body) is never read."""
+    port = urlsplit(base).port
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"GET /api/search?q=NATO HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                     b"GET /api/records/nothing HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):  # ends: the server closed the connection
+            data += chunk
+    assert re.findall(rb"^HTTP/1\.[01] (\d{3}) ", data, flags=re.M) == [b"200"]
+    assert re.search(rb"^Connection: close\r$", data, flags=re.M | re.I)
+
+
 def test_expect_100_continue_without_a_body_is_answered(base):
     """Found by the fuzz run: waitress sent "100 Continue" and never the answer."""
     answer = ask(base, "GET /api/search?q=NATO HTTP/1.1\r\nHost: x\r\n"
