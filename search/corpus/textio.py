@@ -171,12 +171,61 @@ def _decode(data: bytes, name: str, issues: list[Issue]) -> tuple[str | None, st
             best = (score, text, encoding)
     assert best is not None
     _, text, encoding = best
+    if text.count(_MARK) < broken and _looks_japanese(text) and not text.count(_MARK):
+        issues.append(Issue(name, bad_line,
+                            f"is not UTF-8 (first bad byte on this line); read as {encoding} "
+                            f"— convert it with `iconv -f {encoding} -t utf-8`", "repair"))
+        return text, encoding
+    mixed = _by_line(data, name)
+    if mixed is not None and mixed[0].count(_MARK) < min(broken, text.count(_MARK)):
+        issues.extend(mixed[1])
+        return mixed[0], "mixed"
     if text.count(_MARK) < broken and _looks_japanese(text):
         issues.append(Issue(name, bad_line,
                             f"is not UTF-8 (first bad byte on this line); read as {encoding} "
                             f"— convert it with `iconv -f {encoding} -t utf-8`", "repair"))
         return text, encoding
     return utf8, "utf-8"
+
+
+def _by_line(data: bytes, name: str) -> tuple[str, list[Issue]] | None:
+    """A file of several encodings (half UTF-8, half Shift_JIS: two archives pasted
+    together) decoded line by line: UTF-8 where a line is UTF-8, else the legacy encoding
+    that decodes it whole into Japanese, else UTF-8 with its bad bytes marked. One notice
+    per run of lines read in a legacy encoding; None when no line needed one."""
+    lines, runs = [], []  # runs: [encoding, first line, last line]
+    utf8_at = 0  # the last line read as UTF-8 that was not plain ASCII (ASCII is both)
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        utf8 = raw.decode("utf-8", "kirinuki-mark")
+        broken = utf8.count(_MARK)
+        # a UTF-8 line with a damaged byte or two stays UTF-8 (its bytes marked); a line of
+        # another encoding breaks most of its non-ASCII characters when read as UTF-8
+        if not broken or broken * 2 <= sum(1 for ch in utf8 if not ch.isascii()) - broken:
+            lines.append(utf8)
+            utf8_at = utf8_at if raw.isascii() else number
+            continue
+        for encoding in LEGACY_ENCODINGS:
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            lines.append(text)
+            if runs and runs[-1][0] == encoding and runs[-1][2] > utf8_at:
+                runs[-1][2] = number
+            else:
+                runs.append([encoding, number, number])
+            break
+        else:
+            lines.append(utf8)
+    if not runs:
+        return None
+    issues = [Issue(name, first, f"lines {first}–{last} are {encoding}, not UTF-8 like the "
+                                 f"rest; read as {encoding} (save the file as UTF-8)"
+                    if last > first else f"this line is {encoding}, not UTF-8 like the rest; "
+                                         f"read as {encoding} (save the file as UTF-8)",
+                    "repair")
+              for encoding, first, last in runs]
+    return "\n".join(lines), issues
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

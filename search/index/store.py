@@ -29,7 +29,13 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import FileFormatError
 
 from ..config import index_dir
-from ..errors import IndexDamagedError, IndexLockedError, IndexMissingError, IndexOutdatedError
+from ..errors import (
+    IndexDamagedError,
+    IndexLockedError,
+    IndexMissingError,
+    IndexOutdatedError,
+    IndexProblem,
+)
 from .schema import SCHEMA_VERSION
 from .version import code_hashes
 
@@ -223,10 +229,16 @@ def lock(root: Path) -> Iterator[None]:
     The file holds the owner's process id, for the message another build gets. A locker
     that took the lock on a file its owner has just removed tries again on the new one.
     """
-    root.mkdir(parents=True, exist_ok=True)
     path = root / ".lock"
     while True:
-        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as exc:  # a full disk, a read-only disk, a file where a folder goes
+            raise IndexProblem(
+                f"cannot take the build lock {path} ({exc.strerror or type(exc).__name__}). "
+                "Nothing was changed. Free some disk space, or check the index folder "
+                "(--index) and its permissions, and run it again.") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

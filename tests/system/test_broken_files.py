@@ -219,6 +219,27 @@ def test_every_encoding_gives_the_same_records(pristine, folder, name, encoding)
     assert report.roles == before_report.roles
 
 
+def test_a_file_half_utf8_half_shift_jis_keeps_every_record(pristine, folder):
+    """Two archives pasted together in two encodings: decided line by line, every record
+    kept, the Shift_JIS lines named (the whole file was once skipped as binary)."""
+    lines = TEXT.split("\n")
+    half = len(lines) // 2
+    (folder / EUROPE).write_bytes("\n".join(lines[:half]).encode("utf-8") + b"\n"
+                                  + "\n".join(lines[half:]).encode("cp932"))
+    report, records, issues = parse_alone(folder, EUROPE)
+    before_report, before, before_issues = pristine[EUROPE]
+    assert {rid: r.to_dict() for rid, r in records.items()} == \
+        {rid: r.to_dict() for rid, r in before.items()}
+    said = [(i.severity, i.line, i.message) for i in issues]
+    # the first line of the second half holding more than ASCII starts the run
+    first = half + 1 + next(n for n, line in enumerate(lines[half:]) if not line.isascii())
+    last = max(n + 1 for n, line in enumerate(lines) if not line.isascii())
+    assert said[0] == ("repair", first, f"lines {first}–{last} are cp932, not UTF-8 like the "
+                                        "rest; read as cp932 (save the file as UTF-8)")
+    assert said[1:] == [(i.severity, i.line, i.message) for i in before_issues]
+    assert report.roles == before_report.roles
+
+
 # -- the commands, run as a user runs them ---------------------------------------------------
 
 def manage(*args: str, limit: int | None = None) -> subprocess.CompletedProcess:
@@ -336,8 +357,10 @@ def test_an_empty_corpus_folder_is_a_message_not_a_traceback(tmp_path, capsys):
     message = no_records_message(empty, "it holds no .txt, .text or .md files")
     done = manage("reindex", "--corpus", str(empty), "--index", str(root))
     assert (done.returncode, done.stdout, done.stderr) == (2, "", f"error: {message}\n")
-    for command in ("update", "serve"):  # serve builds first when there is no index
-        assert cli.main([command, "--corpus", str(empty), "--index", str(root)]) == 2
+    # serve builds first when there is no index; on a port of its own (port 5000 may be
+    # another program's: no test depends on a fixed port)
+    for command in (["update"], ["serve", "--port", "0"]):
+        assert cli.main([*command, "--corpus", str(empty), "--index", str(root)]) == 2
         captured = capsys.readouterr()
         assert captured.err == f"error: {message}\n", command
     assert not (root / "current").exists()
@@ -448,3 +471,17 @@ def test_a_write_that_fails_halfway_leaves_the_old_index_serving(tmp_path, folde
             answers
     done = manage("update", "--corpus", str(folder), "--index", str(root))  # space again
     assert done.returncode == 0 and "update: 0 added, 20 replaced, 0 removed" in done.stdout
+
+
+def test_a_lock_that_cannot_be_taken_is_a_message(tmp_path):
+    # a file where the index folder should be: the lock file cannot be made (as on a full
+    # or read-only disk), and nothing is left behind
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    root = tmp_path / "taken" / "ix"
+    for command in ("reindex", "update"):
+        done = manage(command, "--index", str(root))
+        assert (done.returncode, done.stdout) == (2, ""), command
+        assert done.stderr == (f"error: cannot take the build lock {root / '.lock'} (Not a "
+                               "directory). Nothing was changed. Free some disk space, or "
+                               "check the index folder (--index) and its permissions, and run "
+                               "it again.\n"), command

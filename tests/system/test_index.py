@@ -471,3 +471,46 @@ def test_the_workers_die_with_a_killed_build(tmp_path):
         time.sleep(0.05)
     assert not any(map(_running, workers))
     assert not (tmp_path / "ix" / "current").exists()  # and nothing half-built was served
+
+
+def test_an_update_of_the_second_segment_answers_as_a_fresh_build(tmp_path, corpus_copy):
+    """Two segments (two workers), then passages replaced and removed in the second: the
+    per-document columns (facets, dates, rank) must follow the deletions there."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    reindex(a, corpus_copy, procs=2)
+    with whoosh_index.open_dir(str(current_path(a))).reader() as reader:
+        assert len(list(reader.leaf_readers())) == 2
+    paper = corpus_copy / "whitepaper-2025-defence-cooperation.txt"
+    lines = paper.read_text(encoding="utf-8").split("\n")
+    middle = len(lines) // 2
+    del lines[middle:middle + len(lines) // 10]  # passages gone, the later ones renumbered
+    paper.write_text("\n".join(lines).replace("防衛協力", "防衛の協力", 3), encoding="utf-8")
+    stats = update(a, corpus_copy)
+    assert stats.mode == "update" and stats.removed and stats.replaced
+    reindex(b, corpus_copy, procs=1)
+    with Engine(a) as updated, Engine(b) as fresh:
+        for q, dated in [("", None), ("防衛", None), ("協力", "2025-07-15"), ("NATO", None),
+                         ("country:米国", None), ("防衛の協力", None)]:
+            req = SearchRequest(q=q, page_size=100, date_from=dated, date_to=dated)
+            one, two = updated.search(req), fresh.search(req)
+            assert (one.total, one.complete) == (two.total, two.complete), q
+            assert {h.id for h in one.results} == {h.id for h in two.results}, q
+            assert {k: [(v.value, v.count) for v in vs] for k, vs in one.facets.items()} == \
+                {k: [(v.value, v.count) for v in vs] for k, vs in two.facets.items()}, q
+
+
+def test_a_one_day_range_holds_that_day(engine):
+    """Every dated record is found by a from/to range of its own day, and nothing else is."""
+    def ids(**kw) -> list:
+        first = engine.search(SearchRequest(page_size=100, sort="oldest", **kw))
+        return [h for page in range(1, -(-first.total // 100) + 1)
+                for h in engine.search(SearchRequest(page_size=100, page=page, sort="oldest",
+                                                     **kw)).results]
+
+    days: dict[str, set[str]] = {}
+    for h in ids():
+        if h.date:
+            days.setdefault(h.date, set()).add(h.id)
+    assert len(days) > 100
+    for day, held in days.items():
+        assert {h.id for h in ids(date_from=day, date_to=day)} == held, day
