@@ -16,7 +16,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
 from search.config import index_dir
-from search.engine import MAX_PAGE_SIZE, Engine
+from search.engine import DAMAGE_CHECK_SECONDS, MAX_PAGE_SIZE, Engine
 from search.facets import keyword_facets, row_facets
 
 from .errors import ALLOWED_METHODS
@@ -33,12 +33,16 @@ DEFAULTS: dict[str, Any] = {
     # Atom, CSV and the API; None: the address the server was started on (web/links.py).
     "BASE_URL": None,
     "PROVIDE_AUTOMATIC_OPTIONS": False,  # OPTIONS is 405 like every method but GET and HEAD
+    # seconds between comparisons of the served files with their checksums, so damage that
+    # raises nothing (bytes overwritten in place) is answered 503 within this time; 0: never
+    "DAMAGE_CHECK_SECONDS": DAMAGE_CHECK_SECONDS,
 }
 ENVIRONMENT = {  # environment variable → configuration key
     "KIRINUKI_INDEX": "INDEX_DIR",
     "KIRINUKI_PAGE_SIZE": "PAGE_SIZE",
     "KIRINUKI_FEED_SIZE": "FEED_SIZE",
     "KIRINUKI_BASE_URL": "BASE_URL",
+    "KIRINUKI_DAMAGE_CHECK_SECONDS": "DAMAGE_CHECK_SECONDS",
 }
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -71,7 +75,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # the declared facets, read when a page is rendered (search/facets.py)
     app.jinja_env.globals.update(row_facets=row_facets, keyword_facets=keyword_facets)
     app.jinja_env.filters.update(FILTERS)
-    app.extensions["kirinuki.engine"] = Engine(app.config["INDEX_DIR"])
+    app.extensions["kirinuki.engine"] = Engine(
+        app.config["INDEX_DIR"], watch_seconds=app.config["DAMAGE_CHECK_SECONDS"] or None)
 
     from . import api, views
 
@@ -114,3 +119,11 @@ def _check_config(app: Flask) -> None:
         if not 1 <= value <= high:
             raise ValueError(f"{key} must be between 1 and {high}, not {value}")
         app.config[key] = value
+    try:
+        seconds = float(app.config["DAMAGE_CHECK_SECONDS"])
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise ValueError("DAMAGE_CHECK_SECONDS must be a number of seconds from 0 (never) to "
+                         f"86400, not {app.config['DAMAGE_CHECK_SECONDS']!r}")
+    app.config["DAMAGE_CHECK_SECONDS"] = seconds

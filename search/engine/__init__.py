@@ -4,6 +4,7 @@ The engine's public face: the front ends (``web/``, ``manage.py``) import from h
 """
 
 from ..errors import PageOutOfRange, SearchError
+from .opened import DAMAGE_CHECK_SECONDS
 from .request import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
@@ -15,6 +16,7 @@ from .request import (
 from .results import Hit, RecordView, SearchResult, check_page
 from .searching import Engine, default_engine, search
 
-__all__ = ["Engine", "Hit", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS", "PageOutOfRange", "RecordView",
-           "SORTS", "SearchError", "SearchRequest", "SearchResult", "check_page",
-           "check_length", "default_engine", "query_length", "search"]
+__all__ = ["DAMAGE_CHECK_SECONDS", "Engine", "Hit", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS",
+           "PageOutOfRange", "RecordView", "SORTS", "SearchError", "SearchRequest",
+           "SearchResult", "check_length", "check_page", "default_engine", "query_length",
+           "search"]

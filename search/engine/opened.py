@@ -7,11 +7,18 @@ shares only what is safe to share: the columns (read-only arrays) and the postin
 (``os.pread``). When ``reindex`` or ``update`` points ``current`` at a new build, the
 :class:`Serving` holder opens it for the next requests; the old one is closed when the
 last request still using it is done, never under it.
+
+Damage that raises nothing (bytes overwritten in place, the same size) would give wrong
+answers with status 200: a watcher thread compares every byte of the served build with its
+checksums every ``watch_seconds`` (``DAMAGE_CHECK_SECONDS``, 60: CRC-32 reads an index of
+100,000 records, 218 MB, in about 0.2 s), and a build found damaged is answered 503 from
+then on, with a message in the log. A read error on any request checks at once.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -25,10 +32,24 @@ from ..config import index_dir
 from ..errors import IndexDamagedError, IndexMissingError, SearchError
 from ..index.codec.read import DamagedIndexError, PostingReader
 from ..index.columns import Columns, read_columns
-from ..index.store import META, READ_ERRORS, check_build, current_path, damage, open_current
+from ..index.store import (
+    META,
+    READ_ERRORS,
+    check_build,
+    current_path,
+    damage,
+    meta_of,
+    open_current,
+)
 
 # How long a check that found the files intact is trusted before an error checks again.
 TRUSTED_SECONDS = 10.0
+# How often the served build's bytes are compared with its checksums (None: never).
+DAMAGE_CHECK_SECONDS = 60.0
+# How often a request looks at the sizes of the served files (a stat each): a file cut
+# short under the server is found by the next request, whatever it reads.
+SIZE_CHECK_SECONDS = 1.0
+log = logging.getLogger(__name__)
 
 
 class OpenIndex:
@@ -232,12 +253,18 @@ class OpenIndex:
 class Serving:
     """The index currently served from ``root``, reopened when its ``current`` link moves."""
 
-    def __init__(self, root: str | os.PathLike | None = None) -> None:
+    def __init__(self, root: str | os.PathLike | None = None,
+                 watch_seconds: float | None = DAMAGE_CHECK_SECONDS) -> None:
         self.root = index_dir(root)
         self._lock = threading.Lock()
         self._open: OpenIndex | None = None
         self._warming: list[threading.Thread] = []  # of every index opened, until joined
         self._broken: tuple[Path, str] | None = None  # the last build found damaged
+        self._watch_seconds = watch_seconds
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self._sized = 0.0  # when the served files' sizes were last looked at
+        self._sums: tuple[Path, dict | None] | None = None  # a build's checksums, read once
 
     @contextmanager
     def use(self) -> Iterator[OpenIndex]:
@@ -249,6 +276,10 @@ class Serving:
             if self._broken is not None and self._broken[0] == target:
                 # a build found damaged stays damaged: a reindex makes a new one
                 raise IndexDamagedError(self.root, self._broken[1])
+            if self._watch_seconds and self._watcher is None:
+                self._watcher = threading.Thread(target=self._watch, name="kirinuki-watch",
+                                                 daemon=True)
+                self._watcher.start()
             if self._open is None or self._open.path != target:
                 fresh = self._open_current(target)
                 fresh.warming.start()
@@ -257,16 +288,43 @@ class Serving:
                 if old is not None:
                     old.retire()
             current = self._open
+            self._check_sizes(current.path)
             current.enter()
         try:
             yield current
         except SearchError:
             raise  # the user's request, not the files (a ValueError too)
         except (*READ_ERRORS, DamagedIndexError) as exc:
-            current.diagnose(exc)
+            try:
+                current.diagnose(exc)
+            except IndexDamagedError as damaged:
+                with self._lock:  # every later request is told, not only this one
+                    self._broken = (current.path, damaged.problem)
+                raise
             raise
         finally:
             current.leave()
+
+    def _check_sizes(self, path: Path) -> None:
+        """Each served file where it was and of its size, at most every SIZE_CHECK_SECONDS
+        (called holding the lock); a change marks the build damaged."""
+        now = time.monotonic()
+        if now - self._sized < SIZE_CHECK_SECONDS:
+            return
+        self._sized = now
+        try:
+            if self._sums is None or self._sums[0] != path:
+                self._sums = (path, meta_of(path).get("checksums"))
+            problem = damage(path, full=False, expected=self._sums[1] or {})
+        except IndexDamagedError as exc:
+            problem = exc.problem
+        except OSError:
+            return  # a retired build removed meanwhile: not this one's damage
+        if problem is not None:
+            log.error("the index %s is damaged (%s): answering 503 until a reindex",
+                      path, problem)
+            self._broken = (path, problem)
+            raise IndexDamagedError(self.root, problem)
 
     def _open_current(self, target: Path) -> OpenIndex:
         """Open the index ``current`` points at; damaged files raise IndexDamagedError."""
@@ -286,13 +344,34 @@ class Serving:
                 raise damaged from exc
             raise
 
+    def _watch(self) -> None:
+        """Every ``watch_seconds``, the served build's bytes against its checksums."""
+        while not self._stop.wait(self._watch_seconds):
+            with self._lock:
+                served = self._open.path if self._open is not None else None
+            if served is None or (self._broken is not None and self._broken[0] == served):
+                continue
+            try:
+                problem = damage(served)
+            except IndexDamagedError as exc:
+                problem = exc.problem
+            except OSError:
+                continue  # retired and removed meanwhile: the next request opens the new one
+            if problem is not None:
+                log.error("the index %s is damaged (%s): answering 503 until a reindex",
+                          served, problem)
+                with self._lock:
+                    self._broken = (served, problem)
+
     def close(self) -> None:
-        """Retire the index; wait for the warm-ups, so no thread of ours outlives the close
-        (a build forks workers only from a process with one thread)."""
+        """Retire the index; wait for the warm-ups and the watcher, so no thread of ours
+        outlives the close (a build forks workers only from a process with one thread)."""
+        self._stop.set()
         with self._lock:
             old, self._open = self._open, None
             warming, self._warming = self._warming, []
+            watcher, self._watcher = self._watcher, None
         if old is not None:
             old.retire()
-        for thread in warming:
+        for thread in [*warming, *([watcher] if watcher else [])]:
             thread.join()

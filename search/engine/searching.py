@@ -33,8 +33,12 @@ from .results import Hit, RecordView, SearchResult, make_hit, to_record
 
 
 class Engine:
-    def __init__(self, root: str | os.PathLike | None = None) -> None:
-        self.serving = Serving(root)
+    def __init__(self, root: str | os.PathLike | None = None,
+                 watch_seconds: float | None = None) -> None:
+        """``watch_seconds``: how often a server compares the served files with their
+        checksums (``opened.DAMAGE_CHECK_SECONDS``); None, for the command line and tests,
+        never does."""
+        self.serving = Serving(root, watch_seconds)
         self.root = self.serving.root
 
     def close(self) -> None:

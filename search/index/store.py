@@ -87,14 +87,17 @@ def checksums(build: Path) -> dict[str, list[int]]:
     return sums
 
 
-def damage(build: Path, full: bool = True) -> str | None:
+def damage(build: Path, full: bool = True, expected: dict | None = None) -> str | None:
     """What is wrong with the files of ``build``, or None if they are as they were written.
 
     ``full`` compares every byte (CRC-32); without it only that each file is there with its
-    size, which costs a ``stat`` per file. An index from before checksums were kept is
-    rebuilt anyway (its code hash differs), so it is not judged here.
+    size, which costs a ``stat`` per file. ``expected``: the build's checksums, when the
+    caller keeps them (the meta of a large archive takes a while to read). An index from
+    before checksums were kept is rebuilt anyway (its code hash differs), so it is not
+    judged here.
     """
-    expected = meta_of(build).get("checksums")
+    if expected is None:
+        expected = meta_of(build).get("checksums")
     if not isinstance(expected, dict):
         return None
     for name, (size, _crc) in sorted(expected.items()):
