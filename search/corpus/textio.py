@@ -72,6 +72,22 @@ def unreadable(path: Path) -> str | None:
     return None
 
 
+def _skipped(path: Path, name: str) -> TextFile | None:
+    """A folder, a special file or one too large, as an unreadable file that says so."""
+    why = unreadable(path)
+    if why == "unreadable: Is a directory":
+        said = ("is a folder, not a file: skipped (sub-folders are not read; move its files "
+                "into the corpus folder, or rename the folder)")
+    elif why == "unreadable: not a regular file":
+        said = "is not a regular file (a named pipe, a device or a socket): skipped"
+    elif why is not None and why.startswith("unreadable: larger"):
+        said = (f"is larger than {MAX_FILE_BYTES >> 20} MB, the most a corpus file may be: "
+                "skipped (split it into several files)")
+    else:
+        return None  # readable, or unreadable for a reason reading it will name
+    return TextFile(name, None, digest=why, issues=[Issue(name, 0, said)])
+
+
 def read_text(path: Path, name: str | None = None) -> TextFile:
     """Decode ``path``, repairing what can be repaired (BOM, CRLF, legacy encodings, UTF-16).
 
@@ -79,18 +95,8 @@ def read_text(path: Path, name: str | None = None) -> TextFile:
     warning that says what was wrong and what to do.
     """
     name = name or path.name
-    why = unreadable(path)
-    if why == "unreadable: Is a directory":
-        return TextFile(name, None, digest=why, issues=[Issue(
-            name, 0, "is a folder, not a file: skipped (sub-folders are not read; move its "
-                     "files into the corpus folder, or rename the folder)")])
-    if why == "unreadable: not a regular file":
-        return TextFile(name, None, digest=why, issues=[Issue(
-            name, 0, "is not a regular file (a named pipe, a device or a socket): skipped")])
-    if why is not None and why.startswith("unreadable: larger"):
-        return TextFile(name, None, digest=why, issues=[Issue(
-            name, 0, f"is larger than {MAX_FILE_BYTES >> 20} MB, the most a corpus file may "
-                     "be: skipped (split it into several files)")])
+    if (skipped := _skipped(path, name)) is not None:
+        return skipped
     try:
         with path.open("rb") as fh:  # no more than the limit, should it grow meanwhile
             data = fh.read(MAX_FILE_BYTES + 1)
