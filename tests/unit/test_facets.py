@@ -611,3 +611,12 @@ def test_a_facet_is_declared_once():
             with pytest.raises(ValueError, match="already declared"), declared(clash):
                 pass
     assert "prefecture" not in BY_KEY
+
+
+def test_the_facet_groups_read_from_the_declarations():
+    from search.facets import extracted, keyword_facets, listed, row_facets
+
+    assert [f.key for f in listed()] == ["source", "country", "organization", "collection"]
+    assert [f.key for f in row_facets()] == ["country", "organization", "collection"]
+    assert [f.key for f in extracted()] == ["country", "organization"]
+    assert [f.key for f in keyword_facets()] == ["country"]

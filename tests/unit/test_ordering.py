@@ -105,3 +105,42 @@ def test_a_page_is_the_same_slice_of_a_longer_order(scores, sort, size, upto):
     allowed = np.array([bool(s) for s in scores])
     longer = ranked(RANK, found, allowed, sort, False, None, size + upto)
     assert ranked(RANK, found, allowed, sort, False, None, size) == longer[:size]
+
+
+def test_scores_are_rounded_to_four_places():
+    found = matches({0: 1.23456, 1: 2.000049})
+    assert ranked(RANK, found, ALL, "relevance", False, None, 10) == [(1, 2.0), (0, 1.2346)]
+
+
+def test_by_score_asked_for_nothing_gives_nothing():
+    docs = np.array([0, 1], dtype=np.int32)
+    keys = np.array([1.0, 2.0])
+    assert by_score(docs, keys, keys, RANK, 0, 0) == []
+
+
+def test_a_date_order_over_many_documents_keeps_the_newest():
+    # partitioning picks the first ``upto`` of a thousand: an off-by-one there shows only
+    # with many documents
+    n = 1000
+    rank = np.random.default_rng(7).permutation(n).astype(np.int32)
+    allowed = np.ones(n, dtype=bool)
+    none = Matches(np.zeros(0, np.int32), np.zeros(0))
+    newest = int(np.argmax(rank))
+    assert ranked(rank, none, allowed, "newest", False, None, 1) == [(newest, 0.0)]
+    top = ranked(rank, none, allowed, "oldest", False, None, 3)
+    assert [d for d, _ in top] == [int(d) for d in np.argsort(rank)[:3]]
+
+
+def test_partial_matches_of_equal_coverage_rank_by_score():
+    some = partial([3, 5], {3: 0.5, 5: 0.5}, {3: 1.0, 5: 9.0})
+    assert ranked(RANK, matches({}), ALL, "relevance", False, some, 10) == [(5, 9.0), (3, 1.0)]
+
+
+def test_partial_matches_none_allowed_and_at_most_upto():
+    # the partial matches exist but the filters allow none of them
+    some = partial([3, 5], {3: 0.5, 5: 0.8}, {3: 1.0, 5: 9.0})
+    allowed = np.array([True, True, False, False, False, False])
+    assert ranked(RANK, matches({0: 2.0}), allowed, "relevance", False, some, 10) == [(0, 2.0)]
+    # full and partial together are cut at upto
+    assert ranked(RANK, matches({0: 2.0}), ALL, "relevance", False, some, 2) == [
+        (0, 2.0), (5, 9.0)]

@@ -62,6 +62,9 @@ def test_fill_keeps_the_most_coverage_then_score_then_newest(monkeypatch):
     p.fill(5, within, rank)
     assert not p.some.any()  # the list is full with the articles holding every word
     p = _partial(coverage, score, [True] * 6)
+    p.fill(7, within, rank)  # more than full: still none (not "all but the last two")
+    assert not p.some.any()
+    p = _partial(coverage, score, [True] * 6)
     p.fill(0, np.array([False, False, True, True, False, False]), rank)  # within the dates
     assert np.flatnonzero(p.some).tolist() == [2, 3]
     assert p.some.dtype == np.bool_

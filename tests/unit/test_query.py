@@ -1182,3 +1182,50 @@ def test_a_kanji_word_the_index_does_not_hold_is_also_spelt_character_by_charact
     # a character the index does not hold either: nothing to spell (捕鯨, 竹島)
     assert parse_query("海警", held={"海"}.__contains__).query == terms("海警")
     assert parse_query("海警").query == terms("海警")  # no index to ask
+
+
+# ---------------------------------------------------------------- abbreviations in a query
+
+@pytest.mark.parametrize(("q", "understood", "named"), [
+    # read as the extractor reads them in text: 日比 is the Philippines, 英軍 the UK's forces
+    ("日比", "(日比 OR 国:フィリピン)", ["フィリピン"]),
+    ("米豪", "(米豪 OR 国:米国+オーストラリア)", ["米国", "オーストラリア"]),
+    ("日米豪比", "(日米豪比[日・米豪・比] OR 国:米国+オーストラリア+フィリピン)",
+     ["米国", "オーストラリア", "フィリピン"]),
+    ("英軍", "(英軍 OR 国:英国 軍)", ["英国"]),
+    ("比軍", "(比軍[比・軍] OR 国:フィリピン 軍)", ["フィリピン"]),
+    ("米国防長官", "(米国防長官[米・国防・長官] OR 国:米国 国防長官)", ["米国"]),
+    ("日米", "(日米 OR 国:米国)", ["米国"]),
+    # a bare one-character abbreviation is never searched as text (比 is also every ratio)
+    ("比", "(比国 OR フィリピン OR 国:フィリピン)", ["フィリピン"]),
+    ("豪", "(豪州 OR オーストラリア OR 国:オーストラリア)", ["オーストラリア"]),
+    ("フィリピン", "(フィリピン OR 比国 OR 国:フィリピン)", ["フィリピン"]),
+    # excluded: the places are not what the search is about
+    ("-日比", "すべての記事 -(日比 OR 国:フィリピン)", []),
+    ("日比 共同訓練", "(日比 OR 国:フィリピン) (共同訓練[共同・訓練] OR 共同演習 OR 合同演習 OR "
+                  "合同訓練)", ["フィリピン"]),
+])
+def test_abbreviations_are_read_as_in_text(q, understood, named):
+    p = parse_query(q)
+    assert p.understood == understood
+    assert p.named == [("countries", n) for n in named]
+
+
+def test_an_enumeration_compiles_to_its_facet_and_the_rest_of_the_word():
+    countries = wq.Term("countries", "英国", boost=0.5)
+    assert parse_query("英軍").query == wq.Or([
+        terms("英軍"), wq.And([countries, terms("軍", boost=0.8)])])
+    assert parse_query("日比").query == wq.Or([
+        terms("日比"), wq.Term("countries", "フィリピン", boost=0.5)])
+    assert parse_query("比").highlight_terms == {"フィリピン", "比国"}  # never the bare 比
+
+
+def test_a_kanji_word_the_index_lacks_is_also_spelt_out():
+    # 海警 is not a term of this index: it is also searched character by character, as a
+    # phrase, with the words after it kept
+    held = lambda term: term != "海警"  # noqa: E731
+    assert parse_query("海警", held=held).query == wq.Or([
+        terms("海警"), phrase(["海", "警"])])
+    assert parse_query("海警船", held=held).query == wq.Or([
+        compound(["海警", "船"]), phrase(["海", "警", "船"])])
+    assert parse_query("海警").query == terms("海警")  # nothing said of the index: as typed
