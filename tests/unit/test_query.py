@@ -1196,6 +1196,9 @@ def test_a_kanji_word_the_index_does_not_hold_is_also_spelt_character_by_charact
     ("比軍", "(比軍[比・軍] OR 国:フィリピン 軍)", ["フィリピン"]),
     ("米国防長官", "(米国防長官[米・国防・長官] OR 国:米国 国防長官)", ["米国"]),
     ("日米", "(日米 OR 国:米国)", ["米国"]),
+    ("米豪軍", "(米豪軍[米豪・軍] OR 国:米国+オーストラリア 軍)", ["米国", "オーストラリア"]),
+    ("フィリピン 日米", "(フィリピン OR 比国 OR 国:フィリピン) (日米 OR 国:米国)",
+     ["フィリピン", "米国"]),  # each word's places, in order
     # a bare one-character abbreviation is never searched as text (比 is also every ratio)
     ("比", "(比国 OR フィリピン OR 国:フィリピン)", ["フィリピン"]),
     ("豪", "(豪州 OR オーストラリア OR 国:オーストラリア)", ["オーストラリア"]),
@@ -1218,6 +1221,16 @@ def test_an_enumeration_compiles_to_its_facet_and_the_rest_of_the_word():
     assert parse_query("日比").query == wq.Or([
         terms("日比"), wq.Term("countries", "フィリピン", boost=0.5)])
     assert parse_query("比").highlight_terms == {"フィリピン", "比国"}  # never the bare 比
+    both = [wq.Term("countries", "米国", boost=0.5), wq.Term("countries", "オーストラリア",
+                                                             boost=0.5)]
+    assert parse_query("米豪").query == wq.Or([terms("米豪"), wq.And(both)])
+
+
+def test_the_places_a_query_names_come_from_words_and_fields():
+    assert parse_query("NATO 日比").named == [("organizations", "NATO"),
+                                             ("countries", "フィリピン")]
+    assert parse_query("country:豪").named == [("countries", "オーストラリア")]
+    assert parse_query("-country:豪 防衛").named == []  # excluded: not what it is about
 
 
 def test_a_kanji_word_the_index_lacks_is_also_spelt_out():
