@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from xml.etree import ElementTree as ET
 
@@ -40,16 +40,26 @@ def csv_cell(value: object) -> str:
 
 def hits_csv(hits: Iterable[Hit], record_url) -> str:
     """Every hit as one row; UTF-8 with a BOM so that Excel detects the encoding."""
+    return "".join(csv_chunks(hits, record_url))
+
+
+def csv_chunks(hits: Iterable[Hit], record_url, rows_at_once: int = 100) -> Iterator[str]:
+    """The CSV a piece at a time (the BOM and the header, then ``rows_at_once`` rows), for
+    an answer streamed as the rows are read."""
     buf = io.StringIO()
     buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(csv_columns())
-    for hit in hits:
+    for n, hit in enumerate(hits, start=1):
         writer.writerow([csv_cell(v) for v in (
             hit.id, hit.date or "", hit.time or "", hit.source, hit.title,
             *("・".join(hit.values.get(f.key, [])) for f in row_facets()),
             hit.summary, record_url(hit.id))])
-    return buf.getvalue()
+        if n % rows_at_once == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 RIS_EOL = "\r\n"  # the RIS specification's line end; Zotero and EndNote read LF too

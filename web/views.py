@@ -20,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from werkzeug.exceptions import BadHost, HTTPException
@@ -39,7 +40,7 @@ from search.facets import BY_KEY, FACETS, FacetValue
 
 from .chart import year_chart
 from .errors import ErrorAnswer, Refusal, error_answer, http_error_answer, is_api_path
-from .feeds import atom_feed, hits_csv, hits_ris
+from .feeds import atom_feed, csv_chunks, hits_ris
 from .links import absolute_url, current_url, record_url
 from .opensearch import CONTENT_TYPE as OPENSEARCH_TYPE
 from .opensearch import description
@@ -226,12 +227,13 @@ def record_page(rid: str):
 
 @bp.get("/export.csv")
 def export_csv():
+    """The whole result (up to CSV_MAX_ROWS) as CSV, streamed as its rows are read."""
     try:
-        hits = _all_hits(SearchState.from_args(request.args))
+        _, hits = _all_hits(SearchState.from_args(request.args))
     except SearchError as exc:
         return _error_page(400, "書き出せません", str(exc))
-    body = hits_csv(hits, record_url)
-    return _download(body.encode("utf-8"), "csv", "text/csv; charset=utf-8")
+    chunks = (chunk.encode("utf-8") for chunk in csv_chunks(hits, record_url))
+    return _download(stream_with_context(chunks), "csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/export.ris")
@@ -254,34 +256,22 @@ def export_ris():
             return _error_page(404, "記事が見つかりません", str(exc))
     else:
         try:
-            hits = list(_all_hits(SearchState.from_args(request.args)))
+            hits = list(_all_hits(SearchState.from_args(request.args))[1])
         except SearchError as exc:
             return _error_page(400, "書き出せません", str(exc))
     return _download(hits_ris(hits, record_url).encode("utf-8"), "ris",
                      "application/x-research-info-systems; charset=utf-8")
 
 
-def _all_hits(state: SearchState) -> Iterator:
-    """Every hit of ``state``'s search, page 1 onwards, up to CSV_MAX_ROWS (a SearchError for
-    a bad request is raised before the first row)."""
-    first = _engine().search(state.request(MAX_PAGE_SIZE, page=1, related=False))
-    limit = current_app.config["CSV_MAX_ROWS"]
-
-    def hits() -> Iterator:
-        yield from first.results[:limit]
-        sent = len(first.results)
-        for page in range(2, first.pages + 1):
-            if sent >= limit:
-                return
-            more = _engine().search(state.request(MAX_PAGE_SIZE, page=page,
-                                                     related=False)).results
-            yield from more[: limit - sent]
-            sent += len(more)
-
-    return hits()
+def _all_hits(state: SearchState) -> tuple[int, Iterator]:
+    """How many, and every hit of ``state``'s search in its order, up to CSV_MAX_ROWS: one
+    search, the rows read as they are written (a SearchError for a bad request is raised
+    before the first row)."""
+    return _engine().export(state.request(MAX_PAGE_SIZE, page=1, related=False),
+                            current_app.config["CSV_MAX_ROWS"])
 
 
-def _download(body: bytes, ext: str, content_type: str) -> Response:
+def _download(body: bytes | Iterator[bytes], ext: str, content_type: str) -> Response:
     name = f"kirinuki-{date.today():%Y%m%d}.{ext}"
     return Response(body, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -12,7 +12,7 @@ same context, so the snapshot, the filters' masks and every query already evalua
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -170,10 +170,11 @@ def page(top: list[tuple[int, float]], req: SearchRequest) -> list[tuple[int, fl
     return top[offset:offset + req.page_size]
 
 
-def rows(ctx: Context, shown: list[tuple[int, float]], parsed: ParsedQuery,
+def rows(ctx: Context, shown: list[tuple[int, float]], terms: set[str],
          partial: Partial | None) -> list[Hit]:
-    """rows: each document's stored record as a result row, its words marked."""
-    return [make_hit(stored_record(ctx.searcher, doc), score, parsed.highlight_terms,
+    """rows: each document's stored record as a result row, ``terms`` marked in its title
+    and snippet (none: nothing is analysed)."""
+    return [make_hit(stored_record(ctx.searcher, doc), score, terms,
                      missing=partial.missing(doc) if partial is not None else [])
             for doc, score in shown]
 
@@ -233,7 +234,7 @@ def run(ctx: Context, req: SearchRequest, text: str, filt: Filters | None = None
     more = wants_related(req, parsed, sort, found.total)
     top = order(ctx, parsed, found, sort,
                 max(req.page * req.page_size, FEEDBACK_DOCS if more else 0))
-    hits = rows(ctx, page(top, req), parsed, found.partial)
+    hits = rows(ctx, page(top, req), parsed.highlight_terms, found.partial)
     near = related(ctx, parsed, found, filt, [d for d, _ in top[:FEEDBACK_DOCS]]) \
         if more else []
     helps = help_for(ctx, parsed) if helped and not found.complete and parsed.words else []
@@ -242,6 +243,24 @@ def run(ctx: Context, req: SearchRequest, text: str, filt: Filters | None = None
         page_size=req.page_size, sort=sort, results=hits, facets=facets, suggestions=helps,
         messages=parsed.messages, elapsed_ms=0.0, fallback=parsed.fallback,
         complete=found.complete, related=near), filt
+
+
+def exported(ctx: Context, req: SearchRequest, limit: int) -> Iterator[int | Hit]:
+    """The total, then the first ``limit`` rows of ``req``'s result in its order, unmarked:
+    an export (CSV, RIS) shows whole summaries, not snippets, so no text is analysed; the
+    query is matched and ordered once, and the rows are read a page at a time as they are
+    written out."""
+    parsed = understand(ctx, req.q)
+    filt = filters(ctx, req)
+    sort = req.sort or ("relevance" if not parsed.is_empty else "newest")
+    found = match(ctx, parsed, filt)
+    top = order(ctx, parsed, found, sort, max(1, min(limit, found.total)))
+    yield min(found.total, limit)
+    for start in range(0, len(top), EXPORT_ROWS_AT_ONCE):
+        yield from rows(ctx, top[start:start + EXPORT_ROWS_AT_ONCE], set(), found.partial)
+
+
+EXPORT_ROWS_AT_ONCE = 100
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 
 from ..index.schema import stored_record
 from ..query.compile import parse_query
@@ -19,7 +20,7 @@ from ..query.complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
 from ..query.correction import MIN_RECORDS, searched_instead
 from ..text.highlight import highlight_title, mark, match_spans
 from .opened import Serving
-from .pipeline import Context, Filters, run, speller
+from .pipeline import Context, Filters, exported, run, speller
 from .related import related_hits
 from .request import (
     MAX_QUERY_CHARS,
@@ -70,6 +71,21 @@ class Engine:
                 result = _corrected(ctx, req, result, filt)
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
+
+    def export(self, req: SearchRequest, limit: int) -> tuple[int, Iterator[Hit]]:
+        """The number of rows and the rows of ``req``'s result (at most ``limit``), in its
+        order and unmarked, read as they are consumed: an export streams them out. A bad
+        request raises here, before any row; the index stays open until the rows are
+        read (or the iterator is closed)."""
+        validate(req)
+        rows = self._export(req, limit)
+        total = next(rows)
+        assert isinstance(total, int)
+        return total, rows  # type: ignore[return-value]
+
+    def _export(self, req: SearchRequest, limit: int) -> Iterator[int | Hit]:
+        with self.serving.use() as ix, ix.searcher() as searcher:
+            yield from exported(Context(ix, searcher), req, limit)
 
     # -- help as you type
     def complete(self, q: str, limit: int = DEFAULT_LIMIT) -> Completions:

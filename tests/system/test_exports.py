@@ -254,3 +254,34 @@ def test_ris_errors_speak_to_the_user(client, query, status, words):
     assert r.status_code == status
     assert r.headers["Content-Type"].startswith("text/html")
     assert words in r.get_data(as_text=True)
+
+
+def test_the_csv_is_one_search_streamed_and_analyses_no_text(app, monkeypatch):
+    """The whole result in the page's order, from one match and one order, rows read as
+    they are written out, and no title or snippet analysed (the CSV has the summaries)."""
+    from search.engine import SearchRequest, pipeline
+    from search.text import highlight
+
+    engine = app.extensions["kirinuki.engine"]
+    first = engine.search(SearchRequest(q="防衛", page_size=100))
+    expected = [h.id for page in range(1, first.pages + 1)
+                for h in engine.search(SearchRequest(q="防衛", page_size=100, page=page,
+                                                     related=False)).results]
+    counted = {"analysed": 0, "matched": 0}
+    tokens, match = highlight._tokens, pipeline.match
+
+    def counted_tokens(text):
+        counted["analysed"] += 1
+        return tokens(text)
+
+    def counted_match(*args):
+        counted["matched"] += 1
+        return match(*args)
+
+    monkeypatch.setattr(highlight, "_tokens", counted_tokens)
+    monkeypatch.setattr(pipeline, "match", counted_match)
+    answer = app.test_client().get("/export.csv?q=防衛")
+    assert answer.is_streamed and answer.status_code == 200
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == expected and len(expected) == first.total == 260
+    assert counted == {"analysed": 0, "matched": 1}

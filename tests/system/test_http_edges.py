@@ -63,7 +63,20 @@ def ask(base: str, head: bytes | str, body: bytes = b"") -> Answer:
     for line in lines[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
+    if headers.get("transfer-encoding") == "chunked":  # a streamed answer (CSV)
+        rest = _unchunked(rest)
     return Answer(int(status), reason, headers, rest)
+
+
+def _unchunked(data: bytes) -> bytes:
+    """The body of a chunked answer: each chunk's size line and data, then a 0 chunk."""
+    body = b""
+    while True:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            return body
+        body, data = body + data[:size], data[size + 2:]
 
 
 def get(base: str, target: str, *, method: str = "GET", host: str = "127.0.0.1",

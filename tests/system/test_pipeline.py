@@ -113,13 +113,13 @@ def test_order_page_and_rows(ctx):
     top = stages.order(ctx, parsed, found, "newest", 4)
     assert ids(ctx, [d for d, _ in top]) == [
         "2501-010501", "2501-010101", "2412-010701", "2412-010601"]
-    hits = stages.rows(ctx, stages.page(top, req), parsed, found.partial)
+    hits = stages.rows(ctx, stages.page(top, req), parsed.highlight_terms, found.partial)
     assert [(h.id, h.title_html) for h in hits] == [
         ("2412-010701", "<mark>演習</mark>を計画"), ("2412-010601", "<mark>演習</mark>を公開")]
     two = stages.understand(ctx, "空母 潜水艦")
     found = stages.match(ctx, two, stages.filters(ctx, req))
-    last = stages.rows(ctx, stages.order(ctx, two, found, "relevance", 4)[3:], two,
-                       found.partial)
+    last = stages.rows(ctx, stages.order(ctx, two, found, "relevance", 4)[3:],
+                       two.highlight_terms, found.partial)
     assert last[0].missing in (["空母"], ["潜水艦"])
 
 
