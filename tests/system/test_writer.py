@@ -83,3 +83,18 @@ def test_the_comparison_sees_a_one_posting_difference(tmp_path, whooshs, monkeyp
     assert seen
     assert ours != whooshs
     assert ours["MAIN_SEG.pst"] != whooshs["MAIN_SEG.pst"]
+
+
+def test_no_posting_list_is_inlined(session_index):
+    """Whoosh inlines a list shorter than the codec's inline limit (1) into the term's
+    entry: never, so the reader has no such branch (search/index/codec/read.py refuses one)."""
+    from search.index.store import current_path
+
+    ix = whoosh_index.open_dir(str(current_path(session_index)))
+    with ix.reader() as reader:
+        seen = 0
+        for leaf, _ in reader.leaf_readers():
+            for fieldname, text in leaf.all_terms():
+                assert not leaf.term_info(fieldname, text).is_inlined(), (fieldname, text)
+                seen += 1
+    assert seen > 5_000  # every term of the bundled corpus (8,161)

@@ -72,11 +72,11 @@ class _SegmentPostings:
     def read(self, terminfo, docbase: int, positions: bool = False) -> tuple:
         """(docs, weights) and, with ``positions``, (document, position) of each occurrence."""
         if terminfo.is_inlined():
-            ids, weights, values = terminfo.inlined_postings()
-            docs = np.asarray(ids, dtype=np.int64)
-            occurrences = _positions(docs, list(values), docbase) if positions else None
-            return ((docs + docbase).astype(np.int32), np.asarray(weights, dtype=np.float32),
-                    occurrences)
+            # Whoosh inlines a list shorter than its inline limit into the term's entry;
+            # the codec's limit is 1 (segments.Codec), so only an index written otherwise
+            # has one: not an index this code made
+            raise DamagedIndexError("a posting list inlined in its term's entry: the index "
+                                    "was not written by kirinuki's codec")
         return _decode(self._bytes(terminfo), docbase, positions)
 
     def _bytes(self, terminfo) -> bytes:
