@@ -114,11 +114,7 @@ class OpenIndex:
             now = time.monotonic()
             if (self._checked is None or (self._checked[1] is None
                                           and now - self._checked[0] > TRUSTED_SECONDS)):
-                try:
-                    problem = damage(self.path)
-                except IndexDamagedError as damaged:
-                    problem = damaged.problem
-                self._checked = (now, problem)
+                self._checked = (now, _damage(self.path))
             problem = self._checked[1]
         if problem is not None:
             raise IndexDamagedError(self.path.parent.parent, problem) from exc
@@ -315,16 +311,20 @@ class Serving:
         try:
             if self._sums is None or self._sums[0] != path:
                 self._sums = (path, meta_of(path).get("checksums"))
-            problem = damage(path, full=False, expected=self._sums[1] or {})
-        except IndexDamagedError as exc:
+            problem = _damage(path, full=False, expected=self._sums[1] or {})
+        except IndexDamagedError as exc:  # its meta cannot be read
             problem = exc.problem
         except OSError:
             return  # a retired build removed meanwhile: not this one's damage
         if problem is not None:
-            log.error("the index %s is damaged (%s): answering 503 until a reindex",
-                      path, problem)
-            self._broken = (path, problem)
+            self._mark(path, problem)
             raise IndexDamagedError(self.root, problem)
+
+    def _mark(self, path: Path, problem: str) -> None:
+        """Answer 503 for build ``path`` from now on, and say so in the log (called holding
+        the lock)."""
+        log.error("the index %s is damaged (%s): answering 503 until a reindex", path, problem)
+        self._broken = (path, problem)
 
     def _open_current(self, target: Path) -> OpenIndex:
         """Open the index ``current`` points at; damaged files raise IndexDamagedError."""
@@ -352,16 +352,12 @@ class Serving:
             if served is None or (self._broken is not None and self._broken[0] == served):
                 continue
             try:
-                problem = damage(served)
-            except IndexDamagedError as exc:
-                problem = exc.problem
+                problem = _damage(served)
             except OSError:
                 continue  # retired and removed meanwhile: the next request opens the new one
             if problem is not None:
-                log.error("the index %s is damaged (%s): answering 503 until a reindex",
-                          served, problem)
                 with self._lock:
-                    self._broken = (served, problem)
+                    self._mark(served, problem)
 
     def close(self) -> None:
         """Retire the index; wait for the warm-ups and the watcher, so no thread of ours
@@ -375,3 +371,12 @@ class Serving:
             old.retire()
         for thread in [*warming, *([watcher] if watcher else [])]:
             thread.join()
+
+
+def _damage(path: Path, full: bool = True, expected: dict | None = None) -> str | None:
+    """What is wrong with the files of build ``path`` (``store.damage``), a meta that
+    cannot be read included, or None."""
+    try:
+        return damage(path, full, expected)
+    except IndexDamagedError as exc:
+        return exc.problem
