@@ -179,3 +179,48 @@ def test_a_place_is_named_whole_or_all_in_kana():
     assert place_named("ふぃりぴん") == ("countries", "フィリピン")
     assert place_named("フィリピン共和国") == ("countries", "フィリピン")
     assert place_named("ふぃりぴん共和国") is None  # kana and kanji: not typed by sound
+
+
+def _inner_synonyms_every_run(pieces: list[str]) -> tuple[str, ...]:
+    """inner_synonyms as first written: every run of pieces looked up (cubic in the pieces)."""
+    from search.query.expansion import MAX_INNER, synonym_groups
+    from search.text.kana import fold_case
+
+    found: list[str] = []
+    for i in range(len(pieces)):
+        for j in range(len(pieces), i, -1):
+            if (i, j) == (0, len(pieces)):
+                continue
+            run = "".join(pieces[i:j])
+            group = synonym_groups().get(fold_case(run))
+            if len(run) >= 2 and group is not None:
+                found += ["".join(pieces[:i]) + other + "".join(pieces[j:])
+                          for other in group[1:]]
+    return tuple(dict.fromkeys(found))[:MAX_INNER]
+
+
+@pytest.mark.parametrize("pieces", [
+    ["吉田", "統合", "幕僚長"],
+    ["日伊", "物品", "役務", "相互", "提供", "協定"],
+    # the table's longest word, half-width: longer typed than folded
+    ["ｸﾞﾛｰﾊﾞﾙ", "戦闘", "航空", "ﾌﾟﾛｸﾞﾗﾑ", "の", "協定"],
+    ["新", "グローバル", "戦闘", "航空", "プログラム"],
+    ["日米", "共同", "演習", "と", "日伊", "物品", "役務", "相互", "提供", "協定"],
+])
+def test_inner_synonyms_look_up_only_runs_that_can_be_words(pieces):
+    assert inner_synonyms(pieces) == _inner_synonyms_every_run(pieces)
+
+
+def test_inner_synonyms_cost_grows_with_the_pieces_not_their_cube(monkeypatch):
+    """A compound as long as the query limit (「防衛装備移転」 166 times, 498 pieces) took
+    0.9 s: every run of pieces was joined and looked up. Only runs up to the table's longest
+    word (twice it, folded) are: at most a few dozen look-ups a piece."""
+    from search.query import expansion
+
+    looked = []
+    real = expansion.fold_case
+    monkeypatch.setattr(expansion, "fold_case", lambda text: looked.append(text) or real(text))
+    pieces = ["防衛", "装備", "移転"] * 166
+    assert inner_synonyms(pieces) == ()
+    assert len(pieces) < len(looked) < 20 * len(pieces)
+    assert max(len(text) for text in looked) <= 2 * expansion.longest_synonym()
