@@ -18,7 +18,7 @@ from ..index.schema import stored_record
 from ..query.compile import parse_query
 from ..query.complete import DEFAULT_LIMIT, MAX_LIMIT, Completions
 from ..query.correction import MIN_RECORDS, searched_instead
-from ..text.highlight import highlight_title, mark, match_spans
+from ..text.highlight import highlight_text, highlight_title
 from .opened import Serving
 from .pipeline import Context, Filters, exported, run, speller
 from .related import related_hits
@@ -118,7 +118,7 @@ class Engine:
             terms = parse_query(q, speller(ix)).highlight_terms \
                 if q and query_length(q) <= MAX_QUERY_CHARS \
                 else set()
-            summary_html = mark(rec.summary, match_spans(rec.summary, terms))
+            summary_html = highlight_text(rec.summary, terms)
             related = related_hits(ix, searcher, docnum)
         return RecordView(rec, highlight_title(rec.title, terms), summary_html, related)
 

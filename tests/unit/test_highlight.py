@@ -18,6 +18,7 @@ from search.text.highlight import (
     _best_window,
     _cut_end,
     _cut_start,
+    highlight_text,
     highlight_title,
     mark,
     match_spans,
@@ -477,6 +478,16 @@ def test_a_long_title_is_shown_whole_and_marked_in_its_start(work):
     title = "防衛<" + "あ" * 100_000 + "防衛"
     assert highlight_title(title, {"防衛"}) == M("防衛") + "&lt;" + "あ" * 100_000 + "防衛"
     assert work["analysed"] == [highlight.TITLE_MARKED_CHARS]
+
+
+def test_a_record_page_shows_the_whole_text_marked_in_its_start(work):
+    cap = highlight.RECORD_MARKED_CHARS
+    text = "防衛<" + "あ" * (cap - 10) + "防衛、" + "い" * 100_000 + "防衛"
+    assert highlight_text(text, {"防衛"}) == (
+        M("防衛") + "&lt;" + "あ" * (cap - 10) + M("防衛") + "、" + "い" * 100_000 + "防衛")
+    assert work["analysed"] == [cap]
+    # a text shorter than the cap is marked whole
+    assert highlight_text("防衛と防衛", {"防衛"}) == M("防衛") + "と" + M("防衛")
 
 
 def test_best_window_finds_the_run_of_matches_inside_by_bisection():
