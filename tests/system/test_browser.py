@@ -240,8 +240,10 @@ def test_a_tick_on_a_phone_keeps_the_place(server, browser):
         find.fill("すうぇ")  # hiragana finds the katakana name
         box = page.locator('#f-country input[value="スウェーデン"]')
         box.scroll_into_view_if_needed()
-        page.mouse.wheel(0, -200)  # not at the very top: a place worth keeping
-        page.wait_for_function("window.scrollY > 0")
+        # Not at the very top: a place worth keeping. Scrolled at once by script, not by a
+        # wheel whose smooth scrolling may still be moving when the place is read.
+        page.evaluate("window.scrollBy({top: -200, behavior: 'instant'})")
+        assert page.evaluate("window.scrollY") > 0
         before = box.evaluate("e => Math.round(e.getBoundingClientRect().top)")
         with page.expect_navigation():
             box.check()
