@@ -43,8 +43,21 @@ class Evaluator:
         self.columns = columns
         self.postings = postings
         self.doc_count = columns.size
+        # Every query answered, by value: a request asks the same parts again and again (a
+        # もしかして replaces one word of many, and each proposal is the same query but for
+        # it). One request's, so one thread's; nothing is changed in a Matches once made.
+        self._answered: dict[wq.Query, Matches] = {}
 
     def run(self, q: wq.Query) -> Matches:
+        try:
+            return self._answered[q]
+        except KeyError:
+            found = self._answered[q] = self._run(q)
+            return found
+        except TypeError:  # a query that cannot be hashed (none the compiler makes)
+            return self._run(q)
+
+    def _run(self, q: wq.Query) -> Matches:
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, wq.And):

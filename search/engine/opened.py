@@ -22,10 +22,11 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from cachetools import LRUCache
 from whoosh import scoring
 
 from ..config import index_dir
@@ -49,6 +50,10 @@ DAMAGE_CHECK_SECONDS = 60.0
 # How often a request looks at the sizes of the served files (a stat each): a file cut
 # short under the server is found by the next request, whatever it reads.
 SIZE_CHECK_SECONDS = 1.0
+# The もしかして of the last queries that needed them, per build: the same words come back
+# (the next page, a facet ticked, the page's count without filters) and trying a dozen
+# proposals is most of what a query that finds nothing costs.
+HELP_REMEMBERED = 256
 log = logging.getLogger(__name__)
 
 
@@ -86,6 +91,8 @@ class OpenIndex:
         self._lines_lock = threading.Lock()
         self._checked: tuple[float, str | None] | None = None  # (when, problem found)
         self._check_lock = threading.Lock()
+        self._help: LRUCache = LRUCache(maxsize=HELP_REMEMBERED)
+        self._help_lock = threading.Lock()
         self.warming = threading.Thread(target=self.warm, name="kirinuki-warm", daemon=True)
 
     def line(self, file: str, rid: str) -> int:
@@ -134,6 +141,18 @@ class OpenIndex:
                     build()
             except Exception:  # noqa: BLE001 - a warm-up has no one to report to
                 pass
+
+    def help_for(self, text: str, find: Callable[[], list[str]]) -> list[str]:
+        """The もしかして for the query ``text`` in this build: found by ``find`` the first
+        time, remembered after (they depend on the words and the build only, not on the
+        filters, the sort or the page). Two threads may both find them; both find the same."""
+        with self._help_lock:
+            found = self._help.get(text)
+        if found is None:
+            found = tuple(find())
+            with self._help_lock:
+                self._help[text] = found
+        return list(found)
 
     def completer(self):
         """The search box's suggestions (``complete.Completer``), built on first use."""

@@ -214,10 +214,13 @@ def help_for(ctx: Context, parsed: ParsedQuery) -> list[str]:
     """help: for a search nothing answers in full, the queries a word or two away that
     would find something (もしかして), each naming words the archive holds as written (not
     pieces of them: ホットコイン for ビットコイン finds ホット and コイン, never side by side)."""
-    found = suggest(ctx.ix.spelling(), ctx.searcher, parsed,
-                    lambda text: bool(len(ctx.answer(text))), ctx.ix.readings())
-    return [s for s in found
-            if all(ctx.holding(w) >= MIN_RECORDS for w in changed(parsed.text, s))]
+    def find() -> list[str]:
+        found = suggest(ctx.ix.spelling(), ctx.searcher, parsed,
+                        lambda text: bool(len(ctx.answer(text))), ctx.ix.readings())
+        return [s for s in found
+                if all(ctx.holding(w) >= MIN_RECORDS for w in changed(parsed.text, s))]
+
+    return ctx.ix.help_for(parsed.text, find)
 
 
 # -- the whole ----------------------------------------------------------------------------

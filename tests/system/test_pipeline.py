@@ -169,3 +169,52 @@ def test_one_request_parses_each_text_once_and_orders_once(engine, monkeypatch):
     assert fixed.corrected == "ウクライナ" and fixed.total == 25
     assert max(parsed.values()) == 1 and parsed["ウクライナ"] == 1
     assert ordered["calls"] == 2  # the search as typed (nothing) and the correction
+
+
+def test_the_help_for_a_text_is_found_once_per_build(engine, monkeypatch):
+    """A query that finds nothing costs its もしかして (a dozen proposals searched): the next
+    page, a facet ticked or the page's count without filters ask for the same ones."""
+    tried = Counter()
+    real = stages.suggest
+
+    def suggest(spellings, searcher, parsed, *args):
+        tried[parsed.text] += 1
+        return real(spellings, searcher, parsed, *args)
+
+    monkeypatch.setattr(stages, "suggest", suggest)
+    q = "ウクラナ 侵攻"  # words no other test searches: nothing remembered yet
+    first = engine.search(SearchRequest(q=q, correct=False))
+    again = engine.search(SearchRequest(q=q, selected={"source": ["共同通信"]},
+                                        sort="newest", correct=False))
+    assert first.suggestions == again.suggestions == ["ウクライナ 侵攻"]
+    assert tried == {q: 1}
+    engine.search(SearchRequest(q="侵攻 ウクラナ", correct=False))  # other words
+    assert tried == {q: 1, "侵攻 ウクラナ": 1}
+
+
+def test_a_request_evaluates_each_query_once(ctx, monkeypatch):
+    """The evaluator answers a query it has answered (by value, not by object) from memory:
+    the proposals of a もしかして are the same query but for one word."""
+    from whoosh import query as wq
+
+    reads = Counter()
+    real = ctx.evaluator._term
+
+    def term(fieldname, text, boost):
+        reads[(fieldname, text)] += 1
+        return real(fieldname, text, boost)
+
+    monkeypatch.setattr(ctx.evaluator, "_term", term)
+    one = wq.And([wq.Term("body", "空母"), wq.Term("body", "潜水艦")])
+    two = wq.And([wq.Term("body", "空母"), wq.Term("body", "潜水艦")])
+    assert ctx.evaluator.run(one) is ctx.evaluator.run(two)
+    assert ids(ctx, ctx.evaluator.run(one).docs) == ["2501-010101", "2501-010201"]
+    assert reads == {("body", "空母"): 1, ("body", "潜水艦"): 1}
+    # a part shared with another query is read once; a boost makes another query
+    other = wq.Or([wq.Term("body", "空母"), wq.Term("body", "演習")])
+    boosted = wq.Term("body", "空母", boost=2.0)
+    assert len(ctx.evaluator.run(other)) == 6
+    assert reads == {("body", "空母"): 1, ("body", "潜水艦"): 1, ("body", "演習"): 1}
+    plain = ctx.evaluator.run(wq.Term("body", "空母"))
+    assert list(ctx.evaluator.run(boosted).scores) == [2 * s for s in plain.scores]
+    assert reads[("body", "空母")] == 2
