@@ -1,6 +1,7 @@
 """The fuzz run: thousands of generated, hostile requests against the real server.
 
-    python benchmarks/fuzz.py [--n 10000] [--seed 1] [--clients 4] [--out FILE]
+    python benchmarks/fuzz.py [--n 10000] [--seed 1] [--clients 4] [--adversarial]
+                              [--idle 200] [--out FILE]
 
 Starts ``manage.py serve`` as a process on a free port of 127.0.0.1 over the bundled corpus
 (the index is built first into a fresh folder, or ``--index`` is used), reads the records'
@@ -18,8 +19,13 @@ message, the text of a CSV/Atom refusal), a 200 that is what it claims to be, an
 traceback. Answers that waitress gives by itself (raw bytes in the request line, "400 Bad
 URI") are counted apart: that layer is not the app's. The server's log is searched for
 tracebacks afterwards, and the server must still answer. Prints a table (status counts,
-failures and p50/p95/max latency per category) and writes everything to ``--out``
-(default ``benchmarks/results/<date>-fuzz-N<n>.json``); exits 1 when anything failed.
+failures and p50/p95/p99/max latency per category, the slowest requests) and writes
+everything to ``--out`` (default ``benchmarks/results/<date>-fuzz[-adversarial]-N<n>.json``);
+exits 1 when anything failed.
+
+``--adversarial`` serves the bundled corpus with the 20 pathological clippings of
+``benchmarks/adversarial.py`` (100,000-character summaries, a word 33,334 times, a title of
+40,000 characters); ``--idle 200`` holds 200 silent connections open meanwhile.
 """
 
 from __future__ import annotations
@@ -612,7 +618,8 @@ def summarise(rows: list[dict]) -> dict:
             "by_waitress": sum(1 for r in rs if r["by_waitress"]),
             "failed": sum(1 for r in rs if r["failures"]),
             "failures": dict(failures),
-            "p50_ms": pct(ms, 0.5), "p95_ms": pct(ms, 0.95), "max_ms": max(ms) if ms else None,
+            "p50_ms": pct(ms, 0.5), "p95_ms": pct(ms, 0.95), "p99_ms": pct(ms, 0.99),
+            "max_ms": max(ms) if ms else None,
         }
 
     out = {c: figures(by_cat[c]) for c in CATEGORIES if by_cat[c]}
@@ -630,7 +637,7 @@ def summarise(rows: list[dict]) -> dict:
 def table(summary: dict) -> str:
     head = (f"{'category':<17}{'requests':>9}{'2xx':>6}{'3xx':>5}{'4xx':>6}{'5xx':>5}"
             f"{'no ans':>7}{'waitress':>9}{'failed':>7}{'p50 ms':>8}{'p95 ms':>8}"
-            f"{'max ms':>9}")
+            f"{'p99 ms':>8}{'max ms':>9}")
     lines = [head, "-" * len(head)]
     for name, f in summary.items():
         st = Counter()
@@ -639,7 +646,8 @@ def table(summary: dict) -> str:
         lines.append(
             f"{name:<17}{f['requests']:>9}{st['2xx']:>6}{st['3xx']:>5}{st['4xx']:>6}"
             f"{f['5xx']:>5}{f['no_answer']:>7}{f['by_waitress']:>9}{f['failed']:>7}"
-            f"{_ms(f['p50_ms']):>8}{_ms(f['p95_ms']):>8}{_ms(f['max_ms']):>9}")
+            f"{_ms(f['p50_ms']):>8}{_ms(f['p95_ms']):>8}{_ms(f.get('p99_ms')):>8}"
+            f"{_ms(f['max_ms']):>9}")
     return "\n".join(lines)
 
 
@@ -668,29 +676,99 @@ def read_index(port: int, timeout: float) -> tuple[list[str], dict[str, list[str
         page += 1
 
 
+class IdleConnections:
+    """``n`` connections to the server that send nothing, held open for the whole run: each
+    one the server closes (its idle timeout) is opened again at once."""
+
+    def __init__(self, port: int, n: int) -> None:
+        self.port, self.n = port, n
+        self.opened = 0
+        self.failed = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._hold, daemon=True)
+
+    def __enter__(self) -> IdleConnections:
+        if self.n:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self.n:
+            self._thread.join()
+
+    def _connect(self) -> socket.socket | None:
+        try:
+            sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        except OSError:
+            self.failed += 1
+            return None
+        sock.setblocking(False)
+        self.opened += 1
+        return sock
+
+    def _hold(self) -> None:
+        socks: list[socket.socket | None] = [self._connect() for _ in range(self.n)]
+        while not self._stop.wait(0.2):
+            for i, sock in enumerate(socks):
+                if sock is not None:
+                    try:
+                        if sock.recv(1) == b"":  # closed by the server
+                            sock.close()
+                            sock = None
+                    except BlockingIOError:
+                        continue  # still open, nothing said
+                    except OSError:
+                        sock.close()
+                        sock = None
+                socks[i] = sock or self._connect()
+        for sock in socks:
+            if sock is not None:
+                sock.close()
+
+    def figures(self) -> dict:
+        return {"held": self.n, "opened": self.opened, "refused": self.failed}
+
+
+def slowest(rows: list[dict], k: int = 20) -> list[dict]:
+    """The ``k`` slowest answered requests, slowest first."""
+    answered = [r for r in rows if r["status"] is not None]
+    return sorted(answered, key=lambda r: -r["ms"])[:k]
+
+
 def run(n: int = 10_000, seed: int = 1, clients: int = 4, timeout: float = 30.0,
         corpus: str | Path | None = None, index: str | Path | None = None,
-        work: str | Path | None = None, log=print) -> dict:
-    """Serve, fuzz, check the server's log and that it still answers; the result object."""
-    corpus = Path(corpus) if corpus else ROOT / "data" / "corpus"
+        work: str | Path | None = None, log=print, idle: int = 0,
+        adversarial: bool = False) -> dict:
+    """Serve, fuzz, check the server's log and that it still answers; the result object.
+
+    ``idle``: connections held open and silent meanwhile; ``adversarial``: serve the bundled
+    corpus with the pathological clippings of ``benchmarks/adversarial.py``."""
     work = Path(work) if work else Path(tempfile.mkdtemp(prefix="kirinuki-fuzz-"))
     work.mkdir(parents=True, exist_ok=True)
+    if adversarial:
+        import adversarial as adv
+
+        corpus = adv.write(work / "corpus")
+    corpus = Path(corpus) if corpus else ROOT / "data" / "corpus"
     index = Path(index) if index else work / "index"
     port = free_port()
     server = Server(corpus, index, port, work / "server.log")
     result: dict = {"n": n, "seed": seed, "clients": clients, "timeout_s": timeout,
                     "started": time.strftime("%Y-%m-%d %H:%M:%S"), "code": code_version(),
-                    "corpus": str(corpus), "port": port}
+                    "corpus": str(corpus), "adversarial": adversarial, "port": port}
     try:
         result["ready"] = server.wait_ready("/api/search?page_size=1", timeout=300)
         ids, facets = read_index(port, timeout)
         result["records"] = len(ids)
         requests = build_requests(n, seed, ids, facets)
         log(f"server on port {port}: {len(ids)} records; sending {len(requests)} requests "
-            f"with {clients} clients")
+            f"with {clients} clients" + (f", {idle} idle connections held" if idle else ""))
         started = time.perf_counter()
-        rows = run_requests(port, requests, clients, timeout, log)
+        with IdleConnections(port, idle) as held:
+            rows = run_requests(port, requests, clients, timeout, log)
         result["seconds"] = round(time.perf_counter() - started, 1)
+        result["idle"] = held.figures()
         after = send(port, _wire("GET", b"/api/search?q=NATO"), timeout)
         result["alive_after"] = after.status == 200
     finally:
@@ -704,6 +782,7 @@ def run(n: int = 10_000, seed: int = 1, clients: int = 4, timeout: float = 30.0,
     result["ok"] = bool(app["failed"] == 0 and result["alive_after"]
                         and result["server_log"]["tracebacks"] == 0)
     result["failures"] = [r for r in rows if r["failures"]][:200]
+    result["slowest"] = slowest(rows)
     result["http_layer_examples"] = [r for r in rows if r["category"] in HTTP_LAYER][:20]
     result["rows"] = rows
     return result
@@ -717,12 +796,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--corpus", help="corpus folder (default: the bundled one)")
     parser.add_argument("--index", help="an index of it (default: built in a fresh folder)")
+    parser.add_argument("--adversarial", action="store_true",
+                        help="serve the bundled corpus with 20 pathological clippings "
+                             "(benchmarks/adversarial.py) instead")
+    parser.add_argument("--idle", type=int, default=0,
+                        help="connections held open and silent for the whole run")
     parser.add_argument("--out", help="JSON file (default: benchmarks/results/"
-                                      "<date>-fuzz-N<n>.json)")
+                                      "<date>-fuzz[-adversarial]-N<n>.json)")
     args = parser.parse_args(argv)
-    result = run(args.n, args.seed, args.clients, args.timeout, args.corpus, args.index)
+    result = run(args.n, args.seed, args.clients, args.timeout, args.corpus, args.index,
+                 idle=args.idle, adversarial=args.adversarial)
+    kind = "-adversarial" if args.adversarial else ""
     out = Path(args.out) if args.out else (
-        BENCH / "results" / f"{time.strftime('%Y-%m-%d')}-fuzz-N{args.n}.json")
+        BENCH / "results" / f"{time.strftime('%Y-%m-%d')}-fuzz{kind}-N{args.n}.json")
     slim = {k: v for k, v in result.items() if k != "rows"}
     out.write_text(json.dumps(slim, ensure_ascii=False, indent=1), encoding="utf-8")
     print()
@@ -730,6 +816,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{result['n']} requests in {result['seconds']} s; server alive after: "
           f"{result['alive_after']}; tracebacks in its log: "
           f"{result['server_log']['tracebacks']}")
+    if args.idle:
+        print(f"idle connections: {result['idle']}")
+    print("slowest:")
+    for row in result["slowest"][:10]:
+        print(f"  {row['ms']:9.1f} ms {row['status']} {row['category']} {row['target'][:90]}")
     for row in result["failures"][:20]:
         print(f"  FAILED {row['category']} {row['method']} {row['target'][:100]!r}: "
               f"{row['status'] or row['problem']} {row['failures']}")
