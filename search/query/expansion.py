@@ -114,7 +114,7 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True) -> list[
                 continue  # バーレーン is not シーレーン
             add(spelling, "spelling" if is_kana(spelling) and spelling != katakana(text)
                 else "reading" if whole else "pieced")
-            if whole:
+            if whole or synonyms(spelling)[1:]:
                 heard.append(spelling)
         # … and their synonyms (かいじょうほあんちょう → 海上保安庁 → 海保)
         for spelling in heard:

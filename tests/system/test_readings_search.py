@@ -57,6 +57,17 @@ def test_a_word_read_from_kana_brings_its_synonyms(engine):
     assert len(ids(engine, "海上保安庁")) > len(ids(engine, '"海上保安庁"'))
 
 
+def test_a_compound_pieced_from_readings_brings_its_synonyms(engine):
+    # えんかつか・きょうてい pieced into 円滑化協定, a word of data/synonyms.txt: no article
+    # writes it alone (「部隊間協力円滑化協定」, RAA), so its group is what finds them; a
+    # pieced spelling the table does not know brings nothing more (ぼうえいそうびいてん)
+    result = search(engine, "えんかつかきょうてい")
+    assert result.understood == ("(えんかつかきょうてい OR 円滑化協定 OR RAA OR "
+                                 "部隊間協力円滑化協定)")
+    assert result.total == 4 and ids(engine, "えんかつかきょうてい") == ids(engine, "円滑化協定")
+    assert ids(engine, '"円滑化協定"') == set()
+
+
 def test_names_from_abroad_typed_in_hiragana(engine):
     assert search(engine, "なとー").understood == "機関:NATO"
     assert ids(engine, "なとー") == ids(engine, "org:NATO")

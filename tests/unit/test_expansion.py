@@ -117,15 +117,20 @@ def test_inner_synonyms_keep_what_surrounds_the_synonym(pieces, spellings):
     assert inner_synonyms(pieces) == spellings
 
 
-def test_only_a_new_whole_reading_brings_its_synonyms():
+def test_a_reading_brings_its_synonyms_when_whole_or_a_word_of_the_table():
     spell = speller({"海上保安庁": 7})
     # 海上保安庁 read whole: its synonym 海保 follows
     assert ("海保", "heard") in kinds("かいじょうほあんちょう", spell=spell)
-    # a spelling pieced from several words' readings brings none, though 統合幕僚長 has
-    # one (統幕長)
+    # pieced from several words' readings, a spelling the synonym table holds as one word
+    # brings its group (統合幕僚長 → 統幕長; えんかつかきょうてい → 円滑化協定 → RAA, which
+    # alone finds the articles: none writes 円滑化協定 by itself) …
     pieced = speller({"統合": 5, "幕僚長": 3})
     assert kinds("とうごうばくりょうちょう", spell=pieced) == [
-        ("とうごうばくりょうちょう", "typed"), ("統合幕僚長", "pieced")]
+        ("とうごうばくりょうちょう", "typed"), ("統合幕僚長", "pieced"), ("統幕長", "heard")]
+    # … and one it does not know brings nothing more
+    pieced = speller({"統合": 5, "演習": 3})
+    assert kinds("とうごうえんしゅう", spell=pieced) == [
+        ("とうごうえんしゅう", "typed"), ("統合演習", "pieced")]
 
 
 def test_a_spelling_already_searched_is_passed_over_not_the_rest():
