@@ -190,7 +190,7 @@ class _Compiler:
         if misread:
             out.unread = True
         else:
-            make = self._text_query if how.as_typed else self._phrase_query
+            make = self._text_query if how.whole_or_parts(tokens) else self._phrase_query
             out.queries.append(make(tokens, fields, boost=how.boost))
             spelt = self._by_character(tokens) if typed else None
             if spelt is not None:

@@ -44,11 +44,19 @@ class Kind:
     as_typed: bool
     # its words are marked in titles and snippets (a one-word variant's always are)
     marked: bool
+    # matched as typed only if every part has this many characters at least, else as a
+    # phrase: 防衛大臣会談 is also 防衛大臣 … 会談 in one text, but 瀬取り cut 瀬・取り is
+    # not 瀬 and 取り anywhere
+    parts_from: int = 0
+
+    def whole_or_parts(self, parts: list[str]) -> bool:
+        """Whether a variant cut into ``parts`` is matched as a typed word is."""
+        return self.as_typed and all(len(part) >= self.parts_from for part in parts)
 
 
 KINDS = {
     "typed": Kind(1.0, True, True),
-    "synonym": Kind(SYNONYM_BOOST, False, False),  # data/synonyms.txt
+    "synonym": Kind(SYNONYM_BOOST, True, False, parts_from=2),  # data/synonyms.txt
     "translation": Kind(SYNONYM_BOOST, True, False),  # English ↔ Japanese, data/english.tsv
     "inner": Kind(SYNONYM_BOOST, True, True),  # 吉田統合幕僚長 → 吉田統幕長
     "family": Kind(SURNAME_BOOST, True, False),  # 河野太郎 → 河野

@@ -308,3 +308,16 @@ def test_newest_first_keeps_the_tiers(engine):
     assert missing == [False] * result.complete + [True] * (result.total - result.complete)
     full_dates = [h.date or "" for h in result.results[:result.complete]]
     assert full_dates == sorted(full_dates, reverse=True)
+
+
+def test_a_compound_synonym_is_found_with_its_parts_apart(engine):
+    """国防相会談 stands for 防衛大臣会談 (data/synonyms.txt), which the white paper writes
+    「木原防衛大臣は … 国防大臣と … 会談」: a synonym whose parts are words of two characters
+    or more is matched as a typed compound is (the phrase first, else all of its parts)."""
+    def found(q):
+        return {h.id for h in engine.search(SearchRequest(q=q, page_size=100,
+                                                          related=False)).results}
+
+    assert "whitepaper-2025#26" in found("国防相会談")
+    assert "whitepaper-2025#26" not in found('"国防相会談"')
+    assert "whitepaper-2025#26" in found("防衛大臣 会談")

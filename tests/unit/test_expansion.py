@@ -74,9 +74,10 @@ def test_a_place_is_never_spelt_as_another_place():
 
 
 def test_each_kind_is_searched_so():
+    assert {k: h.parts_from for k, h in KINDS.items() if h.parts_from} == {"synonym": 2}
     assert {k: (h.boost, h.as_typed, h.marked) for k, h in KINDS.items()} == {
         "typed": (1.0, True, True),
-        "synonym": (SYNONYM_BOOST, False, False),
+        "synonym": (SYNONYM_BOOST, True, False),
         "translation": (SYNONYM_BOOST, True, False),
         "inner": (SYNONYM_BOOST, True, True),
         "family": (SURNAME_BOOST, True, False),
@@ -86,6 +87,19 @@ def test_each_kind_is_searched_so():
         "heard": (SYNONYM_BOOST * READING_BOOST, False, False),
     }
     assert (SYNONYM_BOOST, READING_BOOST, SURNAME_BOOST) == (0.8, 0.6, 0.6)
+
+
+@pytest.mark.parametrize(("parts", "whole_or_parts"), [
+    (["防衛", "大臣", "会談"], True),  # 防衛大臣会談: also 防衛大臣は … と会談
+    (["共同", "演習"], True),
+    (["瀬", "取り"], False),  # 瀬 anywhere is no 瀬取り: the phrase only
+    (["北", "大西洋", "条約", "機構"], False),
+    (["海保"], True),
+])
+def test_a_synonym_is_matched_as_typed_when_every_part_is_a_word(parts, whole_or_parts):
+    assert KINDS["synonym"].whole_or_parts(parts) is whole_or_parts
+    assert KINDS["typed"].whole_or_parts(parts) is True
+    assert KINDS["heard"].whole_or_parts(parts) is False
 
 
 def test_english_rows(tmp_path):
