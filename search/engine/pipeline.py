@@ -304,10 +304,12 @@ def date_mask(cols, date_from: str | None, date_to: str | None) -> np.ndarray | 
 
 
 def _day_bound(value: str | None, name: str, example: str, first: bool) -> datetime | None:
-    """The first (or last) moment of a from/to date given as 2024, 2024-06 or 2024-06-01."""
+    """The first (or last) moment of a from/to date given as 2024, 2024-06, 2024-06-01, in
+    an era (令和6年, R6.6.1) or as a fiscal year (2024年度)."""
     if not value:
         return None
     bounds = parse_date_range(value) if ".." not in value else None
     if bounds is None:
-        raise SearchError(f"{name}「{value}」を読めません。{example} のように指定してください")
+        raise SearchError(f"{name}「{value}」を読めません。{example}、令和6年6月、R6.6.1、"
+                          "2024年度 のように指定してください(和暦の日付はその元号の期間内で)")
     return bounds[0] if first else bounds[1]

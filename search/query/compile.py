@@ -270,7 +270,7 @@ class _Compiler:
             bounds = parse_date_range(node.value)
             if bounds is None:
                 self.messages.append(f"日付「{node.value}」を読めないため無視しました"
-                                     "(例: date:2024、date:2024-06、date:2023..2024)")
+                                     "(例: date:2024、date:2024-06、date:令和6年、date:2023..2024)")
                 return None, ""
             start, end = bounds
             return wq.DateRange("date", start, end), f"date:{show_range(start, end)}"

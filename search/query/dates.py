@@ -1,12 +1,18 @@
 """Dates as the query language and the page's boxes write them: 2024, 2024-06, 2024-06-01,
-2024年6月, and ranges 2023..2024, ..2020, 2024-06-01..; each read as inclusive bounds."""
+2024年6月, in an era (令和6年, 令和元年5月1日, R6.5.1, H30), a fiscal year (2024年度,
+平成30年度: April to March), and ranges 2023..2024, ..2020, 2024-06-01..; each read as
+inclusive bounds."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from calendar import monthrange
-from datetime import datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
+from ..config import DATA_DIR
 from ..text.kana import nfkc
 
 _DATE_PART = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
@@ -16,11 +22,83 @@ _DATE_PART = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
 _DATE_PART_JA = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
 
 
+# 2024年度: a fiscal year, April to March
+_FISCAL_YEAR = re.compile(r"^(\d{4})年度$")
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    first: date
+    last: date | None  # None: the present era
+
+
+@lru_cache(maxsize=1)
+def eras() -> tuple[Era, ...]:
+    """data/eras.toml, oldest first, each era ending the day before the next begins."""
+    with open(DATA_DIR / "eras.toml", "rb") as fh:
+        rows = sorted(tomllib.load(fh)["era"], key=lambda row: row["first"])
+    return tuple(Era(row["name"], row["letter"].upper(), row["first"],
+                     rows[i + 1]["first"] - timedelta(days=1) if i + 1 < len(rows) else None)
+                 for i, row in enumerate(rows))
+
+
+@lru_cache(maxsize=1)
+def _era_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """令和6年[5月[3日]] or 令和6年度, and R6[.5[.3]] (a letter or a name, then 元 or a year)."""
+    era = "|".join([*(re.escape(e.name) for e in eras()), *(e.letter for e in eras())])
+    written = re.compile(rf"^({era})(元|\d{{1,2}})年(?:(度)|(\d{{1,2}})月(?:(\d{{1,2}})日)?)?$",
+                         re.IGNORECASE)
+    short = re.compile(rf"^({era})(元|\d{{1,2}})(?:[-/.](\d{{1,2}})(?:[-/.](\d{{1,2}}))?)?$",
+                       re.IGNORECASE)
+    return written, short
+
+
+def _era_bounds(text: str) -> tuple[datetime, datetime] | None:
+    """The days an era date covers, within its era (None if it names none or lies outside)."""
+    written, short = _era_patterns()
+    m = written.match(text)
+    if m:
+        name, number, fiscal, month, day = m.groups()
+    else:
+        m = short.match(text)
+        if not m:
+            return None
+        (name, number, month, day), fiscal = m.groups(), None
+    era = next(e for e in eras() if name in (e.name, e.letter) or name.upper() == e.letter)
+    year = era.first.year + (1 if number == "元" else int(number)) - 1
+    if number != "元" and int(number) < 1 or (era.last and year > era.last.year):
+        return None  # 令和0年; 平成32年 (平成 ended in its 31st year)
+    if fiscal:
+        return _span(date(year, 4, 1), date(year + 1, 3, 31))
+    try:
+        if day:
+            first = last = date(year, int(month), int(day))
+        elif month:
+            first = date(year, int(month), 1)
+            last = first.replace(day=monthrange(year, first.month)[1])
+        else:
+            first, last = date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None
+    first, last = max(first, era.first), min(last, era.last or last)
+    return _span(first, last) if first <= last else None  # 令和元年4月 was 平成
+
+
+def _span(first: date, last: date) -> tuple[datetime, datetime]:
+    return datetime.combine(first, time.min), datetime.combine(last, time.max)
+
+
 def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
     text = nfkc(text).strip()  # ２０２４ as 2024
+    fiscal = _FISCAL_YEAR.match(text)
+    if fiscal:
+        year = int(fiscal.group(1))
+        return _span(date(year, 4, 1), date(year + 1, 3, 31)) if 1 <= year < 9999 else None
     m = _DATE_PART.match(text) or _DATE_PART_JA.match(text)
     if not m:
-        return None
+        return _era_bounds(text)
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
     try:
         # The last day is found by the calendar, never by adding a day: 9999-12-31 has no
@@ -39,7 +117,8 @@ def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
 
 
 def parse_date_range(text: str) -> tuple[datetime | None, datetime | None] | None:
-    """'2024', '2024-06', '2023..2024', '..2020', '2024-06-01..' → inclusive bounds."""
+    """'2024', '2024-06', '2023..2024', '..2020', '2024-06-01..', '令和6年', 'H30.4',
+    '平成30年度' → inclusive bounds."""
     if ".." in text:
         left, right = text.split("..", 1)
         lo = _date_bounds(left) if left else (None, None)

@@ -321,6 +321,19 @@ def test_a_year_range_in_two_clicks_and_typed_dates(server, page):
     dates = page.locator(".hit time").evaluate_all("els => els.map(e => e.dateTime)")
     assert dates and min(dates) >= "2024-06-01"
     assert shown_total(page) == api_total(page, server, "q=NATO&from=2024-06")
+
+    # An era date and a fiscal year, typed in full-width as a Japanese keyboard gives them.
+    assert "和暦も使えます" in page.locator("#date-hint").inner_text()
+    start.fill("平成３０年度")
+    page.locator("#to").fill("Ｒ６．３．３１")
+    with page.expect_navigation():
+        start.press("Enter")
+    assert ("from", "平成３０年度") in url_params(page)
+    assert ("to", "Ｒ６．３．３１") in url_params(page)
+    dates = page.locator(".hit time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert dates and min(dates) >= "2018-04-01" and max(dates) <= "2024-03-31"
+    assert shown_total(page) == api_total(page, server, "q=NATO&from=2018-04-01&to=2024-03-31")
+    page.screenshot(path=str(ARTIFACTS / "era-dates.png"))
     assert page.errors == []
 
 

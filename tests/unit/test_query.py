@@ -621,7 +621,7 @@ def test_unreadable_date_is_ignored_with_a_message(value):
     assert p.query == terms("空母")
     assert p.understood == "空母"
     assert p.messages == [f"日付「{value}」を読めないため無視しました"
-                          "(例: date:2024、date:2024-06、date:2023..2024)"]
+                          "(例: date:2024、date:2024-06、date:令和6年、date:2023..2024)"]
 
 
 def test_show_range():
@@ -898,7 +898,7 @@ def test_date_range_with_two_separators_is_rejected():
     p = parse_query("空母 date:2023..2024..2025")
     assert p.query == terms("空母")
     assert p.messages == ["日付「2023..2024..2025」を読めないため無視しました"
-                          "(例: date:2024、date:2024-06、date:2023..2024)"]
+                          "(例: date:2024、date:2024-06、date:令和6年、date:2023..2024)"]
 
 
 def test_fallback_keeps_words_as_typed():
