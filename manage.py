@@ -11,8 +11,28 @@ import time
 from functools import partial
 from pathlib import Path
 
-from search.config import corpus_dir, index_dir, version
-from search.corpus.loading import load_corpus
+
+def _in_the_project_environment() -> None:
+    """Run under the project's own Python (.venv, made by scripts/serve.sh or test.sh) when
+    started by another one that lacks kirinuki's packages: the README's ``python manage.py
+    stats`` then works as typed. Without a .venv, say what to run instead of a traceback."""
+    try:
+        import sudachipy  # noqa: F401
+        import whoosh  # noqa: F401
+    except ImportError as exc:
+        venv = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
+        if venv.is_file() and Path(sys.prefix).resolve() != venv.parent.parent.resolve():
+            os.execv(str(venv), [str(venv), str(Path(__file__).resolve()), *sys.argv[1:]])
+        sys.exit(f"error: this Python ({sys.executable}) lacks kirinuki's packages "
+                 f"({exc.name}). Set the project up first: `sh scripts/serve.sh` (or "
+                 "`sh scripts/test.sh`) makes .venv, then `python manage.py …` runs in it.")
+
+
+if __name__ == "__main__":
+    _in_the_project_environment()
+
+from search.config import corpus_dir, index_dir, version  # noqa: E402
+from search.corpus.loading import load_corpus  # noqa: E402
 
 # Two worker processes nearly halve a build on 2 cores and give the same index (tested:
 # identical documents, rankings and facets).

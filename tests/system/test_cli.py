@@ -73,3 +73,30 @@ def test_search_json_past_the_last_page_fails_too(session_index):
     done = run("--index", str(session_index), "search", "--json", "--page", "999")
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("error: ページ 999 はありません。")
+
+
+def test_a_python_without_the_packages_runs_the_projects_own(session_index):
+    """The README says `python manage.py stats`; a newcomer's python lacks whoosh (here: the
+    same interpreter without its site-packages, -S), and manage.py runs itself again under
+    the project's .venv instead of a double traceback."""
+    venv = ROOT / ".venv" / "bin" / "python"
+    assert venv.is_file(), "the test command (scripts/test.sh) makes .venv"
+    bare = subprocess.run([sys.executable, "-S", "-c", "import whoosh"], capture_output=True)
+    assert bare.returncode == 1  # whoosh is not there without site-packages
+    done = subprocess.run([sys.executable, "-S", "manage.py", "--index", str(session_index),
+                           "stats"], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "documents: 384" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_without_a_project_environment_it_says_what_to_run(tmp_path):
+    (tmp_path / "manage.py").write_text((ROOT / "manage.py").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    done = subprocess.run([sys.executable, "-S", "manage.py", "stats"], cwd=tmp_path,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"error: this Python ({sys.executable}) lacks kirinuki's packages (sudachipy). Set the "
+        "project up first: `sh scripts/serve.sh` (or `sh scripts/test.sh`) makes .venv, then "
+        "`python manage.py …` runs in it.\n")
