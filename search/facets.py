@@ -56,6 +56,9 @@ class Facet:
     # else as a plain word
     text_field: str | None = None
     keywords: bool = False  # the record's keywords: on each result, RIS KW, Atom categories
+    # the RIS tag its values are exported under besides (DB: the database a record was
+    # found in, its archive; N1: a note, "機関: NATO・EU"), "" for none
+    ris: Literal["", "DB", "N1"] = ""
     completed: int = 0  # offered as a filter while typing, in this order (0: not offered)
     # listed only when exactly one value of this facet is chosen (months within a year)
     within: str | None = None
@@ -98,9 +101,9 @@ FACETS: list[Facet] = [
           extract="search.corpus.places:organizations_of",
           resolve="search.corpus.gazetteer:organization_name",
           spellings="search.corpus.gazetteer:organization_spellings",
-          names=("org", "organization", "機関"), completed=3),
+          names=("org", "organization", "機関"), completed=3, ris="N1"),
     Facet("collection", "collections", "collection", "アーカイブ", True, "count", None,
-          origin="record", names=("collection", "archive", "アーカイブ")),
+          origin="record", names=("collection", "archive", "アーカイブ"), ris="DB"),
     Facet("year", "year", "year", "年", False, "value", None, origin="date", date_part=4),
     Facet("month", "month", "month", "月", False, "value", None, shown=None, origin="date",
           within="year", date_part=7),

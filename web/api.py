@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, url_for
 
-from search.engine import Engine, SearchError, check_length, check_page
+from search.engine import Engine, SearchError, check_length, check_page, citations
 from search.query.complete import DEFAULT_LIMIT, MAX_LIMIT
 
-from .links import record_url
+from .links import absolute_url, record_url
 from .urls import SearchState, parse_page_size
 
 bp = Blueprint("api", __name__)
@@ -71,4 +71,8 @@ def record(rid: str):
         "summary_html": view.summary_html,
         "url": record_url(rid),
         "related": [h.to_dict() for h in view.related],
+        # SIST 02, the Japanese newspaper form and Chicago; RIS and BibTeX to download
+        "citations": citations(view.record),
+        "citation_files": {fmt: absolute_url(url_for(f"pages.export_{ext}", id=rid))
+                           for fmt, ext in (("ris", "ris"), ("bibtex", "bib"))},
     }

@@ -1,9 +1,9 @@
-"""A search as CSV (for spreadsheets), RIS (for reference managers) and Atom (for feed readers).
+"""A search as CSV (for spreadsheets) and Atom (for feed readers); RIS and BibTeX, which the
+command line writes too, are search.engine.citations'.
 
 Each carries corpus text into a format with its own dangers: CSV cells that start with
 ``= + - @`` (or their full-width ``＝ ＋ － ＠``, which a Japanese spreadsheet reads the same) are
-formulas to Excel, so they are neutralised with a leading apostrophe; a RIS value is one line,
-so line breaks inside it would start a false tag; XML forbids most control
+formulas to Excel, so they are neutralised with a leading apostrophe; XML forbids most control
 characters, so they are dropped before ElementTree escapes the rest.
 """
 
@@ -60,39 +60,6 @@ def csv_chunks(hits: Iterable[Hit], record_url, rows_at_once: int = 100) -> Iter
             buf.seek(0)
             buf.truncate()
     yield buf.getvalue()
-
-
-RIS_EOL = "\r\n"  # the RIS specification's line end; Zotero and EndNote read LF too
-_RIS_SPACE = re.compile(r"\s+")
-
-
-def ris_value(value: object) -> str:
-    """A value for one RIS line: control characters dropped, every run of white space
-    (line breaks included) one space, so no value can begin a tag of its own."""
-    return _RIS_SPACE.sub(" ", _XML_INVALID.sub("", "" if value is None else str(value))).strip()
-
-
-def hits_ris(hits: Iterable[Hit], record_url) -> str:
-    """Every hit as one RIS record of type NEWS (Zotero, EndNote, Mendeley import it).
-
-    Tags: TY, ID, TI (title), T2 (the outlet: a newspaper's name), PY and DA (year and
-    date, YYYY/MM/DD), AB (the whole summary), UR (the record's page), one KW per keyword
-    (the values of the keyword facets: the countries), ER. Empty values are left out;
-    records are separated by an empty line.
-    """
-    out: list[str] = []
-    for hit in hits:
-        lines = [("TY", "NEWS"), ("ID", hit.id), ("TI", hit.title), ("T2", hit.source)]
-        if hit.date:
-            lines += [("PY", hit.date[:4]), ("DA", hit.date.replace("-", "/"))]
-        lines += [("AB", hit.summary), ("UR", record_url(hit.id))]
-        lines += [("KW", v) for f in keyword_facets() for v in hit.values.get(f.key, [])]
-        for tag, value in lines:
-            text = ris_value(value)
-            if text:
-                out.append(f"{tag}  - {text}{RIS_EOL}")
-        out.append(f"ER  - {RIS_EOL}{RIS_EOL}")
-    return "".join(out)
 
 
 def xml_text(value: object) -> str:

@@ -28,19 +28,23 @@ from werkzeug.exceptions import BadHost, HTTPException
 from search.engine import (
     MAX_PAGE_SIZE,
     MAX_QUERY_CHARS,
+    STYLES,
     Engine,
     PageOutOfRange,
     SearchError,
     SearchResult,
+    bibtex,
     check_page,
+    citations,
     query_length,
+    ris,
 )
 from search.errors import IndexDamagedError, IndexMissingError, IndexOutdatedError
 from search.facets import BY_KEY, FACETS, FacetValue
 
 from .chart import year_chart
 from .errors import ErrorAnswer, Refusal, error_answer, http_error_answer, is_api_path
-from .feeds import atom_feed, csv_chunks, hits_ris
+from .feeds import atom_feed, csv_chunks
 from .links import absolute_url, current_url, record_url
 from .opensearch import CONTENT_TYPE as OPENSEARCH_TYPE
 from .opensearch import description
@@ -217,7 +221,9 @@ def record_page(rid: str):
     except SearchError as exc:
         return _error_page(404, "記事が見つかりません", str(exc))
     back = state.href(url_for("pages.search_page")) if request.args else None
+    cited = citations(view.record)
     return render_template("record.html", view=view, rec=view.record, state=state, back=back,
+                           citations=[(key, label, cited[key]) for key, label in STYLES],
                            record_href=_common(state)["record_href"],
                            json_href=url_for("api.record", rid=rid,
                                              **({"q": state.q} if state.q else {})))
@@ -238,8 +244,19 @@ def export_csv():
 
 @bp.get("/export.ris")
 def export_ris():
-    """RIS for reference managers: the articles ticked on the page (``id``, repeated), or the
-    whole result of the search in the URL (capped like the CSV)."""
+    """RIS for reference managers: the articles ticked on the page (``id``, repeated; one for
+    a record page's link), or the whole result of the search in the URL (capped like the
+    CSV)."""
+    return _citation_file(ris, "ris", "application/x-research-info-systems; charset=utf-8")
+
+
+@bp.get("/export.bib")
+def export_bib():
+    """BibTeX, chosen the same way as RIS: ticked articles, one record, or a whole search."""
+    return _citation_file(bibtex, "bib", "application/x-bibtex; charset=utf-8")
+
+
+def _citation_file(write, extension: str, mimetype: str):
     if "id" in request.args or PICKED_PARAM in request.args:
         ids = list(dict.fromkeys(v.strip() for v in request.args.getlist("id") if v.strip()))
         if not ids:
@@ -259,8 +276,7 @@ def export_ris():
             hits = list(_all_hits(SearchState.from_args(request.args))[1])
         except SearchError as exc:
             return _error_page(400, "書き出せません", str(exc))
-    return _download(hits_ris(hits, record_url).encode("utf-8"), "ris",
-                     "application/x-research-info-systems; charset=utf-8")
+    return _download(write(hits, record_url).encode("utf-8"), extension, mimetype)
 
 
 def _all_hits(state: SearchState) -> tuple[int, Iterator]:

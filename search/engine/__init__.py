@@ -4,6 +4,7 @@ The engine's public face: the front ends (``web/``, ``manage.py``) import from h
 """
 
 from ..errors import PageOutOfRange, SearchError
+from .citations import STYLES, bibtex, citations, ris
 from .opened import DAMAGE_CHECK_SECONDS
 from .request import (
     MAX_PAGE_SIZE,
@@ -17,6 +18,6 @@ from .results import Hit, RecordView, SearchResult, check_page
 from .searching import Engine, default_engine, search
 
 __all__ = ["DAMAGE_CHECK_SECONDS", "Engine", "Hit", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS",
-           "PageOutOfRange", "RecordView", "SORTS", "SearchError", "SearchRequest",
-           "SearchResult", "check_length", "check_page", "default_engine", "query_length",
-           "search"]
+           "PageOutOfRange", "RecordView", "SORTS", "STYLES", "SearchError", "SearchRequest",
+           "SearchResult", "bibtex", "check_length", "check_page", "citations",
+           "default_engine", "query_length", "ris", "search"]

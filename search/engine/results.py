@@ -36,6 +36,7 @@ class Hit:
     missing: list[str] = field(default_factory=list)  # the query's words it lacks
     # the whole summary, for exports (CSV, RIS); not in the JSON, whose rows carry the snippet
     summary: str = ""
+    lang: str = "ja"  # the title's language (RIS LA, BibTeX langid)
 
     def to_dict(self) -> dict:
         """The row as JSON: each facet's values under its field name (``countries``), with
@@ -136,6 +137,7 @@ def make_hit(stored: dict, score: float, terms: set[str], width: int | None = No
         values={f.key: split_commas(stored.get(f.field)) for f in row_facets()},
         missing=missing or [],
         summary=stored.get("body") or "",
+        lang=stored.get("lang") or "ja",
     )
 
 

@@ -411,3 +411,32 @@ def test_partial_matches_and_a_correction_as_a_reader_sees_them(server, page):
     corrected.get_by_role("link", name="「ルツテ」で検索する").click()
     assert "exact=1" in page.url and page.locator(".corrected").count() == 0
     assert page.locator(".suggest a").first.inner_text() == "ルッテ"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_citation_is_copied_from_the_keyboard(server, browser, width):
+    """Cite one article: open it, Tab to the style's button, Enter; the text is on the
+    clipboard and the status line says so (read out by screen readers)."""
+    context, page = new_page(browser, width=width, height=900,
+                             permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page.goto(server + "/records/2409-082209")
+        button = page.get_by_role("button", name="新聞記事の形式をコピー")
+        assert button.is_visible()  # shown by the script
+        expected = page.locator("#cite-japanese").inner_text()
+        assert expected.startswith("「イタリア空母「カブール」") and expected.endswith(
+            "『読売新聞』2024年8月22日")
+        page.locator("#cite-sist02 + button").focus()
+        page.keyboard.press("Tab")  # from the first style's button to the second's
+        assert focused(page) == "新聞記事の形式をコピー"
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "document.querySelector('.copy-status').textContent.length > 0")
+        assert page.locator(".copy-status").inner_text() == "新聞記事の形式をコピーしました"
+        assert page.evaluate("navigator.clipboard.readText()") == expected
+        page.locator(".citations").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"record-citations-{width}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert page.errors == []
+    finally:
+        context.close()

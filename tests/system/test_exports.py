@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 import pytest
 
 from search.engine import Hit
-from web.feeds import csv_columns, hits_ris, ris_value
+from search.engine.citations import ris, ris_value
+from web.feeds import csv_columns
 
 ITALY = "イタリア 空母 訓練"  # 5 articles hold every word, 7 more some of them
 TAG_LINE = re.compile(r"[A-Z][A-Z0-9]  - \S.*")  # the RIS tag format: two characters, "  - "
@@ -72,13 +73,18 @@ def ris_records(text: str) -> list[list[tuple[str, str]]]:
 
 def expected_ris(record: dict) -> list[tuple[str, str]]:
     """A record of /api/records/<id> as its RIS lines should be."""
-    date = record["date"]
+    date, time = record["date"], record["time"]
+    day = date.replace("-", "/") if date else ""
     return [("TY", "NEWS"), ("ID", record["id"]), ("TI", record["title"]),
             ("T2", record["source"]),
-            *([("PY", date[:4]), ("DA", date.replace("-", "/"))] if date else []),
+            *([("PY", date[:4]), ("DA", f"{day}/{time}" if time else day)] if date else []),
+            ("LA", record["lang"]),
             ("AB", " ".join(record["summary"].split())),
             ("UR", f"http://localhost/records/{quote(record['id'])}"),
-            *[("KW", c) for c in record["countries"]]]
+            *[("KW", c) for c in record["countries"]],
+            *([("N1", "機関: " + "・".join(record["organizations"]))]
+              if record["organizations"] else []),
+            *([("DB", "・".join(record["collections"]))] if record["collections"] else [])]
 
 
 # ---------------------------------------------------------------- the footer's JSON link
@@ -140,7 +146,7 @@ def _hit(**overrides) -> Hit:
 
 
 def test_ris_record_format_exactly():
-    text = hits_ris([_hit(), _hit(id="whitepaper-2025#38", date=None, source="",
+    text = ris([_hit(), _hit(id="whitepaper-2025#38", date=None, source="",
                                   title="NATOとの\r\n協力",
                                   values={"organization": ["NATO"], "collection": ["欧州"]},
                                   summary="\x00一行目\t\n\n  二行目  ")],
@@ -151,21 +157,27 @@ def test_ris_record_format_exactly():
         "TI  - イタリア空母、日本に初寄港\r\n"
         "T2  - 読売新聞\r\n"
         "PY  - 2024\r\n"
-        "DA  - 2024/08/22\r\n"
+        "DA  - 2024/08/22/12:55\r\n"
+        "LA  - ja\r\n"
         "AB  - 空母が入港した。 共同訓練を行う。\r\n"
         "UR  - https://kirinuki.example/records/2409-082209\r\n"
         "KW  - イタリア\r\n"
         "KW  - 米国\r\n"
+        "N1  - 機関: NATO\r\n"
+        "DB  - 欧州\r\n"
         "ER  - \r\n"
         "\r\n"
         "TY  - NEWS\r\n"
         "ID  - whitepaper-2025#38\r\n"
         "TI  - NATOとの 協力\r\n"
+        "LA  - ja\r\n"
         "AB  - 一行目 二行目\r\n"
         "UR  - https://kirinuki.example/records/whitepaper-2025%2338\r\n"
+        "N1  - 機関: NATO\r\n"
+        "DB  - 欧州\r\n"
         "ER  - \r\n"
         "\r\n")
-    assert hits_ris([], str) == ""
+    assert ris([], str) == ""
 
 
 @pytest.mark.parametrize("value, clean", [
