@@ -78,7 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kirinuki.engine"] = Engine(
         app.config["INDEX_DIR"], watch_seconds=app.config["DAMAGE_CHECK_SECONDS"] or None)
 
-    from . import api, views
+    from . import api, assets, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
@@ -98,9 +98,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "public, max-age=3600")
         return response
+
+    assets.install(app)  # static files by content version, text compressed
 
     return app
 

@@ -440,3 +440,17 @@ def test_a_citation_is_copied_from_the_keyboard(server, browser, width):
         assert page.errors == []
     finally:
         context.close()
+
+
+def test_pages_arrive_compressed_and_static_files_come_from_the_cache(server, page):
+    page.goto(server + "/?q=防衛")
+    nav = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
+        return [n.encodedBodySize, n.decodedBodySize]; }""")
+    assert nav[1] > 60_000 and nav[0] * 4 < nav[1]  # the 72-85 KB page, a fraction on the wire
+    page.goto(server + "/?q=NATO")  # another page: its scripts and styles are not fetched again
+    static = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(r => r.name.includes('/static/'))
+        .map(r => [r.name.split('/static/')[1], r.transferSize])""")
+    assert static and all("?v=" in name for name, _ in static)
+    assert [name for name, transferred in static if transferred] == []
+    assert page.errors == []
