@@ -169,14 +169,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from search.engine import SearchRequest, check_page, search
-    from search.facets import FACETS, keyword_facets
+    from search.facets import BY_PARAM, FACETS, keyword_facets
 
     req = SearchRequest(
         q=" ".join(args.query),
         selected={f.key: getattr(args, f"facet_{f.key}") for f in FACETS
                   if getattr(args, f"facet_{f.key}")},
         date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
-        page_size=args.limit, correct=not args.exact)
+        page_size=args.limit, correct=not args.exact,
+        match_all=[BY_PARAM[param].key for param in dict.fromkeys(args.match_all)])
     with _engine(args) as engine:
         result = check_page(search(req, engine))  # past the last page: the page's message
     if args.json:
@@ -186,6 +187,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"「{result.query}」に一致する記事がないため、「{result.corrected}」の検索結果を"
               "表示しています(入力どおりに検索するには --exact)")
     print(f"{result.total} 件  ({result.understood})  {result.elapsed_ms:.0f} ms")
+    for key in result.match_all:
+        facet = next(f for f in FACETS if f.key == key)
+        print(f"  {facet.label}: {'・'.join(req.selected[key])} のすべてを含む記事")
     if result.complete < result.total:
         print(f"  すべての語を含む記事は {result.complete} 件、そのあとに一部の語を含む記事")
     for message in result.messages:
@@ -390,6 +394,10 @@ def _search_options(srch: argparse.ArgumentParser) -> None:
     srch.add_argument("--from", dest="date_from",
                       help="from date: 2024-06-01, 2024-06, 2024, 令和6年, R6.6.1, 2024年度")
     srch.add_argument("--to", dest="date_to", help="to date, written as --from")
+    srch.add_argument("--all-of", dest="match_all", action="append", default=[],
+                      choices=[f.param for f in FACETS if f.conjunctive],
+                      help="require every value given of this facet, not any of them "
+                           "(--country 米国 --country オーストラリア --all-of country)")
     srch.add_argument("--sort", choices=("relevance", "newest", "oldest"))
     srch.add_argument("--page", type=int, default=1)
     srch.add_argument("--limit", type=int, default=10, help="results per page")

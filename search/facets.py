@@ -59,6 +59,9 @@ class Facet:
     # the RIS tag its values are exported under besides (DB: the database a record was
     # found in, its archive; N1: a note, "機関: NATO・EU"), "" for none
     ris: Literal["", "DB", "N1"] = ""
+    # its chosen values may be asked for all at once (a request's ``match_all``): articles
+    # naming every ticked country (日米豪), not any of them
+    conjunctive: bool = False
     completed: int = 0  # offered as a filter while typing, in this order (0: not offered)
     # listed only when exactly one value of this facet is chosen (months within a year)
     within: str | None = None
@@ -96,12 +99,13 @@ FACETS: list[Facet] = [
           resolve="search.corpus.gazetteer:country_name",
           spellings="search.corpus.gazetteer:country_spellings",
           codes="search.corpus.gazetteer:country_codes",
-          names=("country", "国"), keywords=True, completed=1, repeats=False),
+          names=("country", "国"), keywords=True, completed=1, repeats=False,
+          conjunctive=True),
     Facet("organization", "organizations", "org", "機関", True, "count", 30,
           extract="search.corpus.places:organizations_of",
           resolve="search.corpus.gazetteer:organization_name",
           spellings="search.corpus.gazetteer:organization_spellings",
-          names=("org", "organization", "機関"), completed=3, ris="N1"),
+          names=("org", "organization", "機関"), completed=3, ris="N1", conjunctive=True),
     Facet("collection", "collections", "collection", "アーカイブ", True, "count", None,
           origin="record", names=("collection", "archive", "アーカイブ"), ris="DB"),
     Facet("year", "year", "year", "年", False, "value", None, origin="date", date_part=4),
@@ -198,6 +202,13 @@ class Column:
         mask = np.zeros(self.size, dtype=bool)
         if wanted:
             mask[self.docs[np.isin(self.codes, wanted)]] = True
+        return mask
+
+    def having_all(self, chosen: Iterable[str]) -> np.ndarray:
+        """A mask of the documents holding every one of the ``chosen`` values."""
+        mask = np.ones(self.size, dtype=bool)
+        for value in chosen:
+            mask &= self.having([value])
         return mask
 
     def counts(self, mask: np.ndarray) -> np.ndarray:

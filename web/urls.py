@@ -13,9 +13,11 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from search.engine import MAX_PAGE_SIZE, SearchError, SearchRequest
-from search.facets import FACETS
+from search.facets import BY_PARAM, FACETS
 
 SORT_LABELS = {"relevance": "関連度順", "newest": "新しい順", "oldest": "古い順"}
+ALL_PARAM = "all_of"  # all_of=country: every ticked country, not any (facets declared so)
+BY_KEY_PARAM = {f.key: f.param for f in FACETS}
 MAX_VALUES_PER_FACET = 50
 MAX_PARAM_CHARS = 200
 MAX_PAGE_DIGITS = 7
@@ -32,6 +34,8 @@ class SearchState:
     sort: str = ""  # "" = the engine's default (relevance with a query, newest without)
     page: int = 1
     exact: bool = False  # search the words as typed, without correcting a misspelling
+    # facet keys whose ticked values must all be held (all_of=country: 日米豪), not any of them
+    match_all: tuple[str, ...] = ()
 
     # -- reading
     @classmethod
@@ -51,9 +55,20 @@ class SearchState:
             if values:
                 selected[facet.key] = tuple(values)
         sort = _clean(_one(args, "sort"), "sort")
+        match_all: list[str] = []
+        for raw in args.getlist(ALL_PARAM):
+            facet = BY_PARAM.get(_clean(raw, ALL_PARAM))
+            if facet is None or not facet.conjunctive:
+                names = "・".join(f.param for f in FACETS if f.conjunctive)
+                raise SearchError(f"{ALL_PARAM}=「{_shorten(raw)}」は使えません。"
+                                  f"{ALL_PARAM}= には {names} を指定してください"
+                                  "(選んだ値をすべて含む記事に絞ります)")
+            if facet.key not in match_all:
+                match_all.append(facet.key)
         return cls(q=q, selected=selected, date_from=_clean(_one(args, "from"), "from"),
                    date_to=_clean(_one(args, "to"), "to"), sort=sort,
-                   page=parse_page(_one(args, "page")), exact=_one(args, "exact") == "1")
+                   page=parse_page(_one(args, "page")), exact=_one(args, "exact") == "1",
+                   match_all=tuple(f.key for f in FACETS if f.key in match_all))
 
     def request(self, page_size: int, *, page: int | None = None, sort: str | None = None,
                 all_values: Sequence[str] = (), related: bool = True) -> SearchRequest:
@@ -64,7 +79,8 @@ class SearchState:
             q=self.q, selected=chosen, date_from=self.date_from or None,
             date_to=self.date_to or None, sort=sort or self.sort or None,
             page=self.page if page is None else page, page_size=page_size,
-            all_values=list(all_values), correct=not self.exact, related=related)
+            all_values=list(all_values), correct=not self.exact, related=related,
+            match_all=list(self.match_all))
 
     # -- writing
     def params(self) -> list[tuple[str, str]]:
@@ -74,6 +90,7 @@ class SearchState:
             out.append(("q", self.q))
         for facet in FACETS:
             out.extend((facet.param, v) for v in self.selected.get(facet.key, ()))
+        out.extend((ALL_PARAM, BY_KEY_PARAM[key]) for key in self.match_all)
         if self.date_from:
             out.append(("from", self.date_from))
         if self.date_to:
@@ -126,6 +143,15 @@ class SearchState:
         """The query alone: every filter removed ("すべて解除")."""
         return SearchState(q=self.q, sort=self.sort)
 
+    def all_of(self, facet: str, every: bool) -> SearchState:
+        """The state with ``facet``'s ticked values all required (or any), back on page 1."""
+        keys = [k for k in self.match_all if k != facet] + ([facet] if every else [])
+        return replace(self, match_all=tuple(f.key for f in FACETS if f.key in keys), page=1)
+
+    def requires_all(self, facet: str) -> bool:
+        """Whether every ticked value of ``facet`` is required, and there are two to join."""
+        return facet in self.match_all and len(self.selected.get(facet, ())) > 1
+
     def with_page(self, page: int) -> SearchState:
         return replace(self, page=page)
 
@@ -152,8 +178,10 @@ class SearchState:
         """The active filters, each with the link that removes it."""
         chips = []
         for facet in FACETS:
+            # 国・地域(すべて): the articles name every one of them
+            label = facet.label + ("(すべて)" if self.requires_all(facet.key) else "")
             for value in self.selected.get(facet.key, ()):
-                chips.append(Chip(facet.label, value, self.without(facet.key, value).href()))
+                chips.append(Chip(label, value, self.without(facet.key, value).href()))
         if self.date_from:
             chips.append(Chip("開始日", self.date_from, self.without("from").href()))
         if self.date_to:

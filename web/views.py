@@ -133,6 +133,10 @@ class FacetGroup:
     label: str
     head: list[FacetValue]
     tail: list[FacetValue]
+    # a facet whose ticked values may all be required: the switch, and whether it is on
+    # (shown once a value is ticked, so the choice survives unticking down to one)
+    all_of: bool = False
+    all_on: bool = False
 
     @property
     def size(self) -> int:
@@ -169,8 +173,10 @@ def _facets(result: SearchResult, state: SearchState) -> tuple[list[FacetGroup],
                 v for v in values[shown:] if not v.selected]
             shown += sum(v.selected for v in values[shown:])
         if values:
-            groups.append(FacetGroup(facet.key, facet.param, facet.label, values[:shown],
-                                     values[shown:]))
+            groups.append(FacetGroup(
+                facet.key, facet.param, facet.label, values[:shown], values[shown:],
+                all_of=facet.conjunctive and bool(state.selected.get(facet.key)),
+                all_on=facet.key in state.match_all))
     # A ticked value whose group is not listed (months without one year) stays in the URL.
     listed = {g.facet for g in groups}
     hidden = [(BY_KEY[f].param, v) for f, vals in state.selected.items() if f not in listed

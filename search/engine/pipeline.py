@@ -76,6 +76,9 @@ class Filters:
     selections: dict[str, np.ndarray | None]
     dates: np.ndarray | None
     within: np.ndarray  # the documents the dates allow (every live one without dates)
+    # facets whose chosen values are all required: counted within their own selection
+    # (how many of the results also name it), not beside it
+    match_all: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -112,9 +115,12 @@ def filters(ctx: Context, req: SearchRequest) -> Filters:
                 raise SearchError(f"{label}「{value}」は索引にありません。{label}の一覧から"
                                   "選んでください")
     dates = date_mask(cols, req.date_from, req.date_to)
-    selections = {key: cols.facets[key].having(values) if values else None
+    selections = {key: None if not values
+                  else cols.facets[key].having_all(values) if key in req.match_all
+                  else cols.facets[key].having(values)
                   for key, values in chosen.items()}
-    return Filters(chosen, selections, dates, dates if dates is not None else cols.live)
+    return Filters(chosen, selections, dates, dates if dates is not None else cols.live,
+                   [key for key in req.match_all if chosen.get(key)])
 
 
 def match(ctx: Context, parsed: ParsedQuery, filt: Filters) -> Matched:
@@ -141,14 +147,17 @@ def match(ctx: Context, parsed: ParsedQuery, filt: Filters) -> Matched:
 def count_facets(ctx: Context, found: Matched, filt: Filters,
                  every: list[str]) -> dict[str, list[FacetValue]]:
     """count: each facet's values over the matches and every OTHER facet's selection
-    (disjunctive within a facet); a facet listed within another (months within a year)
-    only when one value of that one is chosen."""
+    (disjunctive within a facet: what ticking one more would add), but a facet whose values
+    are all required within its own selection too (what ticking one more would leave); a
+    facet listed within another (months within a year) only when one value of that one is
+    chosen."""
     facets: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
         outer = filt.chosen.get(facet.within, []) if facet.within else None
         if outer is not None and len(outer) != 1:
             continue
-        docs = narrow(found.base, filt.selections, except_key=facet.key)
+        docs = narrow(found.base, filt.selections,
+                      except_key=None if facet.key in filt.match_all else facet.key)
         values = count(facet, ctx.ix.columns.facets[facet.key], docs, filt.chosen[facet.key],
                        every=facet.key in every)
         if outer is not None:
@@ -245,7 +254,7 @@ def run(ctx: Context, req: SearchRequest, text: str, filt: Filters | None = None
         query=text, understood=parsed.understood, total=found.total, page=req.page,
         page_size=req.page_size, sort=sort, results=hits, facets=facets, suggestions=helps,
         messages=parsed.messages, elapsed_ms=0.0, fallback=parsed.fallback,
-        complete=found.complete, related=near), filt
+        complete=found.complete, related=near, match_all=filt.match_all), filt
 
 
 def exported(ctx: Context, req: SearchRequest, limit: int) -> Iterator[int | Hit]:

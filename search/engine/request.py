@@ -46,6 +46,9 @@ class SearchRequest:
     # the related articles after the last match (search.related); exports, which want the
     # matches alone, ask for none
     related: bool = True
+    # facet keys whose chosen values must all be held (日米豪: every ticked country), not
+    # any of them; only facets declared conjunctive
+    match_all: list[str] = field(default_factory=list)
 
     def selections(self) -> dict[str, list[str]]:
         """Every declared facet's key → the values chosen for it."""
@@ -66,10 +69,15 @@ def validate(req: SearchRequest) -> None:
         raise SearchError("ページ番号は 1 以上を指定してください")
     if not 1 <= req.page_size <= MAX_PAGE_SIZE:
         raise SearchError(f"1ページの件数は 1〜{MAX_PAGE_SIZE} にしてください")
-    for key in [*req.all_values, *req.selected]:
+    for key in [*req.all_values, *req.selected, *req.match_all]:
         if key not in BY_KEY:
             raise SearchError(f"絞り込み項目「{key}」はありません。"
                               f"{'・'.join(BY_KEY)} のいずれかを指定してください")
+    for key in req.match_all:
+        if not BY_KEY[key].conjunctive:
+            names = "、".join(f"{f.label}({f.key})" for f in FACETS if f.conjunctive)
+            raise SearchError(f"「すべてを含む」は{BY_KEY[key].label}には使えません。"
+                              f"{names}で指定してください")
 
 
 def query_length(q: str) -> int:

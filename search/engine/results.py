@@ -69,6 +69,8 @@ class SearchResult:
     corrected: str | None = None  # the もしかして searched instead of ``query``, if one was
     # on the last page of matches: articles like the first matches, without the words
     related: list[Hit] = field(default_factory=list)
+    # the facets whose chosen values were all required (日米豪), not any of them
+    match_all: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.complete is None:
@@ -94,6 +96,7 @@ class SearchResult:
             "results": [h.to_dict() for h in self.results],
             "related": [h.to_dict() for h in self.related],
             "facets": {k: [v.to_dict() for v in vals] for k, vals in self.facets.items()},
+            "match_all": self.match_all,
             "suggestions": self.suggestions,
             "elapsed_ms": round(self.elapsed_ms, 1),
         }

@@ -12,7 +12,7 @@ from search.engine import SearchRequest
 
 SEARCH_KEYS = {"query", "understood", "messages", "corrected", "total", "complete", "page",
                "page_size", "pages", "sort", "results", "related", "facets", "suggestions",
-               "elapsed_ms"}
+               "elapsed_ms", "match_all"}
 HIT_KEYS = {"id", "title", "title_html", "date", "time", "source", "countries", "organizations",
             "collections", "snippet_html", "snippet", "kind", "score", "country_codes",
             "missing"}

@@ -379,7 +379,8 @@ def test_no_serious_accessibility_violations(server, browser, width):
         for url in ("/?q=防衛&country=米国&from=2018", "/records/mod-news-2024-10-22?q=NATO",
                     "/?q=NATO&page=999", "/no-such-page",
                     "/?q=イタリア 空母 訓練",  # partial matches, 含まれない語
-                    "/?q=ルツテ"):  # a corrected query
+                    "/?q=ルツテ",  # a corrected query
+                    "/?country=米国&country=オーストラリア&all_of=country"):  # all of the ticked
             page.goto(server + url)
             if width == 390 and url.startswith("/?q=防衛"):
                 page.locator(".filters-toggle").click()  # check the open panel too
@@ -453,4 +454,32 @@ def test_pages_arrive_compressed_and_static_files_come_from_the_cache(server, pa
         .map(r => [r.name.split('/static/')[1], r.transferSize])""")
     assert static and all("?v=" in name for name, _ in static)
     assert [name for name, transferred in static if transferred] == []
+    assert page.errors == []
+
+
+def test_all_of_the_ticked_countries(server, page):
+    """Trilateral articles: tick two countries, then ask for articles naming both."""
+    page.goto(server + "/?q=共同訓練")
+    for country in ("米国", "オーストラリア"):
+        with page.expect_navigation():
+            page.locator(f'#f-country input[value="{country}"]').check()
+    some = shown_total(page)
+    switch = page.get_by_label("選んだ国・地域をすべて含む記事だけ")
+    assert not switch.is_checked()
+    with page.expect_navigation():
+        switch.check()
+    assert ("all_of", "country") in url_params(page)
+    every = shown_total(page)
+    assert 0 < every < some
+    assert every == api_total(page, server,
+                              "q=共同訓練&country=米国&country=オーストラリア&all_of=country")
+    assert page.locator(".understood-all").inner_text() == \
+        "国・地域: 米国・オーストラリア のすべてを含む記事に絞っています"
+    assert [" ".join(t.split()) for t in page.locator(".chip").all_inner_texts()] == [
+        "国・地域(すべて) 米国 ×", "国・地域(すべて) オーストラリア ×"]
+    assert focused(page) == "all_of=country"  # the place is kept, as after any tick
+    page.screenshot(path=str(ARTIFACTS / "all-of-the-ticked.png"))
+    with page.expect_navigation():
+        page.get_by_label("選んだ国・地域をすべて含む記事だけ").uncheck()
+    assert shown_total(page) == some and ("all_of", "country") not in url_params(page)
     assert page.errors == []
