@@ -47,6 +47,9 @@ class SearchState:
             values: list[str] = []
             for raw in args.getlist(facet.param):
                 value = _clean(raw, facet.param)
+                # as the facet names it (country=Philippines is フィリピン, ticked in its list)
+                value = (facet.call("resolve", value) if value and facet.resolve else None) \
+                    or value
                 if value and value not in values:
                     values.append(value)
             if len(values) > MAX_VALUES_PER_FACET:

@@ -106,7 +106,7 @@ def understand(ctx: Context, text: str) -> ParsedQuery:
 def filters(ctx: Context, req: SearchRequest) -> Filters:
     """filter: the chosen facet values and dates as masks; an unknown value is refused."""
     cols = ctx.ix.columns
-    chosen = req.selections()
+    chosen = {key: resolved(BY_KEY[key], values) for key, values in req.selections().items()}
     for key, values in chosen.items():
         column = cols.facets[key]
         for value in values:
@@ -299,6 +299,14 @@ def holder(searcher) -> Callable[[str], bool]:
         return bool(searcher.doc_frequency("body", term) or searcher.doc_frequency("title", term))
 
     return held
+
+
+def resolved(facet, values: list[str]) -> list[str]:
+    """Chosen values as the facet names them: any name the query language reads for it
+    (Philippines, 比 → フィリピン; 日経 → 日本経済新聞), once each; others as given."""
+    if not facet.resolve:
+        return values
+    return list(dict.fromkeys(facet.call("resolve", v) or v for v in values))
 
 
 def date_mask(cols, date_from: str | None, date_to: str | None) -> np.ndarray | None:

@@ -100,3 +100,26 @@ def test_without_a_project_environment_it_says_what_to_run(tmp_path):
         f"error: this Python ({sys.executable}) lacks kirinuki's packages (sudachipy). Set the "
         "project up first: `sh scripts/serve.sh` (or `sh scripts/test.sh`) makes .venv, then "
         "`python manage.py …` runs in it.\n")
+
+
+def test_facet_values_by_any_name_the_query_language_reads(session_index, client):
+    """--country Philippines and --source 日経 are the names country: and source: accept:
+    the command line, the API and the page read them as the facet names them."""
+    def total(*args):
+        done = run("--index", str(session_index), "search", "--json", *args)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)["total"]
+
+    assert total("--country", "Philippines") == total("--country", "フィリピン") > 0
+    assert total("--country", "比") == total("--country", "フィリピン")
+    assert total("--source", "日経") == total("--source", "日本経済新聞") > 0
+    api = client.get("/api/search?country=Philippines&country=フィリピン").get_json()
+    chosen = [v for v in api["facets"]["country"] if v["selected"]]
+    assert [v["value"] for v in chosen] == ["フィリピン"]  # once, as the facet names it
+    page = client.get("/?country=Philippines").get_data(as_text=True)
+    assert 'value="フィリピン"\n           data-autosubmit checked>' in page
+    assert '<span class="chip-label">国・地域</span> フィリピン' in page
+    unknown = run("--index", str(session_index), "search", "--country", "Narnia")
+    assert unknown.returncode == 2
+    assert unknown.stderr == ("error: 国・地域「Narnia」は索引にありません。"
+                              "国・地域の一覧から選んでください\n")
