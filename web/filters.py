@@ -1,8 +1,11 @@
-"""The templates' filters: dates as a Japanese reader writes them."""
+"""The templates' filters: dates as a Japanese reader writes them, and what a facet value is
+found under when a list is narrowed by typing."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from search.query.complete import value_keys
 
 WEEKDAYS = "月火水木金土日"
 
@@ -26,4 +29,10 @@ def month_label(value: str) -> str:
         return value
 
 
-FILTERS = {"jdate": jdate, "month_label": month_label}
+def find_keys(value: str, facet: str) -> str:
+    """A facet value's readings and other names, space-separated, for the list's narrowing
+    box (web/static/filters.js): あめりか finds 米国, さんけい 産経新聞, にっけい 日本経済新聞."""
+    return " ".join(value_keys(facet, value))
+
+
+FILTERS = {"jdate": jdate, "month_label": month_label, "find_keys": find_keys}

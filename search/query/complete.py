@@ -19,6 +19,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -64,6 +65,19 @@ def suffix_readings(kanji: str) -> list[str]:
     said = (fold(m.reading_form()) for m in sudachi.dictionary().lookup(kanji)
             if m.part_of_speech()[0] == "接尾辞")
     return [s for s in dict.fromkeys(said) if s and all("\u30a1" <= ch <= "\u30fc" for ch in s)]
+
+
+@lru_cache(maxsize=4096)
+def value_keys(facet_key: str, value: str) -> tuple[str, ...]:
+    """What a facet value is found under in its list's narrowing box, folded as the box
+    folds what is typed: the value, its reading (米国 → ベイコク, 産経新聞 → サンケイシンブン)
+    and each of its other names with its reading (アメリカ; 日経 → ニッケイ), once each. The
+    box matched the names as written, so あめりか or さんけい found nothing."""
+    facet = BY_KEY[facet_key]
+    others = facet.call("spellings", value) if facet.spellings else ()
+    names = [value, *(name for name in others if len(name) > 1)]  # not 米 (ベイ), 中 (ナカ)
+    keys = [key for name in names for key in (fold(name), reading(name)) if key]
+    return tuple(dict.fromkeys(keys))
 
 
 def is_word(term: str) -> bool:

@@ -483,3 +483,21 @@ def test_all_of_the_ticked_countries(server, page):
         page.get_by_label("選んだ国・地域をすべて含む記事だけ").uncheck()
     assert shown_total(page) == some and ("all_of", "country") not in url_params(page)
     assert page.errors == []
+
+
+def test_a_list_is_narrowed_by_reading_and_other_names(server, page):
+    """あめりか, ちゅうごく, さんけい and にっけい found nothing: the boxes matched katakana
+    names only."""
+    page.goto(server + "/")
+    def shown(facet: str, typed: str) -> list[str]:
+        page.locator(f"#find-{facet}").fill(typed)
+        return page.locator(f"#f-{facet} li:not([hidden]) .fv-name").all_inner_texts()
+
+    assert "米国" in shown("country", "あめりか")
+    assert "中国" in shown("country", "ちゅうごく")
+    assert "スウェーデン" in shown("country", "すうぇ")  # as before
+    assert shown("country", "zzz") == []
+    assert page.locator("#find-country-status").inner_text() == "「zzz」を含む値はありません"
+    assert "産経新聞" in shown("source", "さんけい")
+    assert "日本経済新聞" in shown("source", "にっけい")
+    assert page.errors == []

@@ -203,3 +203,19 @@ def test_a_one_letter_prefix_over_many_words_picks_the_best():
 def test_verbs_are_not_offered():
     c = Completer({}, {"有る": 500, "安全": 40, "アラスカ": 3})
     assert [x.value for x in c.complete("あ").completions] == ["安全", "アラスカ"]
+
+
+def test_what_a_facet_value_is_found_under_in_its_lists_box():
+    from search.query.complete import value_keys
+
+    assert value_keys("source", "産経新聞") == (
+        "産経新聞", "サンケイシンブン", "産經新聞", "産経", "サンケイ", "産經", "sankei")
+    keys = value_keys("source", "日本経済新聞")
+    assert "ニッケイ" in keys and "nikkei" in keys
+    assert value_keys("country", "米国")[:2] == ("米国", "ベイコク")
+    assert "アメリカ" in value_keys("country", "米国")
+    # one-character names are left out: なか is not 中国, べい not 米国
+    assert "ナカ" not in value_keys("country", "中国")
+    assert "ベイ" not in value_keys("country", "米国")
+    assert value_keys("country", "スウェーデン") == ("スウェーデン", "sweden", "swedish")
+    assert value_keys("collection", "欧州") == ("欧州", "オウシュウ")  # no spellings hook

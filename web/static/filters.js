@@ -32,7 +32,8 @@
     if (done) done.addEventListener("click", function () { setOpen(false, true); });
   }
 
-  // -- narrowing a long list by typing: 「すうぇ」 finds スウェーデン, 「nato」 NATO
+  // -- narrowing a long list by typing: 「すうぇ」 finds スウェーデン, 「nato」 NATO, 「あめりか」
+  // 米国 and 「にっけい」 日本経済新聞 (by the readings and names the server lists in data-keys)
   function fold(text) {
     return text.normalize("NFKC").toLowerCase().replace(/[\u3041-\u3096]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) + 0x60);
@@ -44,8 +45,10 @@
     var status = document.getElementById(input.getAttribute("aria-describedby"));
     var details = group.querySelector("details.more");
     var items = Array.prototype.map.call(group.querySelectorAll("li"), function (li) {
+      // the name as shown, and its readings and other names (米国: ベイコク, アメリカ …)
       return { li: li, box: li.querySelector("input"),
-               name: fold(li.querySelector(".fv-name").textContent) };
+               name: fold(li.querySelector(".fv-name").textContent + " " +
+                          (li.getAttribute("data-keys") || "")) };
     });
     input.parentNode.hidden = false;
     function apply() {
