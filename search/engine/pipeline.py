@@ -249,7 +249,10 @@ def run(ctx: Context, req: SearchRequest, text: str, filt: Filters | None = None
     hits = rows(ctx, page(top, req), parsed.highlight_terms, found.partial)
     near = related(ctx, parsed, found, filt, [d for d, _ in top[:FEEDBACK_DOCS]]) \
         if more else []
-    helps = help_for(ctx, parsed) if helped and not found.complete and parsed.words else []
+    # もしかして only when the words themselves find nothing in full: when the filters, not
+    # the words, emptied the result, the page says so and offers to remove them instead
+    helps = help_for(ctx, parsed) \
+        if helped and not found.complete and not len(found.matches) and parsed.words else []
     return SearchResult(
         query=text, understood=parsed.understood, total=found.total, page=req.page,
         page_size=req.page_size, sort=sort, results=hits, facets=facets, suggestions=helps,

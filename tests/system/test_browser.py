@@ -411,7 +411,7 @@ def test_partial_matches_and_a_correction_as_a_reader_sees_them(server, page):
     page.screenshot(path=str(ARTIFACTS / "corrected.png"))
     corrected.get_by_role("link", name="「ルツテ」で検索する").click()
     assert "exact=1" in page.url and page.locator(".corrected").count() == 0
-    assert page.locator(".suggest a").first.inner_text() == "ルッテ"
+    assert page.locator(".didyoumean a").first.inner_text() == "ルッテ"
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -182,3 +182,19 @@ def test_opensearch_urls_from_the_base_url(session_index):
         assert client.get(page.removeprefix("https://kirinuki.example")).status_code == 200
     finally:
         app.extensions["kirinuki.engine"].close()
+
+
+def test_no_correction_is_offered_when_the_filters_emptied_the_result(client):
+    """ポーラント finds 3 articles by its spellings; in 2012 none. The words are not what
+    emptied the page, so no もしかして (it offered ポーランド and ターラント): the page offers
+    to remove the filter instead."""
+    api = client.get("/api/search?q=ポーラント&year=2012").get_json()
+    assert (api["total"], api["suggestions"], api["corrected"]) == (0, [], None)
+    html = client.get("/?q=ポーラント&year=2012").get_data(as_text=True)
+    assert "もしかして" not in html
+    assert "絞り込みを外すと" in html and "3 件見つかります" in html
+    # words that find nothing themselves are still helped, filters or not
+    assert client.get("/api/search?q=ウクラナ&year=2012").get_json()["suggestions"] == \
+        ["ウクライナ"]
+    page = client.get("/?q=ウクラナ&year=2012&exact=1").get_data(as_text=True)
+    assert '<p class="didyoumean">もしかして:' in page and "もしかして <a" in page
