@@ -185,9 +185,14 @@ class SearchState:
             label = facet.label + ("(すべて)" if self.requires_all(facet.key) else "")
             for value in self.selected.get(facet.key, ()):
                 chips.append(Chip(label, value, self.without(facet.key, value).href()))
-        if self.date_from:
+        if self.date_from and self.date_to:  # one chip for a period: 期間 2019〜2024
+            both = replace(self, date_from="", date_to="", page=1)
+            shown = self.date_from if self.date_from == self.date_to \
+                else f"{self.date_from}〜{self.date_to}"
+            chips.append(Chip("期間", shown, both.href()))
+        elif self.date_from:
             chips.append(Chip("開始日", self.date_from, self.without("from").href()))
-        if self.date_to:
+        elif self.date_to:
             chips.append(Chip("終了日", self.date_to, self.without("to").href()))
         return chips
 

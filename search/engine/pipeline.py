@@ -88,6 +88,9 @@ class Matched:
     matches: Matches
     partial: Partial | None
     base: np.ndarray  # matched, within the dates: what each facet is counted over
+    # matched at any date: what the date facets (years, months) are counted over, so the
+    # year chart still shows every year when a period is chosen (a bar replaces it)
+    undated: np.ndarray
     allowed: np.ndarray  # and within every facet's selection: the result
     total: int
     complete: int  # those holding every word
@@ -136,19 +139,21 @@ def match(ctx: Context, parsed: ParsedQuery, filt: Filters) -> Matched:
                                   parsed.places)
         partial.fill(int(filt.within[matches.docs].sum()), filt.within, cols.rank)
         base |= partial.some
+    undated = base
     if filt.dates is not None:
-        base &= filt.dates
+        base = base & filt.dates
     allowed = narrow(base, filt.selections)
     total = int(allowed.sum())
     complete = total if partial is None else int((allowed & ~partial.some).sum())
-    return Matched(matches, partial, base, allowed, total, complete)
+    return Matched(matches, partial, base, undated, allowed, total, complete)
 
 
 def count_facets(ctx: Context, found: Matched, filt: Filters,
                  every: list[str]) -> dict[str, list[FacetValue]]:
     """count: each facet's values over the matches and every OTHER facet's selection
     (disjunctive within a facet: what ticking one more would add), but a facet whose values
-    are all required within its own selection too (what ticking one more would leave); a
+    are all required within its own selection too (what ticking one more would leave); the
+    date facets (years, months) at any date, since choosing one replaces the period; a
     facet listed within another (months within a year) only when one value of that one is
     chosen."""
     facets: dict[str, list[FacetValue]] = {}
@@ -156,7 +161,8 @@ def count_facets(ctx: Context, found: Matched, filt: Filters,
         outer = filt.chosen.get(facet.within, []) if facet.within else None
         if outer is not None and len(outer) != 1:
             continue
-        docs = narrow(found.base, filt.selections,
+        over = found.undated if facet.origin == "date" else found.base
+        docs = narrow(over, filt.selections,
                       except_key=None if facet.key in filt.match_all else facet.key)
         values = count(facet, ctx.ix.columns.facets[facet.key], docs, filt.chosen[facet.key],
                        every=facet.key in every)

@@ -306,7 +306,11 @@ def test_a_year_range_in_two_clicks_and_typed_dates(server, page):
     assert shown_total(page) == api_total(page, server,
                                           f"q=NATO&from={years[1]}&to={years[-2]}")
     assert [" ".join(t.split()) for t in page.locator(".chip").all_inner_texts()] == [
-        f"開始日 {years[1]} ×", f"終了日 {years[-2]} ×"]
+        f"期間 {years[1]}〜{years[-2]} ×"]
+    # the chart still draws every year, the period's bars chosen: a bar replaces the period
+    assert page.locator(".chart .bar-text").count() == years[-1] - years[0] + 1
+    assert page.locator(".chart a.bar.bar-on").count() == sum(
+        years[1] <= y <= years[-2] for y in years)
     assert page.locator("#from").input_value() == str(years[1])
     page.screenshot(path=str(ARTIFACTS / "year-range.png"))
 

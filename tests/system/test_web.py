@@ -635,3 +635,23 @@ def test_partial_matches_are_marked_on_the_page(client):
     assert marks == ["訓練"] + ["空母"] * 6
     full = client.get("/?q=空母").get_data(as_text=True)
     assert "含まれない語" not in full and "すべての語を含む記事は" not in full
+
+
+def test_a_period_keeps_every_year_in_the_chart_and_is_one_chip(client):
+    """The year chart showed only the chosen period, and a period was two chips (開始日 2019,
+    終了日 2021): the years are counted at any date (a bar replaces the period), and a
+    period is one chip that removes both ends."""
+    plain = client.get("/api/search?q=防衛").get_json()
+    period = client.get("/api/search?q=防衛&from=2019&to=2021").get_json()
+    assert period["total"] < plain["total"]
+    assert period["facets"]["year"] == plain["facets"]["year"]
+    # the other facets are counted within the period, as before
+    assert period["facets"]["source"] != plain["facets"]["source"]
+    html = client.get("/?q=防衛&from=2019&to=2021").get_data(as_text=True)
+    assert html.count('<li class="chip">') == 1
+    assert '<span class="chip-label">期間</span> 2019〜2021' in html
+    assert 'href="/?q=%E9%98%B2%E8%A1%9B" class="chip-x"' in html
+    one = client.get("/?q=防衛&from=2019&to=2019").get_data(as_text=True)
+    assert '<span class="chip-label">期間</span> 2019\n' in one
+    start = client.get("/?q=防衛&from=2019").get_data(as_text=True)
+    assert '<span class="chip-label">開始日</span> 2019' in start
