@@ -36,6 +36,7 @@ class SearchState:
     exact: bool = False  # search the words as typed, without correcting a misspelling
     # facet keys whose ticked values must all be held (all_of=country: 日米豪), not any of them
     match_all: tuple[str, ...] = ()
+    page_size: int = 0  # results per page; 0: the server's (PAGE_SIZE, 20)
 
     # -- reading
     @classmethod
@@ -71,7 +72,8 @@ class SearchState:
         return cls(q=q, selected=selected, date_from=_clean(_one(args, "from"), "from"),
                    date_to=_clean(_one(args, "to"), "to"), sort=sort,
                    page=parse_page(_one(args, "page")), exact=_one(args, "exact") == "1",
-                   match_all=tuple(f.key for f in FACETS if f.key in match_all))
+                   match_all=tuple(f.key for f in FACETS if f.key in match_all),
+                   page_size=parse_page_size(_one(args, "page_size")) or 0)
 
     def request(self, page_size: int, *, page: int | None = None, sort: str | None = None,
                 all_values: Sequence[str] = (), related: bool = True) -> SearchRequest:
@@ -100,6 +102,8 @@ class SearchState:
             out.append(("to", self.date_to))
         if self.sort:
             out.append(("sort", self.sort))
+        if self.page_size:
+            out.append(("page_size", str(self.page_size)))
         if self.page != 1:
             out.append(("page", str(self.page)))
         if self.exact:
@@ -144,7 +148,7 @@ class SearchState:
 
     def cleared(self) -> SearchState:
         """The query alone: every filter removed ("すべて解除")."""
-        return SearchState(q=self.q, sort=self.sort)
+        return SearchState(q=self.q, sort=self.sort, page_size=self.page_size)
 
     def all_of(self, facet: str, every: bool) -> SearchState:
         """The state with ``facet``'s ticked values all required (or any), back on page 1."""

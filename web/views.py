@@ -76,8 +76,16 @@ def run_search(state: SearchState, **overrides) -> SearchResult:
     rest behind a disclosure, so a rare country can be ticked without typing a URL.
     """
     every = [f.key for f in FACETS]
-    return check_page(_engine().search(state.request(current_app.config["PAGE_SIZE"],
-                                                     all_values=every, **overrides)))
+    return check_page(_engine().search(state.request(page_size(state), all_values=every,
+                                                     **overrides)))
+
+
+PER_PAGE = (20, 50, 100)  # the page's choices of results per page, as CiNii and Datasette
+
+
+def page_size(state: SearchState) -> int:
+    """Results per page: the URL's page_size, else the server's PAGE_SIZE."""
+    return state.page_size or current_app.config["PAGE_SIZE"]
 
 
 # ---------------------------------------------------------------- the search page
@@ -100,6 +108,7 @@ def search_page():
         hidden_values=hidden,
         chart=year_chart(result.facets.get("year", []), state),
         pagination=_pagination(result, state),
+        per_page=_per_page(state),
         zero=_zero_help(result, state) if not result.total else None,
     )
     return render_template("search.html", state=state, error=None, **context)
@@ -184,6 +193,14 @@ def _facets(result: SearchResult, state: SearchState) -> tuple[list[FacetGroup],
     return groups, hidden
 
 
+def _per_page(state: SearchState) -> list[tuple[str, int, bool]]:
+    """The results-per-page menu: (value sent, count shown, chosen); the server's own size
+    is sent as "" (no page_size in the URL), a size typed into the URL is offered too."""
+    default, shown = current_app.config["PAGE_SIZE"], page_size(state)
+    sizes = sorted({*PER_PAGE, default, shown})
+    return [("" if n == default else str(n), n, n == shown) for n in sizes]
+
+
 def _pagination(result: SearchResult, state: SearchState) -> dict | None:
     if result.pages <= 1:
         return None
@@ -229,10 +246,54 @@ def record_page(rid: str):
     back = state.href(url_for("pages.search_page")) if request.args else None
     cited = citations(view.record)
     return render_template("record.html", view=view, rec=view.record, state=state, back=back,
+                           around=_around(state, rid) if back else None,
                            citations=[(key, label, cited[key]) for key, label in STYLES],
                            record_href=_common(state)["record_href"],
                            json_href=url_for("api.record", rid=rid,
                                              **({"q": state.q} if state.q else {})))
+
+
+@dataclass(frozen=True)
+class Around:
+    """A record's place in the search it was opened from, and the records either side."""
+
+    position: int
+    total: int
+    prev: tuple[str, str] | None  # (title, href)
+    next: tuple[str, str] | None
+
+
+def _around(state: SearchState, rid: str) -> Around | None:
+    """Where ``rid`` stands in ``state``'s search (its page, and the pages either side when it
+    is first or last on its own); None when it is not one of the matches (a related
+    article) or the search no longer answers."""
+    size = page_size(state)
+
+    def page_of(n: int) -> SearchResult:
+        return _engine().search(state.request(size, page=n, related=False))
+
+    try:
+        result = page_of(state.page)
+    except SearchError:
+        return None
+    ids = [h.id for h in result.results]
+    if rid not in ids:
+        return None
+    i = ids.index(rid)
+
+    def link(hit, page: int) -> tuple[str, str]:
+        return hit.title, state.with_page(page).href(url_for("pages.record_page", rid=hit.id))
+
+    before = after = None
+    if i > 0:
+        before = link(result.results[i - 1], state.page)
+    elif state.page > 1:
+        before = link(page_of(state.page - 1).results[-1], state.page - 1)
+    if i + 1 < len(ids):
+        after = link(result.results[i + 1], state.page)
+    elif state.page < result.pages:
+        after = link(page_of(state.page + 1).results[0], state.page + 1)
+    return Around((state.page - 1) * size + i + 1, result.total, before, after)
 
 
 # ---------------------------------------------------------------- CSV and Atom

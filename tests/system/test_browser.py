@@ -505,3 +505,32 @@ def test_a_list_is_narrowed_by_reading_and_other_names(server, page):
     assert "産経新聞" in shown("source", "さんけい")
     assert "日本経済新聞" in shown("source", "にっけい")
     assert page.errors == []
+
+
+def test_fifty_a_page_and_reading_on_from_record_to_record(server, page):
+    page.goto(server + "/?q=防衛")
+    with page.expect_navigation():
+        page.locator("#page_size").select_option("50")
+    assert ("page_size", "50") in url_params(page)
+    assert page.locator("ol.hits > .hit").count() == 50
+    total = shown_total(page)
+    titles = page.locator("ol.hits > .hit .hit-title a").all_inner_texts()
+    with page.expect_navigation():
+        page.locator("ol.hits > .hit .hit-title a").first.click()
+    assert page.locator(".record-nav-place").inner_text() == f"{total:,} 件中 1 件目"
+    with page.expect_navigation():
+        page.locator('.record-nav a[rel="next"]').click()
+    assert page.locator("#record-title").inner_text() == titles[1]
+    assert page.locator(".record-nav-place").inner_text() == f"{total:,} 件中 2 件目"
+    # back to the results: the link of the record last read has the focus
+    with page.expect_navigation():
+        page.get_by_role("link", name="‹ 検索結果に戻る").click()
+    assert ("page_size", "50") in url_params(page)
+    assert page.evaluate("document.activeElement.textContent.trim()") == titles[1]
+    # the browser's Back from a record too
+    with page.expect_navigation():
+        page.locator("ol.hits > .hit .hit-title a").nth(3).click()
+    page.go_back()
+    page.wait_for_function("document.activeElement.closest('.hit-title') !== null")
+    assert page.evaluate("document.activeElement.textContent.trim()") == titles[3]
+    assert page.errors == []

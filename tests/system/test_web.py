@@ -655,3 +655,45 @@ def test_a_period_keeps_every_year_in_the_chart_and_is_one_chip(client):
     assert '<span class="chip-label">期間</span> 2019\n' in one
     start = client.get("/?q=防衛&from=2019").get_data(as_text=True)
     assert '<span class="chip-label">開始日</span> 2019' in start
+
+
+def test_results_per_page_is_a_choice_the_url_keeps(client):
+    html = client.get("/?q=防衛&page_size=50").get_data(as_text=True)
+    assert html.count('<li class="hit">') == 50
+    assert ('<option value="">20 件</option><option value="50" selected>50 件</option>'
+            '<option value="100">100 件</option>') in html
+    assert 'href="/?q=%E9%98%B2%E8%A1%9B&amp;page_size=50&amp;page=2"' in html
+    default = client.get("/?q=防衛").get_data(as_text=True)
+    assert default.count('<li class="hit">') == 20
+    assert '<option value="" selected>20 件</option>' in default
+    odd = client.get("/?q=防衛&page_size=37").get_data(as_text=True)  # typed into the URL
+    assert odd.count('<li class="hit">') == 37 and '<option value="37" selected>37 件' in odd
+    assert client.get("/?q=防衛&page_size=101").status_code == 400
+
+
+def test_a_record_opened_from_a_search_links_the_records_either_side(client):
+    from urllib.parse import quote
+
+    first = client.get("/api/search?q=防衛&page_size=20").get_json()
+    second = client.get("/api/search?q=防衛&page_size=20&page=2").get_json()
+    ids = [r["id"] for r in first["results"]] + [r["id"] for r in second["results"]]
+
+    def nav(rid: str, page: int = 1) -> str:
+        html = client.get(f"/records/{quote(rid)}?q=防衛&page={page}").get_data(as_text=True)
+        return html.split('<nav class="record-nav"')[1].split("</nav>")[0] \
+            if 'class="record-nav"' in html else ""
+
+    middle = nav(ids[5])
+    assert "260 件中 6 件目" in middle
+    assert f'<a rel="prev" href="/records/{quote(ids[4])}?q=%E9%98%B2%E8%A1%9B"' in middle
+    assert f'<a rel="next" href="/records/{quote(ids[6])}?q=%E9%98%B2%E8%A1%9B"' in middle
+    # the last of page 1 leads to the first of page 2, whose back link is page 2's
+    last = nav(ids[19])
+    assert f'href="/records/{quote(ids[20])}?q=%E9%98%B2%E8%A1%9B&amp;page=2"' in last
+    back = nav(ids[20], page=2)
+    assert "260 件中 21 件目" in back
+    assert f'<a rel="prev" href="/records/{quote(ids[19])}?q=%E9%98%B2%E8%A1%9B"' in back
+    assert 'rel="prev"' not in nav(ids[0])  # the first has none before it
+    # opened without a search, or not among its matches: no such links
+    assert "record-nav" not in client.get(f"/records/{quote(ids[0])}").get_data(as_text=True)
+    assert nav(ids[0], page=2) == ""

@@ -17,6 +17,12 @@
     box.select();
   });
 
+  // A record page notes itself: back on the results (its link or the browser's Back), the
+  // focus goes to that record's link, not to the top of the page (place.js).
+  if (document.querySelector("article.record")) {
+    try { sessionStorage.setItem("kirinuki.opened", location.pathname); } catch (e) { /* private mode */ }
+  }
+
   var form = document.getElementById("sf");
   if (!form) return;
 

@@ -52,11 +52,32 @@
     if (bar) remember(bar);
   });
 
+  // Back from a record (kirinuki.js noted which): its link in the results has the focus.
+  function backFromRecord() {
+    var opened = null;
+    try {
+      opened = sessionStorage.getItem("kirinuki.opened");
+      sessionStorage.removeItem("kirinuki.opened");
+    } catch (e) { opened = null; }
+    if (!opened) return;
+    var links = document.querySelectorAll("ol.hits .hit-title a");
+    for (var i = 0; i < links.length; i += 1) {
+      if (links[i].pathname === opened) {
+        links[i].focus();
+        return;
+      }
+    }
+  }
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) backFromRecord();  // the browser's Back, from its page cache
+  });
+
   var saved = null;
   try {
     saved = JSON.parse(sessionStorage.getItem(KEY) || "null");
     sessionStorage.removeItem(KEY);
   } catch (e) { saved = null; }
+  if (!saved) backFromRecord();
   var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
   if (!saved || !nav || nav.type !== "navigate" || saved.path !== location.pathname ||
       Date.now() - saved.at > 60000) return;
