@@ -127,6 +127,10 @@ def test_escape_closes_and_enter_then_searches_as_typed(server, page):
     assert page.locator("#q-suggest").is_hidden()
     assert box.get_attribute("aria-activedescendant") is None
     assert page.evaluate("document.activeElement.id") == "q" and box.input_value() == "防衛"
+    # a second Escape, with nothing open, keeps what was typed (a search field's own
+    # Escape emptied it)
+    page.keyboard.press("Escape")
+    assert box.input_value() == "防衛"
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert params(page) == [("q", "防衛")]

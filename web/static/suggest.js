@@ -3,7 +3,8 @@
 // is a plain search field; everything here is added by the script.
 //
 // Keys: ↓/↑ move through the suggestions (↓ opens them), Enter chooses the one shown as
-// active (or searches as typed when none is), Escape closes the list, Tab leaves it.
+// active (or searches as typed when none is), Escape closes the list (and never empties
+// the box), Tab leaves it.
 // A word replaces the word being typed and searches; a country, outlet or organisation
 // adds that filter (the box keeps the other words) and searches.
 (function () {
@@ -157,10 +158,10 @@
         close();
       }
     } else if (event.key === "Escape") {
-      if (!list.hidden) {
-        event.preventDefault();
-        close();
-      }
+      // closes the list; never empties the box (a search field's own Escape would throw
+      // away a long query typed by hand: its × clears it on purpose)
+      event.preventDefault();
+      if (!list.hidden) close();
     } else if (event.key === "Tab") {
       close();
     }
