@@ -253,6 +253,12 @@ def test_a_tick_on_a_phone_keeps_the_place(server, browser):
         assert focused(page) == "country=スウェーデン" and box.is_checked()
         assert toggle.get_attribute("aria-expanded") == "true"
         assert find.input_value() == "すうぇ"
+        # the new count is on screen beside the box, not two screens down the panel
+        done = page.locator(".filters-done a")
+        total = api_total(page, server, "q=防衛&country=スウェーデン")
+        assert done.inner_text() == f"結果を見る({total:,} 件)"
+        box_ = done.bounding_box()
+        assert 0 <= box_["y"] and box_["y"] + box_["height"] <= 844
         page.screenshot(path=str(ARTIFACTS / "phone-after-tick.png"))
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
