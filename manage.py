@@ -248,6 +248,37 @@ def cmd_cite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trends(args: argparse.Namespace) -> int:
+    """Each term's clippings per year or month (as the trends page and /api/trends)."""
+    from search.engine import SearchRequest
+    from search.facets import BY_PARAM, FACETS
+    from search.text.tables import table
+
+    req = SearchRequest(selected={f.key: getattr(args, f"facet_{f.key}") for f in FACETS
+                                  if getattr(args, f"facet_{f.key}")},
+                        date_from=args.date_from, date_to=args.date_to,
+                        match_all=[BY_PARAM[p].key for p in dict.fromkeys(args.match_all)])
+    with _engine(args) as engine:
+        data = engine.trends(args.terms, args.by, req)
+    if args.json:
+        print(json.dumps(data.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    for s in data.series:
+        print(f"{s.term}: 計 {s.total} 件  ({s.understood})")
+    if not data.periods:
+        print("どの語も見つかりませんでした")
+        return 0
+
+    def cell(s, i: int) -> str:
+        return f"{s.shares[i] * 100:.1f}%" if args.share else str(s.counts[i])
+
+    rows = [["期間", *(s.term for s in data.series), "全記事"]]
+    rows += [[p, *(cell(s, i) for s in data.series), str(data.clippings[i])]
+             for i, p in enumerate(data.periods)]
+    print("\n".join(table(rows, "<" + ">" * (len(data.series) + 1))))
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from search.engine.evaluate import evaluate, kind_table, read_kinds, read_qrels, read_queries
 
@@ -365,6 +396,22 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--kinds", help="TSV: qid<TAB>kind; adds a table of the figures by kind")
     ev.set_defaults(func=cmd_evaluate)
 
+    tr = add("trends", help="compare up to five terms' clippings per year or month")
+    tr.add_argument("terms", nargs="+", help="the terms (each searched as the search box does)")
+    tr.add_argument("--by", choices=("year", "month"), default="year")
+    tr.add_argument("--share", action="store_true",
+                    help="as a share of each period's clippings, not counts")
+    tr.add_argument("--json", action="store_true", help="print the API's object")
+    from search.facets import FACETS
+
+    for facet in FACETS:
+        tr.add_argument(f"--{facet.param}", dest=f"facet_{facet.key}", action="append",
+                        default=[], help=f"{facet.label} (repeatable)")
+    tr.add_argument("--all-of", dest="match_all", action="append", default=[],
+                    choices=[f.param for f in FACETS if f.conjunctive])
+    tr.add_argument("--from", dest="date_from")
+    tr.add_argument("--to", dest="date_to")
+    tr.set_defaults(func=cmd_trends)
     cite = add("cite", help="cite one record: SIST 02, the Japanese newspaper form, Chicago; "
                             "or RIS / BibTeX")
     cite.add_argument("id", help="the record's id (2409-082209, whitepaper-2025#38)")

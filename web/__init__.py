@@ -78,10 +78,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["kirinuki.engine"] = Engine(
         app.config["INDEX_DIR"], watch_seconds=app.config["DAMAGE_CHECK_SECONDS"] or None)
 
-    from . import api, assets, views
+    from . import api, assets, trendviews, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(trendviews.bp)
     views.register_error_handlers(app)
 
     @app.before_request

@@ -150,6 +150,10 @@ class SearchState:
         """The query alone: every filter removed ("すべて解除")."""
         return SearchState(q=self.q, sort=self.sort, page_size=self.page_size)
 
+    def cleared_query(self) -> SearchState:
+        """The filters alone, without the words, the order or the page."""
+        return replace(self, q="", sort="", page=1, page_size=0, exact=False)
+
     def all_of(self, facet: str, every: bool) -> SearchState:
         """The state with ``facet``'s ticked values all required (or any), back on page 1."""
         keys = [k for k in self.match_all if k != facet] + ([facet] if every else [])

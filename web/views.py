@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -130,7 +130,11 @@ def _common(state: SearchState) -> dict:
             "ris_action": url_for("pages.export_ris"), "picked_param": PICKED_PARAM,
             "atom_href": state.with_page(1).href(url_for("pages.atom")),
             # the footer's JSON link: this very search, page included
-            "json_href": state.href(url_for("api.search"))}
+            "json_href": state.href(url_for("api.search")),
+            # the trends view of these words within these filters (t=, not q=)
+            "trends_href": url_for("trends.trends_page") + "?" + urlencode(
+                [("t", state.q)] + [(k, v) for k, v in state.cleared_query().params()
+                                    if k not in ("q", "sort", "page", "page_size")])}
 
 
 @dataclass(frozen=True)

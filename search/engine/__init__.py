@@ -16,8 +16,9 @@ from .request import (
 )
 from .results import Hit, RecordView, SearchResult, check_page
 from .searching import Engine, default_engine, search
+from .trends import MAX_TERMS, Trends
 
 __all__ = ["DAMAGE_CHECK_SECONDS", "Engine", "Hit", "MAX_PAGE_SIZE", "MAX_QUERY_CHARS",
            "PageOutOfRange", "RecordView", "SORTS", "STYLES", "SearchError", "SearchRequest",
            "SearchResult", "bibtex", "check_length", "check_page", "citations",
-           "default_engine", "query_length", "ris", "search"]
+           "default_engine", "query_length", "ris", "search", "MAX_TERMS", "Trends"]

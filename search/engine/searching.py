@@ -31,6 +31,7 @@ from .request import (
     validate,
 )
 from .results import Hit, RecordView, SearchResult, make_hit, to_record
+from .trends import Trends, trends
 
 
 class Engine:
@@ -86,6 +87,12 @@ class Engine:
     def _export(self, req: SearchRequest, limit: int) -> Iterator[int | Hit]:
         with self.serving.use() as ix, ix.searcher() as searcher:
             yield from exported(Context(ix, searcher), req, limit)
+
+    def trends(self, terms: list[str], by: str = "year",
+               req: SearchRequest | None = None) -> Trends:
+        """Each term's clippings per year or month within ``req``'s filters (``trends``)."""
+        with self.serving.use() as ix, ix.searcher() as searcher:
+            return trends(Context(ix, searcher), terms, by, req or SearchRequest())
 
     # -- help as you type
     def complete(self, q: str, limit: int = DEFAULT_LIMIT) -> Completions:

@@ -258,7 +258,7 @@ def test_a_tick_on_a_phone_keeps_the_place(server, browser):
         total = api_total(page, server, "q=防衛&country=スウェーデン")
         assert done.inner_text() == f"結果を見る({total:,} 件)"
         box_ = done.bounding_box()
-        assert 0 <= box_["y"] and box_["y"] + box_["height"] <= 844
+        assert box_["y"] >= 0 and box_["y"] + box_["height"] <= 844
         page.screenshot(path=str(ARTIFACTS / "phone-after-tick.png"))
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -390,7 +390,9 @@ def test_no_serious_accessibility_violations(server, browser, width):
                     "/?q=NATO&page=999", "/no-such-page",
                     "/?q=イタリア 空母 訓練",  # partial matches, 含まれない語
                     "/?q=ルツテ",  # a corrected query
-                    "/?country=米国&country=オーストラリア&all_of=country"):  # all of the ticked
+                    "/?country=米国&country=オーストラリア&all_of=country",  # all of the ticked
+                    "/trends", "/trends?t=防衛&t=NATO&t=クアッド&by=month&measure=share",
+                    "/trends?t=a&t=b&t=c&t=d&t=e&t=f"):  # the trends view, its error
             page.goto(server + url)
             if width == 390 and url.startswith("/?q=防衛"):
                 page.locator(".filters-toggle").click()  # check the open panel too
@@ -540,3 +542,39 @@ def test_fifty_a_page_and_reading_on_from_record_to_record(server, page):
     page.wait_for_function("document.activeElement.closest('.hit-title') !== null")
     assert page.evaluate("document.activeElement.textContent.trim()") == titles[3]
     assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_trends_compared_and_a_point_opened(server, browser, width):
+    """When did クアッド start to appear, and how does it compare with 日米豪印? From the
+    search page's link to the chart, and from a point to the articles it counts."""
+    context, page = new_page(browser, width=width, height=900)
+    try:
+        page.goto(server + "/?q=日米豪印")
+        if width == 390:  # on a phone the link is in the filter panel
+            page.locator(".filters-toggle").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="この語の推移を、ほかの語と比べる").click()
+        assert page.locator("#t0").input_value() == "日米豪印"
+        page.locator("#t1").fill("クアッド")
+        with page.expect_navigation():
+            page.get_by_role("button", name="比べる").click()
+        assert url_params(page) == [("t", "日米豪印"), ("t", "クアッド"), ("by", "year"),
+                                    ("measure", "count")]
+        api = page.request.get(f"{server}/api/trends?t=日米豪印&t=クアッド").json()
+        rows = page.locator(".trend-table tbody tr").count()
+        assert rows == len(api["periods"])
+        page.screenshot(path=str(ARTIFACTS / f"trends-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        # the last point of クアッド, by keyboard: its search finds what the point counts
+        last = api["periods"][-1]
+        count = api["series"][1]["counts"][-1]
+        point = page.locator(f'a[aria-label="クアッド {last}年 {count}件"]')
+        point.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert ("from", last) in url_params(page) and ("q", "クアッド") in url_params(page)
+        assert shown_total(page) == api["series"][1]["counts"][-1]
+        assert page.errors == []
+    finally:
+        context.close()
