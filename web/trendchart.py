@@ -37,7 +37,7 @@ class Line:
 @dataclass(frozen=True)
 class Chart:
     lines: list[Line]
-    labels: list[tuple[float, str]]  # (x, period) under the axis
+    labels: list[tuple[float, str, str]]  # (x, period, text-anchor) under the axis
     ticks: list[tuple[float, str]]  # (y, value) beside the axis
     width: int = WIDTH
     height: int = HEIGHT
@@ -84,7 +84,11 @@ def trend_chart(data: Trends, share: bool, href) -> Chart | None:
                   for i, (p, v) in enumerate(zip(data.periods, row, strict=True))]
         lines.append(Line(s.term, n, points, s.total))
     every = max(1, -(-len(data.periods) // MAX_LABELS))
-    labels = [(x(i), p if len(p) == 4 else p[2:].replace("-", "/"))
+    last = len(data.periods) - 1
+    labels = [(x(i), p if len(p) == 4 else p[2:].replace("-", "/"),
+               # the ends written inward, so no label runs off the drawing
+               "middle" if last == 0 else "start" if i == 0 else "end" if i == last
+               else "middle")
               for i, p in enumerate(data.periods) if i % every == 0]
     ticks = [(y(v), shown(v, share)) for v in marks]
     return Chart(lines, labels, ticks)

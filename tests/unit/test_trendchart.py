@@ -29,7 +29,8 @@ def test_counts_are_drawn_to_the_largest():
                                               "クアッド 2025年 4件"]
     assert first.points[2].href == "/?q=クアッド&from=2025&to=2025"
     assert (first.n, second.n, first.total) == (0, 1, 6)
-    assert chart.labels == [(44.0, "2023"), (336.0, "2024"), (628.0, "2025")]
+    assert chart.labels == [(44.0, "2023", "start"), (336.0, "2024", "middle"),
+                            (628.0, "2025", "end")]
     assert chart.ticks == [(232.0, "0"), (177.5, "1"), (123.0, "2"), (68.5, "3"), (14.0, "4")]
 
 
@@ -37,7 +38,7 @@ def test_shares_and_months():
     chart = trend_chart(data("month"), True, href)
     assert [p.value for p in chart.lines[0].points] == ["0.0 %", "10.0 %", "10.0 %"]
     assert chart.lines[1].points[0].name == "日米豪印 2024年11月 10.0 %"
-    assert chart.labels[0] == (44.0, "24/11")
+    assert chart.labels[0] == (44.0, "24/11", "start")
     assert chart.ticks[-1] == (14.0, "10.0 %")
 
 
