@@ -390,6 +390,7 @@ def test_no_serious_accessibility_violations(server, browser, width):
                     "/?q=NATO&page=999", "/no-such-page",
                     "/?q=イタリア 空母 訓練",  # partial matches, 含まれない語
                     "/?q=ルツテ",  # a corrected query
+                    "/?q=カラオケ",  # the empty page: nothing found, もしかして offered
                     "/?country=米国&country=オーストラリア&all_of=country",  # all of the ticked
                     "/trends", "/trends?t=防衛&t=NATO&t=クアッド&by=month&measure=share",
                     "/trends?t=a&t=b&t=c&t=d&t=e&t=f"):  # the trends view, its error
