@@ -31,8 +31,9 @@ REQUEST_TIMEOUT = 60  # seconds, per request: a hang fails the request, not the 
 JOIN_TIMEOUT = 120  # seconds, per thread
 SEARCH_KEYS = {"query", "understood", "messages", "corrected", "total", "complete", "page",
                "page_size", "pages", "sort", "results", "related", "facets", "suggestions",
-               "elapsed_ms"}
-RECORD_KEYS = {"record", "title_html", "summary_html", "url", "related"}
+               "elapsed_ms", "match_all"}
+RECORD_KEYS = {"record", "title_html", "summary_html", "url", "related", "citations",
+               "citation_files"}
 
 # Valid requests only, so every answer must be a 200: words, a phrase (both quotes), OR,
 # NOT, facets, dates, sorting, a second page, the empty query, a misspelling (its
