@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import SearchError
 from .pipeline import Context, filters, match, understand
-from .request import SearchRequest, validate
+from .request import SearchRequest, check_length, validate
 
 MAX_TERMS = 5
 PERIODS = {"year": "year", "month": "month"}  # the date facet each period is counted with
@@ -57,6 +57,8 @@ def check_terms(terms: list[str], by: str) -> list[str]:
         raise SearchError("比べる語を 1 つ以上入力してください(例: クアッド、日米豪印)")
     if len(wanted) > MAX_TERMS:
         raise SearchError(f"比べられる語は {MAX_TERMS} つまでです。語を減らしてください")
+    for term in wanted:
+        check_length(term)  # each term is a query: the same limit
     if by not in PERIODS:
         raise SearchError(f"期間の単位「{by}」は使えません。year(年)か month(月)を指定して"
                           "ください")

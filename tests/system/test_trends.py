@@ -58,6 +58,7 @@ def test_periods_run_without_gaps_and_within_the_filters(engine):
     (["  "], "year", "比べる語を 1 つ以上入力してください(例: クアッド、日米豪印)"),
     (list("abcdef"), "year", "比べられる語は 5 つまでです。語を減らしてください"),
     (["防衛"], "week", "期間の単位「week」は使えません。year(年)か month(月)を指定してください"),
+    (["防衛", "あ" * 1001], "year", "検索語が長すぎます(1001文字)。1000文字以内にしてください"),
 ])
 def test_what_cannot_be_charted_is_a_message(engine, terms, by, message):
     with pytest.raises(SearchError) as refused:
