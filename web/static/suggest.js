@@ -86,7 +86,12 @@
       if (s.kind === "facet") li.appendChild(span("suggest-facet-label", s.label));
       li.appendChild(span("suggest-value", s.value));
       if (s.alias) li.appendChild(span("suggest-alias", s.alias));
-      li.appendChild(span("suggest-count", s.count.toLocaleString("ja-JP") + "件"));
+      // a count only where it is the total the choice will show: a filter chosen with no
+      // other words; a word's (the records holding it) differed from its search's, which
+      // also reads its synonyms and every field (防衛: 212 here, 260 there)
+      if (s.kind === "facet" && !s.query) {
+        li.appendChild(span("suggest-count", s.count.toLocaleString("ja-JP") + "件"));
+      }
       list.appendChild(li);
     });
     if (items.length) {
