@@ -498,7 +498,33 @@ def send(port: int, raw: bytes, timeout: float) -> Answer:
         headers[name.decode("latin-1").strip().lower()] = value.decode("latin-1").strip()
     if headers.get("transfer-encoding", "").lower() == "chunked":
         body = _unchunk(body)
+    encoding = headers.get("content-encoding", "").lower()
+    if encoding:  # the server compresses what the client accepts: judged as the client reads it
+        try:
+            body = decode(body, encoding)
+        except Exception:  # noqa: BLE001 - an answer that does not decode is itself judged
+            return Answer(None, f"body not {encoding}", ms=ms)
     return Answer(int(m.group(1)), headers=headers, body=body, ms=ms)
+
+
+def decode(body: bytes, encoding: str) -> bytes:
+    """A body as sent with Content-Encoding ``encoding`` (gzip, br, deflate, zstd), decoded."""
+    import gzip
+    import zlib
+
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "deflate":
+        return zlib.decompress(body)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(body)
+    if encoding == "zstd":
+        from backports import zstd
+
+        return zstd.decompress(body)
+    raise ValueError(encoding)
 
 
 def _unchunk(body: bytes) -> bytes:

@@ -141,3 +141,22 @@ def test_the_adversarial_corpus(tmp_path):
     assert len(adv.records()[-1][1]) == 30_001
     assert costly[1].summary.count("防衛") == 33_334
     assert {r.source for r in costly} == {"共同通信"} and len(records) == 404
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "deflate", "zstd"])
+def test_compressed_answers_are_judged_as_a_client_reads_them(encoding):
+    """The server compresses what a client accepts (Accept-Encoding: gzip or br): the
+    fuzzer decodes before judging, as a browser does; a body that does not decode is an
+    answer with a problem, not a pass."""
+    import gzip
+    import zlib
+
+    import brotli
+    from backports import zstd
+
+    body = b'{"results": []}'
+    packed = {"gzip": gzip.compress, "br": brotli.compress, "deflate": zlib.compress,
+              "zstd": zstd.compress}[encoding](body)
+    assert fuzz.decode(packed, encoding) == body
+    with pytest.raises(Exception):  # noqa: B017 - each codec raises its own error
+        fuzz.decode(b"not compressed", encoding)
