@@ -46,13 +46,15 @@ class Evaluator:
         # Every query answered, by value: a request asks the same parts again and again (a
         # もしかして replaces one word of many, and each proposal is the same query but for
         # it). One request's, so one thread's; nothing is changed in a Matches once made.
-        self._answered: dict[wq.Query, Matches] = {}
+        self._answered: dict[tuple[wq.Query, float], Matches] = {}
 
     def run(self, q: wq.Query) -> Matches:
+        # the boost beside the query: Whoosh's AndMaybe leaves it out of its equality
+        key = (q, getattr(q, "boost", 1.0))
         try:
-            return self._answered[q]
+            return self._answered[key]
         except KeyError:
-            found = self._answered[q] = self._run(q)
+            found = self._answered[key] = self._run(q)
             return found
         except TypeError:  # a query that cannot be hashed (none the compiler makes)
             return self._run(q)

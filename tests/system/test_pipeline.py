@@ -218,3 +218,12 @@ def test_a_request_evaluates_each_query_once(ctx, monkeypatch):
     plain = ctx.evaluator.run(wq.Term("body", "空母"))
     assert list(ctx.evaluator.run(boosted).scores) == [2 * s for s in plain.scores]
     assert reads[("body", "空母")] == 2
+
+    # an AndMaybe's boost is not part of Whoosh's equality: the memory keys it apart
+    maybe = wq.AndMaybe(wq.Term("body", "空母"), wq.Term("body", "演習"))
+    boosted_maybe = wq.AndMaybe(wq.Term("body", "空母"), wq.Term("body", "演習"))
+    boosted_maybe.boost = 3.0
+    assert maybe == boosted_maybe  # Whoosh's own equality
+    once, thrice = ctx.evaluator.run(maybe), ctx.evaluator.run(boosted_maybe)
+    assert list(thrice.scores) == [3 * s for s in once.scores]
+
