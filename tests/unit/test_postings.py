@@ -64,3 +64,55 @@ def test_the_posting_cache_is_bounded_by_bytes_least_recently_used_out():
     reader._put(("p", "body", "big"), lists(251))  # over a quarter: never kept
     assert reader._get(("p", "body", "big")) is None
     assert reader._get(("p", "body", "e")) is not None
+
+
+def test_counts_and_deltas_are_int64_on_every_path():
+    for values in ([], [value([3, 4])], [value([3]), value([300])]):
+        counts, deltas = _position_deltas(values)
+        assert (counts.dtype, deltas.dtype) == (np.int64, np.int64)
+
+
+def test_a_delta_that_is_the_k_opcode_itself_is_read_as_a_number():
+    # 75 is ord("K"): the byte after each K is its argument, never an opcode
+    counts, deltas = _position_deltas([value([75]), value([75, 75]), value([75, 75], False)])
+    assert counts.tolist() == [1, 2, 2]
+    assert deltas.tolist() == [75, 75, 75, 75, 75]
+
+
+def test_a_value_of_the_fast_length_whose_opcodes_are_not_all_k_goes_through_pickle():
+    # [5, 256] pickled as MARK K M LIST BINPUT: 11 bytes, as long as two K items in a
+    # list, but its second item is an M
+    odd = struct.pack("!I", 2) + bytes([0x80, 2, 0x28, 0x4B, 5, 0x4D, 0, 1, 0x6C, 0x71, 0])
+    assert len(odd) == len(value([1, 2], stop=False))
+    values = [value([7, 8]), value([300]), value([9]), odd, value([1, 2, 3]), odd + b"."]
+    counts, deltas = _position_deltas(values)
+    assert counts.tolist() == [2, 1, 1, 2, 3, 2]
+    assert deltas.tolist() == [7, 8, 300, 9, 5, 256, 1, 2, 3, 5, 256]
+
+
+def test_one_delta_over_255_whose_first_byte_is_the_k_opcode():
+    # 331 is M 0x4b 0x01: as long as a K value of two deltas, and a K where its first stands
+    counts, deltas = _position_deltas([value([331]), value([331], stop=False)])
+    assert (counts.tolist(), deltas.tolist()) == ([1, 1], [331, 331])
+
+
+def test_values_of_equal_small_deltas_each_read_from_their_own_bytes():
+    values = [value([1] * 6), value([2] * 6), value([3] * 6, stop=False), value([4] * 3),
+              value([5] * 40), value([6] * 6)]
+    counts, deltas = _position_deltas(values)
+    assert counts.tolist() == [6, 6, 6, 3, 40, 6]
+    assert deltas.tolist() == [1] * 6 + [2] * 6 + [3] * 6 + [4] * 3 + [5] * 40 + [6] * 6
+
+
+def test_a_count_over_65535_is_read_from_all_four_bytes():
+    counts, deltas = _position_deltas([value([2]), value([1] * 70000), value([3, 4])])
+    assert counts.tolist() == [1, 70000, 2]
+    assert deltas.tolist() == [2, *[1] * 70000, 3, 4]
+
+
+def test_positions_of_three_postings_and_their_types():
+    docs, positions = _positions(np.array([1, 4, 9]),
+                                 [value([0]), value([2, 3, 5]), value([7, 1])], 10)
+    assert docs.tolist() == [11, 14, 14, 14, 19, 19]
+    assert positions.tolist() == [0, 2, 5, 10, 7, 8]
+    assert (docs.dtype, positions.dtype) == (np.int32, np.int32)

@@ -1,0 +1,59 @@
+"""A few records written into a real on-disk Whoosh index, by kirinuki's own writer.
+
+For the unit tests of the index's readers (columns, posting lists) and of the engine's
+matching: each test builds its own in ``tmp_path`` (a few hundredths of a second), segment
+by segment, so that document numbers, segment bases and deletions are known exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search.corpus.records import Record
+from search.index.codec.read import PostingReader
+from search.index.schema import build_schema, new_writer, to_document
+
+
+def record(rid: str, date: str | None = None, title: str = "", body: str = "",
+           source: str = "読売新聞", countries: tuple[str, ...] = (),
+           organizations: tuple[str, ...] = (), collections: tuple[str, ...] = ("A",),
+           notes: tuple[str, ...] = ()) -> Record:
+    return Record(id=rid, kind="clipping", title=title, summary=body, date=date,
+                  time="10:00" if date else None, source=source, source_raw=source,
+                  collections=list(collections), notes=list(notes),
+                  facets={"country": list(countries), "organization": list(organizations)})
+
+
+def build(folder: Path, segments: list[list[Record]], deleted: tuple[str, ...] = ()):
+    """An index of ``segments`` (one commit each, never merged), then ``deleted`` ids
+    deleted; documents are numbered in the order given."""
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    for records in segments:
+        writer = new_writer(ix)
+        for rec in records:
+            writer.add_document(**to_document(rec, []))
+        writer.commit(merge=False)
+    if deleted:
+        writer = new_writer(ix)
+        for rid in deleted:
+            writer.delete_by_term("id", rid)
+        writer.commit(merge=False)
+    return ix
+
+
+class Opened:
+    """A searcher of an index and its posting reader, closed together."""
+
+    def __init__(self, folder: Path, ix) -> None:
+        self.searcher = ix.searcher()
+        try:
+            self.postings = PostingReader(folder, list(self.searcher.reader().leaf_readers()))
+        except BaseException:  # (mutmut's forced failure too) no file left open
+            self.searcher.close()
+            raise
+
+    def close(self) -> None:
+        self.postings.close()
+        self.searcher.close()

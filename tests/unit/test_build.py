@@ -1,0 +1,202 @@
+"""Building and updating the index (search/index/build.py) from a corpus of a few
+clippings in ``tmp_path``: what each build reports, what the index then holds, and what a
+failed write says."""
+
+from __future__ import annotations
+
+import errno
+import json
+
+import pytest
+from whoosh import index as whoosh_index
+
+from search.errors import IndexProblem
+from search.index import build as builder
+from search.index.build import BuildStats, reindex, update
+from search.index.schema import stored
+from search.index.store import META, current_path, meta_of
+from search.index.workers import WorkerLost
+
+A = [("2501-010101", "2025.01.01", "空母が寄港", "空母が寄港した。"),
+     ("2501-010201", "2025.01.02", "潜水艦が寄港", "潜水艦が寄港した。"),
+     ("2501-010301", "2025.01.03", "演習を実施", "演習を実施した。")]
+B = [("2502-010101", "2025.02.01", "大使が着任", "大使が着任した。")]
+
+
+def clippings(articles) -> str:
+    return "小さな切り抜き\n\n" + "".join(f"{date}\n 10:00\n共同通信\n\n{title} <{rid}>\n {text}\n"
+                                   for rid, date, title, text in articles)
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "clippings-a.txt").write_text(clippings(A), encoding="utf-8")
+    return folder
+
+
+def ids(root) -> list[str]:
+    ix = whoosh_index.open_dir(str(current_path(root)))
+    with ix.searcher() as searcher:
+        return sorted(stored(f)["id"] for _, f in searcher.iter_docs())
+
+
+def test_a_rebuild_reports_and_writes_its_meta(tmp_path, corpus):
+    seen = []
+    stats = reindex(tmp_path / "ix", corpus, progress=lambda n, total: seen.append((n, total)))
+    assert (stats.mode, stats.records, stats.added, stats.replaced, stats.removed) == (
+        "rebuild", 3, 3, 0, 0)
+    assert stats.path == str(current_path(tmp_path / "ix")) and stats.size_bytes > 0
+    assert seen[-1] == (3, 3)
+    meta = meta_of(current_path(tmp_path / "ix"))
+    assert sorted(meta["records"]) == [a[0] for a in A]
+    assert meta["files"]["clippings-a.txt"]["ids"] == [a[0] for a in A]
+    assert meta["warnings"] == 0 and meta["corpus_dir"] == str(corpus)
+    assert "corpus/clippings-a.txt" in meta["inputs"] and meta["checksums"]
+    assert ids(tmp_path / "ix") == [a[0] for a in A]
+
+
+def test_an_unchanged_corpus_is_not_built_again(tmp_path, corpus):
+    first = reindex(tmp_path / "ix", corpus)
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.mode, stats.records, stats.seconds, stats.path) == (
+        "unchanged", 3, 0.0, first.path)
+    assert stats.summary().startswith("index is up to date: 3 records, ")
+
+
+def test_an_update_adds_replaces_and_removes_records(tmp_path, corpus):
+    reindex(tmp_path / "ix", corpus)
+    changed = [A[0], (A[1][0], A[1][1], A[1][2], "潜水艦が出港した。"),
+               ("2501-010401", "2025.01.04", "護衛艦", "護衛艦が寄港した。")]
+    (corpus / "clippings-a.txt").write_text(clippings(changed), encoding="utf-8")
+    seen = []
+    stats = update(tmp_path / "ix", corpus, progress=lambda n, total: seen.append((n, total)))
+    assert (stats.mode, stats.records, stats.added, stats.replaced, stats.removed) == (
+        "update", 3, 1, 1, 1)
+    assert stats.notes == ["read 1 of 1 files"] and seen == [(1, 2), (2, 2)]
+    assert ids(tmp_path / "ix") == ["2501-010101", "2501-010201", "2501-010401"]
+    meta = meta_of(current_path(tmp_path / "ix"))
+    assert sorted(meta["records"]) == ["2501-010101", "2501-010201", "2501-010401"]
+    assert meta["files"]["clippings-a.txt"]["ids"] == [c[0] for c in changed]
+    summary = stats.summary()
+    assert summary.startswith("update: 1 added, 1 replaced, 1 removed; 3 records in ")
+
+
+def test_an_update_reads_only_the_new_file(tmp_path, corpus):
+    reindex(tmp_path / "ix", corpus)
+    (corpus / "clippings-b.txt").write_text(clippings(B), encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.mode, stats.added, stats.notes) == ("update", 1, ["read 1 of 2 files"])
+    assert ids(tmp_path / "ix") == sorted([a[0] for a in A] + [B[0][0]])
+
+
+def test_an_update_forgets_a_removed_file(tmp_path, corpus):
+    (corpus / "clippings-b.txt").write_text(clippings(B), encoding="utf-8")
+    reindex(tmp_path / "ix", corpus)
+    (corpus / "clippings-a.txt").unlink()
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.mode, stats.removed, stats.records) == ("update", 3, 1)
+    assert ids(tmp_path / "ix") == [B[0][0]]
+    assert list(meta_of(current_path(tmp_path / "ix"))["files"]) == ["clippings-b.txt"]
+
+
+def test_an_update_without_an_index_or_of_a_damaged_or_other_one_rebuilds(tmp_path, corpus):
+    root = tmp_path / "ix"
+    stats = update(root, corpus)
+    assert (stats.mode, stats.notes) == ("rebuild", ["there was no index yet: built it in full"])
+    path = current_path(root)
+    meta = json.loads((path / META).read_text(encoding="utf-8"))
+    (path / META).write_text(json.dumps({**meta, "schema_version": 0}), encoding="utf-8")
+    stats = update(root, corpus)
+    assert stats.notes == ["the index was made by another version of kirinuki: "
+                           "rebuilt in full"]
+    path = current_path(root)
+    toc = next(path.glob("*.toc"))
+    toc.write_bytes(toc.read_bytes() + b"x")
+    stats = update(root, corpus)
+    assert stats.mode == "rebuild" and stats.notes[0].startswith(
+        f"the index was damaged ({toc.name} has ")
+
+
+def test_a_changed_data_table_or_manifest_rebuilds(tmp_path, corpus):
+    root = tmp_path / "ix"
+    reindex(root, corpus)
+    (corpus / "manifest.toml").write_text("", encoding="utf-8")
+    stats = update(root, corpus)
+    assert (stats.mode, stats.notes) == (
+        "rebuild", ["the manifest or a data table changed: rebuilt in full"])
+
+
+def test_segments_mostly_deleted_are_merged_away(tmp_path, corpus):
+    root = tmp_path / "ix"
+    reindex(root, corpus)
+    (corpus / "clippings-a.txt").write_text(clippings(A[:2] + [
+        (A[2][0], A[2][1], A[2][2], "演習を中止した。")]), encoding="utf-8")
+    update(root, corpus)  # one of three documents deleted (over 10 %): merged into one
+    ix = whoosh_index.open_dir(str(current_path(root)))
+    with ix.reader() as reader:
+        assert [(leaf.doc_count_all(), leaf.doc_count()) for leaf, _ in
+                reader.leaf_readers()] == [(3, 3)]
+
+
+def test_build_stats():
+    stats = BuildStats("rebuild", 250, 2.0, 3_456_789)
+    assert stats.rate == 125.0
+    assert stats.summary() == "rebuild: 250 records in 2.0 s (125 records/s), 3.5 MB on disk"
+    assert BuildStats("rebuild", 5, 0.0, 0).rate == 0.0
+    update_ = BuildStats("update", 7, 0.5, 1_000_000, added=1, replaced=2, removed=3)
+    assert update_.summary() == ("update: 1 added, 2 replaced, 3 removed; 7 records in 0.5 s "
+                                 "(14 records/s), 1.0 MB on disk")
+    assert BuildStats("unchanged", 7, 0.0, 1_000_000).summary() == (
+        "index is up to date: 7 records, 1.0 MB on disk")
+
+
+def test_a_failed_write_is_explained(tmp_path, corpus):
+    root = tmp_path / "ix"
+    full = OSError(errno.ENOSPC, "No space left on device", "/x/y")
+    assert str(builder._explain(full, root)) == (
+        f"the disk is full while writing the index in {root} (/x/y). No index was made. "
+        "Free some space and run it again.")
+    reindex(root, corpus)
+    quota = builder._explain(OSError(errno.EDQUOT, "Quota"), root)
+    assert str(quota) == (f"the disk quota is used up while writing the index in {root}. "
+                          "Nothing was changed: the previous index is still being served. "
+                          "Free some space or raise the quota and run it again.")
+    big = builder._explain(OSError(errno.EFBIG, "Too big"), root)
+    assert str(big).startswith("a file grew past the size limit of this process or file "
+                               "system while writing")
+    assert str(big).endswith("Raise the limit (ulimit -f) or put the index elsewhere with "
+                             "--index DIR and run it again.")
+    other = builder._explain(PermissionError(errno.EACCES, "Permission denied"), root)
+    assert str(other).startswith("writing failed (Permission denied) while writing")
+    assert str(other).endswith("Check the disk and the folder's permissions and run it again.")
+    bare = builder._explain(OSError("odd"), root)
+    assert str(bare).startswith("writing failed (OSError) while writing")
+    lost = builder._explain(WorkerLost("a worker died"), root)
+    assert isinstance(lost, IndexProblem) and str(lost) == (
+        f"a worker died. The previous index in {root} is still being served.")
+    error = ValueError("x")
+    assert builder._explain(error, root) is error
+
+
+def test_a_build_that_cannot_make_its_folder_is_explained(tmp_path, corpus):
+    root = tmp_path / "ix"
+    root.mkdir()
+    (root / "builds").write_text("a file where the builds go", encoding="utf-8")
+    with pytest.raises(IndexProblem, match="while writing the index in"):
+        reindex(root, corpus)
+    assert current_path(root) is None
+
+
+def test_fingerprints_change_with_what_the_corpus_says_only(tmp_path, corpus):
+    from search.corpus.loading import load_corpus
+
+    rec = load_corpus(corpus, annotate=False).records[0]
+    first = builder._fingerprint(rec)
+    assert len(first) == 20
+    rec.line = 99
+    rec.facets = {"country": ["米国"]}
+    assert builder._fingerprint(rec) == first
+    rec.summary += "。"
+    assert builder._fingerprint(rec) != first

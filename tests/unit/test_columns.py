@@ -1,0 +1,134 @@
+"""The per-document columns of an opened index (search/index/columns.py), over a real index
+of five records in two segments, two of them deleted.
+
+    doc  id  segment  date        title        countries   collection  notes
+    0    c0  1        2025-01-02  空母          米国         A
+    1    c1  1        (none)      演習                       A           (deleted)
+    2    c2  1        2024-12-31  空母 潜水艦    米国 豪州     A           注記
+    3    c3  2        2025-01-02  大使                       B
+    4    c4  2        2025-02-01  中国          中国         C           (deleted)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from search.index.codec.perdoc import field_lengths
+from search.index.columns import SCORED_FIELDS, _yyyymmdd, read_columns
+from tests.unit.smallindex import Opened, build, record
+
+RECORDS = [
+    [record("c0", "2025-01-02", "空母", "空母が寄港した。", countries=("米国",)),
+     record("c1", None, "演習", "演習を行った。"),
+     record("c2", "2024-12-31", "空母 潜水艦", "潜水艦が入港した。",
+            countries=("米国", "豪州"), notes=("注記",))],
+    [record("c3", "2025-01-02", "大使", "大使が着任した。", source="朝日新聞",
+            collections=("B",), organizations=("国連",)),
+     record("c4", "2025-02-01", "中国", "中国の演習。", countries=("中国",),
+            collections=("C",), organizations=("国連",))],
+]
+
+
+@pytest.fixture()
+def opened(tmp_path):
+    ix = build(tmp_path, RECORDS, deleted=("c1", "c4"))
+    found = Opened(tmp_path, ix)
+    yield found
+    found.close()
+
+
+@pytest.fixture()
+def columns(opened):
+    return read_columns(opened.searcher, opened.postings)
+
+
+def test_size_and_the_live_documents_of_every_segment(columns):
+    assert columns.size == 5
+    assert columns.live.dtype == bool
+    assert columns.live.tolist() == [True, False, True, True, False]
+
+
+def test_rank_orders_by_date_time_and_id_newest_largest(columns):
+    assert columns.rank.dtype == np.int32
+    # keys: c1 "0000-00-00 00:00" < c2 2024-12-31 < c0 2025-01-02 c0 < c3 … c3 < c4 2025-02-01
+    assert columns.rank.tolist() == [2, 0, 1, 3, 4]
+
+
+def test_day_is_yyyymmdd_and_zero_when_undated(columns):
+    assert columns.day.dtype == np.int32
+    assert columns.day.tolist() == [20250102, 0, 20241231, 20250102, 20250201]
+
+
+def test_lengths_are_whooshs_for_every_scored_field_and_document(opened, columns):
+    reader = opened.searcher.reader()
+    assert list(columns.lengths) == list(SCORED_FIELDS)
+    for field in SCORED_FIELDS:
+        assert columns.lengths[field].dtype == np.float32
+        assert columns.lengths[field].tolist() == [
+            float(reader.doc_field_length(doc, field) or 0) for doc in range(5)], field
+    assert columns.lengths["notes"].tolist()[2] > 0
+    assert columns.lengths["title"].tolist()[3] > 0  # the second segment's own lengths
+
+
+def test_a_segment_without_a_fields_column_leaves_its_documents_at_zero(opened):
+    leaves = list(opened.searcher.reader().leaf_readers())
+    assert field_lengths(leaves[0][0], "notes") is not None
+    assert field_lengths(leaves[1][0], "notes") is None  # no document of it has notes
+
+
+def test_average_length_is_the_fields_total_over_every_document(opened, columns):
+    reader = opened.searcher.reader()
+    assert set(columns.avg_length) == set(SCORED_FIELDS)
+    for field in ("title", "body", "outlet", "notes"):
+        assert reader.field_length(field) > 0
+        assert columns.avg_length[field] == pytest.approx(reader.field_length(field) / 5)
+
+
+def test_average_length_of_a_field_no_document_holds_is_one(tmp_path):
+    ix = build(tmp_path, [[record("x0", "2025-01-01", "空母", "空母。"),
+                           record("x1", "2025-01-02", "空母", "空母。")]])
+    opened = Opened(tmp_path, ix)
+    try:
+        columns = read_columns(opened.searcher, opened.postings)
+        assert columns.avg_length["notes"] == 1
+        assert columns.lengths["notes"].tolist() == [0.0, 0.0]
+        assert columns.live.tolist() == [True, True]
+        assert columns.avg_length["title"] == pytest.approx(
+            opened.searcher.reader().field_length("title") / 2)
+    finally:
+        opened.close()
+
+
+def test_facet_columns_hold_the_live_documents_of_each_value(columns):
+    def pairs(key):
+        column = columns.facets[key]
+        assert column.size == 5
+        return column.values, column.docs.tolist(), column.codes.tolist()
+
+    assert pairs("collection") == (["A", "B"], [0, 2, 3], [0, 0, 1])  # C: deleted only
+    assert pairs("country") == (["米国", "豪州"], [0, 2, 2], [0, 0, 1])  # 中国: deleted only
+    assert pairs("organization") == (["国連"], [3], [0])
+    assert pairs("source") == (["朝日新聞", "読売新聞"], [3, 0, 2], [0, 1, 1])
+    assert pairs("year") == (["2024", "2025"], [2, 0, 3], [0, 1, 1])
+    assert pairs("month") == (["2024-12", "2025-01"], [2, 0, 3], [0, 1, 1])
+
+
+def test_dated_is_a_mask_of_days_between_start_and_end_inclusive(columns):
+    def days(start, end):
+        return columns.dated(start, end).tolist()
+
+    assert days(None, None) == [True, False, True, True, True]
+    assert days(datetime(2025, 1, 2, 23, 59), None) == [True, False, False, True, True]
+    assert days(datetime(2025, 1, 3), None) == [False, False, False, False, True]
+    assert days(None, datetime(2025, 1, 2)) == [True, False, True, True, False]
+    assert days(None, datetime(2025, 1, 1)) == [False, False, True, False, False]
+    assert days(datetime(2024, 12, 31), datetime(2024, 12, 31)) == [
+        False, False, True, False, False]
+
+
+def test_yyyymmdd():
+    assert _yyyymmdd(datetime(2025, 11, 9, 13, 5)) == 20251109
+    assert _yyyymmdd(datetime(999, 1, 30)) == 9990130

@@ -1,0 +1,201 @@
+"""Compiled queries evaluated over arrays (search/engine/matching.py), against Whoosh's own
+search of the same index: the same documents and BM25F scores.
+
+    doc  segment  date        body (words at their positions)
+    0    1        2025-01-01  空母0 潜水艦1 演習2 行う3
+    1    1        2025-01-02  潜水艦0 空母1 空母2 寄港3
+    2    1        2025-01-03  大使 空母 … (deleted)
+    3    2        2025-01-04  演習0 行う1 潜水艦2 空母3 寄港4 為る5
+    4    2        (none)      空母0 潜水艦1 寄港2 為る3
+    5    2        2025-01-06  海上自衛隊0 (海上0 自衛0 …) 護衛1 艦2 寄港3 為る4 海上5 自衛6
+    6    2        2025-01-07  海上自衛隊0 (海上0 自衛0 …) 寄港1 …
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+from whoosh import scoring
+
+from search.engine.matching import Evaluator, Matches, _intersect, _union
+from search.index.columns import read_columns
+from tests.unit.smallindex import Opened, build, record
+
+RECORDS = [
+    [record("m0", "2025-01-01", "空母の演習", "空母と潜水艦が演習を行った。", countries=("米国",)),
+     record("m1", "2025-01-02", "潜水艦", "潜水艦と空母。空母が寄港。", countries=("米国", "豪州")),
+     record("m2", "2025-01-03", "大使", "大使が着任した。空母", countries=("米国",))],
+    [record("m3", "2025-01-04", "演習", "演習を行った。潜水艦と空母が寄港した。"),
+     record("m4", None, "寄港", "空母潜水艦が寄港した", countries=("豪州",)),
+     record("m5", "2025-01-06", "海上自衛隊", "海上自衛隊の護衛艦が寄港した。海上の自衛"),
+     record("m6", "2025-01-07", "寄港", "海上自衛隊が寄港")],
+]
+LIVE = [0, 1, 3, 4, 5, 6]
+
+
+class Both:
+    """The evaluator and Whoosh's BM25F searcher over one index."""
+
+    def __init__(self, tmp_path) -> None:
+        ix = build(tmp_path, RECORDS, deleted=("m2",))
+        self.opened = Opened(tmp_path, ix)
+        try:
+            self.columns = read_columns(self.opened.searcher, self.opened.postings)
+            self.evaluator = Evaluator(self.opened.searcher, self.columns,
+                                       self.opened.postings)
+        except BaseException:  # (mutmut's forced failure too) no file left open
+            self.opened.close()
+            raise
+        self.whoosh = ix.searcher(weighting=scoring.BM25F())
+
+    def ours(self, q) -> dict[int, float]:
+        found = self.evaluator.run(q)
+        assert found.docs.dtype == np.int32 and found.scores.dtype == np.float64
+        assert found.docs.tolist() == sorted(set(found.docs.tolist()))
+        return dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True))
+
+    def theirs(self, q) -> dict[int, float]:
+        return {hit.docnum: hit.score for hit in self.whoosh.search(q, limit=None)}
+
+    def close(self) -> None:
+        self.whoosh.close()
+        self.opened.close()
+
+
+@pytest.fixture()
+def both(tmp_path):
+    found = Both(tmp_path)
+    yield found
+    found.close()
+
+
+T = wq.Term
+
+
+SCORED = {
+    "term": T("body", "空母"),
+    "term-title": T("title", "寄港"),
+    "term-boost": T("body", "寄港", boost=2.5),
+    "term-absent": T("body", "火星"),
+    "and": wq.And([T("body", "空母"), T("body", "寄港")]),
+    "and-boost": wq.And([T("body", "空母"), T("title", "演習")], boost=3.0),
+    "and-boost-two": wq.And([T("body", "空母"), T("body", "潜水艦")], boost=2.0),
+    "and-three": wq.And([T("body", "寄港"), T("body", "潜水艦"), T("body", "空母")]),
+    "or": wq.Or([T("body", "演習"), T("body", "寄港"), T("title", "大使")]),
+    "or-boost": wq.Or([T("body", "演習"), T("title", "寄港")], boost=0.5),
+    "or-one": wq.Or([T("body", "火星"), T("body", "護衛")]),
+    "andmaybe": wq.AndMaybe(T("body", "空母"), T("body", "寄港")),
+    "phrase": wq.Phrase("body", ["空母", "潜水艦"]),
+    "phrase-reversed": wq.Phrase("body", ["潜水艦", "空母"]),
+    "phrase-boost": wq.Phrase("body", ["空母", "寄港"], boost=1.5),
+    "phrase-three": wq.Phrase("body", ["空母", "潜水艦", "寄港"]),
+    "phrase-one": wq.Phrase("body", ["護衛"]),
+    "phrase-sub-words": wq.Phrase("body", ["海上", "自衛"]),
+    "phrase-never": wq.Phrase("body", ["寄港", "空母", "潜水艦"]),
+    "phrase-absent-word": wq.Phrase("body", ["空母", "火星"]),
+    "nested": wq.Or([wq.And([T("body", "空母"), wq.Phrase("body", ["潜水艦", "空母"])]),
+                     T("title", "海上自衛隊", boost=2.0)]),
+}
+
+
+@pytest.mark.parametrize("name", list(SCORED))
+def test_matches_and_scores_are_whooshs(both, name):
+    q = SCORED[name]
+    ours, theirs = both.ours(q), both.theirs(q)
+    assert list(ours) == sorted(theirs)
+    assert [ours[d] for d in sorted(theirs)] == pytest.approx(
+        [theirs[d] for d in sorted(theirs)], rel=1e-6)
+
+
+def test_the_expected_documents(both):
+    def docs(name):
+        return list(both.ours(SCORED[name]))
+
+    assert docs("term") == [0, 1, 3, 4]  # not the deleted 2
+    assert docs("phrase") == [0, 4]
+    assert docs("phrase-reversed") == [1, 3]
+    assert docs("phrase-boost") == [1, 3]
+    assert docs("phrase-three") == [4]
+    assert docs("phrase-sub-words") == [5]  # not 6: inside the compound only
+    assert docs("phrase-never") == []
+    assert docs("or-one") == [5]
+
+
+def test_a_term_scores_bm25f_with_deleted_documents_counted(both):
+    # 空母 is in 5 documents of 7 (one deleted): idf = ln(7 / 6) + 1
+    found = both.ours(T("body", "空母", boost=2.0))
+    avg = both.columns.avg_length["body"]
+    dl = both.columns.lengths["body"]
+    idf = np.log(7 / 6) + 1
+
+    def bm25(w, d):
+        return 2.0 * idf * w * 2.2 / (w + 1.2 * (0.25 + 0.75 * float(dl[d]) / avg))
+
+    assert list(found) == [0, 1, 3, 4]
+    assert [found[d] for d in found] == pytest.approx(
+        [bm25(1, 0), bm25(2, 1), bm25(1, 3), bm25(1, 4)], rel=1e-9)
+
+
+def test_a_facet_term_scores_its_weight_times_the_boost(both):
+    assert both.ours(T("countries", "米国", boost=3.0)) == {0: 3.0, 1: 3.0}
+    assert both.ours(T("countries", "豪州")) == {1: 1.0, 4: 1.0}
+
+
+def test_not_is_every_live_document_outside_with_score_one(both):
+    assert both.ours(wq.Not(T("body", "空母"))) == {5: 1.0, 6: 1.0}
+    assert both.ours(wq.Not(T("body", "火星"))) == dict.fromkeys(LIVE, 1.0)
+
+
+def test_every_live_document_with_the_boost(both):
+    assert both.ours(wq.Every()) == dict.fromkeys(LIVE, 1.0)
+    assert both.ours(wq.Every(boost=2.0)) == dict.fromkeys(LIVE, 2.0)
+
+
+def test_a_date_range_is_the_dated_live_documents_in_it(both):
+    q = wq.DateRange("date", datetime(2025, 1, 2), datetime(2025, 1, 6), boost=1.5)
+    assert both.ours(q) == {1: 1.5, 3: 1.5, 5: 1.5}  # not 2 (deleted), not 4 (undated)
+    assert both.ours(wq.DateRange("date", None, datetime(2025, 1, 1))) == {0: 1.0}
+
+
+def test_nothing_matches_an_empty_compound_or_the_null_query(both):
+    assert both.ours(wq.And([])) == {}
+    assert both.ours(wq.Or([])) == {}
+    assert both.ours(wq.NullQuery) == {}
+    assert both.ours(wq.NullQuery.__class__()) == {}  # another instance of its class
+    assert both.ours(wq.Or([T("body", "火星"), T("body", "金星")])) == {}
+
+
+def test_a_query_it_cannot_evaluate_is_a_type_error(both):
+    with pytest.raises(TypeError, match="^no evaluation for Prefix$"):
+        both.evaluator.run(wq.Prefix("body", "空"))
+
+
+def test_a_query_is_answered_once_by_value(both):
+    first = both.evaluator.run(wq.And([T("body", "空母"), T("body", "寄港")]))
+    assert both.evaluator.run(wq.And([T("body", "空母"), T("body", "寄港")])) is first
+
+
+def test_an_unhashable_query_is_evaluated_each_time(both):
+    q = T("body", "空母")
+    q.text = ["空母"]  # a list: cannot be hashed
+    with pytest.raises(TypeError):
+        hash(q)
+    with pytest.raises(TypeError, match="unhashable"):
+        both.evaluator.run(wq.And([T("body", "寄港"), q]))
+
+
+def test_union_and_intersection_of_arrays():
+    a = Matches(np.array([1, 4, 7], np.int32), np.array([1.0, 2.0, 3.0]))
+    b = Matches(np.array([4, 5], np.int32), np.array([10.0, 20.0]))
+    empty = Matches(np.zeros(0, np.int32), np.zeros(0))
+    union = _union([a, empty, b])
+    assert union.docs.dtype == np.int32
+    assert (union.docs.tolist(), union.scores.tolist()) == ([1, 4, 5, 7], [1.0, 12.0, 20.0, 3.0])
+    assert _union([empty, b]) is b
+    both = _intersect([a, b])
+    assert both.docs.dtype == np.int32
+    assert (both.docs.tolist(), both.scores.tolist()) == ([4], [12.0])
+    assert len(_intersect([a, empty])) == 0

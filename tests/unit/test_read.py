@@ -1,0 +1,177 @@
+"""Posting lists read from a real index (search/index/codec/read.py), each against what
+Whoosh's own matchers read from the same files.
+
+Three hundred records in two segments (200 and 100), so that a list spans several blocks
+of 128 postings and both segments, with the three ways Whoosh writes a block's weights:
+寄港 once in a body (all 1.0: none written), 艦隊 once in every title (all 2.0, the title's
+boost: one number), 演習 one to four times in a body (a tuple).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+
+from search.index.codec.read import DamagedIndexError, PostingReader
+from search.index.schema import build_schema, to_document
+from tests.unit.smallindex import Opened, build, record
+
+
+def body(i: int) -> str:
+    return ("演習。" * (1 + i % 4) + ("寄港。" if i < 100 else "")
+            + ("大使。" if i >= 250 else ""))
+
+
+RECORDS = [record(f"b{i:03d}", "2025-01-01", "艦隊" + (" 空母" if i % 3 == 0 else ""), body(i))
+           for i in range(300)]
+TERMS = [("body", "演習"), ("body", "寄港"), ("body", "大使"), ("title", "艦隊"),
+         ("title", "空母")]
+IDS = ["body-enshu", "body-kiko", "body-taishi", "title-kantai", "title-kubo"]  # ASCII ids
+
+
+@pytest.fixture()
+def opened(tmp_path):
+    found = Opened(tmp_path, build(tmp_path, [RECORDS[:200], RECORDS[200:]]))
+    yield found
+    found.close()
+
+
+def whooshs(searcher, field: str, text: str) -> tuple[list, list, list]:
+    """Documents, weights and (document, position) pairs as Whoosh's matcher reads them."""
+    docs, weights, occurrences = [], [], []
+    matcher = searcher.postings(field, text)
+    while matcher.is_active():
+        docs.append(matcher.id())
+        weights.append(matcher.weight())
+        occurrences.extend((matcher.id(), p) for p in matcher.value_as("positions"))
+        matcher.next()
+    return docs, weights, occurrences
+
+
+@pytest.mark.parametrize(("field", "text"), TERMS, ids=IDS)
+def test_postings_are_whooshs(opened, field, text):
+    docs, weights, _ = whooshs(opened.searcher, field, text)
+    found = opened.postings.postings(opened.searcher, field, text)
+    assert (found.docs.dtype, found.weights.dtype) == (np.int32, np.float32)
+    assert found.docs.tolist() == docs
+    assert found.weights.tolist() == weights
+
+
+def test_the_lists_are_the_ones_expected(opened):
+    def docs(field, text):
+        return opened.postings.postings(opened.searcher, field, text).docs.tolist()
+
+    assert docs("body", "演習") == list(range(300))
+    assert docs("body", "寄港") == list(range(100))  # the first segment only
+    assert docs("body", "大使") == list(range(250, 300))  # the second only
+    assert docs("title", "空母") == list(range(0, 300, 3))
+    weights = opened.postings.postings(opened.searcher, "body", "演習").weights
+    assert weights[:5].tolist() == [1.0, 2.0, 3.0, 4.0, 1.0]
+    assert set(opened.postings.postings(opened.searcher, "title", "艦隊").weights) == {2.0}
+
+
+@pytest.mark.parametrize(("field", "text"), TERMS, ids=IDS)
+def test_positions_are_whooshs(opened, field, text):
+    _, _, occurrences = whooshs(opened.searcher, field, text)
+    found = opened.postings.positions(opened.searcher, field, text)
+    assert (found.docs.dtype, found.weights.dtype) == (np.int32, np.int32)
+    assert list(zip(found.docs.tolist(), found.weights.tolist(), strict=True)) == occurrences
+
+
+def test_positions_restart_in_each_document(opened):
+    found = opened.postings.positions(opened.searcher, "body", "演習")
+    assert found.docs[:10].tolist() == [0, 1, 1, 2, 2, 2, 3, 3, 3, 3]
+    assert found.weights[:10].tolist() == [0, 0, 1, 0, 1, 2, 0, 1, 2, 3]
+
+
+def test_a_word_no_document_holds(opened):
+    for read in (opened.postings.postings, opened.postings.positions):
+        found = read(opened.searcher, "body", "火星")
+        assert found.docs.tolist() == [] and found.weights.tolist() == []
+
+
+def test_postings_are_read_once_and_positions_keep_the_postings_too(opened):
+    reader, searcher = opened.postings, opened.searcher
+    first = reader.postings(searcher, "body", "寄港")
+    assert reader.postings(searcher, "body", "寄港") is first
+    assert reader._get(("p", "body", "寄港")) is first
+    occurrences = reader.positions(searcher, "body", "演習")
+    assert reader.positions(searcher, "body", "演習") is occurrences
+    assert reader._get(("x", "body", "演習")) is occurrences
+    kept = reader._get(("p", "body", "演習"))
+    assert kept is not None and kept.docs.tolist() == list(range(300))
+    assert reader.postings(searcher, "body", "演習") is kept
+    assert reader._get(("p", "body", "火星")) is None
+    assert reader._get(("x", "body", "寄港")) is None
+
+
+def test_a_segment_written_by_whooshs_own_writer_compound(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = ix.writer()  # Whoosh's writer and codec: one compound .seg file
+    for rec in RECORDS[:150]:
+        writer.add_document(**to_document(rec, []))
+    writer.commit()
+    assert [p.suffix for p in tmp_path.iterdir() if p.suffix in (".seg", ".pst")] == [".seg"]
+    opened = Opened(tmp_path, ix)
+    try:
+        for field, text in TERMS:
+            if text == "大使":  # in the last 50 records only
+                continue
+            docs, weights, occurrences = whooshs(opened.searcher, field, text)
+            found = opened.postings.postings(opened.searcher, field, text)
+            assert (found.docs.tolist(), found.weights.tolist()) == (docs, weights)
+            where = opened.postings.positions(opened.searcher, field, text)
+            assert list(zip(where.docs.tolist(), where.weights.tolist(),
+                            strict=True)) == occurrences
+        assert opened.postings.postings(opened.searcher, "body", "寄港").docs.tolist() == \
+            list(range(100))
+    finally:
+        opened.close()
+
+
+def test_a_list_inlined_in_its_terms_entry_is_refused(opened):
+    # Whoosh 2.7.5 cannot write one (W3TermInfo has no set_inline), but an index written by
+    # another version could hold one: its term info says so
+    leaf, _base = opened.searcher.reader().leaf_readers()[0]
+    info = leaf.term_info("body", "演習")
+    info._inlined = ((0,), (1.0,), (b"",))
+    segment, _base = opened.postings._segments[0]
+    with pytest.raises(DamagedIndexError) as raised:
+        segment.read(info, 0)
+    assert str(raised.value) == ("a posting list inlined in its term's entry: the index "
+                                 "was not written by kirinuki's codec")
+
+
+def _extent(searcher, field: str, text: str) -> tuple[int, int]:
+    info = searcher.reader().term_info(field, text)
+    offset, length = info.extent()
+    return offset, length[0] if isinstance(length, tuple) else length
+
+
+def _pst(folder) -> list:
+    return sorted(folder.glob("*.pst"), key=os.path.getsize)
+
+
+@pytest.mark.parametrize("damage", ["cut", "magic"])
+def test_a_damaged_list_is_an_error(tmp_path, damage):
+    ix = build(tmp_path, [RECORDS[:150]])
+    opened = Opened(tmp_path, ix)
+    try:
+        (path,) = _pst(tmp_path)
+        offset, length = _extent(opened.searcher, "body", "演習")
+        assert length > 20
+        if damage == "cut":  # the list's first bytes (and its magic) are still there
+            os.truncate(path, offset + 10)
+        else:  # the list's length is all there, but not its magic
+            with open(path, "r+b") as f:
+                f.seek(offset)
+                f.write(b"XXXX")
+        with pytest.raises(DamagedIndexError) as raised:
+            PostingReader(tmp_path, list(opened.searcher.reader().leaf_readers())).postings(
+                opened.searcher, "body", "演習")
+        assert str(raised.value) == "a posting list is cut short or damaged"
+    finally:
+        opened.close()

@@ -1,0 +1,125 @@
+"""Writing records into a fresh index (search/index/workers.py): the shards, the
+collector, and the records committed in order, by one process or by forked workers."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+from whoosh import index as whoosh_index
+
+from search.index import workers
+from search.index.build import _document
+from search.index.schema import build_schema, stored
+from tests.unit.smallindex import record
+
+
+def test_paused_collector_restores_what_it_found():
+    assert gc.isenabled()
+    with workers.paused_collector():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with workers.paused_collector():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(KeyError), workers.paused_collector():
+        raise KeyError("x")
+    assert gc.isenabled()
+
+
+def test_usable_procs():
+    assert workers.usable_procs(0) == 1
+    assert workers.usable_procs(1) == 1
+    assert workers.usable_procs(3) == 3
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert workers.usable_procs(3) == 1  # a second thread: no fork
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_split_into_contiguous_shards_of_about_equal_work():
+    recs = [record(f"s{i}", title="t" * size) for i, size in
+            enumerate([0, 0, 0, 1200, 0, 0, 0, 0])]
+    # sizes 400 each, 1600 for the fourth: 4400 in all
+    shards = workers.split(recs, 2)
+    assert [[r.id for r in s] for s in shards] == [
+        ["s0", "s1", "s2", "s3"], ["s4", "s5", "s6", "s7"]]
+    # a record goes to the next shard when its middle passes the shard's share
+    # (1466.7, 2933.3): s3's middle is at 2000, s4's at 3000
+    assert [[r.id for r in s] for s in workers.split(recs, 3)] == [
+        ["s0", "s1", "s2"], ["s3"], ["s4", "s5", "s6", "s7"]]
+    even = [record(f"e{i}") for i in range(9)]  # 400 each: three to a shard
+    assert [[r.id for r in s] for s in workers.split(even, 3)] == [
+        ["e0", "e1", "e2"], ["e3", "e4", "e5"], ["e6", "e7", "e8"]]
+    assert workers.split(recs, 1) == [recs]
+    assert workers.split(recs, 0) == [recs]
+    assert workers.split(recs[:1], 4) == [recs[:1]]  # no empty shard
+    assert workers.split([], 3) == []
+    texts = [record(f"t{i}", body="b" * size) for i, size in enumerate([0, 0, 0, 1200, 0])]
+    assert [[r.id for r in s] for s in workers.split(texts, 2)] == [
+        ["t0", "t1", "t2"], ["t3", "t4"]]  # the text counts as the title does: 3200 in all
+    notes = [record("n0", notes=("x" * 800,)), record("n1"), record("n2"), record("n3")]
+    assert [len(s) for s in workers.split(notes, 2)] == [1, 3]  # notes count as text
+
+
+def records(n: int) -> list:
+    return [record(f"w{i:02d}", f"2025-01-{1 + i:02d}", "米国の空母", f"豪州と演習{i}。")
+            for i in range(n)]
+
+
+def written(ix) -> list[str]:
+    with ix.searcher() as searcher:
+        return [stored(searcher.stored_fields(d))["id"] for d in range(searcher.doc_count_all())]
+
+
+def test_one_process_writes_the_records_in_order_and_annotates_them(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    recs = records(5)
+    for r in recs:
+        r.facets = {}
+    seen = []
+    workers.write_records(ix, recs, _document, lambda n, total: seen.append((n, total)))
+    assert written(ix) == [r.id for r in recs]
+    assert seen == [(n, 5) for n in range(1, 6)]
+    assert recs[0].facets["country"] == ["米国", "オーストラリア"]
+    with ix.reader() as reader:
+        assert len(list(reader.leaf_readers())) == 1
+
+
+def test_forked_workers_write_one_segment_each_committed_in_order(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    recs = records(6)
+    for r in recs:
+        r.facets = {}
+    seen = []
+    workers.write_records(ix, recs, _document, lambda n, total: seen.append((n, total)),
+                          procs=2)
+    assert written(ix) == [r.id for r in recs]
+    with ix.reader() as reader:
+        assert [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()] == [3, 3]
+    assert all(r.facets["country"] == ["米国", "オーストラリア"] for r in recs)
+    assert seen[-1] == (6, 6) and all(total == 6 for _, total in seen)
+
+
+def failing(rec):
+    if rec.id == "w04":
+        raise ValueError("record w04 is bad")
+    return _document(rec)
+
+
+def test_a_workers_error_is_raised_in_the_parent(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with pytest.raises(ValueError, match="^record w04 is bad$"):
+        workers.write_records(ix, records(6), failing, procs=2)
+    with pytest.raises(ValueError, match="^record w04 is bad$"):
+        workers.write_records(ix, records(6), failing)
+    assert ix.doc_count_all() == 0
