@@ -58,6 +58,9 @@ def test_the_eras_and_their_ends():
     ("平成31年度", "2019-04-01", "2020-03-31"),
     ("令和元年度", "2019-04-01", "2020-03-31"),
     ("２０２４年度", "2024-04-01", "2025-03-31"),
+    # the calendar's ends: the first fiscal year and the last that ends within it
+    ("0001年度", "0001-04-01", "0002-03-31"),
+    ("9998年度", "9998-04-01", "9999-03-31"),
 ])
 def test_era_dates_and_fiscal_years(text, first, last):
     assert parse_date_range(text) == days(first, last)
