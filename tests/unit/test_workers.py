@@ -4,7 +4,11 @@ collector, and the records committed in order, by one process or by forked worke
 from __future__ import annotations
 
 import gc
-import threading
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
@@ -32,18 +36,30 @@ def test_paused_collector_restores_what_it_found():
     assert gc.isenabled()
 
 
+def fresh(code: str) -> str:
+    """What ``code`` prints in a new interpreter: the forking tests need a process with one
+    thread, and the whole suite's process keeps others (a session's index watcher)."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=root,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_usable_procs():
     assert workers.usable_procs(0) == 1
     assert workers.usable_procs(1) == 1
-    assert workers.usable_procs(3) == 3
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        assert workers.usable_procs(3) == 1  # a second thread: no fork
-    finally:
+    assert fresh("""
+        import threading
+        from search.index import workers
+        alone = workers.usable_procs(3)
+        stop = threading.Event()
+        other = threading.Thread(target=stop.wait)
+        other.start()
+        with_another = workers.usable_procs(3)  # a second thread: no fork
         stop.set()
-        other.join()
+        print(alone, with_another)
+    """) == "3 1"
 
 
 def test_split_into_contiguous_shards_of_about_equal_work():
@@ -96,18 +112,31 @@ def test_one_process_writes_the_records_in_order_and_annotates_them(tmp_path):
 
 
 def test_forked_workers_write_one_segment_each_committed_in_order(tmp_path):
-    ix = whoosh_index.create_in(str(tmp_path), build_schema())
-    recs = records(6)
-    for r in recs:
-        r.facets = {}
-    seen = []
-    workers.write_records(ix, recs, _document, lambda n, total: seen.append((n, total)),
-                          procs=2)
-    assert written(ix) == [r.id for r in recs]
-    with ix.reader() as reader:
-        assert [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()] == [3, 3]
-    assert all(r.facets["country"] == ["米国", "オーストラリア"] for r in recs)
-    assert seen[-1] == (6, 6) and all(total == 6 for _, total in seen)
+    out = fresh(f"""
+        import json
+        from whoosh import index as whoosh_index
+        from search.index import workers
+        from search.index.build import _document
+        from search.index.schema import build_schema, stored
+        from tests.unit.test_workers import records
+
+        ix = whoosh_index.create_in({str(tmp_path)!r}, build_schema())
+        recs = records(6)
+        for r in recs:
+            r.facets = {{}}
+        seen = []
+        workers.write_records(ix, recs, _document, lambda n, total: seen.append((n, total)),
+                              procs=2)
+        with ix.searcher() as searcher:
+            ids = [stored(searcher.stored_fields(d))["id"]
+                   for d in range(searcher.doc_count_all())]
+        with ix.reader() as reader:
+            leaves = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+        print(json.dumps([ids == [r.id for r in recs], leaves,
+                          all(r.facets["country"] == ["米国", "オーストラリア"] for r in recs),
+                          seen[-1], all(total == 6 for _, total in seen)]))
+    """)
+    assert json.loads(out) == [True, [3, 3], True, [6, 6], True]
 
 
 def failing(rec):
