@@ -71,19 +71,34 @@ def _era_bounds(text: str) -> tuple[datetime, datetime] | None:
     if number != "元" and int(number) < 1 or (era.last and year > era.last.year):
         return None  # 令和0年; 平成32年 (平成 ended in its 31st year)
     if fiscal:
-        return _span(date(year, 4, 1), date(year + 1, 3, 31))
+        return _fiscal_year(year)
+    days = _days(year, month, day)
+    if days is None:
+        return None
+    first, last = max(days[0], era.first), min(days[1], era.last or days[1])
+    return _span(first, last) if first <= last else None  # 令和元年4月 was 平成
+
+
+def _days(year: int, month: str | None, day: str | None) -> tuple[date, date] | None:
+    """The first and last day of a year, a month or a day (None if the calendar has none).
+
+    The last day is found by the calendar, never by adding a day: 9999-12-31 has no next
+    day (datetime.max), and that date is as readable as any other."""
     try:
         if day:
-            first = last = date(year, int(month), int(day))
-        elif month:
+            first = date(year, int(month or 0), int(day))
+            return first, first
+        if month:
             first = date(year, int(month), 1)
-            last = first.replace(day=monthrange(year, first.month)[1])
-        else:
-            first, last = date(year, 1, 1), date(year, 12, 31)
+            return first, first.replace(day=monthrange(year, first.month)[1])
+        return date(year, 1, 1), date(year, 12, 31)
     except ValueError:
         return None
-    first, last = max(first, era.first), min(last, era.last or last)
-    return _span(first, last) if first <= last else None  # 令和元年4月 was 平成
+
+
+def _fiscal_year(year: int) -> tuple[datetime, datetime]:
+    """April of ``year`` to March of the next."""
+    return _span(date(year, 4, 1), date(year + 1, 3, 31))
 
 
 def _span(first: date, last: date) -> tuple[datetime, datetime]:
@@ -95,25 +110,12 @@ def _date_bounds(text: str) -> tuple[datetime, datetime] | None:
     fiscal = _FISCAL_YEAR.match(text)
     if fiscal:
         year = int(fiscal.group(1))
-        return _span(date(year, 4, 1), date(year + 1, 3, 31)) if 1 <= year < 9999 else None
+        return _fiscal_year(year) if 1 <= year < 9999 else None
     m = _DATE_PART.match(text) or _DATE_PART_JA.match(text)
     if not m:
         return _era_bounds(text)
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        # The last day is found by the calendar, never by adding a day: 9999-12-31 has no
-        # next day (datetime.max), and that date is as readable as any other.
-        if day:
-            start = datetime(year, int(month), int(day))
-            last = start
-        elif month:
-            start = datetime(year, int(month), 1)
-            last = start.replace(day=monthrange(year, start.month)[1])
-        else:
-            start, last = datetime(year, 1, 1), datetime(year, 12, 31)
-    except ValueError:
-        return None
-    return start, datetime.combine(last.date(), time.max)
+    days = _days(int(m.group(1)), m.group(2), m.group(3))
+    return _span(*days) if days else None
 
 
 def parse_date_range(text: str) -> tuple[datetime | None, datetime | None] | None:
