@@ -28,6 +28,7 @@ import json
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,18 +58,42 @@ def decode(token: str) -> str:
     return token
 
 
-def split_tokens(analyzer, text: str) -> tuple[list[str], list[str]]:
-    """(words, parts of compounds) of ``text``, as kirinuki's index mode gives them."""
+def split_tokens(analyzer, text: str,
+                 spell: Callable[[str], str] = encode) -> tuple[list[str], list[str]]:
+    """(words, parts of compounds) of ``text``, as kirinuki's index mode gives them, each
+    term spelled by ``spell`` (FTS5's ``ascii`` tokens by default; tantivy_ref.py, whose
+    ``whitespace`` tokenizer takes any term without a space, passes ``str``)."""
     words: list[str] = []
     parts: list[str] = []
     last = -1
     for t in analyzer(text, positions=True, mode="index"):
         if t.pos == last:
-            parts.append(encode(t.text))
+            parts.append(spell(t.text))
         else:
-            words.append(encode(t.text))
+            words.append(spell(t.text))
             last = t.pos
     return words, parts
+
+
+def outlet_spellings() -> dict[str, tuple[str, ...]]:
+    """Every outlet's other spellings, by its name: the outlet field holds them all."""
+    from search.corpus import outlets
+
+    return {o.name: o.spellings for o in outlets.outlets()}
+
+
+def analyse(rec, analyzer, spellings: dict[str, tuple[str, ...]],
+            spell: Callable[[str], str] = encode) -> list[tuple[list[str], list[str]]]:
+    """The (words, parts) of ``rec``'s title, summary, notes and outlet names, in the order
+    of ``TEXT_COLUMNS``, after annotating it as reindex does: what every reference engine
+    indexes, so that they all hold the same terms."""
+    from search.corpus.annotate import annotate
+
+    annotate(rec)  # the same Sudachi words as the analyzer's (one tokenize per text)
+    outlet = " ".join(dict.fromkeys([rec.source, rec.source_raw,
+                                     *spellings.get(rec.source, ())]))
+    texts = (rec.title, rec.summary, "\n\n".join(rec.notes), outlet)
+    return [split_tokens(analyzer, text, spell) if text else ([], []) for text in texts]
 
 
 SCHEMA = """
@@ -94,8 +119,6 @@ def columns() -> list[str]:
 def build(corpus: str | Path, db: str | Path) -> dict:
     """Parse, annotate, analyse and store the corpus in a new SQLite file ``db``."""
     started = time.perf_counter()
-    from search.corpus import outlets
-    from search.corpus.annotate import annotate
     from search.corpus.loading import load_corpus
     from search.text.analysis import japanese_analyzer
 
@@ -108,7 +131,7 @@ def build(corpus: str | Path, db: str | Path) -> dict:
     conn.executescript(SCHEMA.format(columns=", ".join(columns())))
     analyse_s = 0.0
     rows, docs, narrow, countries = [], [], [], []
-    spellings = {o.name: o.spellings for o in outlets.outlets()}
+    spellings = outlet_spellings()
 
     def flush() -> None:
         marks = ",".join("?" * (len(columns()) + 1))
@@ -124,11 +147,7 @@ def build(corpus: str | Path, db: str | Path) -> dict:
 
     for rowid, rec in enumerate(records, start=1):
         t0 = time.perf_counter()
-        annotate(rec)  # the same Sudachi words as the analyzer's (one tokenize per text)
-        outlet = " ".join(dict.fromkeys([rec.source, rec.source_raw,
-                                         *spellings.get(rec.source, ())]))
-        texts = (rec.title, rec.summary, "\n\n".join(rec.notes), outlet)
-        split = [split_tokens(analyzer, text) if text else ([], []) for text in texts]
+        split = analyse(rec, analyzer, spellings)
         analyse_s += time.perf_counter() - t0
         rows.append((rowid, *(" ".join(w) for w, _ in split),
                      *(" ".join(p) for _, p in split)))

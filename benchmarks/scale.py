@@ -1,6 +1,7 @@
 """The scale benchmark: build, update, search and serve a synthetic archive of N records.
 
     python benchmarks/scale.py --n 10000 [--out results.json] [--work DIR] [--no-http]
+                                         [--no-tantivy]
 
 One run, for one N (the corpus is made by benchmarks/synth.py, or reused if it is already
 there, in ``--corpus-root``/N<n>):
@@ -11,7 +12,9 @@ there, in ``--corpus-root``/N<n>):
    process, from ``wait4``, and of the whole process tree, sampled every 0.1 s), index
    size against the corpus files' size;
 3. **FTS5**: ``benchmarks/fts5.py build`` as a process: SQLite FTS5 over the same Sudachi
-   tokens, parsed and annotated the same way (build time and size);
+   tokens, parsed and annotated the same way (build time and size); then **tantivy**
+   (``benchmarks/tantivy_ref.py build``, the same way): what the fastest engines reach
+   over the same tokens (``--no-tantivy`` leaves it out);
 4. **the query mix**: a fixed, seeded mix of ``--queries`` (300) requests built from the
    corpus's own vocabulary (FTS5's ``fts5vocab`` gives every term's document count):
    frequent word, rare word, two and three words from one record, a phrase cut from a
@@ -20,7 +23,8 @@ there, in ``--corpus-root``/N<n>):
    while the pool lasts (a mix that repeats itself measures caches). Run in-process through
    ``Engine.search`` (top 20, total, facets, snippets: what the page asks for), then the same
    work on FTS5 (top 20 by bm25, total, source/country/year counts with the other facets'
-   selections, snippets);
+   selections, snippets), then on tantivy; the totals of both references are compared
+   with FTS5's (tantivy's must all agree: the same terms in the same fields);
 5. **HTTP**: ``manage.py serve`` as a process on a free port: start-up (until the port
    listens; until the first 200), the same mix over ``/api/search`` one by one, the server's
    RSS after the mix (``VmRSS``), then ``--clients`` (16) threads sending ``--requests``
@@ -33,8 +37,8 @@ there, in ``--corpus-root``/N<n>):
 Every request has a timeout (``--timeout``) and every phase a time budget (``--budget``):
 queries past it are counted as skipped, so a run always ends. The mix is shuffled (seeded)
 so a phase cut short still samples every kind. Prints a table (ratios: reindex to the
-Sudachi floor and to FTS5, kirinuki's latencies and size to FTS5's) and writes everything,
-per query too, to ``--out`` as JSON.
+Sudachi floor and to FTS5 and tantivy, kirinuki's latencies and size to FTS5's and
+tantivy's) and writes everything, per query too, to ``--out`` as JSON.
 """
 
 from __future__ import annotations
@@ -197,6 +201,16 @@ def fts_build(corpus: Path, db: Path, timeout: float) -> dict:
     inner = json.loads(run["stdout"].strip().splitlines()[-1])
     return {**_slim(run), **{f"inner_{k}": v for k, v in inner.items()},
             "bytes": db.stat().st_size}
+
+
+def tantivy_build(corpus: Path, folder: Path, timeout: float) -> dict:
+    """``tantivy_ref.py build`` as a process, measured as FTS5's build is."""
+    run = run_measured([PYTHON, str(BENCH / "tantivy_ref.py"), "build", str(corpus),
+                        str(folder)], timeout)
+    _check("tantivy_ref.py build", run)
+    inner = json.loads(run["stdout"].strip().splitlines()[-1])
+    return {**_slim(run), **{f"inner_{k}": v for k, v in inner.items()},
+            "bytes": folder_bytes(folder)}
 
 
 def update(n: int, seed: int, corpus_changed: Path, index: Path, timeout: float) -> dict:
@@ -440,6 +454,19 @@ def run_fts(db: Path, mix: list[dict], budget: float) -> dict:
     return {"open_s": open_s, "rows": rows}
 
 
+def run_tantivy(folder: Path, mix: list[dict], budget: float) -> dict:
+    """The mix on tantivy, asked exactly what FTS5 is asked (``fts_query``)."""
+    import tantivy_ref  # only here: ``--no-tantivy`` runs without the package
+
+    ref = tantivy_ref.Tantivy(folder)
+    t0 = time.perf_counter()
+    ref.search(fts_query(mix[0]) if mix else fts5.FtsQuery())
+    open_s = time.perf_counter() - t0
+    rows = _run_each(mix, budget, lambda e: {"total": ref.search(fts_query(e)).total})
+    ref.close()
+    return {"open_s": open_s, "rows": rows}
+
+
 def _run_each(mix: list[dict], budget: float, call) -> list[dict]:
     """Each query of the mix, one at a time, timed, until ``budget`` seconds have passed.
 
@@ -630,18 +657,18 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
         seed: int = 1, queries: int = 300, http: bool = True, clients: int = 16,
         requests: int | None = None, timeout: float = 30.0, budget: float = 900.0,
         duration: float = 120.0, build_timeout: float = 3600.0, do_update: bool = True,
-        log=print, corpus_dir: str | Path | None = None) -> dict:
+        log=print, corpus_dir: str | Path | None = None, tantivy: bool = True) -> dict:
     """The whole benchmark for one N; returns the result object (see the module doc).
 
     ``corpus_dir``: measure that corpus as it is (the bundled one, a user's archive)
     instead of a synthetic one; the update phase, which rewrites a synthetic corpus, is
-    then left out.
+    then left out. ``tantivy``: build and ask the second reference too.
     """
     corpus = Path(corpus_dir) if corpus_dir else Path(corpus_root) / f"N{n}"
     name = corpus.name if corpus_dir else f"N{n}"
     work = Path(work) if work else Path(corpus_root) / f"work-{name}"
     work.mkdir(parents=True, exist_ok=True)
-    index, db = work / "index", work / "fts5.sqlite"
+    index, db, tv = work / "index", work / "fts5.sqlite", work / "tantivy"
     result: dict = {"n": n, "seed": seed, "corpus": str(corpus), "work": str(work),
                     "cpus": len(os.sched_getaffinity(0)), "load_before": os.getloadavg(),
                     "started": time.strftime("%Y-%m-%d %H:%M:%S"), "code": code_version()}
@@ -663,6 +690,9 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
     log(f"reindex: {result['reindex']['seconds']:.1f} s")
     result["fts5_build"] = fts_build(corpus, db, build_timeout)
     log(f"fts5 build: {result['fts5_build']['seconds']:.1f} s")
+    if tantivy:
+        result["tantivy_build"] = tantivy_build(corpus, tv, build_timeout)
+        log(f"tantivy build: {result['tantivy_build']['seconds']:.1f} s")
 
     mix = build_mix(db, seed, queries)
     (work / "mix.json").write_text(json.dumps(mix, ensure_ascii=False, indent=0),
@@ -676,6 +706,12 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
     result["fts5"] = {"open_s": fts["open_s"], "latency": latency(fts["rows"]),
                       "rows": fts["rows"]}
     result["totals"] = compare_totals(mix, engine["rows"], fts["rows"])
+    if tantivy:
+        ref = run_tantivy(tv, mix, budget)
+        result["tantivy"] = {"open_s": ref["open_s"], "latency": latency(ref["rows"]),
+                             "rows": ref["rows"]}
+        result["totals_tantivy"] = compare_totals(mix, ref["rows"], fts["rows"], "tantivy")
+        log(f"tantivy mix: p50 {result['tantivy']['latency']['all']['p50']}")
 
     if http:
         port = free_port()
@@ -717,8 +753,12 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
     return result
 
 
-def compare_totals(mix: list[dict], engine_rows: list[dict], fts_rows: list[dict]) -> dict:
-    """Queries where both engines answered: how many totals agree, overall and when plain."""
+def compare_totals(mix: list[dict], engine_rows: list[dict], fts_rows: list[dict],
+                   name: str = "kirinuki") -> dict:
+    """Queries where both engines answered: how many totals agree, overall and when plain.
+
+    ``engine_rows`` are kirinuki's (compared by the articles holding every word) or
+    ``name``'s, another engine asked FTS5's own question."""
     same = plain_same = plain = both = 0
     differ: list[dict] = []
     for e, a, b in zip(mix, engine_rows, fts_rows, strict=True):
@@ -732,7 +772,7 @@ def compare_totals(mix: list[dict], engine_rows: list[dict], fts_rows: list[dict
             plain += 1
             plain_same += equal
             if not equal:
-                differ.append({"q": e["q"], "kind": e["kind"], "kirinuki": mine,
+                differ.append({"q": e["q"], "kind": e["kind"], name: mine,
                                "fts5": b["total"]})
     return {"answered_by_both": both, "equal": same, "plain": plain,
             "plain_equal": plain_same, "plain_differ": differ[:20]}
@@ -752,6 +792,17 @@ def ratios(r: dict) -> dict:
         if "http" in r:
             out[f"http_{p}_to_fts5"] = _ratio(r["http"]["latency"]["all"][p],
                                               r["fts5"]["latency"]["all"][p])
+    if "tantivy" in r:
+        tb = r["tantivy_build"]
+        out |= {"reindex_to_tantivy_build": _ratio(r["reindex"]["seconds"], tb["seconds"]),
+                "tantivy_to_corpus_size": _ratio(tb["bytes"], r["corpus_info"]["bytes"]),
+                "index_to_tantivy_size": _ratio(r["reindex"]["bytes"], tb["bytes"])}
+        for p in ("p50", "p95", "p99"):
+            out[f"search_{p}_to_tantivy"] = _ratio(r["engine"]["latency"]["all"][p],
+                                                   r["tantivy"]["latency"]["all"][p])
+            if "http" in r:
+                out[f"http_{p}_to_tantivy"] = _ratio(r["http"]["latency"]["all"][p],
+                                                     r["tantivy"]["latency"]["all"][p])
     if "update" in r:
         out["update_to_reindex"] = _ratio(r["update"]["seconds"], r["reindex"]["seconds"])
     return out
@@ -766,6 +817,9 @@ def _f(value, fmt: str = "{:.1f}", none: str = "-") -> str:
 
 def table(r: dict) -> str:
     ci, fl, ri, fb, ra = r["corpus_info"], r["floor"], r["reindex"], r["fts5_build"], r["ratios"]
+    tb, tv = r.get("tantivy_build"), r.get("tantivy")
+    versus_tantivy = (f"; {_f(ra['reindex_to_tantivy_build'])}x tantivy build, size "
+                      f"{_f(ra['index_to_tantivy_size'], '{:.2f}')}x tantivy" if tv else "")
     lines = [
         f"kirinuki scale benchmark  N={r['n']}  seed={r['seed']}  {r['started']}  "
         f"code {r.get('code', '?')}  "
@@ -782,12 +836,19 @@ def table(r: dict) -> str:
         f"{ri['peak_tree_rss_mb']:13.0f}{ri['bytes'] / 1e6:10.1f}"
         f"  {_f(ra['reindex_to_floor'])}x floor, {_f(ra['reindex_to_fts5_build'])}x fts5; "
         f"size {_f(ra['index_to_corpus_size'], '{:.2f}')}x corpus, "
-        f"{_f(ra['index_to_fts5_size'], '{:.2f}')}x fts5",
+        f"{_f(ra['index_to_fts5_size'], '{:.2f}')}x fts5{versus_tantivy}",
         f"{'fts5 build (1 process)':<32}{fb['seconds']:9.1f}{fb['peak_rss_mb']:13.0f}"
         f"{fb['peak_tree_rss_mb']:13.0f}{fb['bytes'] / 1e6:10.1f}"
         f"  analysis {fb['inner_analyse_s']:.1f} s of it; "
         f"size {_f(ra['fts5_to_corpus_size'], '{:.2f}')}x corpus",
     ]
+    if tb:
+        lines.append(
+            f"{'tantivy build (1 process)':<32}{tb['seconds']:9.1f}{tb['peak_rss_mb']:13.0f}"
+            f"{tb['peak_tree_rss_mb']:13.0f}{tb['bytes'] / 1e6:10.1f}"
+            f"  analysis {tb['inner_analyse_s']:.1f} s of it; "
+            f"size {_f(ra.get('tantivy_to_corpus_size'), '{:.2f}')}x corpus; "
+            f"{tb['inner_segments']} segments")
     if "update" in r:
         up = r["update"]
         lines.append(
@@ -804,22 +865,30 @@ def table(r: dict) -> str:
                   f"{r['engine']['open_s'] * 1000:.0f} ms)",
               f"{'kind':<15}{'n':>4} | {'kirinuki p50':>12}{'p95':>8}{'p99':>8}{'err':>5}"
               f" | {'http p50':>9}{'p95':>8}{'p99':>8}{'err':>5}"
-              f" | {'fts5 p50':>9}{'p95':>8}{'p99':>8} | {'p50 x fts5':>10}"]
+              f" | {'fts5 p50':>9}{'p95':>8}{'p99':>8} | {'p50 x fts5':>10}"
+              f" | {'tantivy p50':>11}{'p95':>8}{'p99':>8} | {'p50 x tantivy':>13}"]
     http = r.get("http")
     for kind in [*KINDS, "all"]:
         k = r["engine"]["latency"][kind]
         f = r["fts5"]["latency"][kind]
         h = http["latency"][kind] if http else {}
+        tk = tv["latency"][kind] if tv else {}
         bad = k["errors"] + k["skipped"]
         hbad = (h.get("errors", 0) + h.get("skipped", 0)) if http else None
         lines.append(
             f"{kind:<15}{k['count']:>4} | {_f(k['p50']):>12}{_f(k['p95']):>8}{_f(k['p99']):>8}"
             f"{bad:>5} | {_f(h.get('p50')):>9}{_f(h.get('p95')):>8}{_f(h.get('p99')):>8}"
             f"{_f(hbad, '{}'):>5} | {_f(f['p50']):>9}{_f(f['p95']):>8}{_f(f['p99']):>8} | "
-            f"{_f(_ratio(k['p50'], f['p50'])):>10}")
+            f"{_f(_ratio(k['p50'], f['p50'])):>10} | {_f(tk.get('p50')):>11}"
+            f"{_f(tk.get('p95')):>8}{_f(tk.get('p99')):>8} | "
+            f"{_f(_ratio(k['p50'], tk.get('p50'))):>13}")
     t = r["totals"]
     lines.append(f"totals: {t['equal']}/{t['answered_by_both']} equal to FTS5's; plain queries "
                  f"(no synonym/place expansion) {t['plain_equal']}/{t['plain']}")
+    if "totals_tantivy" in r:
+        t = r["totals_tantivy"]
+        lines.append(f"tantivy totals: {t['equal']}/{t['answered_by_both']} equal to FTS5's; "
+                     f"plain queries {t['plain_equal']}/{t['plain']}")
     if r.get("code_after", r.get("code")) != r.get("code"):
         lines.append(f"NOTE: the code changed during the run ({r['code']} -> {r['code_after']})")
     if http:
@@ -855,6 +924,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=300, help="size of the query mix")
     parser.add_argument("--no-http", action="store_true", help="skip the server's part")
     parser.add_argument("--no-update", action="store_true", help="skip the update")
+    parser.add_argument("--no-tantivy", action="store_true",
+                        help="skip the second reference engine (tantivy)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, help="requests of the load test "
                                                      "(default: twice the mix)")
@@ -871,7 +942,7 @@ def main(argv: list[str] | None = None) -> int:
                  args.duration, do_update=not args.no_update,
                  log=lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}",
                                        file=sys.stderr, flush=True),
-                 corpus_dir=args.corpus)
+                 corpus_dir=args.corpus, tantivy=not args.no_tantivy)
     print(table(result))
     if args.out:
         Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1),
