@@ -437,7 +437,8 @@ def run_engine(index: Path, mix: list[dict], budget: float) -> dict:
         found = engine.search(search_request(e))
         # FTS5 requires every word: compared with the articles holding every word, not
         # with the partial matches kirinuki lists after them
-        return {"total": found.total, "complete": found.complete}
+        return {"total": found.total, "complete": found.complete,
+                "stages": {k: round(v, 3) for k, v in found.stages.items()}}
 
     rows = _run_each(mix, budget, counted)
     engine.close()
@@ -637,6 +638,20 @@ def latency(rows: list[dict]) -> dict:
     return out
 
 
+STAGES = ("understand", "filter", "match", "count", "order", "rows", "related", "help")
+
+
+def stage_figures(rows: list[dict]) -> dict:
+    """Per stage of kirinuki's search (``SearchResult.stages``): mean, p95 and max ms over
+    the mix, and the rows' cost per row shown (the page's 20, or fewer)."""
+    out = {}
+    for stage in STAGES:
+        spent = [r["stages"].get(stage, 0.0) for r in rows if r.get("stages")]
+        out[stage] = {"mean": sum(spent) / len(spent) if spent else None,
+                      "p95": pct(spent, 0.95), "max": max(spent) if spent else None}
+    return out
+
+
 def code_version() -> str:
     """The commit benchmarked, with '+changes' when search/ or web/ differ from it."""
     def git(*args: str) -> str:
@@ -700,7 +715,7 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
     result["mix"] = mix
     engine = run_engine(index, mix, budget)
     result["engine"] = {"open_s": engine["open_s"], "latency": latency(engine["rows"]),
-                        "rows": engine["rows"]}
+                        "stages": stage_figures(engine["rows"]), "rows": engine["rows"]}
     log(f"in-process mix: p50 {result['engine']['latency']['all']['p50']}")
     fts = run_fts(db, mix, budget)
     result["fts5"] = {"open_s": fts["open_s"], "latency": latency(fts["rows"]),
@@ -882,6 +897,11 @@ def table(r: dict) -> str:
             f"{_f(_ratio(k['p50'], f['p50'])):>10} | {_f(tk.get('p50')):>11}"
             f"{_f(tk.get('p95')):>8}{_f(tk.get('p99')):>8} | "
             f"{_f(_ratio(k['p50'], tk.get('p50'))):>13}")
+    stages = r["engine"].get("stages")
+    if stages:
+        lines.append("kirinuki per stage (ms, mean / p95 / max): " + "; ".join(
+            f"{name} {_f(v['mean'], '{:.2f}')} / {_f(v['p95'], '{:.2f}')} / "
+            f"{_f(v['max'], '{:.1f}')}" for name, v in stages.items()))
     t = r["totals"]
     lines.append(f"totals: {t['equal']}/{t['answered_by_both']} equal to FTS5's; plain queries "
                  f"(no synonym/place expansion) {t['plain_equal']}/{t['plain']}")

@@ -12,9 +12,10 @@ same context, so the snapshot, the filters' masks and every query already evalua
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,6 @@ from ..index.schema import stored_record
 from ..query.compile import parse_query
 from ..query.complete import fold
 from ..query.correction import MIN_RECORDS, changed, mistyped
-from ..query.dates import parse_date_range
 from ..query.parsed import ParsedQuery
 from ..query.suggest import suggest
 from .matching import Evaluator, Matches
@@ -32,7 +32,7 @@ from .opened import OpenIndex
 from .ordering import by_score, ranked
 from .partial import Partial, allowed_by, partial_matches
 from .related import FEEDBACK_DOCS, MAX_RELATED, close_to, feedback_query, on_topic, shares_terms
-from .request import SearchError, SearchRequest, check_cost
+from .request import SearchError, SearchRequest, check_cost, date_bounds
 from .results import Hit, SearchResult, make_hit
 
 
@@ -46,6 +46,18 @@ class Context:
     evaluator: Evaluator = field(init=False)
     _parsed: dict[str, ParsedQuery] = field(default_factory=dict)
     _answers: dict[str, Matches] = field(default_factory=dict)
+    # milliseconds spent in each stage (a correction's run adds to them): the benchmark
+    # prints them, so a slow search says where its time went
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = (time.perf_counter() - started) * 1000
+            self.stages[name] = self.stages.get(name, 0.0) + spent
 
     def __post_init__(self) -> None:
         self.evaluator = Evaluator(self.searcher, self.ix.columns, self.ix.postings)
@@ -244,21 +256,30 @@ def help_for(ctx: Context, parsed: ParsedQuery) -> list[str]:
 def run(ctx: Context, req: SearchRequest, text: str, filt: Filters | None = None,
         helped: bool = True) -> tuple[SearchResult, Filters]:
     """Every stage for ``text`` with ``req``'s filters (``filt`` when already made)."""
-    parsed = understand(ctx, text)
-    filt = filt if filt is not None else filters(ctx, req)
+    with ctx.stage("understand"):
+        parsed = understand(ctx, text)
+    with ctx.stage("filter"):
+        filt = filt if filt is not None else filters(ctx, req)
     sort = req.sort or ("relevance" if not parsed.is_empty else "newest")
-    found = match(ctx, parsed, filt)
-    facets = count_facets(ctx, found, filt, req.all_values)
+    with ctx.stage("match"):
+        found = match(ctx, parsed, filt)
+    with ctx.stage("count"):
+        facets = count_facets(ctx, found, filt, req.all_values)
     more = wants_related(req, parsed, sort, found.total)
-    top = order(ctx, parsed, found, sort,
-                max(req.page * req.page_size, FEEDBACK_DOCS if more else 0))
-    hits = rows(ctx, page(top, req), parsed.highlight_terms, found.partial)
-    near = related(ctx, parsed, found, filt, [d for d, _ in top[:FEEDBACK_DOCS]]) \
-        if more else []
+    with ctx.stage("order"):
+        top = order(ctx, parsed, found, sort,
+                    max(req.page * req.page_size, FEEDBACK_DOCS if more else 0))
+    with ctx.stage("rows"):
+        hits = rows(ctx, page(top, req), parsed.highlight_terms, found.partial)
+    with ctx.stage("related"):
+        near = related(ctx, parsed, found, filt, [d for d, _ in top[:FEEDBACK_DOCS]]) \
+            if more else []
     # もしかして only when the words themselves find nothing in full: when the filters, not
     # the words, emptied the result, the page says so and offers to remove them instead
-    helps = help_for(ctx, parsed) \
-        if helped and not found.complete and not len(found.matches) and parsed.words else []
+    with ctx.stage("help"):
+        helps = help_for(ctx, parsed) \
+            if helped and not found.complete and not len(found.matches) and parsed.words \
+            else []
     return SearchResult(
         query=text, understood=parsed.understood, total=found.total, page=req.page,
         page_size=req.page_size, sort=sort, results=hits, facets=facets, suggestions=helps,
@@ -320,22 +341,5 @@ def resolved(facet, values: list[str]) -> list[str]:
 
 def date_mask(cols, date_from: str | None, date_to: str | None) -> np.ndarray | None:
     """The documents dated within the from/to bounds (None: no bound given)."""
-    if not date_from and not date_to:
-        return None
-    start = _day_bound(date_from, "開始日", "2024-06-01", first=True)
-    end = _day_bound(date_to, "終了日", "2024-06-30", first=False)
-    if start and end and start > end:
-        raise SearchError("開始日が終了日より後になっています。日付を入れ替えてください")
-    return cols.dated(start, end)
-
-
-def _day_bound(value: str | None, name: str, example: str, first: bool) -> datetime | None:
-    """The first (or last) moment of a from/to date given as 2024, 2024-06, 2024-06-01, in
-    an era (令和6年, R6.6.1) or as a fiscal year (2024年度)."""
-    if not value:
-        return None
-    bounds = parse_date_range(value) if ".." not in value else None
-    if bounds is None:
-        raise SearchError(f"{name}「{value}」を読めません。{example}、令和6年6月、R6.6.1、"
-                          "2024年度 のように指定してください(和暦の日付はその元号の期間内で)")
-    return bounds[0] if first else bounds[1]
+    bounds = date_bounds(date_from, date_to)
+    return None if bounds is None else cols.dated(*bounds)

@@ -22,6 +22,7 @@ from whoosh import query as wq
 from ..facets import FACETS
 from ..index.schema import split_commas, stored_record
 from ..text.analysis import analyze_terms
+from ..text.marks import marked_words
 from .matching import Evaluator, Matches
 from .opened import OpenIndex
 from .results import Hit, iso, make_hit
@@ -56,8 +57,13 @@ def feedback_query(searcher, docnums: list[int],
     """
     weights: Counter[str] = Counter()
     for fields in (stored_record(searcher, d) for d in docnums):
-        lead = (fields.get("body") or "")[:LEAD_CHARS]
-        weights.update(analyze_terms(f"{fields.get('title') or ''}\n{lead}"))
+        title, body = fields.get("title") or "", fields.get("body") or ""
+        if fields.get("marks"):  # the words stored with the record: nothing analysed
+            title_marks, body_marks = fields["marks"]
+            weights.update(marked_words(title, title_marks, len(title)))
+            weights.update(marked_words(body, body_marks, LEAD_CHARS))
+        else:
+            weights.update(analyze_terms(f"{title}\n{body[:LEAD_CHARS]}"))
     n = max(searcher.doc_count_all(), 1)
     scored = []
     for word, weight in weights.items():

@@ -9,11 +9,13 @@ what to change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from whoosh import query as wq
 
 from ..errors import SearchError
 from ..facets import BY_KEY, FACETS
+from ..query.dates import parse_date_range
 from ..query.syntax import LONE_SURROGATE, normalise
 
 SORTS = ("relevance", "newest", "oldest")
@@ -112,3 +114,29 @@ def check_cost(q: wq.Query) -> None:
         if terms > MAX_QUERY_TERMS:
             raise SearchError("検索語が多すぎます。語の数を減らすか、OR でつないだ語を"
                               "分けて検索してください")
+
+
+def date_bounds(date_from: str | None, date_to: str | None
+                ) -> tuple[datetime | None, datetime | None] | None:
+    """The request's from/to dates as the first moment of the one and the last of the other
+    (None: neither given); refused when unreadable or out of order. The engine's date mask
+    and the OpenSearch translation's range read them here, alike."""
+    if not date_from and not date_to:
+        return None
+    start = day_bound(date_from, "開始日", "2024-06-01", first=True)
+    end = day_bound(date_to, "終了日", "2024-06-30", first=False)
+    if start and end and start > end:
+        raise SearchError("開始日が終了日より後になっています。日付を入れ替えてください")
+    return start, end
+
+
+def day_bound(value: str | None, name: str, example: str, first: bool) -> datetime | None:
+    """The first (or last) moment of a from/to date given as 2024, 2024-06, 2024-06-01, in
+    an era (令和6年, R6.6.1) or as a fiscal year (2024年度)."""
+    if not value:
+        return None
+    bounds = parse_date_range(value) if ".." not in value else None
+    if bounds is None:
+        raise SearchError(f"{name}「{value}」を読めません。{example}、令和6年6月、R6.6.1、"
+                          "2024年度 のように指定してください(和暦の日付はその元号の期間内で)")
+    return bounds[0] if first else bounds[1]

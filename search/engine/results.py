@@ -14,7 +14,7 @@ from ..corpus.records import Record
 from ..errors import PageOutOfRange
 from ..facets import FacetValue, extracted, row_facets
 from ..index.schema import split_commas
-from ..text.highlight import highlight_title, snippet
+from ..text.highlight import SNIPPET_CHARS, highlight_title, snippet
 
 
 @dataclass
@@ -71,6 +71,9 @@ class SearchResult:
     related: list[Hit] = field(default_factory=list)
     # the facets whose chosen values were all required (日米豪), not any of them
     match_all: list[str] = field(default_factory=list)
+    # milliseconds per stage of the search (understand, filter, match, count, order, rows,
+    # related, help): for the benchmark, not in the JSON
+    stages: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.complete is None:
@@ -124,12 +127,13 @@ def make_hit(stored: dict, score: float, terms: set[str], width: int | None = No
              missing: list[str] | None = None) -> Hit:
     """A result row from a document's stored fields, title and snippet marked for ``terms``;
     ``missing``: the words of the query it lacks (a partial match)."""
-    snip = snippet(stored.get("body") or "", terms, **({"width": width} if width else {}))
+    title_marks, body_marks = stored.get("marks") or (None, None)
+    snip = snippet(stored.get("body") or "", terms, width or SNIPPET_CHARS, body_marks)
     return Hit(
         id=stored["id"],
         score=score,
         title=stored["title"],
-        title_html=highlight_title(stored["title"], terms),
+        title_html=highlight_title(stored["title"], terms, title_marks),
         date=iso(stored.get("date")),
         time=stored.get("time"),
         source=stored.get("source", ""),

@@ -70,6 +70,7 @@ class Engine:
             result, filt = run(ctx, req, req.q)
             if req.correct and not result.complete:
                 result = _corrected(ctx, req, result, filt)
+        result.stages = ctx.stages
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 

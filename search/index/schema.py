@@ -16,6 +16,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.fields import STORED as STORED_FIELD
 
 from ..text.analysis import japanese_analyzer
+from ..text.marks import SNIPPET_SOURCE_CHARS, TITLE_MARKED_CHARS, marks
 from ..corpus.records import Record
 from ..facets import FACETS, extracted
 from . import codec
@@ -24,8 +25,9 @@ from . import codec
 # 5: schema.Positions; 6: the analyzer and the schema pickled from their packages
 # (search.text.analysis, search.index.schema); 7: the codec each segment pickles from
 # search.index.codec.segments; 8: the facets' fields from their declarations (the extracted
-# ones stored last; country codes derived when read, not stored)
-SCHEMA_VERSION = 8
+# ones stored last; country codes derived when read, not stored); 9: the title's and the
+# text's marks stored (``marks``), so a result row is marked without analysing its text
+SCHEMA_VERSION = 9
 TITLE_BOOST = 2.0
 # Fields whose values are few, whatever the archive's size (a few dozen outlets, a few
 # thousand days): a writer analyses each distinct value once. Not the countries: the
@@ -95,6 +97,7 @@ def build_schema() -> Schema:
     ana = japanese_analyzer()
     fields = {
         "record": STORED_FIELD(),
+        "marks": STORED_FIELD(),
         "id": ID(unique=True),
         "kind": ID(),
         "title": _text(ana, TITLE_BOOST),
@@ -118,8 +121,11 @@ def _text(analyzer, boost: float = 1.0) -> TEXT:
 
 
 def stored(fields: dict) -> dict:
-    """A document's stored record as a dict (``STORED``'s names; the date an ISO string)."""
-    return dict(zip(stored_names(), fields["record"], strict=True))
+    """A document's stored record as a dict (``STORED``'s names; the date an ISO string),
+    with the marks of its title and text under ``marks`` (``text.marks``)."""
+    found = dict(zip(stored_names(), fields["record"], strict=True))
+    found["marks"] = fields.get("marks")
+    return found
 
 
 def stored_record(searcher, docnum: int) -> dict:
@@ -153,6 +159,9 @@ def to_document(rec: Record, outlet_spellings: Sequence[str]) -> dict:
     }
     doc: dict = {
         "record": tuple(values[name] for name in stored_names()),
+        # worked out now, while Sudachi's words of both texts are at hand (the fields below
+        # are analysed from the same words), so that no result row analyses them again
+        "marks": (marks(rec.title, TITLE_MARKED_CHARS), marks(rec.summary, SNIPPET_SOURCE_CHARS)),
         "outlet": " ".join(dict.fromkeys([rec.source, rec.source_raw, *outlet_spellings])),
         "sortkey": f"{rec.date or '0000-00-00'} {rec.time or '00:00'} {rec.id}",
         **{name: values[name] for name in ("id", "kind", "title", "body", "notes")},

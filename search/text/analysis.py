@@ -25,6 +25,7 @@ schema and works again after ``open_dir``.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -229,13 +230,45 @@ class JapaneseAnalyzer(Analyzer):
         Exactly what ``__call__`` yields in index mode, gathered as Whoosh's Positions
         format gathers it, but without a Token per word: a build only needs terms and
         positions (``schema.Positions.word_values``), and this is every word of every text.
+        A text whose marks were just worked out (``spans``) has them already.
         """
+        walked = getattr(_walked, "recent", None)
+        key = (self.subwords, self.stoptags, value)
+        if walked and key in walked:
+            return walked.pop(key)
+        return self._walk(value, 0)[0]
+
+    def spans(self, value: str, limit: int) -> list[tuple[int, int, str]]:
+        """(start, end, term) of each index term of ``value`` ending within ``limit``
+        characters, in order of start (a compound, then its parts): what the highlighter
+        marks, worked out when the text is indexed so that a result row need not analyse
+        it again (``marks.marks``). Stopped words give none: no query term is one.
+
+        The same walk gathers the text's positions, which the build asks for next
+        (``positions``), so a text indexed with its marks is walked once.
+        """
+        found, spans = self._walk(value, limit)
+        walked = getattr(_walked, "recent", None)
+        if walked is None:
+            walked = _walked.recent = {}
+        if len(walked) >= WALKED:
+            del walked[next(iter(walked))]
+        walked[(self.subwords, self.stoptags, value)] = found
+        return spans
+
+    def _walk(self, value: str, limit: int) -> tuple[dict[str, list[int]],
+                                                     list[tuple[int, int, str]]]:
+        """The positions of ``value``'s index terms, and the spans of those ending within
+        ``limit`` characters (``spans``): one loop over the words, for every text of a
+        build."""
         subwords = self.subwords
         stoptags = self.stoptags
         entries = _entries(stoptags)
         found: defaultdict[str, list[int]] = defaultdict(list)
+        spans: list[tuple[int, int, str]] = []
+        add = spans.append
         pos = -1
-        for _begin, _end, m in sudachi.words(value):
+        for begin, end, m in sudachi.words(value):
             surface = m.surface()
             entry = entries.get((m.word_id(), m.part_of_speech_id(), surface), _UNSEEN)
             if entry is _UNSEEN:
@@ -244,10 +277,20 @@ class JapaneseAnalyzer(Analyzer):
                 continue
             pos += 1
             found[entry[0]].append(pos)
-            if subwords:
-                for _b, _e, text in entry[1]:
+            if end <= limit:
+                add((begin, end, entry[0]))
+            if subwords and entry[1]:
+                for b, e, text in entry[1]:
                     found[text].append(pos)
-        return found
+                    if begin + e <= limit:
+                        add((begin + b, begin + e, text))
+        return found, spans
+
+
+# Texts whose positions a thread keeps after ``spans`` walked them, for ``positions``:
+# a build asks for a record's title and text once each, right after their marks.
+WALKED = 4
+_walked = threading.local()
 
 
 # -- factories ---------------------------------------------------------------------------------

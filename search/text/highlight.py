@@ -13,15 +13,13 @@ from functools import lru_cache
 from html import escape
 
 from .analysis import japanese_analyzer
+from .marks import SNIPPET_SOURCE_CHARS, TITLE_MARKED_CHARS, Marks, marked_spans, merged
 
 SNIPPET_CHARS = 150
 # The work a row may cost, whatever a record holds (README, Limits): a snippet is chosen from
 # the first SNIPPET_SOURCE_CHARS characters of the text, a title is marked in its first
-# TITLE_MARKED_CHARS, and at most MAX_WINDOWS places are weighed for the snippet. Analysing
-# costs about 7 µs a character, so one row costs at most a few tens of milliseconds; the
-# bundled corpus's longest text is 3,275 characters.
-SNIPPET_SOURCE_CHARS = 4000
-TITLE_MARKED_CHARS = 400
+# TITLE_MARKED_CHARS (both in marks.py: the index stores the marks of those parts), and at
+# most MAX_WINDOWS places are weighed for the snippet.
 # A record's page shows its whole text, marked in the first RECORD_MARKED_CHARS (a clipping of
 # 100,000 characters took 0.8 s to mark whole; this is about a tenth of that at most).
 RECORD_MARKED_CHARS = 10_000
@@ -38,14 +36,14 @@ class Snippet:
 
 @lru_cache(maxsize=1)
 def _analyzer():
-    """The index analyzer, built once: every hit's title and snippet goes through it."""
+    """The index analyzer, built once, for texts marked without stored marks."""
     return japanese_analyzer()
 
 
-# Texts whose tokens are remembered: the same records come back page after page (the
-# newest, the best for a frequent word), and analysing a hit's text was four fifths of a
-# search of the bundled corpus.
-TOKENS_REMEMBERED = 2048
+# Texts analysed here whose tokens are remembered: a record's page (its text beyond what
+# the marks cover) is often opened again, from one result page after another. Result rows
+# use their stored marks and analyse nothing.
+TOKENS_REMEMBERED = 256
 
 
 @lru_cache(maxsize=TOKENS_REMEMBERED)
@@ -57,21 +55,15 @@ def _tokens(text: str) -> dict[str, tuple[tuple[int, int], ...]]:
     return {term: tuple(spans) for term, spans in found.items()}
 
 
-def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    """Character spans of the tokens of ``text`` that are query terms, merged and sorted."""
+def match_spans(text: str, terms: set[str], stored: Marks | None = None) -> list[tuple[int, int]]:
+    """Character spans of the tokens of ``text`` that are query terms, merged and sorted
+    (from ``stored`` marks when the index has them)."""
+    if stored is not None:
+        return marked_spans(text, stored, terms)
     if not terms or not text:
         return []
     tokens = _tokens(text)
-    spans = [span for term in terms for span in tokens.get(term, ())]
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+    return merged([span for term in terms for span in tokens.get(term, ())])
 
 
 def mark(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
@@ -89,8 +81,8 @@ def mark(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
     return "".join(out)
 
 
-def highlight_title(title: str, terms: set[str]) -> str:
-    return mark(title, match_spans(title[:TITLE_MARKED_CHARS], terms))
+def highlight_title(title: str, terms: set[str], stored: Marks | None = None) -> str:
+    return mark(title, match_spans(title[:TITLE_MARKED_CHARS], terms, stored))
 
 
 def highlight_text(text: str, terms: set[str]) -> str:
@@ -99,10 +91,11 @@ def highlight_text(text: str, terms: set[str]) -> str:
     return mark(text, match_spans(text[:RECORD_MARKED_CHARS], terms))
 
 
-def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> Snippet:
+def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS,
+            stored: Marks | None = None) -> Snippet:
     """The best fragment of ``text`` (about ``width`` characters) with its matches marked."""
     text = text or ""
-    spans = match_spans(text[:SNIPPET_SOURCE_CHARS], terms)
+    spans = match_spans(text[:SNIPPET_SOURCE_CHARS], terms, stored)
     if not spans:
         start, end = 0, _cut_end(text, 0, width)
     else:

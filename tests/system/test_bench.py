@@ -162,3 +162,17 @@ def test_builds_update_and_load_are_reported(result: dict):
         assert f"\n{kind} " in text
     assert "\ntantivy build (1 process) " in text and "p50 x tantivy" in text
     assert f"tantivy totals: {len(result['mix'])}/{len(result['mix'])} equal" in text
+
+
+def test_every_search_says_where_its_time_went(result: dict):
+    """Each in-process row carries the time of each stage that ran, and the table prints
+    the per-stage figures: a slow mix says which stage to look at."""
+    for row in result["engine"]["rows"]:
+        stages = row["stages"]
+        assert set(stages) == set(scale.STAGES)
+        assert all(v >= 0 for v in stages.values())
+        assert sum(stages.values()) <= row["ms"]
+    figures = result["engine"]["stages"]
+    assert list(figures) == list(scale.STAGES)
+    assert figures["rows"]["mean"] > 0 and figures["match"]["max"] >= figures["match"]["p95"]
+    assert "kirinuki per stage (ms, mean / p95 / max): understand " in scale.table(result)

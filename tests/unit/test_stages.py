@@ -22,6 +22,7 @@ import pytest
 
 from search.engine import Engine, SearchError, SearchRequest
 from search.engine import pipeline as stages
+from search.engine.request import day_bound
 from search.index.build import reindex
 from search.index.schema import stored_record
 
@@ -109,10 +110,10 @@ def test_date_masks_and_bounds(ctx):
     assert days("2025-01-03", "2025-01-03") == ["2501-010301"]  # one day: from and to
     assert days("令和6年12月", None) == ["2412-010601", "2412-010701", "2412-010801",
                                        *sorted(a[0] for a in ARTICLES[:5])]
-    assert stages._day_bound("2024-06", "開始日", "x", first=True) == datetime(2024, 6, 1)
-    assert stages._day_bound("2024-06", "終了日", "x", first=False) == datetime(
+    assert day_bound("2024-06", "開始日", "x", first=True) == datetime(2024, 6, 1)
+    assert day_bound("2024-06", "終了日", "x", first=False) == datetime(
         2024, 6, 30, 23, 59, 59, 999999)
-    assert stages._day_bound(None, "開始日", "x", first=True) is None
+    assert day_bound(None, "開始日", "x", first=True) is None
     message = ("開始日「{}」を読めません。2024-06-01、令和6年6月、R6.6.1、2024年度 のように"
                "指定してください(和暦の日付はその元号の期間内で)")
     for bad in ("2024..2025", "いつか"):
@@ -375,3 +376,19 @@ def test_a_request_evaluates_each_query_once(ctx, monkeypatch):
     assert maybe == boosted_maybe  # Whoosh's own equality
     once, thrice = ctx.evaluator.run(maybe), ctx.evaluator.run(boosted_maybe)
     assert list(thrice.scores) == [3 * s for s in once.scores]
+
+
+def test_each_stage_that_ran_is_timed(engine, ctx):
+    """The context times every stage a search runs (a correction's run adds to the same
+    stages), and the engine hands the times on with the result, for the benchmark."""
+    result, _ = stages.run(ctx, SearchRequest(q="空母"), "空母")
+    assert list(ctx.stages) == ["understand", "filter", "match", "count", "order", "rows",
+                                "related", "help"]
+    assert all(v >= 0 for v in ctx.stages.values())
+    before = dict(ctx.stages)
+    stages.run(ctx, SearchRequest(q="演習"), "演習")
+    assert all(ctx.stages[k] >= before[k] for k in before)
+    found = engine.search(SearchRequest(q="空母"))
+    assert set(found.stages) == set(before)
+    assert sum(found.stages.values()) <= found.elapsed_ms
+    assert "stages" not in found.to_dict()
