@@ -78,7 +78,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """One JSON object per record, one per line."""
+    """One JSON object per record, one per line; or, with --opensearch, the index as an
+    OpenSearch index's settings, mappings and bulk files (search/export/opensearch.py)."""
+    if args.opensearch:
+        from search.export import export
+
+        if args.paths:
+            print("error: --opensearch exports the index (--index), not files: give no paths",
+                  file=sys.stderr)
+            return 2
+        if args.max_mb <= 0:
+            print("error: --max-mb must be more than 0", file=sys.stderr)
+            return 2
+        done = export(args.opensearch, args.index, index=args.opensearch_index,
+                      max_bytes=int(args.max_mb * 1_000_000))
+        print(done.summary())
+        return 0
     corpus = load_corpus(args.corpus, paths=args.paths or None)
     for rec in corpus.records:
         print(json.dumps(rec.to_dict(), ensure_ascii=False))
@@ -178,6 +193,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
         page_size=args.limit, correct=not args.exact,
         match_all=[BY_PARAM[param].key for param in dict.fromkeys(args.match_all)])
+    if args.opensearch_dsl:  # the request body for OpenSearch; no index is opened
+        from search.export import translate
+
+        print(json.dumps(translate(req, partial=args.partial), ensure_ascii=False, indent=2))
+        return 0
     with _engine(args) as engine:
         result = check_page(search(req, engine))  # past the last page: the page's message
     if args.json:
@@ -374,6 +394,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
     export = add("export", help="every record as JSON, one per line")
     export.add_argument("paths", nargs="*", help="files or folders (default: the corpus)")
+    export.add_argument("--opensearch", metavar="DIR",
+                        help="write the index as an OpenSearch index instead: settings.json, "
+                             "mappings.json and bulk NDJSON files (README, Beyond one machine)")
+    export.add_argument("--opensearch-index", default="kirinuki", metavar="NAME",
+                        help="the OpenSearch index the bulk files load (default kirinuki)")
+    export.add_argument("--max-mb", type=float, default=50,
+                        help="largest bulk file, in MB (default 50; a record is never split)")
     export.set_defaults(func=cmd_export)
 
     rebuild = add("reindex", help="build the whole index afresh")
@@ -451,6 +478,12 @@ def _search_options(srch: argparse.ArgumentParser) -> None:
     srch.add_argument("--json", action="store_true", help="print the API's JSON object")
     srch.add_argument("--exact", action="store_true",
                       help="search the words as typed, without correcting a misspelling")
+    srch.add_argument("--opensearch-dsl", action="store_true",
+                      help="print the OpenSearch request body for this search instead "
+                           "(search/export/dsl.py), for an index made by export --opensearch")
+    srch.add_argument("--partial", action="store_true",
+                      help="with --opensearch-dsl: match most of the words, not all "
+                           "(what stands in for partial matches)")
     srch.set_defaults(func=cmd_search)
 
 

@@ -301,6 +301,25 @@ class _Compiler:
         return self.word(Word(node.value), positive)
 
 
+def syntax_tree(text: str) -> tuple[Node, list[str], bool] | None:
+    """What the parser makes of ``text``: its syntax tree, what it said of it, and whether
+    it fell back (None: nothing typed). Never raises: a query that cannot be parsed as
+    written is its words side by side, and the message says so. Shared by ``parse_query``
+    and the OpenSearch translation (``search.export.dsl``), so both read a query alike.
+    """
+    normalised = normalise(text or "").strip()
+    if not normalised:
+        return None
+    try:
+        parser = Parser(join_english(lex(normalised)))
+        return parser.parse(), list(parser.notes), False
+    except QuerySyntaxError as exc:
+        words = re.sub(r'[()"「」]', " ", normalised).split()
+        words = [w.lstrip("-") for w in words if w not in ("OR", "AND", "NOT", "|")]
+        return (And([Word(w) for w in words if w]),
+                [f"{exc}。語を並べたものとして検索しました"], True)
+
+
 def parse_query(text: str, spell: Spell | None = None, held: Held | None = None) -> ParsedQuery:
     """Parse what a user typed; never raises for anything they may type.
 
@@ -309,21 +328,10 @@ def parse_query(text: str, spell: Spell | None = None, held: Held | None = None)
     character by character).
     """
     raw = text or ""
-    normalised = normalise(raw).strip()
-    if not normalised:
+    read = syntax_tree(raw)
+    if read is None:
         return ParsedQuery(raw, wq.Every(), "すべての記事(新しい順)")
-    messages: list[str] = []
-    fallback = False
-    try:
-        parser = Parser(join_english(lex(normalised)))
-        tree = parser.parse()
-        messages.extend(parser.notes)
-    except QuerySyntaxError as exc:
-        fallback = True
-        words = re.sub(r'[()"「」]', " ", normalised).split()
-        words = [w.lstrip("-") for w in words if w not in ("OR", "AND", "NOT", "|")]
-        tree = And([Word(w) for w in words if w])
-        messages.append(f"{exc}。語を並べたものとして検索しました")
+    tree, messages, fallback = read
     compiler = _Compiler(spell, held)
     parts: list[tuple[str, wq.Query]] = []
     rest: list[wq.Query] = []

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # the layer of each folder of search/, bottom up; the modules at its top are the ground
-LAYER = {"": 0, "text": 1, "corpus": 2, "index": 3, "query": 3, "engine": 4}
+LAYER = {"": 0, "text": 1, "corpus": 2, "index": 3, "query": 3, "engine": 4, "export": 5}
 
 
 def _modules() -> dict[str, Path]:
