@@ -191,7 +191,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         selected={f.key: getattr(args, f"facet_{f.key}") for f in FACETS
                   if getattr(args, f"facet_{f.key}")},
         date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
-        page_size=args.limit, correct=not args.exact,
+        page_size=args.limit, correct=not args.exact, related=args.related,
         match_all=[BY_PARAM[param].key for param in dict.fromkeys(args.match_all)])
     if args.opensearch_dsl:  # the request body for OpenSearch; no index is opened
         from search.export import translate
@@ -227,6 +227,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         for hit in result.related:
             print(f"  ・ {_terminal_marks(hit.title_html)}  {hit.date or '日付なし'}  "
                   f"{hit.source}  [{hit.id}]")
+    elif result.related_offered and not args.related:
+        print("\n話題の近い記事(検索語を含まない記事)は --related で表示します")
     if result.suggestions:
         print(f"\nもしかして: {' / '.join(result.suggestions)}")
     for facet, values in result.facets.items():
@@ -476,6 +478,9 @@ def _search_options(srch: argparse.ArgumentParser) -> None:
     srch.add_argument("--page", type=int, default=1)
     srch.add_argument("--limit", type=int, default=10, help="results per page")
     srch.add_argument("--json", action="store_true", help="print the API's JSON object")
+    srch.add_argument("--related", action="store_true",
+                      help="list the related articles after the last match (articles without "
+                           "the words, like the first matches)")
     srch.add_argument("--exact", action="store_true",
                       help="search the words as typed, without correcting a misspelling")
     srch.add_argument("--opensearch-dsl", action="store_true",

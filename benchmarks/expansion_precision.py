@@ -88,7 +88,9 @@ def measure(engine: Engine, queries: list[tuple[str, str]],
     shown: dict[str, set[str]] = {}
     for qid, text in queries:
         grades = qrels.get(qid, {})
-        result = engine.search(SearchRequest(q=text, page_size=DEPTH, sort="relevance"))
+        # related articles as the page's link asks for them (related=1)
+        result = engine.search(SearchRequest(q=text, page_size=DEPTH, sort="relevance",
+                                             related=True))
         ids = {h.id for h in result.results}
         shown[qid] = ids
         if result.corrected is not None:

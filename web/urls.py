@@ -37,6 +37,8 @@ class SearchState:
     # facet keys whose ticked values must all be held (all_of=country: 日米豪), not any of them
     match_all: tuple[str, ...] = ()
     page_size: int = 0  # results per page; 0: the server's (PAGE_SIZE, 20)
+    # the related articles after the last match asked for (related=1: the page's link)
+    related: bool = False
 
     # -- reading
     @classmethod
@@ -73,18 +75,20 @@ class SearchState:
                    date_to=_clean(_one(args, "to"), "to"), sort=sort,
                    page=parse_page(_one(args, "page")), exact=_one(args, "exact") == "1",
                    match_all=tuple(f.key for f in FACETS if f.key in match_all),
-                   page_size=parse_page_size(_one(args, "page_size")) or 0)
+                   page_size=parse_page_size(_one(args, "page_size")) or 0,
+                   related=_one(args, "related") == "1")
 
     def request(self, page_size: int, *, page: int | None = None, sort: str | None = None,
-                all_values: Sequence[str] = (), related: bool = True) -> SearchRequest:
+                all_values: Sequence[str] = (), related: bool | None = None) -> SearchRequest:
         """The engine's request for this state (page and sort may be overridden; exports
-        and counts ask for no related articles)."""
+        and counts ask for no related articles, whatever the state asks)."""
         chosen = {key: list(values) for key, values in self.selected.items()}
         return SearchRequest(
             q=self.q, selected=chosen, date_from=self.date_from or None,
             date_to=self.date_to or None, sort=sort or self.sort or None,
             page=self.page if page is None else page, page_size=page_size,
-            all_values=list(all_values), correct=not self.exact, related=related,
+            all_values=list(all_values), correct=not self.exact,
+            related=self.related if related is None else related,
             match_all=list(self.match_all))
 
     # -- writing
@@ -108,6 +112,8 @@ class SearchState:
             out.append(("page", str(self.page)))
         if self.exact:
             out.append(("exact", "1"))
+        if self.related:
+            out.append(("related", "1"))
         return out
 
     def query_string(self) -> str:
@@ -152,7 +158,7 @@ class SearchState:
 
     def cleared_query(self) -> SearchState:
         """The filters alone, without the words, the order or the page."""
-        return replace(self, q="", sort="", page=1, page_size=0, exact=False)
+        return replace(self, q="", sort="", page=1, page_size=0, exact=False, related=False)
 
     def all_of(self, facet: str, every: bool) -> SearchState:
         """The state with ``facet``'s ticked values all required (or any), back on page 1."""
@@ -172,7 +178,12 @@ class SearchState:
 
     def with_query(self, q: str) -> SearchState:
         """Another query with the same filters (a new query is corrected again if need be)."""
-        return replace(self, q=q, page=1, exact=False)
+        return replace(self, q=q, page=1, exact=False, related=False)
+
+    def with_related(self) -> SearchState:
+        """The same page with the related articles after its last match (「話題の近い記事も
+        探す」)."""
+        return replace(self, related=True)
 
     def _with_facet(self, facet: str, values: list[str]) -> SearchState:
         selected = dict(self.selected)

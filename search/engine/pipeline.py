@@ -206,10 +206,16 @@ def rows(ctx: Context, shown: list[tuple[int, float]], terms: set[str],
             for doc, score in shown]
 
 
-def wants_related(req: SearchRequest, parsed: ParsedQuery, sort: str, total: int) -> bool:
-    """Related articles follow the last page of matches of a search by relevance for words."""
-    return bool(req.related and sort == "relevance" and parsed.words and parsed.plain
+def offers_related(req: SearchRequest, parsed: ParsedQuery, sort: str, total: int) -> bool:
+    """Related articles can follow the last page of matches of a search by relevance for
+    words (the page offers them there)."""
+    return bool(sort == "relevance" and parsed.words and parsed.plain
                 and total and req.page == -(-total // req.page_size))
+
+
+def wants_related(req: SearchRequest, parsed: ParsedQuery, sort: str, total: int) -> bool:
+    """Related articles are looked for where they can follow, when the request asks."""
+    return req.related and offers_related(req, parsed, sort, total)
 
 
 def related(ctx: Context, parsed: ParsedQuery, found: Matched, filt: Filters,
@@ -284,7 +290,8 @@ def run(ctx: Context, req: SearchRequest, text: str, filt: Filters | None = None
         query=text, understood=parsed.understood, total=found.total, page=req.page,
         page_size=req.page_size, sort=sort, results=hits, facets=facets, suggestions=helps,
         messages=parsed.messages, elapsed_ms=0.0, fallback=parsed.fallback,
-        complete=found.complete, related=near, match_all=filt.match_all), filt
+        complete=found.complete, related=near, match_all=filt.match_all,
+        related_offered=offers_related(req, parsed, sort, found.total)), filt
 
 
 def exported(ctx: Context, req: SearchRequest, limit: int) -> Iterator[int | Hit]:

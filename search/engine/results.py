@@ -71,6 +71,9 @@ class SearchResult:
     related: list[Hit] = field(default_factory=list)
     # the facets whose chosen values were all required (日米豪), not any of them
     match_all: list[str] = field(default_factory=list)
+    # whether related articles can follow these matches (their last page, by relevance, for
+    # words): the page offers them by a link, the request asks with ``related``
+    related_offered: bool = False
     # milliseconds per stage of the search (understand, filter, match, count, order, rows,
     # related, help): for the benchmark, not in the JSON
     stages: dict[str, float] = field(default_factory=dict)
@@ -98,6 +101,7 @@ class SearchResult:
             "sort": self.sort,
             "results": [h.to_dict() for h in self.results],
             "related": [h.to_dict() for h in self.related],
+            "related_offered": self.related_offered,
             "facets": {k: [v.to_dict() for v in vals] for k, vals in self.facets.items()},
             "match_all": self.match_all,
             "suggestions": self.suggestions,

@@ -11,8 +11,8 @@ import pytest
 from search.engine import SearchRequest
 
 SEARCH_KEYS = {"query", "understood", "messages", "corrected", "total", "complete", "page",
-               "page_size", "pages", "sort", "results", "related", "facets", "suggestions",
-               "elapsed_ms", "match_all"}
+               "page_size", "pages", "sort", "results", "related", "related_offered", "facets",
+               "suggestions", "elapsed_ms", "match_all"}
 HIT_KEYS = {"id", "title", "title_html", "date", "time", "source", "countries", "organizations",
             "collections", "snippet_html", "snippet", "kind", "score", "country_codes",
             "missing"}

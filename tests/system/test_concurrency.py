@@ -30,8 +30,8 @@ MAX_REQUESTS = 250  # …and keeps on until both swaps are done, never more than
 REQUEST_TIMEOUT = 60  # seconds, per request: a hang fails the request, not the suite
 JOIN_TIMEOUT = 120  # seconds, per thread
 SEARCH_KEYS = {"query", "understood", "messages", "corrected", "total", "complete", "page",
-               "page_size", "pages", "sort", "results", "related", "facets", "suggestions",
-               "elapsed_ms", "match_all"}
+               "page_size", "pages", "sort", "results", "related", "related_offered", "facets",
+               "suggestions", "elapsed_ms", "match_all"}
 RECORD_KEYS = {"record", "title_html", "summary_html", "url", "related", "citations",
                "citation_files"}
 

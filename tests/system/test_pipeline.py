@@ -25,13 +25,15 @@ def ids(ctx, docs) -> list[str]:
 
 
 def test_related_follow_the_places_and_leave_out_the_matches(bundled):
-    req = SearchRequest(q="巡視船供与", page_size=100)
+    req = SearchRequest(q="巡視船供与", page_size=100, related=True)
     parsed = stages.understand(bundled, req.q)
     filt = stages.filters(bundled, req)
     found = stages.match(bundled, parsed, filt)
     assert stages.wants_related(req, parsed, "relevance", found.total)
-    assert not stages.wants_related(SearchRequest(q=req.q, page_size=1), parsed, "relevance",
-                                    found.total)
+    assert not stages.wants_related(SearchRequest(q=req.q, page_size=1, related=True), parsed,
+                                    "relevance", found.total)
+    assert not stages.wants_related(SearchRequest(q=req.q, page_size=100), parsed,
+                                    "relevance", found.total)  # not asked for
     top = stages.order(bundled, parsed, found, "relevance", 10)
     near = stages.related(bundled, parsed, found, filt, [d for d, _ in top])
     matched = set(ids(bundled, found.matches.docs))
@@ -60,7 +62,7 @@ def test_one_request_parses_each_text_once_and_orders_once(engine, monkeypatch):
     monkeypatch.setattr(stages, "parse_query", parse)
     monkeypatch.setattr(stages, "ranked", order)
     # the last page of matches: the related articles read the first page from one order
-    result = engine.search(SearchRequest(q="巡視船供与", page_size=100))
+    result = engine.search(SearchRequest(q="巡視船供与", page_size=100, related=True))
     assert result.related and ordered["calls"] == 1
     assert max(parsed.values()) == 1
     # a correction: the もしかして found by the help is searched without a second parse

@@ -22,7 +22,7 @@ from search.text.highlight import snippet
 
 
 def search(engine, q: str, **kw):
-    return engine.search(SearchRequest(q=q, **{"page_size": 100, **kw}))
+    return engine.search(SearchRequest(q=q, **{"page_size": 100, "related": True, **kw}))
 
 
 def test_articles_in_other_words_follow_the_last_match(engine):
@@ -148,25 +148,48 @@ def test_filters_and_exclusions_hold_for_related_articles(engine):
     assert chosen.related and all("スウェーデン" in h.values["country"] for h in chosen.related)
 
 
-def test_the_json_page_and_command_line_show_them(engine, client, session_index, capsys):
-    data = client.get("/api/search?q=巡視船供与").get_json()
+def test_the_json_page_and_command_line_offer_them_and_show_them_when_asked(
+        engine, client, session_index, capsys):
+    """A search answers with its matches; the related articles (fewer than a third on the
+    topic on the judged sets) are offered by a link and listed when asked (related=1)."""
+    unasked = client.get("/api/search?q=巡視船供与").get_json()
+    assert unasked["related"] == [] and unasked["related_offered"] is True
+    data = client.get("/api/search?q=巡視船供与&related=1").get_json()
     assert [r["id"] for r in data["related"]] == [
         h.id for h in search(engine, "巡視船供与", page_size=20).related] == ["1809-082308"]
-    assert data["total"] == 8 and len(data["results"]) == 8
+    assert data["total"] == 8 and len(data["results"]) == 8 and data["related_offered"] is True
+    assert search(engine, "巡視船供与", related=False).related == []
 
-    body = client.get("/?q=巡視船供与").get_data(as_text=True)
+    page = client.get("/?q=巡視船供与").get_data(as_text=True)
+    assert "related-block" not in page
+    offer = page[page.index('<p class="related-offer"'):]
+    offer = offer[:offer.index("</p>")]
+    assert ('<a href="/?q=%E5%B7%A1%E8%A6%96%E8%88%B9%E4%BE%9B%E4%B8%8E&amp;related=1'
+            '#related-heading">話題の近い記事も探す</a>') in offer
+    body = client.get("/?q=巡視船供与&related=1").get_data(as_text=True)
+    assert "related-offer" not in body
     block = body[body.index('<section class="related-block"'):]
     block = block[:block.index("</section>")]
     assert '<h2 id="related-heading">関連記事</h2>' in block
     assert "件数には含みません" in block
     assert len(re.findall(r'<h3 class="hit-title">', block)) == 1
     assert 'href="/records/1809-082308' in block
-    assert "related-block" not in client.get("/?q=防衛装備移転").get_data(as_text=True)
+    # asked for where none is like the matches: said so
+    none = client.get("/?q=ゼレンスキー&related=1").get_data(as_text=True)
+    assert "検索語を含まない、話題の近い記事は見つかりませんでした。" in none
+    # not offered before the last page of matches
+    first_page = client.get("/?q=防衛装備移転").get_data(as_text=True)
+    assert "related-block" not in first_page and "related-offer" not in first_page
 
     assert manage.main(["--index", str(session_index), "search", "巡視船供与"]) == 0
     out = capsys.readouterr().out
+    assert "関連記事(検索語を含まないが" not in out and "--related で表示します" in out
+    assert manage.main(["--index", str(session_index), "search", "--related", "巡視船供与"]) == 0
+    out = capsys.readouterr().out
     assert "関連記事(検索語を含まないが" in out and "[1809-082308]" in out
-    assert manage.main(["--index", str(session_index), "search", "--json", "巡視船供与"]) == 0
+    assert "--related で表示します" not in out
+    assert manage.main(["--index", str(session_index), "search", "--json", "--related",
+                        "巡視船供与"]) == 0
     assert len(json.loads(capsys.readouterr().out)["related"]) == 1
 
 

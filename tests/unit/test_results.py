@@ -99,17 +99,20 @@ def test_pages_and_complete():
 
 def test_a_results_json():
     hit = make_hit(STORED, 1.0, set())
-    out = result(results=[hit], related=[hit], corrected="空母艦", complete=40,
+    out = result(results=[hit], related=[hit], related_offered=True, corrected="空母艦",
+                 complete=40,
                  facets={"country": [FacetValue("米国", 3, True)]}, suggestions=["潜水艦"],
                  messages=["m"], fallback=True).to_dict()
     assert out == {
         "query": "空母", "understood": "空母", "messages": ["m"], "corrected": "空母艦",
         "total": 45, "complete": 40, "page": 2, "page_size": 20, "pages": 3,
         "sort": "relevance", "results": [hit.to_dict()], "related": [hit.to_dict()],
+        "related_offered": True,
         "facets": {"country": [{"value": "米国", "count": 3, "selected": True}]},
         "match_all": [], "suggestions": ["潜水艦"], "elapsed_ms": 12.3}
     assert result(elapsed_ms=0.05).to_dict()["elapsed_ms"] == 0.1
     assert list(result().to_dict())[:3] == ["query", "understood", "messages"]
+    assert result().to_dict()["related_offered"] is False
 
 
 def test_a_page_past_the_last_is_refused():

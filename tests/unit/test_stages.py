@@ -200,14 +200,18 @@ def test_wants_related_only_on_the_last_page_of_a_search_for_words_by_relevance(
     words = stages.understand(ctx, "空母")
 
     def wants(parsed=words, sort="relevance", total=45, **kwargs):
-        req = SearchRequest(**{"page": 3, "page_size": 20, **kwargs})
-        return stages.wants_related(req, parsed, sort, total)
+        req = SearchRequest(**{"page": 3, "page_size": 20, "related": True, **kwargs})
+        offered = stages.offers_related(req, parsed, sort, total)
+        wanted = stages.wants_related(req, parsed, sort, total)
+        assert wanted is (offered and req.related)
+        return offered
 
     assert wants() is True
+    assert stages.wants_related(SearchRequest(page=3), words, "relevance", 45) is False
+    assert wants(related=False) is True  # offered, not asked for
     assert wants(page=2) is False and wants(page=4) is False
     assert wants(total=41) is True and wants(total=40) is False and wants(total=0) is False
     assert wants(sort="newest") is False
-    assert wants(related=False) is False
     assert wants(stages.understand(ctx, "")) is False
     assert wants(stages.understand(ctx, "source:共同通信")) is False  # no words
     assert wants(stages.understand(ctx, "空母 OR 演習")) is False  # not plain
@@ -304,13 +308,17 @@ def test_help_for_a_search_nothing_answers_in_full(ctx):
 
 def test_related_articles_follow_the_last_page_of_matches(ctx):
     def related(**kwargs):
-        result, _ = stages.run(ctx, SearchRequest(q="せんすいかん", **kwargs), "せんすいかん")
+        req = SearchRequest(q="せんすいかん", **{"related": True, **kwargs})
+        result, _ = stages.run(ctx, req, "せんすいかん")
         return result.related
 
     near = related()  # 潜水艦: 010101, 010201, 010401
     assert [h.id for h in near] == ["2501-010301"]
     assert near[0].score > 0 and "<mark>" not in near[0].title_html
     assert related(related=False) == []
+    unasked, _ = stages.run(ctx, SearchRequest(q="せんすいかん"), "せんすいかん")
+    assert unasked.related == [] and unasked.related_offered is True
+    assert ctx.stages["related"] >= 0
     assert related(page_size=2) == []  # page 1 of 2
     assert [h.id for h in related(page_size=2, page=2)] == ["2501-010301"]
     assert related(date_to="2025-01-02") == []  # 010301 is outside the dates
