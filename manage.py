@@ -31,7 +31,7 @@ def _in_the_project_environment() -> None:
 if __name__ == "__main__":
     _in_the_project_environment()
 
-from search.config import corpus_dir, index_dir, version  # noqa: E402
+from search.config import BUILD_MEMORY, corpus_dir, index_dir, version  # noqa: E402
 from search.corpus.loading import load_corpus  # noqa: E402
 
 # Two worker processes nearly halve a build on 2 cores and give the same index (tested:
@@ -125,7 +125,8 @@ class ProgressBar:
 def cmd_reindex(args: argparse.Namespace) -> int:
     from search.index.build import reindex
 
-    stats = reindex(args.index, args.corpus, ProgressBar("indexing"), procs=args.procs)
+    stats = reindex(args.index, args.corpus, ProgressBar("indexing"), procs=args.procs,
+                    memory=args.memory << 20 if args.memory else None)
     _report_issues(stats.issues)
     print(stats.summary())
     return 0
@@ -380,6 +381,17 @@ def _folder_options(parser: argparse.ArgumentParser) -> None:
                         help=f"index folder (default: $KIRINUKI_INDEX or {index_dir()})")
 
 
+def _megabytes(text: str) -> int:
+    """A memory budget in MB: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"「{text}」: MB の数(0 以上の整数)を指定してください")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     parser.add_argument("--version", action="version", version=f"kirinuki {version()}")
@@ -408,6 +420,10 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = add("reindex", help="build the whole index afresh")
     rebuild.add_argument("--procs", type=int, default=DEFAULT_PROCS,
                          help=f"indexing processes (default {DEFAULT_PROCS})")
+    rebuild.add_argument("--memory", type=_megabytes, default=BUILD_MEMORY >> 20, metavar="MB",
+                         help="postings held in memory by all indexing processes before a "
+                              f"segment is written (default {BUILD_MEMORY >> 20}; 0: no "
+                              "bound, one segment per process)")
     rebuild.set_defaults(func=cmd_reindex)
     add("update", help="bring the index up to date with the corpus").set_defaults(
         func=cmd_update)

@@ -10,6 +10,11 @@ ROOT = PACKAGE_DIR.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_CORPUS = DATA_DIR / "corpus"
 DEFAULT_INDEX = ROOT / "index"
+# A build holds each segment's postings in memory until the segment is written: past this
+# many bytes for all its processes together, a process writes its segment and starts another
+# (search/index/workers.py; manage.py reindex --memory). More segments cost a search a
+# little more (a term is looked up in each), so the default is what a small machine spares.
+BUILD_MEMORY = 1024 << 20
 
 
 def corpus_dir(override: str | os.PathLike | None = None) -> Path:

@@ -23,8 +23,8 @@ from whoosh import index as whoosh_index
 
 from ..config import corpus_dir, index_dir
 from ..corpus import outlets
-from ..corpus.loading import Corpus, load_corpus, missing_folder, no_records
 from ..corpus.annotate import annotate
+from ..corpus.loading import Corpus, load_corpus, missing_folder, no_records
 from ..corpus.records import Issue, Record
 from ..errors import IndexDamagedError, IndexProblem
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
@@ -42,7 +42,7 @@ from .store import (
     size_of,
 )
 from .version import code_hashes, input_hashes
-from .workers import WorkerLost, paused_collector, write_records
+from .workers import DEFAULT_MEMORY, WorkerLost, paused_collector, write_records
 
 Progress = Callable[[int, int], None]
 
@@ -75,8 +75,10 @@ class BuildStats:
 
 
 def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
-            progress: Progress | None = None, procs: int = 1) -> BuildStats:
-    """Build the whole index from the corpus into a fresh folder and swap it in."""
+            progress: Progress | None = None, procs: int = 1,
+            memory: int | None = DEFAULT_MEMORY) -> BuildStats:
+    """Build the whole index from the corpus into a fresh folder and swap it in, the
+    postings held in memory kept under about ``memory`` bytes (``workers.write_records``)."""
     root_path = index_dir(root)
     with lock(root_path), paused_collector():
         started = time.perf_counter()
@@ -87,7 +89,7 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
         try:
             ix = whoosh_index.create_in(str(build), build_schema())
             # annotates the records on the way (countries, organisations)
-            write_records(ix, loaded.records, _document, progress, procs)
+            write_records(ix, loaded.records, _document, progress, procs, memory)
             _write_meta(build, corpus_dir(corpus), _corpus_meta(loaded))
             final = finish(root_path, build)
         except BaseException as exc:
@@ -99,7 +101,8 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
 
 
 def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
-           progress: Progress | None = None, procs: int = 1) -> BuildStats:
+           progress: Progress | None = None, procs: int = 1,
+           memory: int | None = DEFAULT_MEMORY) -> BuildStats:
     """Bring the index up to date, reading only the files that changed.
 
     The files whose hash changed (and the unchanged files holding a record with them) are
@@ -113,7 +116,7 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         raise missing
 
     def rebuild(why: str) -> BuildStats:
-        stats = reindex(root_path, corpus, progress, procs)
+        stats = reindex(root_path, corpus, progress, procs, memory)
         stats.notes.append(why)
         return stats
 

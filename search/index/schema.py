@@ -15,10 +15,10 @@ from whoosh import formats
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.fields import STORED as STORED_FIELD
 
-from ..text.analysis import japanese_analyzer
-from ..text.marks import SNIPPET_SOURCE_CHARS, TITLE_MARKED_CHARS, marks
 from ..corpus.records import Record
 from ..facets import FACETS, extracted
+from ..text.analysis import japanese_analyzer
+from ..text.marks import SNIPPET_SOURCE_CHARS, TITLE_MARKED_CHARS, marks
 from . import codec
 
 # 2: the one-pass JapaneseAnalyzer; 3: the record stored as one tuple; 4: without its line;
@@ -81,10 +81,10 @@ class Positions(formats.Positions):
 # pickles and compresses each document's stored dict on its own, so every stored field's
 # name was repeated in every document: one tuple is smaller than the dict, and year, month
 # and the sort key, derived from the date, are not stored at all
-# (benchmarks/results/design-measurements.md). ``stored`` gives the dict back. The line a record starts
-# at is kept in the index's meta instead (``OpenIndex.line``): a clipping added at the top of
-# an archive moves every line below it, and that must not make them all new documents.
-# The extracted facets' values follow, one field each, in the declared order.
+# (benchmarks/results/design-measurements.md). ``stored`` gives the dict back. The line a
+# record starts at is kept in the index's meta instead (``OpenIndex.line``): a clipping
+# added at the top of an archive moves every line below it, and that must not make them all
+# new documents. The extracted facets' values follow, one field each, in the declared order.
 STORED = ("id", "kind", "title", "body", "notes", "source", "source_raw", "collections",
           "date", "time", "via_yahoo", "lang", "section", "file")
 

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .store import READ_ERRORS, check_build, current_path, open_current, read_meta
 from .schema import split_commas, stored
+from .store import READ_ERRORS, check_build, current_path, open_current, read_meta
 
 
 @dataclass

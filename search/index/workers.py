@@ -30,12 +30,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from ..config import BUILD_MEMORY
 from ..corpus.annotate import annotate
 from ..corpus.records import Record
 from .codec import finish_segment, worker_writer
 from .schema import new_writer, repeated_fields
 
 Progress = Callable[[int, int], None]
+DEFAULT_MEMORY = BUILD_MEMORY  # the postings all workers hold at most (config.py)
+CHECK_EVERY = 256  # records between looks at a writer's estimate
 ToDocument = Callable[[Record], dict]
 # Seconds between a worker's progress messages.
 TICK = 0.1
@@ -50,7 +53,7 @@ class _Shard:
     """What a worker sends back: its segment and what it found in each of its records."""
 
     number: int
-    segment: object
+    segments: list  # in the order of its records
     facets: list[dict[str, list[str]]]  # each record's extracted facet values
 
 
@@ -60,7 +63,8 @@ def paused_collector() -> Iterator[None]:
 
     A build makes millions of small objects (records, words, postings) that live until
     the segment is written, and frees none of them in cycles: the collector's passes over
-    them took a visible share of a worker's time and found nothing (benchmarks/results/design-measurements.md).
+    them took a visible share of a worker's time and found nothing (benchmarks/results/
+    design-measurements.md).
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -106,24 +110,28 @@ def split(records: list[Record], parts: int) -> list[list[Record]]:
 
 
 def write_records(ix, records: list[Record], to_document: ToDocument,
-                  progress: Progress | None = None, procs: int = 1) -> None:
-    """Annotate ``records`` (in place) and commit them into the empty index ``ix``.
+                  progress: Progress | None = None, procs: int = 1,
+                  memory: int | None = DEFAULT_MEMORY) -> None:
+    """Annotate ``records`` (in place) and commit them into the empty index ``ix``, the
+    postings held in memory by all workers together kept under about ``memory`` bytes
+    (None: no bound, one segment per worker).
 
     Exceptions from a worker are raised here, in the parent, as they were raised there.
     """
     shards = split(records, usable_procs(procs))
     total = len(records)
+    budget = None if memory is None else max(1, memory // len(shards or [()]))
     if len(shards) <= 1:
         tick = (lambda n: progress(n, total)) if progress else None
-        results = [_write_shard(ix, 0, records, to_document, tick)]
+        results = [_write_shard(ix, 0, records, to_document, tick, budget)]
     else:
         _warm(records[0], to_document)
-        results = _in_workers(ix, shards, to_document, progress, total)
+        results = _in_workers(ix, shards, to_document, progress, total, budget)
     results.sort(key=lambda r: r.number)
     for shard, result in zip(shards, results, strict=True):
         for rec, found in zip(shard, result.facets, strict=True):
             rec.facets = found
-    segments = [r.segment for r in results]
+    segments = [segment for r in results for segment in r.segments]
     writer = new_writer(ix)
     # The merge policy hook is how a commit is told which segments make the index.
     writer.commit(mergetype=lambda _writer, existing: list(existing) + segments)
@@ -140,9 +148,13 @@ def _warm(rec: Record, to_document: ToDocument) -> None:
 
 
 def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument,
-                 tick: Callable[[int], None] | None) -> _Shard:
+                 tick: Callable[[int], None] | None, budget: int | None = None) -> _Shard:
+    """One shard's records as one segment, or as several in order when the postings held
+    for a segment pass ``budget`` bytes (the writer's estimate, looked at every
+    ``CHECK_EVERY`` records): memory stays bounded whatever the shard's size."""
     writer = worker_writer(ix, repeated_fields())  # the parent holds the build's lock
     found = []
+    segments = []
     with paused_collector():
         try:
             for n, rec in enumerate(records, start=1):
@@ -151,20 +163,26 @@ def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument
                 writer.add_document(**to_document(rec))
                 if tick:
                     tick(n)
-            segment = finish_segment(writer)
+                if budget is not None and n % CHECK_EVERY == 0 and n < len(records) \
+                        and writer.held_bytes() > budget:
+                    segments.append(finish_segment(writer))
+                    writer = worker_writer(ix, repeated_fields())
+            segments.append(finish_segment(writer))
         except BaseException:
             writer.cancel()
             raise
-    return _Shard(number, segment, found)
+    return _Shard(number, segments, found)
 
 
 def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
-                progress: Progress | None, total: int) -> list[_Shard]:
+                progress: Progress | None, total: int,
+                budget: int | None = None) -> list[_Shard]:
     ctx = multiprocessing.get_context("fork")
     messages = ctx.Queue()
     parent = os.getpid()
     workers = [ctx.Process(target=_worker,
-                           args=(ix, k, shard, to_document, messages, parent), daemon=True)
+                           args=(ix, k, shard, to_document, messages, parent, budget),
+                           daemon=True)
                for k, shard in enumerate(shards)]
     counts = [0] * len(shards)
     results: dict[int, _Shard] = {}
@@ -209,7 +227,7 @@ def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
 
 
 def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
-            messages, parent: int) -> None:
+            messages, parent: int, budget: int | None = None) -> None:
     """A forked worker: write one shard, send progress, then the result or the error."""
     _die_with(parent)
     last = 0.0
@@ -224,7 +242,7 @@ def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
             messages.put(("tick", number, n))
 
     try:
-        result = _write_shard(ix, number, records, to_document, tick)
+        result = _write_shard(ix, number, records, to_document, tick, budget)
         messages.put(("done", number, result))
     except BaseException as exc:  # the parent re-raises it, Ctrl-C included
         try:

@@ -177,6 +177,22 @@ def test_two_workers_build_the_index_one_process_builds(tmp_path):
     assert meta_one["records"] == meta_two["records"]  # fingerprints include the countries
 
 
+def test_a_build_held_to_a_small_memory_budget_answers_as_one_segment_does(tmp_path, capsys):
+    """``reindex --memory``: the bundled corpus written as many segments, past a budget of
+    1 MB, ranks, stores and counts exactly as one segment per process does."""
+    one, many = tmp_path / "one", tmp_path / "many"
+    reindex(one, procs=1, memory=None)
+    assert manage.main(["--index", str(many), "reindex", "--procs", "1", "--memory", "1"]) == 0
+    capsys.readouterr()
+    with whoosh_index.open_dir(str(current_path(many))).reader() as reader:
+        segments = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+    assert segments == [256, 128]  # looked at every CHECK_EVERY (256) records
+    assert stored_docs(one) == stored_docs(many)
+    for q in QUERIES + ["日米防衛相会談", "豪州 潜水艦", "ぼうえい", '"防衛装備品"']:
+        assert ranked(one, q) == ranked(many, q), q
+    assert facet_counts(one) == facet_counts(many)
+
+
 def test_shards_are_contiguous_and_balanced():
     from search.corpus.loading import load_corpus
     from search.index.workers import split

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.query import Term
 
 from search.index import workers
 from search.index.build import _document
@@ -152,3 +153,75 @@ def test_a_workers_error_is_raised_in_the_parent(tmp_path):
     with pytest.raises(ValueError, match="^record w04 is bad$"):
         workers.write_records(ix, records(6), failing)
     assert ix.doc_count_all() == 0
+
+
+def leaves(ix) -> list[int]:
+    with ix.reader() as reader:
+        return [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+
+
+def test_a_memory_budget_writes_a_shard_as_several_segments_in_order(tmp_path, monkeypatch):
+    """Past its budget a writer's segment is written and another started: the records stay
+    in order, every one once, and a word finds the same records as in one segment."""
+    monkeypatch.setattr(workers, "CHECK_EVERY", 2)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "several").mkdir()
+    one = whoosh_index.create_in(str(tmp_path / "one"), build_schema())
+    several = whoosh_index.create_in(str(tmp_path / "several"), build_schema())
+    workers.write_records(one, records(5), _document, memory=None)
+    workers.write_records(several, records(5), _document, memory=1)
+    assert leaves(one) == [5] and leaves(several) == [2, 2, 1]
+    assert written(several) == written(one) == [r.id for r in records(5)]
+    every = [r.id for r in records(5)]
+    for field, word, ids in (("title", "空母", every), ("body", "演習", every),
+                             ("body", "3", ["w03"])):
+        with one.searcher() as a, several.searcher() as b:
+            found = [sorted(stored(s.stored_fields(d))["id"]
+                            for d in s.search(Term(field, word), limit=None).docs())
+                     for s in (a, b)]
+        assert found[0] == found[1] == ids, word
+    # a budget no shard reaches: one segment
+    big = whoosh_index.create_in(str(tmp_path), build_schema())
+    workers.write_records(big, records(5), _document, memory=1 << 30)
+    assert leaves(big) == [5]
+
+
+def test_a_writer_knows_what_its_postings_hold(tmp_path):
+    """The estimate the budget is checked against counts every term and posting held."""
+    from search.index.codec.write import POSTING_BYTES, TERM_BYTES
+    from search.index.schema import new_writer
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = new_writer(ix)
+    assert writer.held_bytes() == 0
+    for rec in records(3):
+        writer.add_document(**_document(rec))
+        pool = writer.pool
+        terms = sum(len(t) for t in (*pool.texts.values(), *pool.fields.values()))
+        postings = sum(len(p.docs) for t in (*pool.texts.values(), *pool.fields.values())
+                       for p in t.values())
+        assert writer.held_bytes() == TERM_BYTES * terms + POSTING_BYTES * postings > 0
+    writer.cancel()
+
+
+def test_forked_workers_keep_to_the_budget_too(tmp_path):
+    out = fresh(f"""
+        import json
+        from whoosh import index as whoosh_index
+        from search.index import workers
+        from search.index.build import _document
+        from search.index.schema import build_schema, stored
+        from tests.unit.test_workers import records
+
+        workers.CHECK_EVERY = 2
+        ix = whoosh_index.create_in({str(tmp_path)!r}, build_schema())
+        recs = records(6)
+        workers.write_records(ix, recs, _document, procs=2, memory=2)
+        with ix.searcher() as searcher:
+            ids = [stored(searcher.stored_fields(d))["id"]
+                   for d in range(searcher.doc_count_all())]
+        with ix.reader() as reader:
+            leaves = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+        print(json.dumps([ids == [r.id for r in recs], leaves]))
+    """)
+    assert json.loads(out) == [True, [2, 1, 2, 1]]

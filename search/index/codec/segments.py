@@ -59,5 +59,8 @@ def worker_writer(ix, repeated: tuple[str, ...] = ()) -> SegmentWriter:
 
 
 def finish_segment(writer: SegmentWriter):
-    """Write the worker's segment and hand it back, uncommitted, for the parent to add."""
+    """Write the worker's segment and hand it back, uncommitted, for the parent to add. Its
+    postings are freed (``_close_segment`` empties the pool), so a worker can go on with
+    another writer; the writer is not finished, which would remove the temporary folder
+    the index's other writers share."""
     return writer._finalize_segment()

@@ -2,13 +2,13 @@
 
 Whoosh's own ``SegmentWriter`` puts every posting of a segment into a pool as a 5-tuple,
 sorts them all when the segment is finished, and hands them one by one to the postings
-writer, which checks each and appends it to the block being filled (with the segment
-writer, the largest part of a build when profiled (benchmarks/results/design-measurements.md)). Here each term keeps its postings in arrays as
-documents are added; a document's number only grows, so they are in order already, and
-finishing the segment sorts the terms, not the postings, and gives the postings writer a
-block's worth at a time. The blocks are encoded by Whoosh's own
-``W3PostingsWriter._write_block``: the files are the same, byte for byte, as Whoosh's
-writer makes (tests/system/test_writer.py).
+writer, which checks each and appends it to the block being filled (with the segment writer,
+the largest part of a build when profiled: benchmarks/results/design-measurements.md). Here
+each term keeps its postings in arrays as documents are added; a document's number only
+grows, so they are in order already, and finishing the segment sorts the terms, not the
+postings, and gives the postings writer a block's worth at a time. The blocks are encoded by
+Whoosh's own ``W3PostingsWriter._write_block``: the files are the same, byte for byte, as
+Whoosh's writer makes (tests/system/test_writer.py).
 
 Used for every write of a kirinuki index (``segments.new_writer``). Documents with a field
 this does not handle (term vectors, a separate spelling field) go through Whoosh's own
@@ -27,6 +27,11 @@ from whoosh import formats, writing
 from whoosh.codec.whoosh3 import W3PostingsWriter
 
 Item = tuple[str, bytes, int, float, bytes | None]  # Whoosh's pool item
+# What a distinct term and a posting held by a segment writer cost in memory, about: 3,000
+# to 9,000 synthetic records added 37 MB of RSS for 24,700 new terms and 671,000 postings
+# (the arrays, the encoded positions of words seen twice or more, the tables' entries).
+TERM_BYTES = 400
+POSTING_BYTES = 40
 
 
 class Postings:
@@ -233,6 +238,7 @@ class _FieldPlan:
     boost: float
     encode: Callable[[list[int]], bytes] | None
     single: dict[int, bytes]  # the format's encoded one-position values, if it keeps them
+    postings: int = 0  # how many this writer has added to the field (``held_bytes``)
 
 
 class SegmentWriter(writing.SegmentWriter):
@@ -289,6 +295,14 @@ class SegmentWriter(writing.SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def held_bytes(self) -> int:
+        """About how much memory the postings held for this segment take (a build flushes
+        the segment past its budget): a term and a posting at what they were measured to
+        cost (benchmarks/results/design-measurements.md)."""
+        terms = sum(len(plan.texts) + len(plan.terms) for plan in self._plans.values())
+        postings = sum(plan.postings for plan in self._plans.values())
+        return TERM_BYTES * terms + POSTING_BYTES * postings
+
     def _plan(self, fieldname: str) -> _FieldPlan:
         field = self.schema[fieldname]
         fmt = field.format
@@ -333,17 +347,16 @@ def _add_text(plan: _FieldPlan, value: str, docnum: int, boost: float) -> int:
     inlined (see schema.Positions); the field's length for scoring."""
     texts, encode, single = plan.texts, plan.encode, plan.single
     length = 0
-    for word, poslist in plan.gather(value).items():
+    found = plan.gather(value)
+    plan.postings += len(found)
+    for word, poslist in found.items():
         freq = len(poslist)
         length += freq
         p = texts[word]
         p.docs.append(docnum)
         p.weights.append(freq * boost)
-        if freq == 1:
-            vbytes = single.get(poslist[0]) or encode(poslist)
-        else:
-            vbytes = encode(poslist)
-        p.values.append(vbytes)
+        p.values.append((single.get(poslist[0]) or encode(poslist)) if freq == 1
+                        else encode(poslist))
     return length if plan.field.scorable else 0
 
 
@@ -352,6 +365,7 @@ def _add_terms(plan: _FieldPlan, value, docnum: int, boost: float) -> int:
     terms, scorable = plan.terms, plan.field.scorable
     length = 0
     for tbytes, freq, weight, vbytes in plan.index(value):
+        plan.postings += 1
         if scorable:
             length += freq
         p = terms[tbytes]
