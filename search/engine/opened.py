@@ -127,7 +127,8 @@ class OpenIndex:
             raise IndexDamagedError(self.path.parent.parent, problem) from exc
 
     def warm(self) -> None:
-        """Build the spelling correctors and the completer ahead of their first use.
+        """Build the facets' tables by document, the spelling correctors and the completer
+        ahead of their first use.
 
         Best effort, in a thread of its own: in a large archive the correctors take a
         noticeable part of a second (benchmarks/results/design-measurements.md), which the
@@ -135,12 +136,18 @@ class OpenIndex:
         ``complete``). If the index is retired or its files go meanwhile, the first request
         that needs them builds them itself (or never comes).
         """
-        for build in (self.spelling, self.completer, self.readings):
+        for build in (self.facet_documents, self.spelling, self.completer, self.readings):
             try:
                 if not self._retired:
                     build()
             except Exception:  # noqa: BLE001 - a warm-up has no one to report to
                 pass
+
+    def facet_documents(self) -> None:
+        """Each facet's values by document, with which a search of few matches counts
+        them (``Column.by_document``)."""
+        for column in self.columns.facets.values():
+            column.by_document()
 
     def help_for(self, text: str, find: Callable[[], list[str]]) -> list[str]:
         """The もしかして for the query ``text`` in this build: found by ``find`` the first

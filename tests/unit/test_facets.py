@@ -18,9 +18,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from search import facets
 from search.corpus.records import Record
 from search.engine.request import SearchRequest
 from search.facets import (
@@ -620,3 +621,43 @@ def test_the_facet_groups_read_from_the_declarations():
     assert [f.key for f in row_facets()] == ["country", "organization", "collection"]
     assert [f.key for f in extracted()] == ["country", "organization"]
     assert [f.key for f in keyword_facets()] == ["country"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda size: st.tuples(
+    st.just(size),
+    st.lists(st.lists(st.integers(0, 4), max_size=3, unique=True), min_size=size,
+             max_size=size),
+    st.lists(st.booleans(), min_size=size, max_size=size))))
+def test_a_facet_counts_the_same_from_few_documents_or_from_every_pair(case):
+    """Counted from the matching documents' values (a mask of few) or from every pair (a
+    mask of many), a facet's counts are what counting by hand gives."""
+    size, held, chosen = case
+    values = ["a", "b", "c", "d", "e"]
+    docs = [d for d, codes in enumerate(held) for _ in codes]
+    codes = [c for d_codes in held for c in d_codes]
+    column = facets.Column(values, np.array(docs, dtype=np.int32),
+                           np.array(codes, dtype=np.int32), size)
+    mask = np.array(chosen, dtype=bool)
+    expected = [sum(1 for d in range(size) if chosen[d] and c in held[d]) for c in range(5)]
+    assert column.counts(mask).tolist() == expected
+
+
+def test_few_matches_are_counted_from_their_documents():
+    """The two ways agree at the edge of the share, and the table by document holds each
+    document's values in order of the pairs."""
+    docs = np.array([3, 0, 3, 1, 0, 3], dtype=np.int32)
+    codes = np.array([0, 1, 2, 2, 0, 1], dtype=np.int32)
+    column = facets.Column(["x", "y", "z"], docs, codes, 5)
+    by_codes, starts = column.by_document()
+    assert starts.tolist() == [0, 2, 3, 3, 6, 6]
+    assert by_codes.tolist() == [1, 0, 2, 0, 2, 1]  # doc 0: y x; doc 1: z; doc 3: x z y
+    assert facets.SPARSE_SHARE == 4
+    one = np.zeros(5, dtype=bool)
+    one[3] = True  # 1 * 4 < 6 pairs: from the document
+    assert column.counts(one).tolist() == [1, 1, 1]
+    two = one.copy()
+    two[0] = True  # 2 * 4 >= 6: from every pair
+    assert column.counts(two).tolist() == [2, 2, 1]
+    assert column.counts(np.zeros(5, dtype=bool)).tolist() == [0, 0, 0]
+    assert column.by_document() is column.by_document()
