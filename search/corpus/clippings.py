@@ -160,8 +160,8 @@ class _Article:
         title = strip_brackets(clean_html(title))
         if not title:
             self.warn(id_at, f"article {rec_id} has no title")
-        summary_at, notes, paragraphs, stray = self._body(id_at + 1, rec_id, head.misplaced)
-        for i in range(self.start, summary_at):
+        notes, paragraphs, stray = self._body(id_at + 1, rec_id, head.misplaced)
+        for i in range(self.start, id_at + 1):  # the lines after it have their roles from _body
             self.out.roles[i] = RECORD
         self._stray(stray)
         if not paragraphs:
@@ -246,7 +246,7 @@ class _Article:
                          "or title; not part of any record")
 
     def _body(self, begin: int, rec_id: str,
-              lead: list[int]) -> tuple[int, list[str], list[str], list[int]]:
+              lead: list[int]) -> tuple[list[str], list[str], list[int]]:
         """Summary paragraphs and notes from ``begin`` (after the ``lead`` lines); stray
         header lines at the end."""
         end = self.end
@@ -293,7 +293,7 @@ class _Article:
             else:
                 summary_lines.append(cleaned)
         notes = ["\n".join(join_wrapped(block)) for block in note_lines]
-        return j, notes, join_wrapped(summary_lines), stray
+        return notes, join_wrapped(summary_lines), stray
 
     def _date(self, m: re.Match[str], rec_id: str) -> str | None:
         y, sep1, mo, sep2, d = (m.group(k) for k in range(1, 6))

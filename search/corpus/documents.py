@@ -78,6 +78,9 @@ def parse_document(meta: FileMeta, lines: list[str]) -> Parsed:
     out = Parsed(roles=[""] * len(lines))
     body_end, footnotes = _footnote_block(lines)
     passages = _cut(lines, body_end, out)
+    if footnotes and not passages:  # only numbered lines: they are the text, not footnotes
+        body_end, footnotes = len(lines), {}
+        passages = _cut(lines, body_end, out)
     _attach_footnotes(meta.name, lines, passages, footnotes, out)
     for i in range(body_end, len(lines)):
         if not lines[i].strip():  # every footnote line belongs to a passage (below)
@@ -105,6 +108,8 @@ def _cut(lines: list[str], body_end: int, out: Parsed) -> list[_Passage]:
                 section.lines.append(i)
                 section.paragraphs.append(text)
             else:
+                if pending_head:  # a heading with nothing under it before the next
+                    out.roles[pending_head[0]] = FURNITURE
                 pending_head = (i, text)
         elif _NOTE.match(text) or _CAPTION.match(text):
             host = section or (passages[-1] if passages else None)

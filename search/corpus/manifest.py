@@ -47,6 +47,10 @@ def load_manifest(folder: Path) -> tuple[dict[str, FileMeta], list[Issue]]:
     metas: dict[str, FileMeta] = {}
     issues: list[Issue] = []
     for name, entry in table.items():
+        if not isinstance(entry, dict):  # `title = "x"` at the top: not a file's table
+            issues.append(Issue(MANIFEST, 0, f"{name!r} is not a file's table ([\"file.txt\"] "
+                                             "with kind = …); ignored"))
+            continue
         kind = entry.get("kind", "")
         if kind not in KINDS:
             issues.append(Issue(MANIFEST, 0, f"[{name!r}] has kind {kind!r}; expected one of "

@@ -210,19 +210,25 @@ def _by_line(data: bytes, name: str) -> tuple[str, list[Issue]] | None:
             lines.append(utf8)
             utf8_at = utf8_at if raw.isascii() else number
             continue
+        # an EUC-JP line nearly always decodes as cp932 too (as half-width katakana): of the
+        # encodings that decode it, the one giving the most hiragana, as _decode chooses
+        best: tuple[int, str, str] | None = None
         for encoding in LEGACY_ENCODINGS:
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            lines.append(text)
-            if runs and runs[-1][0] == encoding and runs[-1][2] > utf8_at:
-                runs[-1][2] = number
-            else:
-                runs.append([encoding, number, number])
-            break
-        else:
+            if best is None or _hiragana(text) > best[0]:
+                best = (_hiragana(text), text, encoding)
+        if best is None:
             lines.append(utf8)
+            continue
+        _, text, encoding = best
+        lines.append(text)
+        if runs and runs[-1][0] == encoding and runs[-1][2] > utf8_at:
+            runs[-1][2] = number
+        else:
+            runs.append([encoding, number, number])
     if not runs:
         return None
     issues = [Issue(name, first, f"lines {first}–{last} are {encoding}, not UTF-8 like the "
