@@ -228,8 +228,20 @@ def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
 
 def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
             messages, parent: int, budget: int | None = None) -> None:
-    """A forked worker: write one shard, send progress, then the result or the error."""
+    """A forked worker: bound to its parent's life, ``_serve``, then its messages flushed."""
     _die_with(parent)
+    try:
+        _serve(ix, number, records, to_document, messages, budget)
+    finally:
+        messages.close()
+        messages.join_thread()  # the parent must have it all before this process ends
+
+
+def _serve(ix, number: int, records: list[Record], to_document: ToDocument,
+           messages, budget: int | None = None) -> None:
+    """Write one shard, sending progress, then the result or the error, on ``messages``.
+    Apart from ``_worker`` so that its work can be tested in the test's own process, where
+    mutation testing sees it."""
     last = 0.0
 
     def tick(n: int) -> None:
@@ -250,9 +262,6 @@ def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
         except Exception:
             exc = RuntimeError(f"{type(exc).__name__}: {exc}")
         messages.put(("error", number, exc))
-    finally:
-        messages.close()
-        messages.join_thread()  # the parent must have it all before this process ends
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

@@ -140,3 +140,17 @@ def test_a_term_inside_other_words_is_not_marked() -> None:
     stored_marks = marks(text, 100)
     assert marked_spans(text, stored_marks, {"防衛"}) == [(10, 12)]
     assert marked_spans(text, stored_marks, {"衛星"}) == [(2, 4), (13, 15)]
+
+
+def test_the_edges_of_the_encoding_and_of_the_spans() -> None:
+    """A gap of exactly 128 characters (the first two-byte varint); the same other spelling
+    twice in a row; a term that only begins a longer word; two terms side by side."""
+    text = "防衛" + "　" * 126 + "防衛"  # the second starts at 128
+    packed, _ = stored = marks(text, 1000)
+    assert 0x80 in packed and _numbers(packed)[3] == 128
+    assert marked_spans(text, stored, {"防衛"}) == [(0, 2), (128, 130)]
+    assert marked_spans("NATO NATO", marks("NATO NATO", 100), {"nato"}) == [(0, 4), (5, 9)]
+    assert marked_spans("防衛", marks("防衛", 100), {"防"}) == []  # 防衛 has no part 防
+    both = marks("防衛協力", 100)
+    assert marked_spans("防衛協力", both, {"防衛", "協力"}) == [(0, 4)]  # joined
+    assert highlight_title("防衛協力", {"防衛", "協力"}, both) == "<mark>防衛協力</mark>"

@@ -225,3 +225,53 @@ def test_forked_workers_keep_to_the_budget_too(tmp_path):
         print(json.dumps([ids == [r.id for r in recs], leaves]))
     """)
     assert json.loads(out) == [True, [2, 1, 2, 1]]
+
+
+def served(folder: Path, recs: list, to_document=_document, budget: int | None = None) -> list:
+    """What a worker sends for ``recs`` (into a new index in ``folder``), its work done in
+    this process: every message up to the result or the error."""
+    import multiprocessing
+
+    folder.mkdir()
+    messages = multiprocessing.get_context("fork").Queue()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    workers._serve(ix, 7, recs, to_document, messages, budget)
+    found = []
+    while True:
+        found.append(messages.get(timeout=10))
+        if found[-1][0] != "tick":
+            return found
+
+
+def test_a_worker_sends_its_progress_then_its_segments(tmp_path, monkeypatch):
+    """Progress every TICK seconds and at the last record, then the shard (its number, its
+    segments in order, each record's facets); an error is sent as the error, or as a
+    RuntimeError naming it when it cannot be pickled."""
+    monkeypatch.setattr(workers, "TICK", 0.0)  # every record is a TICK apart
+    recs = records(5)
+    found = served(tmp_path / "a", recs)
+    assert [m[:3] if m[0] == "tick" else m[:2] for m in found] == [
+        *(("tick", 7, n) for n in range(1, 6)), ("done", 7)]
+    shard = found[-1][2]
+    assert shard.number == 7 and len(shard.segments) == 1
+    assert shard.facets == [{"country": ["米国", "オーストラリア"], "organization": []}] * 5
+    monkeypatch.setattr(workers, "TICK", 1e12)  # none due: only the last record's
+    assert [m[:3] for m in served(tmp_path / "b", recs)[:-1]] == [("tick", 7, 5)]
+    # a TICK longer than the shard takes but shorter than the clock has run (half its
+    # reading now): the first record's (a TICK since 0), then the last's
+    monkeypatch.setattr(workers, "TICK", workers.time.monotonic() / 2)
+    assert [m[:3] for m in served(tmp_path / "e", recs)[:-1]] == [("tick", 7, 1), ("tick", 7, 5)]
+    # the budget is the worker's: past it, a segment every CHECK_EVERY records
+    monkeypatch.setattr(workers, "CHECK_EVERY", 2)
+    assert [len(s) for s in [served(tmp_path / "f", recs, budget=1)[-1][2].segments]] == [3]
+
+    def unpicklable(rec):
+        class Local(Exception):
+            pass
+        raise Local("not picklable")
+
+    kind, number, error = served(tmp_path / "c", recs, unpicklable)[-1]
+    assert (kind, number, type(error), str(error)) == (
+        "error", 7, RuntimeError, "Local: not picklable")
+    kind, number, error = served(tmp_path / "d", recs, failing)[-1]
+    assert (kind, type(error), str(error)) == ("error", ValueError, "record w04 is bad")
