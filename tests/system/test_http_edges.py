@@ -425,6 +425,11 @@ def test_serve_runs_make_server_and_stops_on_ctrl_c(session_index):
         assert get(url, "/api/search", method="OPTIONS").status == 405
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # say so, and leave no process or pipe behind
+            proc.kill()
+            out, err = proc.communicate()
+            pytest.fail(f"the server did not stop within 60 s of Ctrl-C; it wrote: {err[-3000:]}")
     assert proc.returncode == 0, err
     assert "Traceback" not in err
