@@ -154,3 +154,27 @@ def test_the_edges_of_the_encoding_and_of_the_spans() -> None:
     both = marks("防衛協力", 100)
     assert marked_spans("防衛協力", both, {"防衛", "協力"}) == [(0, 4)]  # joined
     assert highlight_title("防衛協力", {"防衛", "協力"}, both) == "<mark>防衛協力</mark>"
+
+
+def test_the_positions_a_build_asks_for_after_the_marks_come_from_the_same_walk() -> None:
+    """``spans`` keeps the walk's positions for the ``positions`` that follows (one walk
+    per text, the build's hot loop), keyed by the analyzer's settings and the text, at most
+    WALKED texts; ``positions`` takes them out."""
+    from search.text import analysis
+
+    ana = japanese_analyzer()
+    texts = [f"防衛省{k}の会見" for k in range(analysis.WALKED + 1)]
+    for text in texts:
+        ana.spans(text, 100)
+    kept = analysis._walked.recent
+    assert list(kept) == [(True, ana.stoptags, t) for t in texts[1:]]  # the oldest dropped
+    walked = kept[(True, ana.stoptags, texts[-1])]
+    assert ana.positions(texts[-1]) is walked
+    assert (True, ana.stoptags, texts[-1]) not in analysis._walked.recent
+
+
+def test_a_part_ending_on_the_limit_is_marked() -> None:
+    """防衛省 at 0..3 has the part 防衛 at 0..2: a limit of 2 keeps the part, not the word."""
+    spans = japanese_analyzer().spans("防衛省の会見", 2)
+    assert spans == [(0, 2, "防衛")]
+    assert japanese_analyzer().spans("防衛省の会見", 3)[:2] == [(0, 3, "防衛省"), (0, 2, "防衛")]
