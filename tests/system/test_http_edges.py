@@ -411,8 +411,16 @@ def test_serve_on_a_busy_port_says_so_and_exits(session_index):
                            "するか、そのプログラムを止めてください。\n")
 
 
+# Ctrl-C as a terminal delivers it: a suite started in the background by a non-interactive
+# shell (`sh -c '… &'`) ignores SIGINT, and a process inherits that; the server is started
+# with SIGINT's default restored, as an interactive shell would start it.
+WITH_CTRL_C = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+               "os.execv(sys.argv[1], sys.argv[1:])")
+
+
 def test_serve_runs_make_server_and_stops_on_ctrl_c(session_index):
-    proc = subprocess.Popen(serve_command(session_index, 0, "--base-url", "http://clips.test/"),
+    command = serve_command(session_index, 0, "--base-url", "http://clips.test/")
+    proc = subprocess.Popen([sys.executable, "-c", WITH_CTRL_C, *command],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
