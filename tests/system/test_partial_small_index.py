@@ -26,6 +26,7 @@ from search.engine.partial import partial_matches
 from search.index.build import reindex
 from search.index.schema import stored_record
 from search.query.compile import parse_query
+from tests.unit.smallindex import archive
 
 ARTICLES = [  # id, date, title, text
     ("2501-010101", "2025.01.01", "空母と潜水艦の演習", "空母と潜水艦が演習を行った。"),
@@ -43,8 +44,7 @@ ARTICLES = [  # id, date, title, text
 def engine(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("small-corpus")
     (corpus / "clippings-small.txt").write_text(
-        "小さな切り抜き\n\n" + "".join(f"{date}\n 10:00\n共同通信\n\n{title} <{rid}>\n {text}\n"
-                                   for rid, date, title, text in ARTICLES),
+        archive([(rid, date, "共同通信", title, text) for rid, date, title, text in ARTICLES]),
         encoding="utf-8")
     root = tmp_path_factory.mktemp("small-ix")
     assert reindex(root, corpus).records == len(ARTICLES)

@@ -7,13 +7,15 @@ by segment, so that document numbers, segment bases and deletions are known exac
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from search.corpus.records import Record
+from search.index import store
 from search.index.codec.read import PostingReader
-from search.index.schema import build_schema, new_writer, to_document
+from search.index.schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 
 
 def record(rid: str, date: str | None = None, title: str = "", body: str = "",
@@ -41,6 +43,27 @@ def build(folder: Path, segments: list[list[Record]], deleted: tuple[str, ...] =
             writer.delete_by_term("id", rid)
         writer.commit(merge=False)
     return ix
+
+
+def served(tmp_path: Path, segments: list[list[Record]]) -> tuple[Path, Path]:
+    """An index root as the engine opens it (``builds/b1`` with its meta, ``current``
+    pointing at it) holding ``segments``: the root, and the build's resolved path."""
+    root = tmp_path / "root"
+    path = root / "builds" / "b1"
+    path.mkdir(parents=True)
+    build(path, segments)
+    meta = {"schema_version": SCHEMA_VERSION, "checksums": store.checksums(path),
+            "built_at": "2026-12-06T10:00:00", "corpus_hash": "abc123"}
+    (path / store.META).write_text(json.dumps(meta), encoding="utf-8")
+    (root / "current").symlink_to(path.relative_to(root))
+    return root, path.resolve()
+
+
+def archive(articles) -> str:
+    """A clipping archive of ``articles`` (id, date as written, outlet, title, text), in
+    the bundled archives' layout, for tests that build through kirinuki's reindex."""
+    return "小さな切り抜き\n\n" + "".join(f"{date}\n 10:00\n{outlet}\n\n{title} <{rid}>\n {text}\n"
+                                   for rid, date, outlet, title, text in articles)
 
 
 class Opened:

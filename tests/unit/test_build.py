@@ -16,6 +16,7 @@ from search.index.build import BuildStats, reindex, update
 from search.index.schema import stored
 from search.index.store import META, current_path, meta_of
 from search.index.workers import WorkerLost
+from tests.unit.smallindex import archive
 
 A = [("2501-010101", "2025.01.01", "空母が寄港", "空母が寄港した。"),
      ("2501-010201", "2025.01.02", "潜水艦が寄港", "潜水艦が寄港した。"),
@@ -24,8 +25,7 @@ B = [("2502-010101", "2025.02.01", "大使が着任", "大使が着任した。"
 
 
 def clippings(articles) -> str:
-    return "小さな切り抜き\n\n" + "".join(f"{date}\n 10:00\n共同通信\n\n{title} <{rid}>\n {text}\n"
-                                   for rid, date, title, text in articles)
+    return archive([(rid, date, "共同通信", title, text) for rid, date, title, text in articles])
 
 
 @pytest.fixture()

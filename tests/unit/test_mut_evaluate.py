@@ -11,7 +11,6 @@ served as the ``current`` build:
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,26 +30,17 @@ from search.engine.evaluate import (
     run_lines,
     score_query,
 )
-from search.index import store
-from search.index.schema import SCHEMA_VERSION
-from tests.unit.smallindex import build, record
+from tests.unit.smallindex import record, served
 
 
 @pytest.fixture()
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    root = tmp_path / "root"
-    path = root / "builds" / "b1"
-    path.mkdir(parents=True)
-    build(path, [[
+    root, _ = served(tmp_path, [[
         record("a1", "2023-03-01", title="潜水艦と空母の演習", body="潜水艦と空母が演習を行った。"),
         record("a2", "2023-03-15", title="空母", body="空母が寄港した。"),
         record("a3", "2023-05-02", title="空母の演習", body="空母が演習を行った。"),
         record("a4", "2023-05-03", title="大使", body="大使が着任した。"),
     ]])
-    meta = {"schema_version": SCHEMA_VERSION, "checksums": store.checksums(path),
-            "built_at": "2026-12-06T10:00:00", "corpus_hash": "abc123"}
-    (path / store.META).write_text(json.dumps(meta), encoding="utf-8")
-    (root / "current").symlink_to(path.relative_to(root))
     with Engine(root) as opened:
         yield opened
 
@@ -156,14 +146,8 @@ def test_read_queries_and_qrels_skip_comments_and_blank_lines(tmp_path: Path) ->
 
 def test_the_engine_ranks_a_hundred_not_a_page_of_twenty(tmp_path: Path) -> None:
     """25 articles hold 演習: all 25 are ranked (a page is 20 by default)."""
-    root = tmp_path / "root"
-    path = root / "builds" / "b1"
-    path.mkdir(parents=True)
-    build(path, [[record(f"e{n:02d}", "2024-01-01", title="演習", body="演習" * (n + 1))
-                  for n in range(25)]])
-    meta = {"schema_version": SCHEMA_VERSION, "checksums": store.checksums(path)}
-    (path / store.META).write_text(json.dumps(meta), encoding="utf-8")
-    (root / "current").symlink_to(path.relative_to(root))
+    root, _ = served(tmp_path, [[record(f"e{n:02d}", "2024-01-01", title="演習",
+                                        body="演習" * (n + 1)) for n in range(25)]])
     with Engine(root) as engine:
         ranked = engine_ranker(engine)("演習")
     assert len(ranked) == 25 and {d for d, *_ in ranked} == {f"e{n:02d}" for n in range(25)}

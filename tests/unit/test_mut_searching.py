@@ -23,6 +23,7 @@ from search.engine import Engine, SearchError, SearchRequest, searching
 from search.engine import pipeline as stages
 from search.index.build import reindex
 from search.query.complete import MAX_LIMIT
+from tests.unit.smallindex import archive
 
 ARTICLES = [  # id, date, outlet, title, text
     ("2501-010101", "2025.01.01", "共同通信", "ルッテ事務総長が来日",
@@ -41,10 +42,7 @@ def build(folder: Path) -> Path:
     """The four articles in one archive file, indexed by kirinuki's own reindex."""
     corpus = folder / "corpus"
     corpus.mkdir()
-    (corpus / "clippings-small.txt").write_text(
-        "小さな切り抜き\n\n" + "".join(f"{date}\n 10:00\n{outlet}\n\n{title} <{rid}>\n {text}\n"
-                                   for rid, date, outlet, title, text in ARTICLES),
-        encoding="utf-8")
+    (corpus / "clippings-small.txt").write_text(archive(ARTICLES), encoding="utf-8")
     reindex(folder / "ix", corpus)
     return folder / "ix"
 

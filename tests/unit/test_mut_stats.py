@@ -11,21 +11,8 @@ import pytest
 from search.corpus.records import Record
 from search.errors import IndexDamagedError, IndexMissingError
 from search.index import store
-from search.index.schema import SCHEMA_VERSION
 from search.index.stats import IndexStats, index_stats
-from tests.unit.smallindex import build, record
-
-
-def served(tmp_path, segments):
-    root = tmp_path / "root"
-    path = root / "builds" / "b1"
-    path.mkdir(parents=True)
-    build(path, segments)
-    meta = {"schema_version": SCHEMA_VERSION, "checksums": store.checksums(path),
-            "built_at": "2026-12-06T10:00:00", "corpus_hash": "abc123"}
-    (path / store.META).write_text(json.dumps(meta), encoding="utf-8")
-    (root / "current").symlink_to(path.relative_to(root))
-    return root, path.resolve()
+from tests.unit.smallindex import record, served
 
 
 def test_index_stats_counts_every_document(tmp_path):

@@ -14,7 +14,6 @@ index (tests/unit/smallindex.py) served as the ``current`` build in each test:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,17 +21,12 @@ import pytest
 
 from search.engine import Engine, SearchError, SearchRequest
 from search.engine.trends import MAX_TERMS, Series, Trends, check_terms
-from search.index import store
-from search.index.schema import SCHEMA_VERSION
-from tests.unit.smallindex import build, record
+from tests.unit.smallindex import record, served
 
 
 @pytest.fixture()
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    root = tmp_path / "root"
-    path = root / "builds" / "b1"
-    path.mkdir(parents=True)
-    build(path, [[
+    root, _ = served(tmp_path, [[
         record("a1", "2023-03-01", body="空母と演習", countries=("米国", "日本")),
         record("a2", "2023-03-15", body="演習", countries=("米国",)),
         record("a3", "2023-05-02", body="潜水艦", countries=("日本",), source="共同通信"),
@@ -42,10 +36,6 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
         record("a7", "2026-01-05", body="大使"),
         record("a8", "2026-02-03", body="空母", source="共同通信"),
     ]])
-    meta = {"schema_version": SCHEMA_VERSION, "checksums": store.checksums(path),
-            "built_at": "2026-12-06T10:00:00", "corpus_hash": "abc123"}
-    (path / store.META).write_text(json.dumps(meta), encoding="utf-8")
-    (root / "current").symlink_to(path.relative_to(root))
     with Engine(root) as opened:
         yield opened
 

@@ -25,6 +25,7 @@ from search.engine import pipeline as stages
 from search.engine.request import day_bound
 from search.index.build import reindex
 from search.index.schema import stored_record
+from tests.unit.smallindex import archive
 
 ARTICLES = [  # id, date, outlet, title, text
     ("2501-010101", "2025.01.01", "共同通信", "空母と潜水艦の演習", "空母と潜水艦が演習を行った。"),
@@ -42,10 +43,7 @@ ARTICLES = [  # id, date, outlet, title, text
 def engine(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "clippings-small.txt").write_text(
-        "小さな切り抜き\n\n" + "".join(f"{date}\n 10:00\n{outlet}\n\n{title} <{rid}>\n {text}\n"
-                                   for rid, date, outlet, title, text in ARTICLES),
-        encoding="utf-8")
+    (corpus / "clippings-small.txt").write_text(archive(ARTICLES), encoding="utf-8")
     reindex(tmp_path / "ix", corpus)
     with Engine(tmp_path / "ix") as found:
         yield found
