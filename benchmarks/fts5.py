@@ -298,10 +298,11 @@ class Fts:
         return FtsResult(total, ids, snippets, facets)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, build=build, usage: str = __doc__) -> int:
+    """``build CORPUS OUT``: the build's timings as JSON (tantivy_ref.py's command too)."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 3 or args[0] != "build":
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        print(usage.split("\n\n")[1], file=sys.stderr)
         return 2
     print(json.dumps(build(args[1], args[2])))
     return 0

@@ -446,20 +446,19 @@ def run_engine(index: Path, mix: list[dict], budget: float) -> dict:
 
 
 def run_fts(db: Path, mix: list[dict], budget: float) -> dict:
-    fts = fts5.Fts(db)
-    t0 = time.perf_counter()
-    fts.search(fts_query(mix[0]) if mix else fts5.FtsQuery())
-    open_s = time.perf_counter() - t0
-    rows = _run_each(mix, budget, lambda e: {"total": fts.search(fts_query(e)).total})
-    fts.close()
-    return {"open_s": open_s, "rows": rows}
+    return _run_reference(fts5.Fts(db), mix, budget)
 
 
 def run_tantivy(folder: Path, mix: list[dict], budget: float) -> dict:
     """The mix on tantivy, asked exactly what FTS5 is asked (``fts_query``)."""
     import tantivy_ref  # only here: ``--no-tantivy`` runs without the package
 
-    ref = tantivy_ref.Tantivy(folder)
+    return _run_reference(tantivy_ref.Tantivy(folder), mix, budget)
+
+
+def _run_reference(ref, mix: list[dict], budget: float) -> dict:
+    """The mix on a reference engine (its ``search`` of an ``FtsQuery``): the first search
+    timed as its opening, then each query; closed after."""
     t0 = time.perf_counter()
     ref.search(fts_query(mix[0]) if mix else fts5.FtsQuery())
     open_s = time.perf_counter() - t0

@@ -56,7 +56,6 @@ by score, then its own document order, and newest first to the minute.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import time
@@ -266,12 +265,7 @@ def _all(queries: list[tantivy.Query]) -> tantivy.Query:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 3 or args[0] != "build":
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
-    print(json.dumps(build(args[1], args[2])))
-    return 0
+    return fts5.main(argv, build, __doc__)
 
 
 if __name__ == "__main__":
