@@ -9,6 +9,7 @@ from pathlib import Path
 
 from search.config import DATA_DIR, PACKAGE_DIR
 from search.index import version
+from tests.unit.test_build_modules import _package
 
 
 def _digest(data: bytes) -> str:
@@ -74,15 +75,6 @@ def test_code_hashes():
         assert found[lib] == metadata.version(lib)
     assert "index/build.py" in found and "index/version.py" in found
     assert "__init__.py" in found
-
-
-def _package(root: Path, files: dict[str, str]) -> Path:
-    package = root / "search"
-    for name, text in files.items():
-        path = package / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return package
 
 
 def test_build_modules_default_start_and_edges(tmp_path):
