@@ -109,17 +109,38 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def tree_rss_mb(pid: int) -> float:
-    """VmRSS summed over a process and its descendants (shared pages counted each time)."""
-    total, todo, seen = 0.0, [pid], set()
+def pss_mb(pid: int) -> float:
+    """The proportional set size of one process in MB (0 if it is gone): its own pages, and
+    each page it shares with n processes as 1/n, so that a tree's sum is what it holds."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        total += rss_mb(p)
-        todo += _children(p)
-    return total
+        if p not in found:
+            found.append(p)
+            todo += _children(p)
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """VmRSS summed over a process and its descendants (shared pages counted each time:
+    forked workers count the pages they share with their parent again)."""
+    return sum(rss_mb(p) for p in _tree(pid))
+
+
+def tree_pss_mb(pid: int) -> float:
+    """PSS summed over a process and its descendants: the memory the tree holds."""
+    return sum(pss_mb(p) for p in _tree(pid))
 
 
 def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> dict:
@@ -127,18 +148,20 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> dic
 
     ``peak_rss_mb``: the largest single process (``wait4``'s ru_maxrss, which covers the
     child's own waited-for children); ``peak_tree_rss_mb``: the process tree's summed RSS,
-    sampled every 0.1 s. Killed (its process group) after ``timeout`` seconds.
+    ``peak_tree_pss_mb`` its summed PSS (shared pages counted once), both sampled every
+    0.1 s. Killed (its process group) after ``timeout`` seconds.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env=env,
                                 start_new_session=True)
-        peak_tree, timed_out = 0.0, False
+        peak_tree, peak_pss, timed_out = 0.0, 0.0, False
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             peak_tree = max(peak_tree, tree_rss_mb(proc.pid))
+            peak_pss = max(peak_pss, tree_pss_mb(proc.pid))
             if time.perf_counter() - started > timeout and not timed_out:
                 timed_out = True
                 os.killpg(proc.pid, 9)
@@ -149,6 +172,7 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> dic
         err.seek(0)
         return {"seconds": seconds, "rc": proc.returncode, "timed_out": timed_out,
                 "peak_rss_mb": usage.ru_maxrss / 1024, "peak_tree_rss_mb": peak_tree,
+                "peak_tree_pss_mb": peak_pss,
                 "stdout": out.read().decode("utf-8", "replace"),
                 "stderr": err.read().decode("utf-8", "replace")[-2000:]}
 
@@ -255,7 +279,7 @@ def _update(corpus: Path, index: Path, timeout: float) -> dict:
 
 def _slim(run: dict) -> dict:
     return {k: run[k] for k in ("seconds", "rc", "timed_out", "peak_rss_mb",
-                                "peak_tree_rss_mb")}
+                                "peak_tree_rss_mb", "peak_tree_pss_mb")}
 
 
 # ------------------------------------------------------------------ the query mix
@@ -842,24 +866,29 @@ def table(r: dict) -> str:
         f"corpus  {ci['n']} records ({ci['shared']} in two archives), {ci['files']} files, "
         f"{ci['bytes'] / 1e6:.1f} MB, {fl['characters'] / 1e6:.2f} M characters of text",
         "",
-        f"{'build':<32}{'wall s':>9}{'peak RSS MB':>13}{'tree RSS MB':>13}{'size MB':>10}"
+        f"{'build':<32}{'wall s':>9}{'peak RSS MB':>13}{'tree RSS MB':>13}{'tree PSS MB':>13}"
+        f"{'size MB':>10}"
         f"  ratios",
         f"{'sudachi only (floor)':<32}{fl['seconds']:9.1f}{fl['peak_rss_mb']:13.0f}"
-        f"{fl['peak_tree_rss_mb']:13.0f}{'':>10}",
+        f"{fl['peak_tree_rss_mb']:13.0f}"
+        f"{fl.get('peak_tree_pss_mb', 0):13.0f}{'':>10}",
         f"{'manage.py reindex':<32}{ri['seconds']:9.1f}{ri['peak_rss_mb']:13.0f}"
-        f"{ri['peak_tree_rss_mb']:13.0f}{ri['bytes'] / 1e6:10.1f}"
+        f"{ri['peak_tree_rss_mb']:13.0f}"
+        f"{ri.get('peak_tree_pss_mb', 0):13.0f}{ri['bytes'] / 1e6:10.1f}"
         f"  {_f(ra['reindex_to_floor'])}x floor, {_f(ra['reindex_to_fts5_build'])}x fts5; "
         f"size {_f(ra['index_to_corpus_size'], '{:.2f}')}x corpus, "
         f"{_f(ra['index_to_fts5_size'], '{:.2f}')}x fts5{versus_tantivy}",
         f"{'fts5 build (1 process)':<32}{fb['seconds']:9.1f}{fb['peak_rss_mb']:13.0f}"
-        f"{fb['peak_tree_rss_mb']:13.0f}{fb['bytes'] / 1e6:10.1f}"
+        f"{fb['peak_tree_rss_mb']:13.0f}"
+        f"{fb.get('peak_tree_pss_mb', 0):13.0f}{fb['bytes'] / 1e6:10.1f}"
         f"  analysis {fb['inner_analyse_s']:.1f} s of it; "
         f"size {_f(ra['fts5_to_corpus_size'], '{:.2f}')}x corpus",
     ]
     if tb:
         lines.append(
             f"{'tantivy build (1 process)':<32}{tb['seconds']:9.1f}{tb['peak_rss_mb']:13.0f}"
-            f"{tb['peak_tree_rss_mb']:13.0f}{tb['bytes'] / 1e6:10.1f}"
+            f"{tb['peak_tree_rss_mb']:13.0f}"
+        f"{tb.get('peak_tree_pss_mb', 0):13.0f}{tb['bytes'] / 1e6:10.1f}"
             f"  analysis {tb['inner_analyse_s']:.1f} s of it; "
             f"size {_f(ra.get('tantivy_to_corpus_size'), '{:.2f}')}x corpus; "
             f"{tb['inner_segments']} segments")
@@ -867,13 +896,15 @@ def table(r: dict) -> str:
         up = r["update"]
         lines.append(
             f"{'manage.py update (1% changed)':<32}{up['seconds']:9.1f}{up['peak_rss_mb']:13.0f}"
-            f"{up['peak_tree_rss_mb']:13.0f}{'':>10}  {_f(ra['update_to_reindex'], '{:.2f}')}"
+            f"{up['peak_tree_rss_mb']:13.0f}"
+        f"{up.get('peak_tree_pss_mb', 0):13.0f}{'':>10}  {_f(ra['update_to_reindex'], '{:.2f}')}"
             f"x reindex; {up['summary']}")
     if "update_prepend" in r:
         up = r["update_prepend"]
         lines.append(
             f"{'update (1 new at top of a file)':<32}{up['seconds']:9.1f}"
-            f"{up['peak_rss_mb']:13.0f}{up['peak_tree_rss_mb']:13.0f}{'':>10}  "
+            f"{up['peak_rss_mb']:13.0f}{up['peak_tree_rss_mb']:13.0f}"
+        f"{up.get('peak_tree_pss_mb', 0):13.0f}{'':>10}  "
             f"{up['records_in_file']} records in that file; {up['summary']}")
     lines += ["", f"queries (ms; {len(r['mix'])} in the mix; engine open "
                   f"{r['engine']['open_s'] * 1000:.0f} ms)",

@@ -23,6 +23,20 @@ class CorpusError(Exception):
     put where."""
 
 
+class CorpusChanged(CorpusError):
+    """A corpus file's bytes changed between a build's reading it and its indexing it.
+
+    Raised as ``CorpusChanged(message, file)``: both are its args, so that it crosses
+    from a worker process to its parent whole."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+    @property
+    def file(self) -> str:
+        return self.args[1]
+
+
 class IndexProblem(Exception):
     """A problem with the index that the user can act on; the message says how."""
 

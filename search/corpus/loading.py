@@ -7,11 +7,12 @@ text differs raise a warning that names both places.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import corpus_dir
-from ..errors import CorpusError
+from ..errors import CorpusChanged, CorpusError
 from .clippings import FURNITURE, RECORD, WARNING, Parsed, parse_clippings
 from .documents import parse_article, parse_document
 from .manifest import FileMeta, detect, load_manifest
@@ -103,16 +104,29 @@ def no_records(folder: Path, files: int) -> CorpusError:
 def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None = None,
                 annotate: bool = True) -> Corpus:
     """Parse every file of ``folder`` (default: the configured corpus) or the given paths."""
+    merger = _Merger()
+    files: list[FileReport] = []
+    records: list[Record] = []
+    for report, _meta, parsed in _read_files(folder, paths, merger.issues):
+        files.append(report)
+        if parsed is not None:
+            records.extend(parsed[k] for k in merger.add(parsed, report.label, len(files)))
+    merger.finish(files)
+    if annotate:
+        _annotate(records)
+    return Corpus(records=records, files=files, issues=merger.issues)
+
+
+def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
+                issues: list[Issue]) -> Iterator[tuple[FileReport, FileMeta, list[Record] | None]]:
+    """Each file of the corpus in manifest order, parsed: its report, what the manifest (or
+    its shape) says it is, and its records (None when it cannot be read). The issues of the
+    manifests and of each file are added to ``issues`` on the way."""
     roots = [Path(p) for p in paths] if paths else [corpus_dir(folder)]
     if not paths and (missing := missing_folder(roots[0])):
         raise missing
-    files = corpus_files(roots)
     manifests: dict[Path, tuple[dict[str, FileMeta], list[Issue]]] = {}
-    issues: list[Issue] = []
-    reports: list[FileReport] = []
-    parsed: list[tuple[FileMeta, Parsed]] = []
-
-    for path in _manifest_order(files, manifests):
+    for path in _manifest_order(corpus_files(roots), manifests):
         metas, manifest_issues = manifests[path.parent]
         if manifest_issues:
             issues.extend(manifest_issues)
@@ -120,10 +134,11 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
         text = read_text(path)
         meta = metas.get(path.name)
         if not text.readable:
-            reports.append(FileReport(path.name, meta.kind if meta else "?",
-                                      meta.label if meta else path.stem, False,
-                                      issues=text.issues, digest=text.digest))
             issues.extend(text.issues)
+            yield (FileReport(path.name, meta.kind if meta else "?",
+                              meta.label if meta else path.stem, False,
+                              issues=text.issues, digest=text.digest),
+                   meta or detect(path.name, []), None)
             continue
         lines = text.lines or []
         if meta is None:
@@ -133,26 +148,166 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
                                                    f"{meta.label!r}", "notice"))
         result = parse_file(meta, lines)
         result.issues[:0] = text.issues
-        parsed.append((meta, result))
         ids = [r.id for r in result.records]
         starts: dict[str, int] = {}  # each id's first line in this file
         for rec in result.records:
             starts.setdefault(rec.id, rec.line)
-        report = FileReport(
+        issues.extend(result.issues)
+        yield FileReport(
             file=path.name, kind=meta.kind, label=meta.label, readable=True, lines=len(lines),
             records=len(result.records), ids=len(set(ids)),
             duplicates=len(ids) - len(set(ids)), record_ids=list(starts),
             record_lines=list(starts.values()),
             roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
             issues=result.issues, digest=text.digest,
-        )
-        reports.append(report)
-        issues.extend(result.issues)
+        ), meta, result.records
 
-    records = _merge(parsed, issues, reports)
-    if annotate:
-        _annotate(records)
-    return Corpus(records=records, files=reports, issues=issues)
+
+@dataclass(slots=True)
+class FirstCopy:
+    """What is kept of a record's first copy while later files are read: where it is, what
+    its copies are compared by, the labels of the archives holding it, and (for a scan)
+    the summary the build asked for."""
+
+    file: str
+    line: int
+    comparable: int
+    collections: list[str]  # the record's own list: a later copy's label is added to it
+    part: int  # the file it is in, counted from 1 in the order read
+    place: int  # its place among that file's parsed records
+    summary: str = ""
+
+
+class _Merger:
+    """The same id in several files is one record, the first copy, listing every archive
+    that holds it; a copy that differs, or an id repeated within a file, is a warning."""
+
+    def __init__(self, summarise: Callable[[Record], str] | None = None) -> None:
+        self.firsts: dict[str, FirstCopy] = {}
+        self.issues: list[Issue] = []  # the files' own, in the order read
+        self.between: list[Issue] = []  # those between copies, after every file's own
+        self.summarise = summarise
+
+    def add(self, records: list[Record], label: str, part: int) -> list[int]:
+        """The places among ``records`` (one file's, labelled ``label``) of the first
+        copies; the others are noted against the copy they repeat."""
+        kept = []
+        for place, rec in enumerate(records):
+            first = self.firsts.get(rec.id)
+            if first is None:
+                self.firsts[rec.id] = FirstCopy(
+                    rec.file, rec.line, hash(_comparable(rec)), rec.collections, part, place,
+                    self.summarise(rec) if self.summarise else "")
+                kept.append(place)
+                continue
+            place_of = f"{rec.file}:{rec.line}"
+            if first.file == rec.file:
+                self.between.append(Issue(rec.file, rec.line, f"id {rec.id} appears again in "
+                                                               f"this file (first at line "
+                                                               f"{first.line}); one record "
+                                                               "kept"))
+            elif label not in first.collections:
+                first.collections.append(label)
+            if first.comparable != hash(_comparable(rec)):
+                self.between.append(Issue(rec.file, rec.line, f"the copy of {rec.id} here "
+                                                               f"differs from the one at "
+                                                               f"{first.file}:{first.line}; "
+                                                               f"kept that one ({place_of})"))
+        return kept
+
+    def finish(self, reports: list[FileReport]) -> None:
+        """The issues between copies after the files' own, and each file's report given
+        every issue that names it."""
+        self.issues.extend(self.between)
+        by_file: dict[str, list[Issue]] = {}
+        for issue in self.issues:
+            by_file.setdefault(issue.file, []).append(issue)
+        for report in reports:
+            report.issues = by_file.get(report.file, [])
+
+
+@dataclass
+class Part:
+    """One readable file's share of a scanned corpus: the bytes it was read from and which
+    of the records its parser gives are kept (the others are copies of earlier ones)."""
+
+    path: Path
+    meta: FileMeta
+    digest: str
+    kept: list[int]  # the kept records' places among the file's parsed records
+    sizes: list[int]  # each kept record's weight (``scan_corpus``'s ``weigh``)
+    collections: dict[int, list[str]] = field(default_factory=dict)  # grown by later copies
+
+
+@dataclass
+class Scan:
+    """A corpus read through once for what a build must know, without its records: the
+    files' reports, each record's first copy (with the summary asked for), and the way to
+    read the records again, a range at a time, in the order ``load_corpus`` gives them."""
+
+    files: list[FileReport]
+    issues: list[Issue]
+    parts: list[Part]
+    firsts: dict[str, FirstCopy]  # by id, in corpus order
+
+    def __len__(self) -> int:
+        return len(self.firsts)
+
+    def sizes(self) -> list[int]:
+        return [size for part in self.parts for size in part.sizes]
+
+    def records(self, start: int = 0, stop: int | None = None) -> Iterator[Record]:
+        """The records ``start`` to ``stop`` in corpus order, parsed again from their files,
+        one file at a time. A file whose bytes are no longer the ones scanned raises
+        CorpusError: the index must hold what the build's meta says was read."""
+        stop = len(self) if stop is None else stop
+        offset = 0
+        for part in self.parts:
+            end = offset + len(part.kept)
+            if offset >= stop:
+                return
+            if end > start:
+                yield from _again(part, max(start, offset) - offset, min(stop, end) - offset)
+            offset = end
+
+
+def _again(part: Part, lo: int, hi: int) -> Iterator[Record]:
+    text = read_text(part.path)
+    if text.digest != part.digest or text.lines is None:
+        raise CorpusChanged(f"{part.path.name} changed while the index was being built from "
+                            "it: run the build again when nothing is writing to the corpus",
+                            part.path.name)
+    parsed = parse_file(part.meta, text.lines).records
+    for place in part.kept[lo:hi]:
+        rec = parsed[place]
+        if place in part.collections:
+            rec.collections = list(part.collections[place])
+        yield rec
+
+
+def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
+                weigh: Callable[[Record], int]) -> Scan:
+    """``load_corpus`` without keeping the records: each file is parsed, merged and let go,
+    so that a build holds about a hundred bytes a record, not the records (about 2 kB
+    each), and reads them again in its workers. ``summarise`` gives what is kept of each
+    first copy; ``weigh`` its share of a build's work."""
+    merger = _Merger(summarise)
+    files: list[FileReport] = []
+    parts: list[Part] = []
+    paths = {}
+    for report, meta, parsed in _read_files(folder, None, merger.issues):
+        files.append(report)
+        if parsed is None:
+            continue
+        kept = merger.add(parsed, report.label, len(files))
+        paths[len(files)] = len(parts)
+        parts.append(Part(corpus_dir(folder) / report.file, meta, report.digest, kept,
+                          [weigh(parsed[k]) for k in kept]))
+    merger.finish(files)
+    for first in merger.firsts.values():
+        if len(first.collections) > 1:
+            parts[paths[first.part]].collections[first.place] = first.collections
+    return Scan(files, merger.issues, parts, merger.firsts)
 
 
 _KIND_NAMES = {"clippings": "a clipping archive", "document": "a long document",
@@ -176,31 +331,6 @@ def _manifest_order(files: list[Path], manifests: dict) -> list[Path]:
         names = list(manifests[path.parent][0])
         return (0, names.index(path.name), "") if path.name in names else (1, 0, path.name)
     return sorted(files, key=order)
-
-
-def _merge(parsed: list[tuple[FileMeta, Parsed]], issues: list[Issue],
-           reports: list[FileReport]) -> list[Record]:
-    merged: dict[str, Record] = {}
-    for meta, result in parsed:
-        for rec in result.records:
-            first = merged.get(rec.id)
-            if first is None:
-                merged[rec.id] = rec
-                continue
-            place = f"{rec.file}:{rec.line}"
-            if first.file == rec.file:
-                issues.append(Issue(rec.file, rec.line, f"id {rec.id} appears again in this file "
-                                                        f"(first at line {first.line}); one "
-                                                        "record kept"))
-            elif meta.label not in first.collections:
-                first.collections.append(meta.label)
-            if _comparable(first) != _comparable(rec):
-                issues.append(Issue(rec.file, rec.line, f"the copy of {rec.id} here differs from "
-                                                        f"the one at {first.file}:{first.line}; "
-                                                        f"kept that one ({place})"))
-    for report in reports:
-        report.issues = [i for i in issues if i.file == report.file]
-    return list(merged.values())
 
 
 def _comparable(rec: Record) -> tuple:

@@ -24,9 +24,16 @@ from whoosh import index as whoosh_index
 from ..config import corpus_dir, index_dir
 from ..corpus import outlets
 from ..corpus.annotate import annotate
-from ..corpus.loading import Corpus, load_corpus, missing_folder, no_records
+from ..corpus.loading import (
+    FileReport,
+    Scan,
+    load_corpus,
+    missing_folder,
+    no_records,
+    scan_corpus,
+)
 from ..corpus.records import Issue, Record
-from ..errors import IndexDamagedError, IndexProblem
+from ..errors import CorpusChanged, IndexDamagedError, IndexProblem
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 from .store import (
     META,
@@ -42,7 +49,7 @@ from .store import (
     size_of,
 )
 from .version import code_hashes, input_hashes
-from .workers import DEFAULT_MEMORY, WorkerLost, paused_collector, write_records
+from .workers import DEFAULT_MEMORY, WorkerLost, paused_collector, weight, write_records
 
 Progress = Callable[[int, int], None]
 
@@ -78,26 +85,42 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
             progress: Progress | None = None, procs: int = 1,
             memory: int | None = DEFAULT_MEMORY) -> BuildStats:
     """Build the whole index from the corpus into a fresh folder and swap it in, the
-    postings held in memory kept under about ``memory`` bytes (``workers.write_records``)."""
+    postings held in memory kept under about ``memory`` bytes (``workers.write_records``).
+
+    The corpus is read twice: once for what the build must know (``scan_corpus``), then by
+    the workers, each its share. A file that changes in between is found by its bytes'
+    hash, and the build starts again once; a second change is refused with a message.
+    """
+    try:
+        return _reindex(root, corpus, progress, procs, memory)
+    except CorpusChanged as exc:
+        stats = _reindex(root, corpus, progress, procs, memory)
+        stats.notes.append(f"{exc.file} changed while it was being indexed: read again")
+        return stats
+
+
+def _reindex(root: str | os.PathLike | None, corpus: str | os.PathLike | None,
+             progress: Progress | None, procs: int, memory: int | None) -> BuildStats:
     root_path = index_dir(root)
     with lock(root_path), paused_collector():
         started = time.perf_counter()
-        loaded = load_corpus(corpus_dir(corpus), annotate=False)
-        if not loaded.records:
-            raise no_records(corpus_dir(corpus), len(loaded.files))
+        scan = scan_corpus(corpus_dir(corpus), _content, weight)
+        if not len(scan):
+            raise no_records(corpus_dir(corpus), len(scan.files))
+        corpus_meta = _corpus_meta(scan)
         build = new_build_or_explain(root_path)
         try:
             ix = whoosh_index.create_in(str(build), build_schema())
-            # annotates the records on the way (countries, organisations)
-            write_records(ix, loaded.records, _document, progress, procs, memory)
-            _write_meta(build, corpus_dir(corpus), _corpus_meta(loaded))
+            # each worker reads, annotates and indexes its share of the records
+            write_records(ix, scan, _document, progress, procs, memory)
+            _write_meta(build, corpus_dir(corpus), corpus_meta)
             final = finish(root_path, build)
         except BaseException as exc:
             shutil.rmtree(build, ignore_errors=True)
             raise _explain(exc, root_path) from exc
-        return BuildStats("rebuild", len(loaded.records), time.perf_counter() - started,
-                          size_of(final), added=len(loaded.records), path=str(final),
-                          issues=loaded.issues)
+        return BuildStats("rebuild", len(scan), time.perf_counter() - started,
+                          size_of(final), added=len(scan), path=str(final),
+                          issues=scan.issues)
 
 
 def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
@@ -271,23 +294,39 @@ def _document(rec: Record) -> dict:
 
 # What the corpus says of a record; countries and organisations are found by annotation,
 # which depends only on these and the data tables. Not the line it starts at: a clipping
-# added above it moves it, and the meta keeps lines per file anyway.
+# added above it moves it, and the meta keeps lines per file anyway. Nor the archives
+# holding it, which later files add to: they are hashed with the rest at the end.
 _CONTENT = ("id", "kind", "title", "summary", "date", "time", "source_raw", "source",
-            "via_yahoo", "notes", "lang", "collections", "file", "section")
+            "via_yahoo", "notes", "lang", "file", "section")
+
+
+def _content(rec: Record) -> str:
+    """A hash of what the corpus says of a record but the archives holding it."""
+    text = json.dumps([getattr(rec, name) for name in _CONTENT], ensure_ascii=False)
+    return hashlib.sha1(text.encode()).hexdigest()[:20]
+
+
+def _with_archives(content: str, collections: list[str]) -> str:
+    text = json.dumps([content, collections], ensure_ascii=False)
+    return hashlib.sha1(text.encode()).hexdigest()[:20]  # 80 bits: 8 MB of meta -> 6 MB
 
 
 def _fingerprint(rec: Record) -> str:
     """A hash of what the corpus says of a record (not what annotation adds to it)."""
-    text = json.dumps([getattr(rec, name) for name in _CONTENT], ensure_ascii=False)
-    return hashlib.sha1(text.encode()).hexdigest()[:20]  # 80 bits: 8 MB of meta -> 6 MB
+    return _with_archives(_content(rec), rec.collections)
 
 
-def _corpus_meta(loaded: Corpus) -> dict:
+def _corpus_meta(scan: Scan) -> dict:
     """Record fingerprints and, per file, its ids and warnings: what ``update`` compares;
     and the hash of the bytes each file's records were parsed from."""
-    return {"records": {rec.id: _fingerprint(rec) for rec in loaded.records},
-            "files": {r.file: _file_meta(r) for r in loaded.files},
-            "read": {f"corpus/{r.file}": r.digest for r in loaded.files}}
+    return {"records": {rid: _with_archives(first.summary, first.collections)
+                        for rid, first in scan.firsts.items()},
+            **_files_meta(scan.files)}
+
+
+def _files_meta(reports: list[FileReport]) -> dict:
+    return {"files": {r.file: _file_meta(r) for r in reports},
+            "read": {f"corpus/{r.file}": r.digest for r in reports}}
 
 
 def _file_meta(report) -> dict:

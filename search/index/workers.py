@@ -4,9 +4,11 @@ Per record, a build runs Sudachi over the title and text (once: ``sudachi.words`
 words for the analyzer), finds the facets' values in the text (``corpus.annotate``),
 analyses the text and hands the postings to the segment writer (``writer.py``). Apart from
 Sudachi that is pure Python, so threads would not help: each worker is a
-forked process that takes a contiguous shard of the records and writes one segment. The
+forked process that takes a contiguous shard of the records and writes its segments. The
 parent then commits the segments in shard order, so document numbers, and with them every
-ranking and tie, are those of a one-process build.
+ranking and tie, are those of a one-process build. The parent holds no records: a worker
+reads its shard itself (``Records.records``; for a reindex, the scanned corpus's files
+parsed again), so a build's memory is the postings' budget and not the archive's size.
 
 Whoosh's own ``MpWriter`` cannot be used as it is: it runs ``add_document`` in its workers
 but takes finished documents from the parent, so Sudachi and the country extraction would
@@ -26,9 +28,11 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from itertools import pairwise
+from typing import Protocol
 
 from ..config import BUILD_MEMORY
 from ..corpus.annotate import annotate
@@ -50,11 +54,10 @@ class WorkerLost(Exception):
 
 @dataclass
 class _Shard:
-    """What a worker sends back: its segment and what it found in each of its records."""
+    """What a worker sends back: its segments."""
 
     number: int
     segments: list  # in the order of its records
-    facets: list[dict[str, list[str]]]  # each record's extracted facet values
 
 
 @contextmanager
@@ -89,48 +92,78 @@ def usable_procs(procs: int) -> int:
     return procs
 
 
-def split(records: list[Record], parts: int) -> list[list[Record]]:
-    """Contiguous shards of about equal work: text length, plus a record's own cost.
+def weight(rec: Record) -> int:
+    """A record's share of a build's work: its text's length, plus a record's own cost.
 
     A record costs about as much as 400 characters of text (Whoosh's per-document work,
     the extraction's setup); counting characters alone left the shard of many short
     clippings behind (benchmarks/results/design-measurements.md).
     """
-    sizes = [len(r.title) + len(r.summary) + sum(len(n) for n in r.notes) + 400
-             for r in records]
+    return len(rec.title) + len(rec.summary) + sum(len(n) for n in rec.notes) + 400
+
+
+def split(sizes: Sequence[int], parts: int) -> list[range]:
+    """Contiguous shards of about equal work (``sizes``: each record's ``weight``)."""
     total = sum(sizes)
-    shards: list[list[Record]] = [[] for _ in range(max(1, parts))]
-    done, k = 0, 0
-    for rec, size in zip(records, sizes, strict=True):
-        if k < len(shards) - 1 and shards[k] and done + size / 2 > total * (k + 1) / len(shards):
-            k += 1
-        shards[k].append(rec)
+    bounds = [0]
+    done = 0
+    for n, size in enumerate(sizes):
+        if len(bounds) < max(1, parts) and n > bounds[-1] \
+                and done + size / 2 > total * len(bounds) / parts:
+            bounds.append(n)
         done += size
-    return [s for s in shards if s]
+    bounds.append(len(sizes))
+    return [range(a, b) for a, b in pairwise(bounds) if b > a]
 
 
-def write_records(ix, records: list[Record], to_document: ToDocument,
+class Records(Protocol):
+    """Records a build reads in shards: a list (``Listed``) or a scanned corpus
+    (``corpus.loading.Scan``, which parses each shard's files again in its worker)."""
+
+    def __len__(self) -> int: ...
+
+    def sizes(self) -> list[int]: ...
+
+    def records(self, start: int = 0, stop: int | None = None) -> Iterator[Record]: ...
+
+
+class Listed:
+    """Records held in a list, as ``Records``: the update's few, and the tests'."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.held = records
+
+    def __len__(self) -> int:
+        return len(self.held)
+
+    def sizes(self) -> list[int]:
+        return [weight(rec) for rec in self.held]
+
+    def records(self, start: int = 0, stop: int | None = None) -> Iterator[Record]:
+        return iter(self.held[start:stop])
+
+
+def write_records(ix, records: Records | list[Record], to_document: ToDocument,
                   progress: Progress | None = None, procs: int = 1,
                   memory: int | None = DEFAULT_MEMORY) -> None:
-    """Annotate ``records`` (in place) and commit them into the empty index ``ix``, the
-    postings held in memory by all workers together kept under about ``memory`` bytes
-    (None: no bound, one segment per worker).
+    """Annotate ``records`` and commit them into the empty index ``ix``, the postings held
+    in memory by all workers together kept under about ``memory`` bytes (None: no bound,
+    one segment per worker). Each worker reads its own shard (``Records.records``): the
+    parent holds none of them.
 
     Exceptions from a worker are raised here, in the parent, as they were raised there.
     """
-    shards = split(records, usable_procs(procs))
-    total = len(records)
+    source = Listed(records) if isinstance(records, list) else records
+    shards = split(source.sizes(), usable_procs(procs))
+    total = len(source)
     budget = None if memory is None else max(1, memory // len(shards or [()]))
     if len(shards) <= 1:
         tick = (lambda n: progress(n, total)) if progress else None
-        results = [_write_shard(ix, 0, records, to_document, tick, budget)]
+        results = [_write_shard(ix, 0, source, range(total), to_document, tick, budget)]
     else:
-        _warm(records[0], to_document)
-        results = _in_workers(ix, shards, to_document, progress, total, budget)
+        _warm(next(source.records(0, 1)), to_document)
+        results = _in_workers(ix, source, shards, to_document, progress, total, budget)
     results.sort(key=lambda r: r.number)
-    for shard, result in zip(shards, results, strict=True):
-        for rec, found in zip(shard, result.facets, strict=True):
-            rec.facets = found
     segments = [segment for r in results for segment in r.segments]
     writer = new_writer(ix)
     # The merge policy hook is how a commit is told which segments make the index.
@@ -147,23 +180,21 @@ def _warm(rec: Record, to_document: ToDocument) -> None:
     to_document(copy)
 
 
-def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument,
+def _write_shard(ix, number: int, source: Records, shard: range, to_document: ToDocument,
                  tick: Callable[[int], None] | None, budget: int | None = None) -> _Shard:
     """One shard's records as one segment, or as several in order when the postings held
     for a segment pass ``budget`` bytes (the writer's estimate, looked at every
     ``CHECK_EVERY`` records): memory stays bounded whatever the shard's size."""
     writer = worker_writer(ix, repeated_fields())  # the parent holds the build's lock
-    found = []
     segments = []
     with paused_collector():
         try:
-            for n, rec in enumerate(records, start=1):
+            for n, rec in enumerate(source.records(shard.start, shard.stop), start=1):
                 annotate(rec)
-                found.append(rec.facets)
                 writer.add_document(**to_document(rec))
                 if tick:
                     tick(n)
-                if budget is not None and n % CHECK_EVERY == 0 and n < len(records) \
+                if budget is not None and n % CHECK_EVERY == 0 and n < len(shard) \
                         and writer.held_bytes() > budget:
                     segments.append(finish_segment(writer))
                     writer = worker_writer(ix, repeated_fields())
@@ -171,17 +202,18 @@ def _write_shard(ix, number: int, records: list[Record], to_document: ToDocument
         except BaseException:
             writer.cancel()
             raise
-    return _Shard(number, segments, found)
+    return _Shard(number, segments)
 
 
-def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
+def _in_workers(ix, source: Records, shards: list[range], to_document: ToDocument,
                 progress: Progress | None, total: int,
                 budget: int | None = None) -> list[_Shard]:
     ctx = multiprocessing.get_context("fork")
     messages = ctx.Queue()
     parent = os.getpid()
     workers = [ctx.Process(target=_worker,
-                           args=(ix, k, shard, to_document, messages, parent, budget),
+                           args=(ix, k, source, shard, to_document, messages, parent,
+                                 budget),
                            daemon=True)
                for k, shard in enumerate(shards)]
     counts = [0] * len(shards)
@@ -226,18 +258,18 @@ def _in_workers(ix, shards: list[list[Record]], to_document: ToDocument,
         messages.close()
 
 
-def _worker(ix, number: int, records: list[Record], to_document: ToDocument,
+def _worker(ix, number: int, source: Records, shard: range, to_document: ToDocument,
             messages, parent: int, budget: int | None = None) -> None:
     """A forked worker: bound to its parent's life, ``_serve``, then its messages flushed."""
     _die_with(parent)
     try:
-        _serve(ix, number, records, to_document, messages, budget)
+        _serve(ix, number, source, shard, to_document, messages, budget)
     finally:
         messages.close()
         messages.join_thread()  # the parent must have it all before this process ends
 
 
-def _serve(ix, number: int, records: list[Record], to_document: ToDocument,
+def _serve(ix, number: int, source: Records, shard: range, to_document: ToDocument,
            messages, budget: int | None = None) -> None:
     """Write one shard, sending progress, then the result or the error, on ``messages``.
     Apart from ``_worker`` so that its work can be tested in the test's own process, where
@@ -249,12 +281,12 @@ def _serve(ix, number: int, records: list[Record], to_document: ToDocument,
         # GIL); a progress bar needs one every TICK seconds, and the last.
         nonlocal last
         now = time.monotonic()
-        if now - last >= TICK or n == len(records):
+        if now - last >= TICK or n == len(shard):
             last = now
             messages.put(("tick", number, n))
 
     try:
-        result = _write_shard(ix, number, records, to_document, tick, budget)
+        result = _write_shard(ix, number, source, shard, to_document, tick, budget)
         messages.put(("done", number, result))
     except BaseException as exc:  # the parent re-raises it, Ctrl-C included
         try:

@@ -200,3 +200,6 @@ def test_fingerprints_change_with_what_the_corpus_says_only(tmp_path, corpus):
     assert builder._fingerprint(rec) == first
     rec.summary += "。"
     assert builder._fingerprint(rec) != first
+    again = builder._fingerprint(rec)
+    rec.collections.append("もう一つの切り抜き")  # a copy found in another archive
+    assert builder._fingerprint(rec) != again

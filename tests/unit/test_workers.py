@@ -63,29 +63,36 @@ def test_usable_procs():
     """) == "3 1"
 
 
+def test_a_records_weight_is_its_texts_length_and_400():
+    assert workers.weight(record("w", title="t" * 3, body="b" * 5)) == 408
+    assert workers.weight(record("w", title="", body="", notes=("x" * 800, "y"))) == 1201
+
+
+def shards(sizes: list[int], parts: int) -> list[list[int]]:
+    return [list(r) for r in workers.split(sizes, parts)]
+
+
 def test_split_into_contiguous_shards_of_about_equal_work():
-    recs = [record(f"s{i}", title="t" * size) for i, size in
-            enumerate([0, 0, 0, 1200, 0, 0, 0, 0])]
-    # sizes 400 each, 1600 for the fourth: 4400 in all
-    shards = workers.split(recs, 2)
-    assert [[r.id for r in s] for s in shards] == [
-        ["s0", "s1", "s2", "s3"], ["s4", "s5", "s6", "s7"]]
+    sizes = [400, 400, 400, 1600, 400, 400, 400, 400]  # 4400 in all
+    assert shards(sizes, 2) == [[0, 1, 2, 3], [4, 5, 6, 7]]
     # a record goes to the next shard when its middle passes the shard's share
-    # (1466.7, 2933.3): s3's middle is at 2000, s4's at 3000
-    assert [[r.id for r in s] for s in workers.split(recs, 3)] == [
-        ["s0", "s1", "s2"], ["s3"], ["s4", "s5", "s6", "s7"]]
-    even = [record(f"e{i}") for i in range(9)]  # 400 each: three to a shard
-    assert [[r.id for r in s] for s in workers.split(even, 3)] == [
-        ["e0", "e1", "e2"], ["e3", "e4", "e5"], ["e6", "e7", "e8"]]
-    assert workers.split(recs, 1) == [recs]
-    assert workers.split(recs, 0) == [recs]
-    assert workers.split(recs[:1], 4) == [recs[:1]]  # no empty shard
+    # (1466.7, 2933.3): the fourth's middle is at 2000, the fifth's at 3000
+    assert shards(sizes, 3) == [[0, 1, 2], [3], [4, 5, 6, 7]]
+    assert shards([400] * 9, 3) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    assert shards(sizes, 1) == [list(range(8))]
+    assert shards(sizes, 0) == [list(range(8))]
+    assert shards([400], 4) == [[0]]  # no empty shard
     assert workers.split([], 3) == []
-    texts = [record(f"t{i}", body="b" * size) for i, size in enumerate([0, 0, 0, 1200, 0])]
-    assert [[r.id for r in s] for s in workers.split(texts, 2)] == [
-        ["t0", "t1", "t2"], ["t3", "t4"]]  # the text counts as the title does: 3200 in all
-    notes = [record("n0", notes=("x" * 800,)), record("n1"), record("n2"), record("n3")]
-    assert [len(s) for s in workers.split(notes, 2)] == [1, 3]  # notes count as text
+    assert shards([400, 400, 400, 1600, 400], 2) == [[0, 1, 2], [3, 4]]  # 3200 in all
+
+
+def test_listed_records_are_read_by_range():
+    recs = records(4)
+    listed = workers.Listed(recs)
+    assert len(listed) == 4
+    assert listed.sizes() == [workers.weight(r) for r in recs]
+    assert list(listed.records(1, 3)) == recs[1:3]
+    assert list(listed.records()) == recs
 
 
 def records(n: int) -> list:
@@ -123,18 +130,17 @@ def test_forked_workers_write_one_segment_each_committed_in_order(tmp_path):
 
         ix = whoosh_index.create_in({str(tmp_path)!r}, build_schema())
         recs = records(6)
-        for r in recs:
-            r.facets = {{}}
         seen = []
         workers.write_records(ix, recs, _document, lambda n, total: seen.append((n, total)),
                               procs=2)
-        with ix.searcher() as searcher:
-            ids = [stored(searcher.stored_fields(d))["id"]
-                   for d in range(searcher.doc_count_all())]
+        searcher = ix.searcher()
+        ids = [stored(searcher.stored_fields(d))["id"]
+               for d in range(searcher.doc_count_all())]
         with ix.reader() as reader:
             leaves = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
         print(json.dumps([ids == [r.id for r in recs], leaves,
-                          all(r.facets["country"] == ["米国", "オーストラリア"] for r in recs),
+                          all(stored(searcher.stored_fields(d))["countries"]
+                              == "米国,オーストラリア" for d in range(6)),
                           seen[-1], all(total == 6 for _, total in seen)]))
     """)
     assert json.loads(out) == [True, [3, 3], True, [6, 6], True]
@@ -153,6 +159,38 @@ def test_a_workers_error_is_raised_in_the_parent(tmp_path):
     with pytest.raises(ValueError, match="^record w04 is bad$"):
         workers.write_records(ix, records(6), failing)
     assert ix.doc_count_all() == 0
+
+
+def test_a_file_changed_under_a_forked_worker_reaches_the_parent_whole(tmp_path):
+    out = fresh(f"""
+        import json
+        from pathlib import Path
+        from whoosh import index as whoosh_index
+        from search.corpus.loading import scan_corpus
+        from search.errors import CorpusChanged
+        from search.index import workers
+        from search.index.build import _content, _document
+        from search.index.schema import build_schema
+        from tests.unit.smallindex import archive
+
+        folder = Path({str(tmp_path)!r})
+        (folder / "corpus").mkdir()
+        (folder / "ix").mkdir()
+        for name, day in (("a.txt", 1), ("b.txt", 2)):
+            (folder / "corpus" / name).write_text(archive(
+                [(f"2501-01{{day:02d}}0{{n}}", f"2025.01.{{day:02d}}", "共同通信", "題",
+                  "米国の空母。") for n in range(1, 4)]), encoding="utf-8")
+        scan = scan_corpus(folder / "corpus", _content, workers.weight)
+        (folder / "corpus" / "b.txt").write_text("変わった", encoding="utf-8")
+        ix = whoosh_index.create_in(str(folder / "ix"), build_schema())
+        try:
+            workers.write_records(ix, scan, _document, procs=2)
+        except CorpusChanged as exc:
+            print(json.dumps([str(exc), exc.file, ix.doc_count_all()]))
+    """)
+    assert json.loads(out) == [
+        "b.txt changed while the index was being built from it: run the build again when "
+        "nothing is writing to the corpus", "b.txt", 0]
 
 
 def leaves(ix) -> list[int]:
@@ -235,7 +273,8 @@ def served(folder: Path, recs: list, to_document=_document, budget: int | None =
     folder.mkdir()
     messages = multiprocessing.get_context("fork").Queue()
     ix = whoosh_index.create_in(str(folder), build_schema())
-    workers._serve(ix, 7, recs, to_document, messages, budget)
+    workers._serve(ix, 7, workers.Listed(recs), range(len(recs)), to_document, messages,
+                   budget)
     found = []
     while True:
         found.append(messages.get(timeout=10))
@@ -245,7 +284,7 @@ def served(folder: Path, recs: list, to_document=_document, budget: int | None =
 
 def test_a_worker_sends_its_progress_then_its_segments(tmp_path, monkeypatch):
     """Progress every TICK seconds and at the last record, then the shard (its number, its
-    segments in order, each record's facets); an error is sent as the error, or as a
+    segments in order); an error is sent as the error, or as a
     RuntimeError naming it when it cannot be pickled."""
     monkeypatch.setattr(workers, "TICK", 0.0)  # every record is a TICK apart
     recs = records(5)
@@ -254,7 +293,6 @@ def test_a_worker_sends_its_progress_then_its_segments(tmp_path, monkeypatch):
         *(("tick", 7, n) for n in range(1, 6)), ("done", 7)]
     shard = found[-1][2]
     assert shard.number == 7 and len(shard.segments) == 1
-    assert shard.facets == [{"country": ["米国", "オーストラリア"], "organization": []}] * 5
     monkeypatch.setattr(workers, "TICK", 1e12)  # none due: only the last record's
     assert [m[:3] for m in served(tmp_path / "b", recs)[:-1]] == [("tick", 7, 5)]
     # a TICK longer than the shard takes but shorter than the clock has run (half its

@@ -1,0 +1,112 @@
+"""A corpus scanned without its records (search/corpus/loading.py ``scan_corpus``): the same
+files, issues and records, in the same order, as ``load_corpus`` gives, read again a range at
+a time; a file changed since it was scanned is refused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from search.config import DEFAULT_CORPUS
+from search.corpus.loading import load_corpus, scan_corpus
+from search.errors import CorpusError
+from tests.unit.smallindex import archive
+
+
+def summary(rec) -> str:
+    return f"{rec.id}|{rec.title}"
+
+
+def weigh(rec) -> int:
+    return len(rec.summary)
+
+
+ONE = [("2501-010101", "2025.01.01", "読売新聞", "一つ目", "日米の防衛協力。"),
+       ("2501-010201", "2025.01.02", "朝日新聞", "二つ目", "豪州の演習。"),
+       ("2501-010301", "2025.01.03", "毎日新聞", "三つ目", "比軍との訓練。")]
+TWO = [("2501-010201", "2025.01.02", "朝日新聞", "二つ目", "豪州の演習。"),  # the same copy
+       ("2501-010401", "2025.01.04", "共同通信", "四つ目", "英国の空母。"),
+       ("2501-010301", "2025.01.03", "毎日新聞", "三つ目", "別の文章。"),  # differs
+       ("2501-010401", "2025.01.04", "共同通信", "四つ目", "英国の空母。")]  # again in its file
+
+
+def second(articles) -> str:
+    """An archive of ``articles`` labelled 別の切り抜き (``archive``'s are 小さな切り抜き)."""
+    return archive(articles).replace("小さな切り抜き", "別の切り抜き", 1)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(archive(ONE), encoding="utf-8")
+    (folder / "b.txt").write_text(second(TWO), encoding="utf-8")
+    (folder / "c.txt").write_bytes(b"\x00\x01\x02" * 10)  # unreadable: binary
+    return folder
+
+
+def test_a_scan_gives_what_loading_gives_without_holding_the_records(corpus: Path):
+    loaded = load_corpus(corpus, annotate=False)
+    scan = scan_corpus(corpus, summary, weigh)
+    assert len(scan) == len(loaded.records) == 4
+    assert list(scan.records()) == loaded.records
+    assert [r.collections for r in scan.records()] == [
+        ["小さな切り抜き"], ["小さな切り抜き", "別の切り抜き"], ["小さな切り抜き", "別の切り抜き"],
+        ["別の切り抜き"]]
+    assert scan.files == loaded.files
+    assert scan.issues == loaded.issues
+    assert [str(i) for i in scan.issues if "2501-01" in i.message] == [
+        "b.txt:15: the copy of 2501-010301 here differs from the one at a.txt:15; kept that one "
+        "(b.txt:15)",
+        "b.txt:21: id 2501-010401 appears again in this file (first at line 9); one record kept"]
+    assert list(scan.firsts) == [r.id for r in loaded.records]
+    assert {rid: (f.summary, f.collections) for rid, f in scan.firsts.items()} == {
+        r.id: (summary(r), r.collections) for r in loaded.records}
+    assert [(p.path.name, p.kept, p.sizes) for p in scan.parts] == [
+        ("a.txt", [0, 1, 2], [8, 6, 7]), ("b.txt", [1], [6])]
+    assert scan.sizes() == [8, 6, 7, 6]
+    assert scan.parts[0].collections == {1: ["小さな切り抜き", "別の切り抜き"],
+                                         2: ["小さな切り抜き", "別の切り抜き"]}
+
+
+def test_a_scan_reads_any_range_of_its_records_again(corpus: Path):
+    scan = scan_corpus(corpus, summary, weigh)
+    every = [r.id for r in scan.records()]
+    for start in range(5):
+        for stop in range(start, 5):
+            assert [r.id for r in scan.records(start, stop)] == every[start:stop], (start, stop)
+    assert [r.id for r in scan.records(2)] == every[2:]
+
+
+def test_the_bundled_corpus_scans_as_it_loads():
+    loaded = load_corpus(DEFAULT_CORPUS, annotate=False)
+    scan = scan_corpus(DEFAULT_CORPUS, summary, weigh)
+    assert list(scan.records()) == loaded.records
+    assert (scan.files, scan.issues) == (loaded.files, loaded.issues)
+    assert len(scan) == len(loaded.records) > 300
+
+
+def test_a_file_changed_since_its_scan_is_refused_when_read_again(corpus: Path):
+    scan = scan_corpus(corpus, summary, weigh)
+    assert [r.id for r in scan.records(0, 3)] == ["2501-010101", "2501-010201", "2501-010301"]
+    (corpus / "b.txt").write_text(second(TWO[:1]), encoding="utf-8")
+    assert [r.id for r in scan.records(0, 3)] == [  # a.txt alone: still as scanned
+        "2501-010101", "2501-010201", "2501-010301"]
+    with pytest.raises(CorpusError, match=r"^b\.txt changed while the index was being built "
+                                          r"from it: run the build again"):
+        list(scan.records(3, 4))
+    (corpus / "b.txt").unlink()
+    with pytest.raises(CorpusError, match=r"^b\.txt changed"):
+        list(scan.records())
+
+
+def test_an_empty_folder_scans_as_nothing(tmp_path: Path, corpus: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    scan = scan_corpus(empty, summary, weigh)
+    assert (len(scan), scan.files, scan.parts, list(scan.records())) == (0, [], [], [])
+    with pytest.raises(CorpusError, match="does not exist"):
+        scan_corpus(tmp_path / "missing", summary, weigh)
+    shutil.rmtree(corpus)
