@@ -6,7 +6,6 @@ text differs raise a warning that names both places.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -334,8 +333,9 @@ def _manifest_order(files: list[Path], manifests: dict) -> list[Path]:
 
 
 def _comparable(rec: Record) -> tuple:
+    """What two copies of a record must share, their whitespace aside."""
     def squash(s: str) -> str:
-        return re.sub(r"\s+", "", s)
+        return "".join(s.split())  # every whitespace character (str.isspace: re's \s too)
     return (rec.date, rec.source, squash(rec.title), squash(rec.summary),
             tuple(squash(n) for n in rec.notes))
 

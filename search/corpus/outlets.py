@@ -67,8 +67,11 @@ def strip_yahoo(raw: str) -> tuple[str, bool]:
     return text, False
 
 
+@lru_cache(maxsize=4096)
 def canonical(raw: str) -> str | None:
-    """The canonical outlet for a spelling, or None when the table does not know it."""
+    """The canonical outlet for a spelling, or None when the table does not know it.
+    Remembered: an archive spells its few outlets the same way thousands of times (a
+    fifth of a clipping's parsing went here)."""
     inner, _ = strip_yahoo(raw)
     return _by_key().get(key(inner))
 
