@@ -26,6 +26,13 @@ The copy is kept (its path is printed) so that surviving mutants can be inspecte
     cd <work copy> && /path/to/.venv/bin/mutmut show <mutant id>
 
 Every survivor's diff is also written to ``<work copy>/survivors.diff``.
+
+``--in-processes`` runs every mutant mutmut did not kill once more, whole: the mutant is
+written into the module's source in the work copy (``mutmut apply``) and the chosen tests
+run as a plain pytest process, so code that only runs in forked processes or in a fresh
+interpreter (a build's workers) runs mutated too; mutmut itself only sees what runs in the
+test's own process, and calls a function nothing there reaches "no tests". A mutant is
+killed if the tests fail or pass their time limit.
 """
 
 from __future__ import annotations
@@ -167,6 +174,42 @@ def mutmut_python(work: Path, code: str, *args: str) -> str:
     ).stdout
 
 
+# "killed in processes" counts as killed; a mutant whose tests outlive this is killed too.
+DETECTED += ("killed in processes",)
+PROCESS_TIMEOUT = 300
+
+
+def in_processes(work: Path, module: Path, names: list[str], tests: list[str]) -> dict:
+    """Each mutant of ``names`` applied to ``module`` in ``work`` in turn and the tests run
+    as one plain pytest process: "killed in processes" when they fail (or run past
+    PROCESS_TIMEOUT seconds), the status it had otherwise. The source is put back after
+    each."""
+    source = work / module
+    original = source.read_bytes()
+    outcome = {}
+    try:
+        for n, name in enumerate(names, start=1):
+            mutmut(work, "apply", name, capture=True)
+            if source.read_bytes() == original:
+                raise RuntimeError(f"mutmut apply {name} left {module} as it was")
+            try:
+                run = subprocess.run(
+                    [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                     "-p", "no:randomly", *tests], cwd=work, capture_output=True,
+                    timeout=PROCESS_TIMEOUT,
+                    env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+                killed = run.returncode != 0
+            except subprocess.TimeoutExpired:
+                killed = True
+            finally:
+                source.write_bytes(original)
+            outcome[name] = "killed in processes" if killed else "survived in processes"
+            print(f"  [{n}/{len(names)}] {name}: {outcome[name]}", flush=True)
+    finally:
+        source.write_bytes(original)
+    return outcome
+
+
 def natural(name: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
 
@@ -183,6 +226,9 @@ def main() -> int:
         help="test files, folders or node ids to run (default tests/unit), system tests"
         " included; name yours if a colleague's unfinished test in tests/unit fails the clean run",
     )
+    parser.add_argument("--in-processes", action="store_true",
+                        help="run each mutant mutmut did not kill again as a whole pytest "
+                        "process (code that runs in forked workers)")
     parser.add_argument("--clean", action="store_true", help="delete the work copy at the end")
     parser.add_argument("--quiet", action="store_true", help="hide mutmut's progress output")
     args = parser.parse_args()
@@ -215,6 +261,12 @@ def main() -> int:
     total = len(status)
     killed = sum(counts[s] for s in DETECTED)
     survivors = sorted((k for k, s in status.items() if s not in DETECTED), key=natural)
+    if args.in_processes and survivors:
+        for name, outcome in in_processes(work, module, survivors, args.tests).items():
+            status[name] = outcome
+        counts = Counter(status.values())
+        killed = sum(counts[s] for s in DETECTED)
+        survivors = sorted((k for k, s in status.items() if s not in DETECTED), key=natural)
 
     diffs = mutmut_python(
         work,
