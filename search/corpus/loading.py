@@ -6,8 +6,11 @@ text differs raise a warning that names both places.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from ..config import corpus_dir
@@ -109,8 +112,10 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
     for report, _meta, parsed in _read_files(folder, paths, merger.issues):
         files.append(report)
         if parsed is not None:
-            records.extend(parsed[k] for k in merger.add(parsed, report.label, len(files)))
+            records.extend(parsed[k] for k in merger.add(parsed, report.file, report.label))
     merger.finish(files)
+    for n, archives in merger.grown.items():
+        records[n].collections = archives
     if annotate:
         _annotate(records)
     return Corpus(records=records, files=files, issues=merger.issues)
@@ -162,57 +167,65 @@ def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
         ), meta, result.records
 
 
-@dataclass(slots=True)
-class FirstCopy:
-    """What is kept of a record's first copy while later files are read: where it is, what
-    its copies are compared by, the labels of the archives holding it, and (for a scan)
-    the summary the build asked for."""
-
-    file: str
-    line: int
-    comparable: int
-    collections: list[str]  # the record's own list: a later copy's label is added to it
-    part: int  # the file it is in, counted from 1 in the order read
-    place: int  # its place among that file's parsed records
-    summary: str = ""
-
-
 class _Merger:
     """The same id in several files is one record, the first copy, listing every archive
-    that holds it; a copy that differs, or an id repeated within a file, is a warning."""
+    that holds it; a copy that differs, or an id repeated within a file, is a warning.
+
+    What is kept of each first copy is small, in arrays by its number (its place among
+    the first copies): a scan of a million records holds it, not the records.
+    """
 
     def __init__(self, summarise: Callable[[Record], str] | None = None) -> None:
-        self.firsts: dict[str, FirstCopy] = {}
+        self.numbers: dict[str, int] = {}  # id → the number of its first copy
+        self.file = array("l")  # each first copy's file (its number in ``names``)
+        self.line = array("l")  # … the line it starts at
+        self.comparable = array("q")  # … the hash of what its copies must share
+        self.summaries: list[str] = []  # … ``summarise``'s value, for a scan
+        self.grown: dict[int, list[str]] = {}  # … its archives, where a copy added one
+        self.names: list[str] = []  # the files read, and their labels
+        self.labels: list[str] = []
         self.issues: list[Issue] = []  # the files' own, in the order read
         self.between: list[Issue] = []  # those between copies, after every file's own
         self.summarise = summarise
 
-    def add(self, records: list[Record], label: str, part: int) -> list[int]:
-        """The places among ``records`` (one file's, labelled ``label``) of the first
+    def add(self, records: list[Record], name: str, label: str) -> list[int]:
+        """The places among ``records`` (file ``name``'s, labelled ``label``) of the first
         copies; the others are noted against the copy they repeat."""
+        file = len(self.names)
+        self.names.append(name)
+        self.labels.append(label)
         kept = []
         for place, rec in enumerate(records):
-            first = self.firsts.get(rec.id)
-            if first is None:
-                self.firsts[rec.id] = FirstCopy(
-                    rec.file, rec.line, hash(_comparable(rec)), rec.collections, part, place,
-                    self.summarise(rec) if self.summarise else "")
+            n = self.numbers.get(rec.id)
+            if n is None:
+                n = self.numbers[rec.id] = len(self.line)
+                self.file.append(file)
+                self.line.append(rec.line)
+                self.comparable.append(hash(_comparable(rec)))
+                if self.summarise:
+                    self.summaries.append(self.summarise(rec))
+                if rec.collections != [label]:
+                    self.grown[n] = list(rec.collections)
                 kept.append(place)
                 continue
-            place_of = f"{rec.file}:{rec.line}"
-            if first.file == rec.file:
+            first = f"{self.names[self.file[n]]}:{self.line[n]}"
+            if self.file[n] == file:
                 self.between.append(Issue(rec.file, rec.line, f"id {rec.id} appears again in "
                                                                f"this file (first at line "
-                                                               f"{first.line}); one record "
+                                                               f"{self.line[n]}); one record "
                                                                "kept"))
-            elif label not in first.collections:
-                first.collections.append(label)
-            if first.comparable != hash(_comparable(rec)):
+            elif label not in (archives := self.collections(n)):
+                self.grown[n] = [*archives, label]
+            if self.comparable[n] != hash(_comparable(rec)):
                 self.between.append(Issue(rec.file, rec.line, f"the copy of {rec.id} here "
                                                                f"differs from the one at "
-                                                               f"{first.file}:{first.line}; "
-                                                               f"kept that one ({place_of})"))
+                                                               f"{first}; kept that one "
+                                                               f"({rec.file}:{rec.line})"))
         return kept
+
+    def collections(self, n: int) -> list[str]:
+        """The archives holding first copy ``n``."""
+        return self.grown.get(n) or [self.labels[self.file[n]]]
 
     def finish(self, reports: list[FileReport]) -> None:
         """The issues between copies after the files' own, and each file's report given
@@ -241,16 +254,22 @@ class Part:
 @dataclass
 class Scan:
     """A corpus read through once for what a build must know, without its records: the
-    files' reports, each record's first copy (with the summary asked for), and the way to
-    read the records again, a range at a time, in the order ``load_corpus`` gives them."""
+    files' reports, each record's summary and archives, and the way to read the records
+    again, a range at a time, in the order ``load_corpus`` gives them."""
 
     files: list[FileReport]
     issues: list[Issue]
     parts: list[Part]
-    firsts: dict[str, FirstCopy]  # by id, in corpus order
+    merged: _Merger
 
     def __len__(self) -> int:
-        return len(self.firsts)
+        return len(self.merged.line)
+
+    def summaries(self) -> Iterator[tuple[str, str, list[str]]]:
+        """Each record's id, ``summarise``'s value and archives, in corpus order."""
+        merged = self.merged
+        for rid, n in merged.numbers.items():
+            yield rid, merged.summaries[n], merged.collections(n)
 
     def sizes(self) -> list[int]:
         return [size for part in self.parts for size in part.sizes]
@@ -258,7 +277,7 @@ class Scan:
     def records(self, start: int = 0, stop: int | None = None) -> Iterator[Record]:
         """The records ``start`` to ``stop`` in corpus order, parsed again from their files,
         one file at a time. A file whose bytes are no longer the ones scanned raises
-        CorpusError: the index must hold what the build's meta says was read."""
+        CorpusChanged: the index must hold what the build's meta says was read."""
         stop = len(self) if stop is None else stop
         offset = 0
         for part in self.parts:
@@ -287,26 +306,25 @@ def _again(part: Part, lo: int, hi: int) -> Iterator[Record]:
 def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
                 weigh: Callable[[Record], int]) -> Scan:
     """``load_corpus`` without keeping the records: each file is parsed, merged and let go,
-    so that a build holds about a hundred bytes a record, not the records (about 2 kB
+    so that a build holds a couple of hundred bytes a record, not the records (about 2 kB
     each), and reads them again in its workers. ``summarise`` gives what is kept of each
-    first copy; ``weigh`` its share of a build's work."""
+    record; ``weigh`` its share of a build's work."""
     merger = _Merger(summarise)
     files: list[FileReport] = []
     parts: list[Part] = []
-    paths = {}
     for report, meta, parsed in _read_files(folder, None, merger.issues):
         files.append(report)
         if parsed is None:
             continue
-        kept = merger.add(parsed, report.label, len(files))
-        paths[len(files)] = len(parts)
+        kept = merger.add(parsed, report.file, report.label)
         parts.append(Part(corpus_dir(folder) / report.file, meta, report.digest, kept,
                           [weigh(parsed[k]) for k in kept]))
     merger.finish(files)
-    for first in merger.firsts.values():
-        if len(first.collections) > 1:
-            parts[paths[first.part]].collections[first.place] = first.collections
-    return Scan(files, merger.issues, parts, merger.firsts)
+    starts = list(accumulate((len(p.kept) for p in parts), initial=0))
+    for n, archives in merger.grown.items():
+        k = bisect_right(starts, n) - 1
+        parts[k].collections[parts[k].kept[n - starts[k]]] = archives
+    return Scan(files, merger.issues, parts, merger)
 
 
 _KIND_NAMES = {"clippings": "a clipping archive", "document": "a long document",

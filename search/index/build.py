@@ -319,8 +319,8 @@ def _fingerprint(rec: Record) -> str:
 def _corpus_meta(scan: Scan) -> dict:
     """Record fingerprints and, per file, its ids and warnings: what ``update`` compares;
     and the hash of the bytes each file's records were parsed from."""
-    return {"records": {rid: _with_archives(first.summary, first.collections)
-                        for rid, first in scan.firsts.items()},
+    return {"records": {rid: _with_archives(content, archives)
+                        for rid, content, archives in scan.summaries()},
             **_files_meta(scan.files)}
 
 

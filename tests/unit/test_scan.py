@@ -61,9 +61,8 @@ def test_a_scan_gives_what_loading_gives_without_holding_the_records(corpus: Pat
         "b.txt:15: the copy of 2501-010301 here differs from the one at a.txt:15; kept that one "
         "(b.txt:15)",
         "b.txt:21: id 2501-010401 appears again in this file (first at line 9); one record kept"]
-    assert list(scan.firsts) == [r.id for r in loaded.records]
-    assert {rid: (f.summary, f.collections) for rid, f in scan.firsts.items()} == {
-        r.id: (summary(r), r.collections) for r in loaded.records}
+    assert list(scan.summaries()) == [(r.id, summary(r), r.collections)
+                                      for r in loaded.records]
     assert [(p.path.name, p.kept, p.sizes) for p in scan.parts] == [
         ("a.txt", [0, 1, 2], [8, 6, 7]), ("b.txt", [1], [6])]
     assert scan.sizes() == [8, 6, 7, 6]
