@@ -19,6 +19,7 @@ calls ``whoosh.multiproc`` makes for the same purpose, which are not public API.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
@@ -200,7 +201,11 @@ def _write_shard(ix, number: int, source: Records, shard: range, to_document: To
                     writer = worker_writer(ix, repeated_fields())
             segments.append(finish_segment(writer))
         except BaseException:
-            writer.cancel()
+            # The first error is the one to report: a cancel that fails too (a forked
+            # worker's was once seen closing a file twice) must not take its place. The
+            # build's folder, these files with it, is removed either way.
+            with contextlib.suppress(Exception):
+                writer.cancel()
             raise
     return _Shard(number, segments)
 

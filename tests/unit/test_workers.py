@@ -193,6 +193,26 @@ def test_a_file_changed_under_a_forked_worker_reaches_the_parent_whole(tmp_path)
         "nothing is writing to the corpus", "b.txt", 0]
 
 
+def test_a_cancel_that_fails_too_does_not_hide_the_first_error(tmp_path, monkeypatch):
+    real = workers.worker_writer
+
+    def writer_whose_cancel_fails(ix, repeated):
+        writer = real(ix, repeated)
+        cancel = writer.cancel
+
+        def failing_cancel():
+            cancel()
+            raise Exception("This file is already closed")  # as a forked worker's once did
+
+        writer.cancel = failing_cancel
+        return writer
+
+    monkeypatch.setattr(workers, "worker_writer", writer_whose_cancel_fails)
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with pytest.raises(ValueError, match="^record w04 is bad$"):
+        workers.write_records(ix, records(6), failing)
+
+
 def leaves(ix) -> list[int]:
     with ix.reader() as reader:
         return [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
