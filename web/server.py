@@ -77,7 +77,7 @@ def _percent_encode(raw: bytes) -> bytes:
 
 def _path_of(request_line: bytes) -> str:
     """The path a request line asks for, as well as it can be read (to choose the error shape)."""
-    parts = request_line.split(b" ")
+    parts = request_line.split()  # any run of spaces or tabs: the line is refused anyway
     target = parts[1] if len(parts) > 1 else b""
     try:
         path = urlsplit(_percent_encode(target).decode("ascii")).path

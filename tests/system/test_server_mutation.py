@@ -220,6 +220,16 @@ def test_a_request_line_without_a_version_keeps_its_api_shape(app):
     assert headers["content-type"] == "application/json"
 
 
+@pytest.mark.parametrize("line", [b"get  /api/search HTTP/1.1", b"get\t/api/search HTTP/1.1"])
+def test_a_refused_line_with_more_space_before_its_target_keeps_its_api_shape(app, line):
+    """Two spaces, or a tab, between a refused line's method and its target: the target is
+    still read, and an API path still gets JSON."""
+    with running(app) as srv:
+        status, headers, body = ask(srv, line + b"\r\nHost: x\r\n\r\n")
+    assert status == "HTTP/1.0 400 Bad Request" and json.loads(body) == refusal_json(400)
+    assert headers["content-type"] == "application/json"
+
+
 @pytest.mark.parametrize(("method_length", "kind"), [(2043, "application/json"),
                                                      (2044, "text/html; charset=utf-8")])
 def test_the_request_line_kept_for_the_shape_is_2048_bytes(app, method_length, kind):
@@ -427,3 +437,59 @@ def test_an_address_not_on_this_machine_is_said_so():
         bind("192.0.2.1", 0)  # TEST-NET-1: never this machine's
     assert str(caught.value) == ("192.0.2.1:0 で待ち受けられません(Cannot assign requested "
                                  "address)。--host と --port を確かめてください。")
+
+
+# ---------------------------------------------------------------- a client that does not read
+
+
+def test_a_client_that_does_not_read_its_answer_is_not_read_from():
+    """While an answer waits for its client to read it (far more than the sockets hold), the
+    connection's further requests are not read: one client cannot queue work faster than it
+    takes the answers. They are read, and answered in order, once it reads."""
+    app = Flask("big")
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    hits: list[int] = []
+    big = b"x" * 40_000_000  # beyond any socket buffer on either side
+
+    @app.get("/big")
+    def answer_big():
+        return big
+
+    @app.get("/small/<int:n>")
+    def small(n: int):
+        hits.append(n)
+        return f"small {n}"
+
+    with running(app) as srv, connect(srv) as sock:
+        sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.5)  # the answer is made, and waits
+        for n in range(3):
+            sock.sendall(f"GET /small/{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(0.2)
+        assert not wait_for(lambda: hits, within=1.0)  # nothing read while it waits
+        data = b""
+        while data.count(b"HTTP/1.1 200") < 4 or not data.endswith(b"small 2"):
+            chunk = sock.recv(1 << 20)
+            assert chunk, "the connection closed early"
+            data += chunk
+    assert hits == [0, 1, 2]
+    assert data.count(b"HTTP/1.1 200 OK\r\n") == 4 and len(data) > len(big)
+    assert data.index(b"small 0") < data.index(b"small 1") < data.index(b"small 2")
+
+
+def test_every_refusal_fits_in_the_smallest_send_buffer(app):
+    """A refusal's whole answer (head and body) is under 4,096 bytes, Linux's smallest TCP
+    send buffer (tcp_wmem's minimum): the refusing thread's one write sends it all, which is
+    what lets the lingering branch of Channel.handle_write only ever find an empty buffer
+    (MUTATION.md: handle_write_4)."""
+    from web.errors import http_error_answer
+    from web.server import URI_TOO_LONG
+
+    answers = [http_error_answer(app, path, code) for code in HTTP_REFUSALS
+               for path in ("/", "/api/search", "/" + "あ" * 2000)]
+    answers.append(http_error_answer(app, "/", 414, URI_TOO_LONG))
+    assert max(len(a.body) for a in answers) < 2_600
+    with running(app) as srv, connect(srv) as sock:
+        sock.sendall(b"GARBAGE\r\n\r\n")  # the largest page (400), with its head
+        whole = read_to_end(sock)
+    assert len(whole) < 4_096
