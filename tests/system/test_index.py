@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -259,8 +260,12 @@ def test_a_worker_that_dies_is_reported(tmp_path, monkeypatch):
         return real(rec)
 
     monkeypatch.setattr(indexer, "_document", killed)
-    with pytest.raises(errors.IndexProblem, match="stopped without finishing"):
+    with pytest.raises(errors.IndexProblem) as raised:
         reindex(root, procs=2)
+    assert re.fullmatch(
+        r"an indexing process stopped without finishing \(exit codes \[(0|None), 9\]\); run "
+        r"the build again, or with --procs 1 to see the error\. The previous index in "
+        rf"{re.escape(str(root))} is still being served\.", str(raised.value)), raised.value
     assert current_path(root) == before
     assert not list((root / "builds").glob("*.partial"))
     assert len(ranked(root, "NATO")) > 0

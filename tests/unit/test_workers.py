@@ -84,6 +84,10 @@ def test_split_into_contiguous_shards_of_about_equal_work():
     assert shards([400], 4) == [[0]]  # no empty shard
     assert workers.split([], 3) == []
     assert shards([400, 400, 400, 1600, 400], 2) == [[0, 1, 2], [3, 4]]  # 3200 in all
+    # a middle exactly on the share stays (1 + 2/2 = 2 of 4): only past it is the next shard
+    assert shards([1, 2, 1], 2) == [[0, 1], [2]]
+    # never a shard before the first record, however heavy it is
+    assert shards([5000, 1, 1], 3) == [[0], [1], [2]]
 
 
 def test_listed_records_are_read_by_range():
@@ -144,6 +148,75 @@ def test_forked_workers_write_one_segment_each_committed_in_order(tmp_path):
                           seen[-1], all(total == 6 for _, total in seen)]))
     """)
     assert json.loads(out) == [True, [3, 3], True, [6, 6], True]
+
+
+def test_forked_progress_counts_the_records_done_and_nothing_else(tmp_path):
+    """Every record's tick (TICK 0): the parent's sums go 1, 2, … 6 whichever worker sends."""
+    out = fresh(f"""
+        import json
+        from whoosh import index as whoosh_index
+        from search.index import workers
+        from search.index.build import _document
+        from search.index.schema import build_schema
+        from tests.unit.test_workers import records
+
+        workers.TICK = 0.0
+        ix = whoosh_index.create_in({str(tmp_path)!r}, build_schema())
+        seen = []
+        workers.write_records(ix, records(6), _document, lambda n, total: seen.append(n),
+                              procs=2)
+        print(json.dumps(seen))
+    """)
+    assert json.loads(out) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_worker_silent_for_seconds_is_waited_for(tmp_path):
+    """A record that takes 2.6 s (more than the parent's waits of 0.5 and 2 s): the parent
+    sees a live worker, waits on, and gets every record."""
+    out = fresh(f"""
+        import json, time
+        from whoosh import index as whoosh_index
+        from search.index import workers
+        from search.index.build import _document
+        from search.index.schema import build_schema, stored
+        from tests.unit.test_workers import records
+
+        def slow(rec):
+            if rec.id == "w04":
+                time.sleep(2.6)
+            return _document(rec)
+
+        ix = whoosh_index.create_in({str(tmp_path)!r}, build_schema())
+        workers.write_records(ix, records(6), slow, procs=2)
+        searcher = ix.searcher()
+        print(json.dumps([stored(searcher.stored_fields(d))["id"]
+                          for d in range(searcher.doc_count_all())]))
+    """)
+    assert json.loads(out) == [r.id for r in records(6)]
+
+
+def test_no_worker_is_left_behind_after_an_error(tmp_path):
+    """A worker's error raised in the parent: every worker has been waited for (no zombie
+    left to the parent, no process still running)."""
+    out = fresh(f"""
+        import json, os
+        from whoosh import index as whoosh_index
+        from search.index import workers
+        from search.index.schema import build_schema
+        from tests.unit.test_workers import failing, records
+
+        ix = whoosh_index.create_in({str(tmp_path)!r}, build_schema())
+        try:
+            workers.write_records(ix, records(6), failing, procs=2)
+        except ValueError as exc:
+            print(json.dumps(str(exc)))
+        try:
+            print(json.dumps(os.waitpid(-1, os.WNOHANG)))
+        except ChildProcessError:
+            print(json.dumps("no children"))
+    """)
+    assert [json.loads(line) for line in out.splitlines()] == ["record w04 is bad",
+                                                               "no children"]
 
 
 def failing(rec):
@@ -238,6 +311,25 @@ def test_a_memory_budget_writes_a_shard_as_several_segments_in_order(tmp_path, m
                             for d in s.search(Term(field, word), limit=None).docs())
                      for s in (a, b)]
         assert found[0] == found[1] == ids, word
+    # a budget passed exactly at the last record: no empty segment after it
+    (tmp_path / "four").mkdir()
+    four = whoosh_index.create_in(str(tmp_path / "four"), build_schema())
+    workers.write_records(four, records(4), _document, memory=1)
+    assert leaves(four) == [2, 2]
+    # a budget of exactly what two records hold is not passed: only more than it is
+    from search.corpus.annotate import annotate
+    from search.index.schema import new_writer
+    probe = new_writer(whoosh_index.create_in(str(tmp_path / "four"), build_schema(),
+                                              indexname="probe"))
+    for rec in records(2):
+        annotate(rec)  # as the build does: the countries found are postings too
+        probe.add_document(**_document(rec))
+    held = probe.held_bytes()
+    probe.cancel()
+    (tmp_path / "exact").mkdir()
+    exact = whoosh_index.create_in(str(tmp_path / "exact"), build_schema())
+    workers.write_records(exact, records(5), _document, memory=held)
+    assert leaves(exact) == [4, 1]
     # a budget no shard reaches: one segment
     big = whoosh_index.create_in(str(tmp_path), build_schema())
     workers.write_records(big, records(5), _document, memory=1 << 30)
