@@ -533,7 +533,9 @@ def test_the_workers_die_with_a_killed_build(tmp_path):
     finally:
         build.kill()  # SIGKILL: the parent runs no clean-up of its own
         build.wait()
-    deadline = time.monotonic() + 20
+    # the kernel kills them with it (PR_SET_PDEATHSIG), not their running out of work:
+    # each has 3,000 records, seconds of work, left when they are looked at
+    deadline = time.monotonic() + 1.5
     while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(_running, workers))
