@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import signal
 import subprocess
 import sys
 import textwrap
@@ -425,3 +426,29 @@ def test_a_worker_sends_its_progress_then_its_segments(tmp_path, monkeypatch):
         "error", 7, RuntimeError, "Local: not picklable")
     kind, number, error = served(tmp_path / "d", recs, failing)[-1]
     assert (kind, type(error), str(error)) == ("error", ValueError, "record w04 is bad")
+
+
+def test_a_worker_asks_to_die_with_its_parent_and_leaves_if_it_is_already_gone():
+    """_die_with in a forked child: the kernel is asked for SIGKILL at the parent's death
+    (PR_GET_PDEATHSIG reads it back), and a child whose parent is not the one named (it
+    died before the request could be made) leaves at once with exit code 1."""
+    out = fresh("""
+        import ctypes, json, os, signal
+        from search.index import workers
+
+        PR_GET_PDEATHSIG = 2
+        codes = []
+        for named in ("parent", "another"):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    workers._die_with(os.getppid() if named == "parent" else os.getppid() + 1)
+                    got = ctypes.c_int(0)
+                    ctypes.CDLL(None).prctl(PR_GET_PDEATHSIG, ctypes.byref(got), 0, 0, 0)
+                    os._exit(100 + got.value)  # stayed: the signal asked for, as its code
+                except BaseException:
+                    os._exit(3)
+            codes.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        print(json.dumps(codes))
+    """)
+    assert json.loads(out) == [100 + signal.SIGKILL, 1]
