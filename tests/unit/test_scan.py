@@ -109,3 +109,58 @@ def test_an_empty_folder_scans_as_nothing(tmp_path: Path, corpus: Path):
     with pytest.raises(CorpusError, match="does not exist"):
         scan_corpus(tmp_path / "missing", summary, weigh)
     shutil.rmtree(corpus)
+
+
+def test_a_changed_file_names_itself_and_only_the_files_read_are_checked(corpus: Path):
+    scan = scan_corpus(corpus, summary, weigh)
+    (corpus / "a.txt").write_text(archive(ONE[:1]), encoding="utf-8")
+    assert [r.id for r in scan.records(3, 4)] == ["2501-010401"]  # from b.txt alone
+    with pytest.raises(CorpusError) as raised:
+        list(scan.records(2, 3))
+    assert raised.value.file == "a.txt"
+
+
+def test_an_unreadable_file_before_the_others_is_passed_over(tmp_path: Path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "0.txt").write_bytes(b"\x00\x01\x02" * 10)  # binary, read first
+    (folder / "a.txt").write_text(archive(ONE), encoding="utf-8")
+    scan = scan_corpus(folder, summary, weigh)
+    assert [r.id for r in scan.records()] == [a[0] for a in ONE]
+    assert [f.file for f in scan.files] == ["0.txt", "a.txt"]
+
+
+def test_ranges_across_files_and_archives_grown_in_a_later_file(tmp_path: Path):
+    """Three files of two records each; the second file's second record is copied into the
+    third file: every range reads as load_corpus's records, archives included."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    rows = [(f"2501-01{d:02d}01", f"2025.01.{d:02d}", "読売新聞", f"題{d}", f"本文{d}。")
+            for d in range(1, 7)]
+    (folder / "a.txt").write_text(archive(rows[0:2]), encoding="utf-8")
+    (folder / "b.txt").write_text(archive(rows[2:4]), encoding="utf-8")
+    (folder / "c.txt").write_text(second(rows[4:6] + rows[3:4]), encoding="utf-8")
+    loaded = load_corpus(folder, annotate=False).records
+    scan = scan_corpus(folder, summary, weigh)
+    assert [r.collections for r in loaded][3] == ["小さな切り抜き", "別の切り抜き"]
+    for start in range(7):
+        for stop in range(start, 7):
+            assert list(scan.records(start, stop)) == loaded[start:stop], (start, stop)
+
+
+def test_a_records_own_archives_are_kept_when_they_are_not_its_files_label():
+    from search.corpus.loading import _Merger
+    from tests.unit.smallindex import record
+
+    merger = _Merger()
+    rec = record("2501-010101", "2025-01-01", "題", collections=("X", "Y"))
+    assert merger.add([rec], "a.txt", "Y") == [0]
+    assert merger.collections(0) == ["X", "Y"]
+    merger.add([record("2501-010101", "2025-01-01", "題", collections=("Z",))], "b.txt", "Z")
+    assert merger.collections(0) == ["X", "Y", "Z"]
+
+
+def test_a_file_with_no_issue_reports_an_empty_list():
+    scan = scan_corpus(DEFAULT_CORPUS, summary, weigh)
+    assert any(f.issues == [] for f in scan.files)
+    assert all(isinstance(f.issues, list) for f in scan.files)
