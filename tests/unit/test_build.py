@@ -203,3 +203,35 @@ def test_fingerprints_change_with_what_the_corpus_says_only(tmp_path, corpus):
     again = builder._fingerprint(rec)
     rec.collections.append("もう一つの切り抜き")  # a copy found in another archive
     assert builder._fingerprint(rec) != again
+
+
+def test_a_file_changed_between_the_scan_and_the_workers_is_read_again(tmp_path, corpus,
+                                                                       monkeypatch):
+    """The first scan's file is changed before the workers read it: the build starts again
+    once, with the same progress, processes and budget, says so, and holds the new text."""
+    real_scan, real_write = builder.scan_corpus, builder.write_records
+    scans, writes = [], []
+
+    def scan_then_change(*args):
+        scans.append(args[0])
+        scan = real_scan(*args)
+        if len(scans) == 1:
+            (corpus / "clippings-a.txt").write_text(clippings(A + B), encoding="utf-8")
+        return scan
+
+    def spy(ix, records, to_document, progress, procs, memory):
+        writes.append((progress, procs, memory))
+        real_write(ix, records, to_document, progress, procs, memory)
+
+    def tick(n, total):
+        return None
+
+    monkeypatch.setattr(builder, "scan_corpus", scan_then_change)
+    monkeypatch.setattr(builder, "write_records", spy)
+    root = tmp_path / "ix"
+    stats = reindex(root, corpus, progress=tick, memory=123_456_789)
+    assert scans == [corpus, corpus]
+    assert writes == [(tick, 1, 123_456_789)] * 2
+    assert stats.notes == ["clippings-a.txt changed while it was being indexed: read again"]
+    assert (stats.mode, stats.records, stats.path) == ("rebuild", 4, str(current_path(root)))
+    assert ids(root) == sorted([a[0] for a in A] + [B[0][0]])
