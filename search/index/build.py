@@ -25,7 +25,6 @@ from ..config import corpus_dir, index_dir
 from ..corpus import outlets
 from ..corpus.annotate import annotate
 from ..corpus.loading import (
-    FileReport,
     Scan,
     load_corpus,
     missing_folder,
@@ -321,12 +320,8 @@ def _corpus_meta(scan: Scan) -> dict:
     and the hash of the bytes each file's records were parsed from."""
     return {"records": {rid: _with_archives(content, archives)
                         for rid, content, archives in scan.summaries()},
-            **_files_meta(scan.files)}
-
-
-def _files_meta(reports: list[FileReport]) -> dict:
-    return {"files": {r.file: _file_meta(r) for r in reports},
-            "read": {f"corpus/{r.file}": r.digest for r in reports}}
+            "files": {r.file: _file_meta(r) for r in scan.files},
+            "read": {f"corpus/{r.file}": r.digest for r in scan.files}}
 
 
 def _file_meta(report) -> dict:

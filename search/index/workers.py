@@ -129,7 +129,7 @@ class Records(Protocol):
 
 
 class Listed:
-    """Records held in a list, as ``Records``: the update's few, and the tests'."""
+    """Records held in a list, as ``Records`` (what callers with records in hand pass)."""
 
     def __init__(self, records: list[Record]) -> None:
         self.held = records
