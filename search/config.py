@@ -13,8 +13,10 @@ DEFAULT_INDEX = ROOT / "index"
 # A build holds each segment's postings in memory until the segment is written: past this
 # many bytes for all its processes together, a process writes its segment and starts another
 # (search/index/workers.py; manage.py reindex --memory). More segments cost a search a
-# little more (a term is looked up in each), so the default is what a small machine spares.
-BUILD_MEMORY = 1024 << 20
+# little more (a term is looked up in each), so the default is what a small machine spares:
+# at a million records 896 MB kept all the build's processes under 2 GiB (1,960 MB PSS, 12
+# segments), where 1,024 MB passed it (2,051 MB; benchmarks/results/2026-12-07-*).
+BUILD_MEMORY = 896 << 20
 
 
 def corpus_dir(override: str | os.PathLike | None = None) -> Path:
