@@ -59,10 +59,11 @@ def served(tmp_path: Path, segments: list[list[Record]]) -> tuple[Path, Path]:
     return root, path.resolve()
 
 
-def archive(articles) -> str:
+def archive(articles, label: str = "小さな切り抜き") -> str:
     """A clipping archive of ``articles`` (id, date as written, outlet, title, text), in
-    the bundled archives' layout, for tests that build through kirinuki's reindex."""
-    return "小さな切り抜き\n\n" + "".join(f"{date}\n 10:00\n{outlet}\n\n{title} <{rid}>\n {text}\n"
+    the bundled archives' layout and headed by ``label`` (what its records' collection is
+    called), for tests that build through kirinuki's reindex."""
+    return f"{label}\n\n" + "".join(f"{date}\n 10:00\n{outlet}\n\n{title} <{rid}>\n {text}\n"
                                    for rid, date, outlet, title, text in articles)
 
 

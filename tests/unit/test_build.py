@@ -24,8 +24,9 @@ A = [("2501-010101", "2025.01.01", "空母が寄港", "空母が寄港した。"
 B = [("2502-010101", "2025.02.01", "大使が着任", "大使が着任した。")]
 
 
-def clippings(articles) -> str:
-    return archive([(rid, date, "共同通信", title, text) for rid, date, title, text in articles])
+def clippings(articles, label: str = "小さな切り抜き") -> str:
+    return archive([(rid, date, "共同通信", title, text) for rid, date, title, text in articles],
+                   label)
 
 
 @pytest.fixture()

@@ -27,7 +27,10 @@ from search.index.schema import SCHEMA_VERSION, stored
 from search.index.store import META, current_path, meta_of, size_of
 from search.index.version import input_hashes
 from search.index.workers import DEFAULT_MEMORY
+from tests.unit import test_build
 from tests.unit.test_build import A, B, clippings, ids
+
+corpus = test_build.corpus  # the fixture: clippings-a.txt of A, in tmp_path/corpus
 
 C = [("2501-011001", "2025.01.10", "首脳が会談", "首脳が会談した。")]
 A2 = A[:2] + [(A[2][0], A[2][1], A[2][2], "演習を中止した。")]  # A with its third changed
@@ -42,26 +45,14 @@ B_DATE = Issue("clippings-b.txt", 9, "date 2025.02.01 and id 2502-010101 disagre
                                      "01-01); kept the date as written", "warning")
 
 
-def archive(articles, label: str) -> str:
-    return clippings(articles).replace("小さな切り抜き", label, 1)
-
-
-@pytest.fixture()
-def corpus(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "clippings-a.txt").write_text(clippings(A), encoding="utf-8")
-    return folder
-
-
 @pytest.fixture()
 def shared(tmp_path):
     """a: A; b: A's first again (another archive's copy) and B; c: C, which nothing shares."""
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "clippings-a.txt").write_text(clippings(A), encoding="utf-8")
-    (folder / "clippings-b.txt").write_text(archive(A[:1] + B, "別の切り抜き"), encoding="utf-8")
-    (folder / "clippings-c.txt").write_text(archive(C, "三つ目"), encoding="utf-8")
+    (folder / "clippings-b.txt").write_text(clippings(A[:1] + B, "別の切り抜き"), encoding="utf-8")
+    (folder / "clippings-c.txt").write_text(clippings(C, "三つ目"), encoding="utf-8")
     return folder
 
 
@@ -76,7 +67,7 @@ def stored_record(root, rid: str) -> dict:
 
 
 def test_a_rebuild_reports_every_field_and_writes_its_meta_exactly(tmp_path, corpus):
-    (corpus / "切り抜き.txt").write_text(archive(B, "別の切り抜き"), encoding="utf-8")
+    (corpus / "切り抜き.txt").write_text(clippings(B, "別の切り抜き"), encoding="utf-8")
     root = tmp_path / "ix"
     before = datetime.now(UTC).replace(microsecond=0)
     seen = []
@@ -118,7 +109,7 @@ def test_a_rebuild_reports_every_field_and_writes_its_meta_exactly(tmp_path, cor
 
 
 def test_the_meta_is_written_in_utf8_whatever_the_locale(tmp_path, corpus):
-    (corpus / "切り抜き.txt").write_text(archive(B, "別の切り抜き"), encoding="utf-8")
+    (corpus / "切り抜き.txt").write_text(clippings(B, "別の切り抜き"), encoding="utf-8")
     saved = locale.setlocale(locale.LC_CTYPE)
     locale.setlocale(locale.LC_CTYPE, "C")  # the locale's encoding is ASCII (unless -X utf8)
     try:
@@ -181,7 +172,7 @@ def test_an_update_keeps_the_hash_of_the_files_it_did_not_read(tmp_path, corpus)
     root = tmp_path / "ix"
     reindex(root, corpus)
     old = current_path(root)
-    (corpus / "clippings-b.txt").write_text(archive(B, "別の切り抜き"), encoding="utf-8")
+    (corpus / "clippings-b.txt").write_text(clippings(B, "別の切り抜き"), encoding="utf-8")
     stats = update(root, corpus)
     new = current_path(root)
     # nothing deleted: the old segment is kept, its files shared by hard links

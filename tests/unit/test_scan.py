@@ -32,17 +32,12 @@ TWO = [("2501-010201", "2025.01.02", "朝日新聞", "二つ目", "豪州の演�
        ("2501-010401", "2025.01.04", "共同通信", "四つ目", "英国の空母。")]  # again in its file
 
 
-def second(articles) -> str:
-    """An archive of ``articles`` labelled 別の切り抜き (``archive``'s are 小さな切り抜き)."""
-    return archive(articles).replace("小さな切り抜き", "別の切り抜き", 1)
-
-
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "a.txt").write_text(archive(ONE), encoding="utf-8")
-    (folder / "b.txt").write_text(second(TWO), encoding="utf-8")
+    (folder / "b.txt").write_text(archive(TWO, "別の切り抜き"), encoding="utf-8")
     (folder / "c.txt").write_bytes(b"\x00\x01\x02" * 10)  # unreadable: binary
     return folder
 
@@ -90,7 +85,7 @@ def test_the_bundled_corpus_scans_as_it_loads():
 def test_a_file_changed_since_its_scan_is_refused_when_read_again(corpus: Path):
     scan = scan_corpus(corpus, summary, weigh)
     assert [r.id for r in scan.records(0, 3)] == ["2501-010101", "2501-010201", "2501-010301"]
-    (corpus / "b.txt").write_text(second(TWO[:1]), encoding="utf-8")
+    (corpus / "b.txt").write_text(archive(TWO[:1], "別の切り抜き"), encoding="utf-8")
     assert [r.id for r in scan.records(0, 3)] == [  # a.txt alone: still as scanned
         "2501-010101", "2501-010201", "2501-010301"]
     with pytest.raises(CorpusError, match=r"^b\.txt changed while the index was being built "
@@ -139,7 +134,7 @@ def test_ranges_across_files_and_archives_grown_in_a_later_file(tmp_path: Path):
             for d in range(1, 7)]
     (folder / "a.txt").write_text(archive(rows[0:2]), encoding="utf-8")
     (folder / "b.txt").write_text(archive(rows[2:4]), encoding="utf-8")
-    (folder / "c.txt").write_text(second(rows[4:6] + rows[3:4]), encoding="utf-8")
+    (folder / "c.txt").write_text(archive(rows[4:6] + rows[3:4], "別の切り抜き"), encoding="utf-8")
     loaded = load_corpus(folder, annotate=False).records
     scan = scan_corpus(folder, summary, weigh)
     assert [r.collections for r in loaded][3] == ["小さな切り抜き", "別の切り抜き"]
