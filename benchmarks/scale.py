@@ -97,29 +97,27 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
-    """VmRSS of one process in MB (0 if it is gone)."""
+def _proc_mb(pid: int, name: str, field: str) -> float:
+    """The ``field:`` line of ``/proc/PID/name``, in MB (0 if the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status") as fh:
+        with open(f"/proc/{pid}/{name}") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    """VmRSS of one process in MB (0 if it is gone)."""
+    return _proc_mb(pid, "status", "VmRSS")
 
 
 def pss_mb(pid: int) -> float:
     """The proportional set size of one process in MB (0 if it is gone): its own pages, and
     each page it shares with n processes as 1/n, so that a tree's sum is what it holds."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return _proc_mb(pid, "smaps_rollup", "Pss")
 
 
 def _tree(pid: int) -> list[int]:

@@ -122,9 +122,11 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
 
 
 def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
-                issues: list[Issue]) -> Iterator[tuple[FileReport, FileMeta, list[Record] | None]]:
+                issues: list[Issue]
+                ) -> Iterator[tuple[FileReport, FileMeta | None, list[Record] | None]]:
     """Each file of the corpus in manifest order, parsed: its report, what the manifest (or
-    its shape) says it is, and its records (None when it cannot be read). The issues of the
+    its shape) says it is, and its records (None for both when it cannot be read, unless
+    the manifest names it). The issues of the
     manifests and of each file are added to ``issues`` on the way."""
     roots = [Path(p) for p in paths] if paths else [corpus_dir(folder)]
     if not paths and (missing := missing_folder(roots[0])):
@@ -141,8 +143,7 @@ def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
             issues.extend(text.issues)
             yield (FileReport(path.name, meta.kind if meta else "?",
                               meta.label if meta else path.stem, False,
-                              issues=text.issues, digest=text.digest),
-                   meta or detect(path.name, []), None)
+                              issues=text.issues, digest=text.digest), meta, None)
             continue
         lines = text.lines or []
         if meta is None:
@@ -314,7 +315,7 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     parts: list[Part] = []
     for report, meta, parsed in _read_files(folder, None, merger.issues):
         files.append(report)
-        if parsed is None:
+        if parsed is None or meta is None:  # unreadable (a readable file always has a meta)
             continue
         kept = merger.add(parsed, report.file, report.label)
         parts.append(Part(corpus_dir(folder) / report.file, meta, report.digest, kept,
