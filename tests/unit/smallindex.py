@@ -7,6 +7,7 @@ by segment, so that document numbers, segment bases and deletions are known exac
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -81,3 +82,29 @@ class Opened:
     def close(self) -> None:
         self.postings.close()
         self.searcher.close()
+
+
+def segment_contents(folder: Path, ix) -> dict:
+    """What the index's (one) segment holds, to compare with a segment Whoosh's own writer
+    made: each file, name (without the segment id) -> sha1, but for the postings and the
+    terms, whose blocks kirinuki writes its own way (``codec.blocks``) and whose entries
+    say where each list starts: for those, ``"terms"``, every term's statistics and its
+    postings as Whoosh's matchers read them (document, weight, value)."""
+    (segment,) = ix._segments()
+    files = sorted(folder.glob(f"*{segment.segid}*"))
+    found: dict = {f.name.replace(segment.segid, "SEG"): hashlib.sha1(f.read_bytes()).hexdigest()
+                   for f in files if f.suffix not in (".pst", ".trm")}
+    found[".pst"] = found[".trm"] = "see terms"
+    terms = found["terms"] = {}
+    with ix.reader() as reader:
+        for fieldname, tbytes in reader.all_terms():
+            info = reader.term_info(fieldname, tbytes)
+            m = reader.postings(fieldname, tbytes)
+            postings = []
+            while m.is_active():
+                postings.append((m.id(), m.weight(), m.value()))
+                m.next()
+            terms[fieldname, tbytes] = (
+                (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                 info.max_weight(), info.min_id(), info.max_id()), postings)
+    return found

@@ -1,12 +1,18 @@
-"""search.writer's parts, each against the Whoosh code it stands in for: same bytes, same order.
+"""search.writer's parts, each against the Whoosh code it stands in for: the same postings
+in the same blocks, the same order.
 
-No index: postings writers write into memory. tests/system/test_writer.py compares whole
-segments written by kirinuki's writer and by Whoosh's own.
+No index: postings writers write into memory. A block's data is kirinuki's
+(``codec.blocks``), not Whoosh's pickle: what each decodes to is compared, with the blocks'
+framing and the term infos' statistics. tests/system/test_writer.py compares whole segments
+written by kirinuki's writer and by Whoosh's own.
 """
 
 from __future__ import annotations
 
 import io
+import pickle
+import struct
+import zlib
 from array import array
 
 import pytest
@@ -16,6 +22,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.system import pack_uint
 
 from search.index import schema
+from search.index.codec import blocks
 from search.index.codec.write import BlockPostingsWriter, Postings, TermPool, _remembered
 from search.text.analysis import japanese_analyzer
 
@@ -30,16 +37,42 @@ def postings(docs, weights, values) -> Postings:
     return p
 
 
-def written(writer_class, fmt, terms, add):
-    """The postings file and the term infos that ``add`` makes, one term after another."""
+def written(writer_class, fmt, terms, add) -> list[tuple]:
+    """What ``add`` writes, one term after another: per term its statistics and its blocks
+    (last or not, Whoosh's info tuple, the data decoded)."""
     f = StructFile(io.BytesIO())
     w = writer_class(f, blocklimit=BLOCK, compression=1)
     infos = []
     for p in terms:
         w.start_postings(fmt, W3TermInfo())
         add(w, p)
-        infos.append(w.finish_postings().to_bytes())
-    return f.file.getvalue(), infos
+        infos.append(w.finish_postings())
+    data = f.file.getvalue()
+    return [((t.weight(), t.doc_frequency(), t.min_length(), t.max_length(), t.max_weight(),
+              t.min_id(), t.max_id()), blocks_in(data, *t.extent())) for t in infos]
+
+
+def blocks_in(data: bytes, offset: int, length) -> list[tuple]:
+    """A posting list's blocks: (last, info tuple, data as Whoosh's matcher reads it)."""
+    if isinstance(length, tuple):
+        (length,) = length
+    buf = data[offset:offset + length]
+    assert buf[:4] == b"W3Bl"
+    pos, found = 4, []
+    while pos < len(buf):
+        (n,) = struct.unpack_from("!i", buf, pos)
+        end = pos + 4 + abs(n)
+        stream = io.BytesIO(buf[pos + 4:end])
+        info = pickle.load(stream)
+        rest = stream.read()
+        if blocks.is_ours(rest):
+            objects = blocks.decode_objects(rest)
+        else:
+            objects = pickle.loads(zlib.decompress(rest) if info[3] else rest)
+        found.append((n < 0, info, objects))
+        pos = end
+    assert found[-1][0] and not any(last for last, *_ in found[:-1])
+    return found
 
 
 def one_by_one(w, p):
@@ -55,14 +88,15 @@ def whole(w, p):
 @pytest.mark.parametrize("n", [1, 2, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK, 2 * BLOCK + 44])
 def test_a_term_whole_makes_the_blocks_whoosh_makes_one_posting_at_a_time(n):
     fmt = schema.Positions(field_boost=2.0)
-    docs = [3 * i + (i % 5) for i in range(n)]
+    docs = [3 * i + (i % 3) for i in range(n)]  # ascending, deltas of 1 to 5
     weights = [2.0 * (1 + i % 3) for i in range(n)]  # several frequencies, boost 2
     values = [fmt.encode(list(range(1 + i % 3))) for i in range(n)]
     terms = [postings(docs, weights, values), postings([7], [2.0], [fmt.encode([4])])]
     theirs = written(W3PostingsWriter, fmt, terms, one_by_one)
     ours = written(BlockPostingsWriter, fmt, terms, whole)
     assert ours == theirs
-    assert len(theirs[0]) > 0
+    assert [len(found) for _, found in ours] == [-(-n // BLOCK), 1]
+    assert ours[0][1][0][2][0][:2] == (0, 4)[:n]  # the first document, then a delta
 
 
 @pytest.mark.parametrize("weights", [

@@ -1,23 +1,28 @@
 """Whoosh's on-disk format, and the one place in kirinuki that knows it.
 
-kirinuki keeps Whoosh's files (an index Whoosh itself can open, search and merge), but
-writes and reads them its own way where Whoosh's is slow, and that needs Whoosh's private
-parts. They are all here:
+kirinuki keeps Whoosh's files (an index Whoosh itself can open, search and merge, through
+the codec each segment names), but writes and reads them its own way where Whoosh's is
+slow, and that needs Whoosh's private parts. They are all here:
 
+- ``blocks``: a posting block's data as kirinuki writes it, arrays instead of Whoosh's
+  pickle (the one part of the files that is not Whoosh's own; Whoosh's framing around it is).
 - ``write``: a segment writer that keeps postings per term in arrays and hands the postings
   writer a block at a time: subclasses ``whoosh.writing.SegmentWriter`` (overrides
   ``_flush_segment``, calls ``_mini_ids`` and reaches ``_postfile``, ``_tindex``,
   ``_postwriter`` of its field writer) and ``whoosh.codec.whoosh3.W3PostingsWriter``
-  (``_write_block``, its block buffers).
+  (``_write_block`` rewritten with ``blocks.encode``, its block buffers, ``_mini_values``).
 - ``read``: posting lists decoded straight from the posting files: the W3 block header
-  (``W3Bl``), the pickled block tuples, the term info's offsets.
-- ``segments``: ``W3Codec`` subclassed (``length_stats``, compression), a writer opened
+  (``W3Bl``), the framing of each block (its length, the pickled info tuple), the term
+  info's offsets; Whoosh's pickled block tuples for segments Whoosh wrote.
+- ``segments``: ``W3Codec`` subclassed (``length_stats``, compression, a matcher
+  (``W3LeafMatcher._read_data``) that reads ``blocks``' data), a writer opened
   with ``_lk=False`` and ``SegmentWriter._finalize_segment`` for worker processes.
 - ``perdoc``: ``SegmentReader._perdoc``, its ``_cached_reader`` and a column's
   ``_dbfile`` / ``_basepos`` / ``_count`` for deletions and field lengths.
 
 Whoosh is pinned (``whoosh-reloaded==2.7.5`` in pyproject.toml). An upgrade must re-run
-``tests/system/test_writer.py`` (the files byte for byte as Whoosh's own writer makes them)
+``tests/system/test_writer.py`` (the files as Whoosh's own writer makes them: byte for byte
+but for the postings, whose every list Whoosh's matchers read the same)
 and ``tests/system/test_engine_equivalence.py`` (scores and orders as Whoosh's searcher),
 and re-read each name above in the new version.
 """

@@ -3,10 +3,11 @@
 Whoosh's matchers decode a posting list one id at a time in Python; a frequent word at
 100,000 records has tens of thousands of postings, and its top-20 search scores every one
 of them. Here the whole list is read in one ``os.pread`` per segment and decoded a block at
-a time: each W3 block is a pickled tuple of delta-encoded ids, weights and values, so the
-ids are one ``numpy.cumsum``. ``pread`` also makes the reads safe from several threads at
-once (no shared file position) and touches no memory map, so a file cut short under a
-running server is an error, not a SIGBUS.
+a time: a block's data is arrays (``blocks``), the documents' deltas and the weights apart
+from the values, so a list is a few NumPy calls per block and its positions are decoded
+only for a phrase (a block Whoosh wrote, a pickled tuple, is read too). ``pread`` also
+makes the reads safe from several threads at once (no shared file position) and touches no
+memory map, so a file cut short under a running server is an error, not a SIGBUS.
 
 Decoded lists are kept per opened index in a small LRU cache, bounded by bytes.
 """
@@ -24,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 from cachetools import LRUCache
+
+from . import blocks
 
 _INT = struct.Struct("!i")
 _LONG = struct.Struct("!q")
@@ -92,30 +95,67 @@ class _SegmentPostings:
         os.close(self.fd)
 
 
-def _blocks(buf: bytes):
-    """(count, ids' deltas, weights, values) of each block of one posting list."""
+def _blocks(buf: bytes, positions: bool):
+    """(ids, weights, (value lengths, joined values) or None) of each block of one list.
+
+    A block is Whoosh's framing (its length, negative for the last; its pickled info
+    tuple) around its data: ``blocks.encode``'s arrays in a kirinuki index, a pickle of
+    tuples in one Whoosh wrote (read for equivalence with Whoosh, and tested so)."""
     stream = io.BytesIO(buf)
+    view = memoryview(buf)
     pos = 4
     while True:
         (length,) = _INT.unpack_from(buf, pos)
         last = length < 0
         end = pos + _INT.size + abs(length)
         stream.seek(pos + _INT.size)
-        count, _maxid, _maxweight, compression, _mn, _mx = pickle.load(stream)
-        data = buf[stream.tell():end]
-        if compression:
-            data = zlib.decompress(data)
-        deltas, weights, values = pickle.loads(data)
-        yield count, deltas, weights, values
+        info = pickle.load(stream)
+        start = stream.tell()
+        if blocks.is_ours(view, start):
+            h, deltas, weights, values = blocks.arrays(view, start, end, positions)
+            ids = np.empty(h.count, dtype=np.int64)
+            ids[0] = h.first
+            ids[1:] = deltas
+            yield np.cumsum(ids, out=ids), weights, values
+        else:
+            yield _whooshs_block(info, buf[start:end], positions)
         pos = end
         if last or pos >= len(buf):
             break
 
 
+def _whooshs_block(info: tuple, data: bytes, positions: bool) -> tuple:
+    """A block of Whoosh's own: the pickled tuple of deltas, weights and values."""
+    count, _maxid, _maxweight, compression, _mn, _mx = info
+    if compression:
+        data = zlib.decompress(data)
+    deltas, weights, values = pickle.loads(data)
+    ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    if weights is None:
+        weights = np.ones(count, dtype=np.float32)
+    elif isinstance(weights, float):
+        weights = np.full(count, weights, dtype=np.float32)
+    else:
+        weights = np.asarray(weights, dtype=np.float32)
+    joined = None
+    if positions:
+        values = list(values or ())
+        joined = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)),
+                  b"".join(values))
+    return ids, weights, joined
+
+
 def _positions(ids: np.ndarray, values: list[bytes], docbase: int
                ) -> tuple[np.ndarray, np.ndarray]:
     """Whoosh's Positions values (a count, then pickled deltas) as flat arrays."""
-    counts, deltas = _position_deltas(values)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return _joined_positions(ids, lengths, b"".join(values), docbase)
+
+
+def _joined_positions(ids: np.ndarray, lengths: np.ndarray, raw: bytes, docbase: int
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """``_positions`` of the values joined, given their lengths."""
+    counts, deltas = _joined_position_deltas(lengths, raw)
     flat = np.cumsum(deltas)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     # each posting's deltas start again from 0: subtract what came before it
@@ -129,7 +169,14 @@ _K, _DOT = ord("K"), ord(".")
 
 
 def _position_deltas(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's count and, flattened, its position deltas.
+    """Each value's count and, flattened, its position deltas (``_joined_position_deltas``)."""
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return _joined_position_deltas(lengths, b"".join(values))
+
+
+def _joined_position_deltas(lengths: np.ndarray, joined: bytes
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's count and, flattened, its position deltas, the values joined.
 
     A value is a 4-byte count and a protocol-2 pickle of the list of deltas. Nearly all
     deltas are below 256, which pickle writes as ``K`` and one byte: for n such deltas the
@@ -137,10 +184,9 @@ def _position_deltas(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     ``K``+byte and ``e`` (n up to 1000), maybe a final ``.``. Values of that length whose
     opcodes are all ``K`` are read as arrays at once; any other goes through ``pickle``.
     """
-    if not values:
+    if not len(lengths):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    raw = np.frombuffer(b"".join(values), dtype=np.uint8)
+    raw = np.frombuffer(joined, dtype=np.uint8)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     head = raw[starts[:, None] + np.arange(4)].astype(np.int64)
     counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
@@ -157,7 +203,7 @@ def _position_deltas(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     ops = opcodes(fast)
     good = raw[ops] == _K
     if not good.all():
-        owner = np.repeat(np.arange(len(values)), np.where(fast, counts, 0))
+        owner = np.repeat(np.arange(len(lengths)), np.where(fast, counts, 0))
         fast[np.unique(owner[~good])] = False
         ops = opcodes(fast)
     if fast.all():
@@ -166,26 +212,28 @@ def _position_deltas(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     offsets = np.cumsum(counts) - counts
     deltas[np.repeat(fast, counts)] = raw[ops + 1]
     for j in np.flatnonzero(~fast):
-        value = values[j]
+        value = joined[starts[j]:starts[j] + lengths[j]]
         data = value[4:] if value.endswith(b".") else value[4:] + b"."
         deltas[offsets[j]:offsets[j] + counts[j]] = pickle.loads(data)
     return counts, deltas
 
 
 def _decode(buf: bytes, docbase: int, positions: bool) -> tuple:
-    ids, weights, values = [], [], []
-    for count, deltas, block_weights, block_values in _blocks(buf):
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        if block_weights is None:
-            weights.append(np.ones(count, dtype=np.float32))
-        elif isinstance(block_weights, float):
-            weights.append(np.full(count, block_weights, dtype=np.float32))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float32))
-        if positions:
-            values.extend(block_values)
+    ids, weights, lengths, joined = [], [], [], []
+    try:
+        for block_ids, block_weights, values in _blocks(buf, positions):
+            ids.append(block_ids)
+            weights.append(block_weights)
+            if positions and values is not None:
+                lengths.append(values[0])
+                joined.append(values[1])
+    except blocks.BlockFormatError as exc:
+        raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
     docs = np.concatenate(ids)
-    occurrences = _positions(docs, values, docbase) if positions else None
+    occurrences = None
+    if positions:
+        occurrences = _joined_positions(docs, np.concatenate(lengths) if lengths
+                                        else np.zeros(0, np.int64), b"".join(joined), docbase)
     return (docs + docbase).astype(np.int32), np.concatenate(weights), occurrences
 
 

@@ -4,8 +4,9 @@ to write a segment the parent commits (as ``whoosh.multiproc`` does)."""
 
 from __future__ import annotations
 
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 
+from . import blocks
 from .write import BlockPostingsWriter, SegmentWriter
 
 
@@ -25,11 +26,33 @@ class Codec(W3Codec):
     def __init__(self) -> None:
         super().__init__(compression=1)
 
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        """Whoosh's matcher of a posting list, reading kirinuki's block data
+        (``LeafMatcher``)."""
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, length = terminfo.extent()
+        return LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
     def postings_writer(self, dbfile, byteids=False):
         """Whoosh's postings writer, which ``writer.SegmentWriter`` also gives whole terms."""
         return BlockPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
                                    compression=self._compression,
                                    inlinelimit=self._inlinelimit)
+
+
+class LeafMatcher(W3LeafMatcher):
+    """Whoosh's matcher, given a block's data as unpickling Whoosh's own would give it.
+
+    Whoosh walks the blocks itself (their framing is its own); only the data is
+    ``blocks.encode``'s. Blocks Whoosh wrote are read its way."""
+
+    def _read_data(self) -> None:
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        if blocks.is_ours(data):
+            self._data = blocks.decode_objects(data)
+        else:
+            super()._read_data()
 
 
 def new_writer(ix, repeated: tuple[str, ...] = (), **kwargs) -> SegmentWriter:

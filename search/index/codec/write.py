@@ -17,6 +17,7 @@ this does not handle (term vectors, a separate spelling field) go through Whoosh
 
 from __future__ import annotations
 
+import pickle
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -24,7 +25,10 @@ from dataclasses import dataclass
 from operator import sub
 
 from whoosh import formats, writing
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
+from whoosh.util.numeric import length_to_byte
+
+from . import blocks
 
 Item = tuple[str, bytes, int, float, bytes | None]  # Whoosh's pool item
 # What a distinct term and a posting held by a segment writer cost in memory, about: 3,000
@@ -161,6 +165,27 @@ class BlockPostingsWriter(W3PostingsWriter):
                 self._values = p.values[start:end]
             top = max(weights)
             self._maxweight = top if top > 0 else 0
+
+    def _write_block(self, last: bool = False) -> None:
+        """Whoosh's block (its length, then its pickled info tuple), with the data as
+        ``blocks.encode`` writes it instead of a pickle (a term vector's: Whoosh's)."""
+        if self._byteids:
+            return super()._write_block(last)
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = blocks.encode(self._ids, self._weights, self._mini_values(),
+                                  self._compression)
+        ids = self._ids
+        infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
+                           length_to_byte(self._minlength), length_to_byte(self._maxlength)),
+                          2)
+        length = len(infobytes) + len(databytes)
+        self._postfile.write_int(-length if last else length)
+        self._postfile.write(infobytes)
+        self._postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
 
     # Whoosh's block encodings, computed in C (map, array.count) instead of a Python
     # generator per posting; the same tuples come out.
