@@ -1,9 +1,10 @@
 """What each expansion adds to the results, and how much of it is relevant, on the judged sets.
 
-    .venv/bin/python benchmarks/expansion_precision.py [--sets first dev blind] [--index DIR]
+    .venv/bin/python benchmarks/expansion_precision.py [--sets first dev dev2 blind] [--index DIR]
 
 For each kind of expansion the engine makes (synonyms, kana readings, other spellings of a
-name, English terms, family names, typo corrections, partial matches, related articles),
+name, English terms, family names, regions, typo corrections, partial matches, related
+articles),
 every judged query is searched as the page searches it (top 100, relevance) and again with
 that expansion off; the records only the first search lists are what the expansion adds.
 The table gives, per judged set, how many records each expansion added, how many of them
@@ -12,7 +13,8 @@ are judged relevant (grade 1 or 2), and that share: its precision. Records no ju
 a lower bound; the column "unjudged" says how many there were.
 
 An expansion is switched off by searching without its kinds of variant (``search.expansion``:
-the query module is handed a ``variants`` that leaves them out), without correction
+the query module is handed a ``variants`` that leaves them out), as if no word named a
+region (``without_regions``), without correction
 (``correct=False``), or by leaving its rows out (partial matches carry the words they lack,
 related articles are listed apart).
 """
@@ -33,10 +35,12 @@ if str(ROOT) not in sys.path:
 from search.engine import Engine, SearchRequest  # noqa: E402
 from search.engine.evaluate import DEPTH, read_qrels, read_queries  # noqa: E402
 from search.query import compile as query_module  # noqa: E402
+from search.query import places as query_places  # noqa: E402
 from search.query.expansion import variants  # noqa: E402
 
 JUDGED = ROOT / "tests" / "judged"
-SETS = {"first": JUDGED, "dev": JUDGED / "dev", "blind": JUDGED / "blind"}
+SETS = {"first": JUDGED, "dev": JUDGED / "dev", "dev2": JUDGED / "dev2",
+        "blind": JUDGED / "blind"}
 # Kinds of variant (search.expansion.KINDS) switched off together, by what a user would
 # call them.
 VARIANT_GROUPS = {
@@ -46,7 +50,7 @@ VARIANT_GROUPS = {
     "English terms": {"translation"},
     "family names": {"family"},
 }
-ROWS = (*VARIANT_GROUPS, "typo corrections", "partial matches", "related articles")
+ROWS = (*VARIANT_GROUPS, "regions", "typo corrections", "partial matches", "related articles")
 
 
 @dataclass
@@ -78,6 +82,17 @@ def without(kinds: set[str]) -> Iterator[None]:
         query_module.variants = variants
 
 
+@contextmanager
+def without_regions() -> Iterator[None]:
+    """Queries compiled as if no word named a region (data/regions.toml)."""
+    saved = query_module.region_named, query_places.region_named
+    query_module.region_named = query_places.region_named = lambda text: None
+    try:
+        yield
+    finally:
+        query_module.region_named, query_places.region_named = saved
+
+
 def matches(engine: Engine, text: str, **kw) -> list:
     return engine.search(SearchRequest(q=text, page_size=DEPTH, sort="relevance", **kw)).results
 
@@ -97,8 +112,9 @@ def measure(engine: Engine, queries: list[tuple[str, str]],
             added["typo corrections"].add(ids, grades)
         added["partial matches"].add({h.id for h in result.results if h.missing}, grades)
         added["related articles"].add({h.id for h in result.related}, grades)
-    for row, kinds in VARIANT_GROUPS.items():
-        with without(kinds):
+    for row, off in [*((row, without(kinds)) for row, kinds in VARIANT_GROUPS.items()),
+                     ("regions", without_regions())]:
+        with off:
             for qid, text in queries:
                 fewer = {h.id for h in matches(engine, text)}
                 added[row].add(shown[qid] - fewer, qrels.get(qid, {}))

@@ -29,6 +29,7 @@ from .places import (
     resolve_place,
     searchable_names,
 )
+from .regions import region_named
 from .syntax import (
     And,
     Filter,
@@ -53,6 +54,9 @@ TEXT_FIELDS = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
 
 
 PHRASE_BOOST = 2.0
+# An article about one of a region's countries, found by the facet, scores this (a facet
+# term's score is its boost): below any that names the region itself.
+REGION_BOOST = 0.5
 
 
 @dataclass
@@ -147,6 +151,8 @@ class _Compiler:
         if node.field is None:
             place = self._place(node.text, found, fields, positive, out)
             self._enumerations(node.text, fields, positive, out)
+            if place is None:
+                self._region(node.text, found, out)
         if not out.queries and out.unread:
             out.queries.append(wq.NullQuery)
         if not out.queries:
@@ -233,6 +239,16 @@ class _Compiler:
             out.queries.append(self._text_query(analyze_terms(abbrev), fields,
                                                 boost=SYNONYM_BOOST))
         return place
+
+    def _region(self, text: str, found: list[Variant], out: _Alternatives) -> None:
+        """A region (中東, Middle East) also finds the articles about its countries, as the
+        facet reads them, after those that name the region itself."""
+        region = next(filter(None, (region_named(v.text) for v in found)), None)
+        if region is None:
+            return
+        out.queries.append(wq.Or([wq.Term("countries", name, boost=REGION_BOOST)
+                                  for name in region.members]))
+        out.shown.append(f"地域:{region.name}")
 
     def _enumerations(self, text: str, fields, positive: bool, out: _Alternatives) -> None:
         """Abbreviations side by side name the places together (日比, 米豪, 日米豪比), and

@@ -172,6 +172,7 @@ def inner_synonyms(pieces: list[str]) -> tuple[str, ...]:
     # measured folded, with room to spare for what folding joins across pieces.
     longest = 2 * longest_synonym()
     folded = [len(fold_case(piece)) for piece in pieces]
+    whole = "".join(pieces)
     found: list[str] = []
     for i in range(len(pieces)):
         size, ends = 0, []
@@ -188,7 +189,10 @@ def inner_synonyms(pieces: list[str]) -> tuple[str, ...]:
             if len(run) < 2 or group is None:
                 continue
             before, after = "".join(pieces[:i]), "".join(pieces[j:])
-            found += [before + other + after for other in group[1:]]
+            # not one that holds the whole compound (在外邦人等輸送 with 邦人等輸送 replaced
+            # by its synonym 在外邦人等輸送): it finds nothing the compound does not
+            found += [spelling for other in group[1:]
+                      if whole not in (spelling := before + other + after)]
     return tuple(dict.fromkeys(found))[:MAX_INNER]
 
 

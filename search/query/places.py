@@ -6,12 +6,14 @@ from __future__ import annotations
 from ..corpus.gazetteer import abbreviation, gazetteer, resolve_country, resolve_organization
 from ..corpus.places import extract
 from ..text.kana import is_kana, katakana
+from .regions import region_named
 
 
 def names_place(text: str) -> bool:
-    """Whether a word names a country or an organisation (イタリア, ふぃりぴん, NATO, 日比)."""
+    """Whether a word names a country, an organisation or a region (イタリア, ふぃりぴん,
+    NATO, 日比, 中東)."""
     return place_named(text) is not None or bool(abbreviated(text)) \
-        or abbreviated_before(text) is not None
+        or abbreviated_before(text) is not None or region_named(text) is not None
 
 
 def entry(fieldname: str, value: str):

@@ -131,6 +131,12 @@ def test_inner_synonyms_keep_what_surrounds_the_synonym(pieces, spellings):
     assert inner_synonyms(pieces) == spellings
 
 
+def test_an_inner_synonym_holding_the_whole_compound_is_left_out():
+    # 邦人等輸送's group holds 在外邦人等輸送: replacing it inside 在外邦人等輸送 would give
+    # 在外在外邦人等輸送, which finds nothing the compound does not; 邦人輸送's stays
+    assert inner_synonyms(["在外", "邦人", "等", "輸送"]) == ("在外邦人輸送",)
+
+
 def test_a_reading_brings_its_synonyms_when_whole_or_a_word_of_the_table():
     spell = speller({"海上保安庁": 7})
     # 海上保安庁 read whole: its synonym 海保 follows
