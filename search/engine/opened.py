@@ -32,7 +32,7 @@ from whoosh import scoring
 from ..config import index_dir
 from ..errors import IndexDamagedError, IndexMissingError, SearchError
 from ..index.codec.read import DamagedIndexError, PostingReader
-from ..index.columns import Columns, read_columns
+from ..index.columns import Columns, load_columns, read_columns
 from ..index.store import (
     META,
     READ_ERRORS,
@@ -71,7 +71,9 @@ class OpenIndex:
         first = self._new_searcher()
         try:
             self.postings = PostingReader(path, list(first.reader().leaf_readers()))
-            self.columns: Columns = read_columns(first, self.postings)
+            # saved with the build; worked out here for a build made before they were
+            self.columns: Columns = (load_columns(path, first.reader().doc_count_all())
+                                     or read_columns(first, self.postings))
         except BaseException:
             first.close()
             raise

@@ -33,6 +33,8 @@ from ..corpus.loading import (
 )
 from ..corpus.records import Issue, Record
 from ..errors import CorpusChanged, IndexDamagedError, IndexProblem
+from .codec.read import PostingReader
+from .columns import COLUMNS_FILE, read_columns, save_columns
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 from .store import (
     META,
@@ -112,6 +114,7 @@ def _reindex(root: str | os.PathLike | None, corpus: str | os.PathLike | None,
             ix = whoosh_index.create_in(str(build), build_schema())
             # each worker reads, annotates and indexes its share of the records
             write_records(ix, scan, _document, progress, procs, memory)
+            _save_columns(build)
             _write_meta(build, corpus_dir(corpus), corpus_meta)
             final = finish(root_path, build)
         except BaseException as exc:
@@ -195,6 +198,7 @@ def _apply(root_path: Path, old: Path, folder: Path, plan: _Plan,
             writer.cancel()
             raise
         writer.commit(mergetype=_merge_deleted)
+        _save_columns(build)
         _write_meta(build, folder, plan.meta)
         return finish(root_path, build)
     except BaseException as exc:
@@ -260,10 +264,11 @@ def _link_tree(old: Path, new: Path) -> None:
 
     Whoosh never rewrites a file it has written; a commit adds new segment files and a new
     table of contents, and deletes in ``new`` only unlink there. The meta file and the lock
-    are not shared: the meta is rewritten, the lock is the new build's own.
+    are not shared: the meta is rewritten, the lock is the new build's own; so are the
+    saved columns, worked out again for the new build's documents.
     """
     for src in old.iterdir():
-        if src.name in (META, "MAIN_WRITELOCK") or not src.is_file():
+        if src.name in (META, "MAIN_WRITELOCK", COLUMNS_FILE) or not src.is_file():
             continue
         try:
             os.link(src, new / src.name)
@@ -326,6 +331,18 @@ def _corpus_meta(scan: Scan) -> dict:
 
 def _file_meta(report) -> dict:
     return {"ids": report.record_ids, "lines": report.record_lines, "warnings": report.warnings}
+
+
+def _save_columns(build: Path) -> None:
+    """The new build's per-document columns, worked out once here rather than by every
+    server that opens it (``columns``)."""
+    ix = whoosh_index.open_dir(str(build))
+    with ix.searcher() as searcher:
+        postings = PostingReader(build, list(searcher.reader().leaf_readers()))
+        try:
+            save_columns(build, read_columns(searcher, postings))
+        finally:
+            postings.close()
 
 
 def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:

@@ -3,13 +3,23 @@
 Sorting newest-first, filtering by date, scoring and counting facets all ask one question
 of every matching document. Whoosh answers it a document at a time (its reversed column
 sort searches all distinct keys for each match); here each answer is an array indexed by
-document number, built when the index is opened, so a search does array lookups only.
+document number, so a search does array lookups only.
+
+The arrays are worked out from Whoosh's files when a build is written and saved beside them
+(``COLUMNS_FILE``, NumPy's uncompressed ``.npz``): opening an index then reads them in a
+fraction of a second, where working them out took 9.5 s at a million records (the sort
+keys read one by one through Whoosh's column reader, every facet value's posting list).
+A build without the file (made before it existed) works them out as before.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -18,6 +28,8 @@ from .codec import deleted_docs, field_lengths
 from .codec.read import PostingReader
 
 SCORED_FIELDS = ("title", "body", "notes", "outlet")
+COLUMNS_FILE = "columns.npz"
+_FORMAT = 1
 
 
 @dataclass
@@ -81,3 +93,48 @@ def _lengths(reader, fieldname: str, size: int) -> np.ndarray:
         if lengths is not None:
             out[base:base + len(lengths)] = lengths
     return out
+
+
+def save_columns(build: Path, columns: Columns) -> None:
+    """Write ``columns`` into the build's folder (before its checksums are taken)."""
+    arrays = {"live": columns.live, "rank": columns.rank, "day": columns.day}
+    for name, lengths in columns.lengths.items():
+        arrays[f"lengths/{name}"] = lengths
+    for key, column in columns.facets.items():
+        arrays[f"facet/{key}/docs"] = column.docs
+        arrays[f"facet/{key}/codes"] = column.codes
+    head = {"format": _FORMAT, "size": columns.size, "avg_length": columns.avg_length,
+            "lengths": list(columns.lengths),
+            "facets": {key: column.values for key, column in columns.facets.items()}}
+    arrays["head"] = np.frombuffer(json.dumps(head, ensure_ascii=False).encode("utf-8"),
+                                   dtype=np.uint8)
+    part = build / (COLUMNS_FILE + ".part")
+    with open(part, "wb") as fh:
+        np.savez(fh, **arrays)
+    os.replace(part, build / COLUMNS_FILE)
+
+
+def load_columns(build: Path, size: int) -> Columns | None:
+    """The columns saved with the build, or None if it has none of this format and size
+    (then ``read_columns`` works them out). Damaged bytes raise: the checksums say so."""
+    path = build / COLUMNS_FILE
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as saved:
+            head = json.loads(saved["head"].tobytes().decode("utf-8"))
+            if head.get("format") != _FORMAT or head.get("size") != size \
+                    or set(head.get("facets", ())) != {facet.key for facet in FACETS}:
+                return None
+            facets = {key: Column(values, saved[f"facet/{key}/docs"],
+                                  saved[f"facet/{key}/codes"], size)
+                      for key, values in head["facets"].items()}
+            return Columns(size, saved["live"], saved["rank"], saved["day"],
+                           {name: saved[f"lengths/{name}"] for name in head["lengths"]},
+                           head["avg_length"], facets)
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise DamagedColumnsError(f"{COLUMNS_FILE} cannot be read: {exc}") from exc
+
+
+class DamagedColumnsError(ValueError):
+    """The saved columns of a build cannot be read: its files are damaged."""

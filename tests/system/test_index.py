@@ -23,6 +23,8 @@ from search.errors import CorpusError, IndexLockedError
 from search.index import build as indexer
 from search.index import store
 from search.index.build import reindex, update
+from search.index.codec.read import PostingReader
+from search.index.columns import COLUMNS_FILE, load_columns, read_columns
 from search.index.schema import stored
 from search.index.stats import index_stats
 from search.index.store import current_path, lock
@@ -79,13 +81,39 @@ def test_update_equals_a_full_rebuild(tmp_path, corpus_copy):
         "追加の報道\n\n2025.08.01\n 10:00\n共同通信\n\n(Yahoo)\n\n"
         "日比が新たな防衛協定 <2509-080101>\n 日比両政府が1日、新たな協定に署名した。\n",
         encoding="utf-8")
+    old = current_path(root_a)
     stats = update(root_a, corpus_copy)
     assert (stats.mode, stats.added, stats.replaced, stats.removed) == ("update", 1, 1, 1)
     reindex(root_b, corpus_copy)
     assert stored_docs(root_a) == stored_docs(root_b)
     for q in QUERIES + ["日比"]:
         assert ranked(root_a, q) == ranked(root_b, q), q
+    # the update saved its own columns (not the old build's, linked), of its documents
+    new = current_path(root_a)
+    assert (new / COLUMNS_FILE).stat().st_ino != (old / COLUMNS_FILE).stat().st_ino
+    assert saved_columns_are_worked_out_ones(new) == 384 - 1 + 1  # one added, one removed
     assert update(root_a, corpus_copy).mode == "unchanged"
+
+
+def saved_columns_are_worked_out_ones(build) -> int:
+    """Assert the columns saved with ``build`` are those its files give; its live count."""
+    ix = whoosh_index.open_dir(str(build))
+    with ix.searcher() as searcher:
+        postings = PostingReader(build, list(searcher.reader().leaf_readers()))
+        try:
+            fresh = read_columns(searcher, postings)
+        finally:
+            postings.close()
+    saved = load_columns(build, fresh.size)
+    assert saved is not None
+    for name in ("live", "rank", "day"):
+        assert getattr(saved, name).tolist() == getattr(fresh, name).tolist(), name
+    assert {k: v.tolist() for k, v in saved.lengths.items()} == \
+        {k: v.tolist() for k, v in fresh.lengths.items()}
+    assert saved.avg_length == fresh.avg_length
+    assert {k: (c.values, c.docs.tolist(), c.codes.tolist()) for k, c in saved.facets.items()} \
+        == {k: (c.values, c.docs.tolist(), c.codes.tolist()) for k, c in fresh.facets.items()}
+    return int(saved.live.sum())
 
 
 def test_failed_build_leaves_the_old_index(tmp_path, monkeypatch):

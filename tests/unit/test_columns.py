@@ -16,8 +16,17 @@ from datetime import datetime
 import numpy as np
 import pytest
 
+from search.facets import FACETS
 from search.index.codec.perdoc import field_lengths
-from search.index.columns import SCORED_FIELDS, _yyyymmdd, read_columns
+from search.index.columns import (
+    COLUMNS_FILE,
+    SCORED_FIELDS,
+    DamagedColumnsError,
+    _yyyymmdd,
+    load_columns,
+    read_columns,
+    save_columns,
+)
 from tests.unit.smallindex import Opened, build, record
 
 RECORDS = [
@@ -132,3 +141,61 @@ def test_dated_is_a_mask_of_days_between_start_and_end_inclusive(columns):
 def test_yyyymmdd():
     assert _yyyymmdd(datetime(2025, 11, 9, 13, 5)) == 20251109
     assert _yyyymmdd(datetime(999, 1, 30)) == 9990130
+
+
+# -- the columns saved with a build (COLUMNS_FILE) -------------------------------------------
+
+
+def same(a, b) -> None:
+    """Two Columns hold the same arrays, values and averages."""
+    assert (a.size, a.avg_length, list(a.lengths), list(a.facets)) == \
+        (b.size, b.avg_length, list(b.lengths), list(b.facets))
+    for name in ("live", "rank", "day"):
+        left, right = getattr(a, name), getattr(b, name)
+        assert left.dtype == right.dtype and left.tolist() == right.tolist(), name
+    for name in a.lengths:
+        assert a.lengths[name].dtype == b.lengths[name].dtype
+        assert a.lengths[name].tolist() == b.lengths[name].tolist()
+    for key in a.facets:
+        x, y = a.facets[key], b.facets[key]
+        assert (x.values, x.docs.tolist(), x.codes.tolist(), x.size) == \
+            (y.values, y.docs.tolist(), y.codes.tolist(), y.size)
+        assert x.docs.dtype == y.docs.dtype == np.int32
+
+
+def test_saved_columns_load_as_they_were_worked_out(tmp_path, columns):
+    save_columns(tmp_path, columns)
+    assert sorted(p.name for p in tmp_path.glob("columns*")) == [COLUMNS_FILE]
+    loaded = load_columns(tmp_path, 5)
+    same(loaded, columns)
+    assert loaded.facets["country"].values == ["米国", "豪州"]  # c4 (中国) is deleted
+    assert loaded.facets["country"].having(["米国"]).tolist() == [True, False, True, False,
+                                                                 False]
+
+
+def test_no_saved_columns_or_other_ones_are_worked_out_again(tmp_path, columns, monkeypatch):
+    assert load_columns(tmp_path, 5) is None  # a build made before they were saved
+    save_columns(tmp_path, columns)
+    assert load_columns(tmp_path, 6) is None  # not this build's documents
+    monkeypatch.setattr("search.index.columns._FORMAT", 2)
+    assert load_columns(tmp_path, 5) is None  # another format
+    monkeypatch.setattr("search.index.columns._FORMAT", 1)
+    assert load_columns(tmp_path, 5) is not None
+    monkeypatch.setattr("search.index.columns.FACETS", FACETS[:-1])
+    assert load_columns(tmp_path, 5) is None  # facets declared otherwise
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "no_head"])
+def test_damaged_saved_columns_are_an_error(tmp_path, columns, damage):
+    save_columns(tmp_path, columns)
+    path = tmp_path / COLUMNS_FILE
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"x" * len(data))
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        with path.open("wb") as fh:
+            np.savez(fh, live=columns.live)
+    with pytest.raises(DamagedColumnsError, match="columns.npz cannot be read"):
+        load_columns(tmp_path, 5)
