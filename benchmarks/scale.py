@@ -232,6 +232,16 @@ def fts_build(corpus: Path, db: Path, timeout: float) -> dict:
             "bytes": db.stat().st_size}
 
 
+def reused(path: Path) -> dict:
+    """A reference built by an earlier run on the same corpus (``--reuse-references``): its
+    size is measured, its build is not (the build figures print as "-")."""
+    size = folder_bytes(path) if path.is_dir() else path.stat().st_size
+    return {"reused": True, "seconds": None, "peak_rss_mb": None, "peak_tree_rss_mb": None,
+            "peak_tree_pss_mb": None, "bytes": size, "inner_analyse_s": None,
+            "inner_segments": len({p.stem for p in path.glob("*.idx")}) if path.is_dir()
+            else None}
+
+
 def tantivy_build(corpus: Path, folder: Path, timeout: float) -> dict:
     """``tantivy_ref.py build`` as a process, measured as FTS5's build is."""
     run = run_measured([PYTHON, str(BENCH / "tantivy_ref.py"), "build", str(corpus),
@@ -700,12 +710,15 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
         seed: int = 1, queries: int = 300, http: bool = True, clients: int = 16,
         requests: int | None = None, timeout: float = 30.0, budget: float = 900.0,
         duration: float = 120.0, build_timeout: float = 3600.0, do_update: bool = True,
-        log=print, corpus_dir: str | Path | None = None, tantivy: bool = True) -> dict:
+        log=print, corpus_dir: str | Path | None = None, tantivy: bool = True,
+        reuse: bool = False) -> dict:
     """The whole benchmark for one N; returns the result object (see the module doc).
 
     ``corpus_dir``: measure that corpus as it is (the bundled one, a user's archive)
     instead of a synthetic one; the update phase, which rewrites a synthetic corpus, is
-    then left out. ``tantivy``: build and ask the second reference too.
+    then left out. ``tantivy``: build and ask the second reference too. ``reuse``: the
+    FTS5 database and the tantivy index already in ``work`` (built by an earlier run on the
+    same corpus) are asked, not built again (their build times print as "-").
     """
     corpus = Path(corpus_dir) if corpus_dir else Path(corpus_root) / f"N{n}"
     name = corpus.name if corpus_dir else f"N{n}"
@@ -731,9 +744,16 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
     log(f"sudachi only: {result['floor']['seconds']:.1f} s")
     result["reindex"] = reindex(corpus, index, build_timeout)
     log(f"reindex: {result['reindex']['seconds']:.1f} s")
-    result["fts5_build"] = fts_build(corpus, db, build_timeout)
-    log(f"fts5 build: {result['fts5_build']['seconds']:.1f} s")
-    if tantivy:
+    if reuse and db.exists():
+        result["fts5_build"] = reused(db)
+        log(f"fts5 build: reused {db}")
+    else:
+        result["fts5_build"] = fts_build(corpus, db, build_timeout)
+        log(f"fts5 build: {result['fts5_build']['seconds']:.1f} s")
+    if tantivy and reuse and (tv / "meta.json").exists():
+        result["tantivy_build"] = reused(tv)
+        log(f"tantivy build: reused {tv}")
+    elif tantivy:
         result["tantivy_build"] = tantivy_build(corpus, tv, build_timeout)
         log(f"tantivy build: {result['tantivy_build']['seconds']:.1f} s")
 
@@ -883,18 +903,20 @@ def table(r: dict) -> str:
         f"  {_f(ra['reindex_to_floor'])}x floor, {_f(ra['reindex_to_fts5_build'])}x fts5; "
         f"size {_f(ra['index_to_corpus_size'], '{:.2f}')}x corpus, "
         f"{_f(ra['index_to_fts5_size'], '{:.2f}')}x fts5{versus_tantivy}",
-        f"{'fts5 build (1 process)':<32}{fb['seconds']:9.1f}{fb['peak_rss_mb']:13.0f}"
-        f"{fb['peak_tree_rss_mb']:13.0f}"
-        f"{fb.get('peak_tree_pss_mb', 0):13.0f}{fb['bytes'] / 1e6:10.1f}"
-        f"  analysis {fb['inner_analyse_s']:.1f} s of it; "
+        f"{'fts5 build (1 process)':<32}{_f(fb['seconds']):>9}{_f(fb['peak_rss_mb'], '{:.0f}'):>13}"
+        f"{_f(fb['peak_tree_rss_mb'], '{:.0f}'):>13}"
+        f"{_f(fb.get('peak_tree_pss_mb', 0), '{:.0f}'):>13}{fb['bytes'] / 1e6:10.1f}"
+        f"  {'reused: built by an earlier run; ' if fb.get('reused') else ''}"
+        f"analysis {_f(fb['inner_analyse_s'])} s of it; "
         f"size {_f(ra['fts5_to_corpus_size'], '{:.2f}')}x corpus",
     ]
     if tb:
         lines.append(
-            f"{'tantivy build (1 process)':<32}{tb['seconds']:9.1f}{tb['peak_rss_mb']:13.0f}"
-            f"{tb['peak_tree_rss_mb']:13.0f}"
-        f"{tb.get('peak_tree_pss_mb', 0):13.0f}{tb['bytes'] / 1e6:10.1f}"
-            f"  analysis {tb['inner_analyse_s']:.1f} s of it; "
+            f"{'tantivy build (1 process)':<32}{_f(tb['seconds']):>9}"
+            f"{_f(tb['peak_rss_mb'], '{:.0f}'):>13}{_f(tb['peak_tree_rss_mb'], '{:.0f}'):>13}"
+            f"{_f(tb.get('peak_tree_pss_mb', 0), '{:.0f}'):>13}{tb['bytes'] / 1e6:10.1f}"
+            f"  {'reused: built by an earlier run; ' if tb.get('reused') else ''}"
+            f"analysis {_f(tb['inner_analyse_s'])} s of it; "
             f"size {_f(ra.get('tantivy_to_corpus_size'), '{:.2f}')}x corpus; "
             f"{tb['inner_segments']} segments")
     if "update" in r:
@@ -981,6 +1003,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-update", action="store_true", help="skip the update")
     parser.add_argument("--no-tantivy", action="store_true",
                         help="skip the second reference engine (tantivy)")
+    parser.add_argument("--reuse-references", action="store_true",
+                        help="ask the FTS5 database and tantivy index an earlier run left in "
+                             "--work instead of building them again")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, help="requests of the load test "
                                                      "(default: twice the mix)")
@@ -997,7 +1022,8 @@ def main(argv: list[str] | None = None) -> int:
                  args.duration, do_update=not args.no_update,
                  log=lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}",
                                        file=sys.stderr, flush=True),
-                 corpus_dir=args.corpus, tantivy=not args.no_tantivy)
+                 corpus_dir=args.corpus, tantivy=not args.no_tantivy,
+                 reuse=args.reuse_references)
     print(table(result))
     if args.out:
         Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1),
