@@ -184,6 +184,8 @@ class Column:
         self.size = size
         self._code = {v: n for n, v in enumerate(self.values)}
         self._by_doc: tuple[np.ndarray, np.ndarray] | None = None  # ``by_document``
+        # the live documents ``counts`` was given, how many, and their counts once asked for
+        self._everything: tuple[np.ndarray, int, np.ndarray | None] | None = None
 
     @classmethod
     def from_postings(cls, size: int, postings: Mapping[str, np.ndarray]) -> Column:
@@ -212,13 +214,28 @@ class Column:
             mask &= self.having([value])
         return mask
 
-    def counts(self, mask: np.ndarray) -> np.ndarray:
+    def counts(self, mask: np.ndarray, live: np.ndarray | None = None) -> np.ndarray:
         """How many documents in ``mask`` hold each value (indexed by code).
 
         A mask of few documents is counted from those documents' values (``by_document``,
         as Lucene's doc values are read), in time with the matches; a mask of many, in one
         pass over every (document, value) pair, which is then cheaper than gathering.
+        ``live``: the index's live documents. A mask that is all of them (the empty query,
+        or a facet's own selection left out of its counts) is counted once and remembered:
+        at a million records that pass took 20 to 30 ms a facet. The answer is shared:
+        not to be changed.
         """
+        if live is not None:
+            known = self._everything
+            if known is None or known[0] is not live:
+                known = self._everything = (live, int(np.count_nonzero(live)), None)
+            if int(np.count_nonzero(mask)) == known[1] and np.array_equal(mask, live):
+                if known[2] is None:  # two threads may both count: the same counts
+                    known = self._everything = (live, known[1], self._counts(mask))
+                return known[2]
+        return self._counts(mask)
+
+    def _counts(self, mask: np.ndarray) -> np.ndarray:
         picked = np.flatnonzero(mask)
         if len(picked) * SPARSE_SHARE >= len(self.docs):
             return np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
@@ -258,14 +275,16 @@ def narrow(base: np.ndarray, selections: Mapping[str, np.ndarray | None],
 
 
 def count(facet: Facet, column: Column, mask: np.ndarray,
-          chosen: Sequence[str] = (), every: bool = False) -> list[FacetValue]:
+          chosen: Sequence[str] = (), every: bool = False,
+          live: np.ndarray | None = None) -> list[FacetValue]:
     """The values of ``facet`` among the documents in ``mask``, in the facet's order.
 
     Values no document holds are left out unless chosen; past the facet's limit only
     chosen values are kept, so a ticked value never disappears from the list. ``every``
-    lifts the limit (a page that lets the user reach a rare value).
+    lifts the limit (a page that lets the user reach a rare value). ``live``: the index's
+    live documents, whose counts the column remembers (``Column.counts``).
     """
-    counts = column.counts(mask)
+    counts = column.counts(mask, live)
     picked = set(chosen)
     rows = [FacetValue(value, int(n), value in picked)
             for value, n in zip(column.values, counts, strict=True) if n or value in picked]

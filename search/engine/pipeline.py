@@ -177,7 +177,7 @@ def count_facets(ctx: Context, found: Matched, filt: Filters,
         docs = narrow(over, filt.selections,
                       except_key=None if facet.key in filt.match_all else facet.key)
         values = count(facet, ctx.ix.columns.facets[facet.key], docs, filt.chosen[facet.key],
-                       every=facet.key in every)
+                       every=facet.key in every, live=ctx.ix.columns.live)
         if outer is not None:
             values = [v for v in values if v.value.startswith(outer[0])]
         facets[facet.key] = values

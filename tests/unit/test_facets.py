@@ -285,6 +285,26 @@ def test_counts_indexed_by_code_duplicates_once():
     assert COLS["source"].counts(ALL).tolist() == [2, 2, 2, 4]
 
 
+def test_counts_of_every_live_document_are_remembered_and_the_same(monkeypatch):
+    col = from_lists([["a", "a", "b"], ["a"], ["b", "b"], ["c"]])
+    live = np.array([True, True, True, False])
+    counted = []
+    real = Column._counts
+    monkeypatch.setattr(Column, "_counts",
+                        lambda self, m: counted.append(m.tolist()) or real(self, m))
+    first = col.counts(live.copy(), live)  # equal to the live documents: counted once …
+    assert first.tolist() == [2, 2, 0] and counted == [[True, True, True, False]]
+    assert col.counts(live.copy(), live) is first and len(counted) == 1  # … then remembered
+    # as many documents but others, and fewer: counted each time, never remembered
+    assert col.counts(np.array([True, True, False, True]), live).tolist() == [2, 1, 1]
+    assert col.counts(np.array([True, False, False, False]), live).tolist() == [1, 1, 0]
+    assert len(counted) == 3
+    # another index's live documents (a new build opened): counted again
+    other = live.copy()
+    assert col.counts(other.copy(), other) is not first and len(counted) == 4
+    assert col.counts(live, None).tolist() == [2, 2, 0] and len(counted) == 5  # no live given
+
+
 def test_counts_repeated_value_in_a_document():
     col = from_lists([["a", "a", "b"], ["a"], ["b", "b"]])
     assert col.values == ["a", "b"]
