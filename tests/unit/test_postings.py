@@ -10,7 +10,15 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.index.codec.read import _position_deltas, _positions
+from search.index.codec.read import _joined_position_deltas, _joined_positions, joined
+
+
+def _position_deltas(values: list[bytes]):
+    return _joined_position_deltas(*joined(values))
+
+
+def _positions(ids, values: list[bytes], docbase: int):
+    return _joined_positions(ids, *joined(values), docbase)
 
 
 def value(deltas: list[int], stop: bool = True) -> bytes:

@@ -174,14 +174,22 @@ def arrays(data: bytes | memoryview, start: int, end: int, values: bool = False
         weights = np.frombuffer(a, _F32, h.count, nd).astype(np.float32)
     found = None
     if values and h.vkind in (V_SHORT, V_LONG):
-        b = _part(data[a_start + h.a_length:end], bool(h.flags & _B_ZIPPED))
-        dtype = np.dtype("<u2" if h.vkind == V_SHORT else "<u4")
-        lengths = np.frombuffer(b, dtype=dtype, count=h.count).astype(np.int64)
-        joined = b[h.count * dtype.itemsize:]
-        if len(joined) != int(lengths.sum()):
-            raise BlockFormatError("a posting block's values have the wrong length")
-        found = (lengths, joined)
+        found = _lengths_and_joined(_part(data[a_start + h.a_length:end],
+                                          bool(h.flags & _B_ZIPPED)), h)
     return h, deltas, weights, found
+
+
+def _lengths_and_joined(b: bytes, h: Head) -> tuple[np.ndarray, bytes]:
+    """Part B of a block of variable-length values: their lengths, then their bytes."""
+    dtype = np.dtype("<u2" if h.vkind == V_SHORT else "<u4")
+    try:
+        lengths = np.frombuffer(b, dtype=dtype, count=h.count).astype(np.int64)
+    except ValueError as exc:
+        raise BlockFormatError("a posting block's values are cut short") from exc
+    joined = b[h.count * dtype.itemsize:]
+    if len(joined) != int(lengths.sum()):
+        raise BlockFormatError("a posting block's values have the wrong length")
+    return lengths, joined
 
 
 def decode_objects(data: bytes) -> tuple:
@@ -203,11 +211,7 @@ def decode_objects(data: bytes) -> tuple:
         if h.vkind == V_FIXED:
             vobj = b
         else:
-            dtype = np.dtype("<u2" if h.vkind == V_SHORT else "<u4")
-            ends = np.cumsum(np.frombuffer(b, dtype=dtype, count=h.count), dtype=np.int64)
-            joined = b[h.count * dtype.itemsize:]
-            if len(joined) != (int(ends[-1]) if len(ends) else 0):
-                raise BlockFormatError("a posting block's values have the wrong length")
-            starts = [0, *ends[:-1].tolist()]
-            vobj = tuple(joined[s:e] for s, e in zip(starts, ends.tolist(), strict=True))
+            lengths, joined = _lengths_and_joined(b, h)
+            ends = np.cumsum(lengths).tolist()
+            vobj = tuple(joined[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True))
     return ids, wobj, vobj

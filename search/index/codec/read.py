@@ -137,24 +137,20 @@ def _whooshs_block(info: tuple, data: bytes, positions: bool) -> tuple:
         weights = np.full(count, weights, dtype=np.float32)
     else:
         weights = np.asarray(weights, dtype=np.float32)
-    joined = None
-    if positions:
-        values = list(values or ())
-        joined = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)),
-                  b"".join(values))
-    return ids, weights, joined
+    return ids, weights, joined(list(values or ())) if positions else None
 
 
-def _positions(ids: np.ndarray, values: list[bytes], docbase: int
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Whoosh's Positions values (a count, then pickled deltas) as flat arrays."""
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    return _joined_positions(ids, lengths, b"".join(values), docbase)
+def joined(values: list[bytes]) -> tuple[np.ndarray, bytes]:
+    """A list of values as the positions are decoded from: their lengths, then their bytes
+    joined (as ``blocks`` stores them)."""
+    return (np.fromiter(map(len, values), dtype=np.int64, count=len(values)),
+            b"".join(values))
 
 
 def _joined_positions(ids: np.ndarray, lengths: np.ndarray, raw: bytes, docbase: int
                       ) -> tuple[np.ndarray, np.ndarray]:
-    """``_positions`` of the values joined, given their lengths."""
+    """Whoosh's Positions values (a count, then pickled deltas; here joined, given their
+    lengths) as flat arrays: each occurrence's document and position."""
     counts, deltas = _joined_position_deltas(lengths, raw)
     flat = np.cumsum(deltas)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -168,13 +164,7 @@ def _joined_positions(ids: np.ndarray, lengths: np.ndarray, raw: bytes, docbase:
 _K, _DOT = ord("K"), ord(".")
 
 
-def _position_deltas(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's count and, flattened, its position deltas (``_joined_position_deltas``)."""
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    return _joined_position_deltas(lengths, b"".join(values))
-
-
-def _joined_position_deltas(lengths: np.ndarray, joined: bytes
+def _joined_position_deltas(lengths: np.ndarray, values: bytes
                             ) -> tuple[np.ndarray, np.ndarray]:
     """Each value's count and, flattened, its position deltas, the values joined.
 
@@ -186,7 +176,7 @@ def _joined_position_deltas(lengths: np.ndarray, joined: bytes
     """
     if not len(lengths):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    raw = np.frombuffer(joined, dtype=np.uint8)
+    raw = np.frombuffer(values, dtype=np.uint8)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     head = raw[starts[:, None] + np.arange(4)].astype(np.int64)
     counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
@@ -212,7 +202,7 @@ def _joined_position_deltas(lengths: np.ndarray, joined: bytes
     offsets = np.cumsum(counts) - counts
     deltas[np.repeat(fast, counts)] = raw[ops + 1]
     for j in np.flatnonzero(~fast):
-        value = joined[starts[j]:starts[j] + lengths[j]]
+        value = values[starts[j]:starts[j] + lengths[j]]
         data = value[4:] if value.endswith(b".") else value[4:] + b"."
         deltas[offsets[j]:offsets[j] + counts[j]] = pickle.loads(data)
     return counts, deltas

@@ -178,8 +178,8 @@ class BlockPostingsWriter(W3PostingsWriter):
                                   self._compression)
         ids = self._ids
         infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
-                           length_to_byte(self._minlength), length_to_byte(self._maxlength)),
-                          2)
+                                  length_to_byte(self._minlength),
+                                  length_to_byte(self._maxlength)), 2)
         length = len(infobytes) + len(databytes)
         self._postfile.write_int(-length if last else length)
         self._postfile.write(infobytes)
