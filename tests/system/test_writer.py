@@ -17,23 +17,13 @@ from pathlib import Path
 import pytest
 from whoosh import formats, writing
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
 from search.corpus.annotate import annotate
 from search.corpus.loading import load_corpus
 from search.index import schema
 from search.index.build import _document
 from search.index.schema import build_schema, new_writer
-from tests.unit.smallindex import segment_contents
-
-
-class WhooshCodec(W3Codec):
-    """kirinuki's codec settings with Whoosh's own postings writer."""
-
-    length_stats = False
-
-    def __init__(self) -> None:
-        super().__init__(compression=1)
+from tests.unit.smallindex import WhooshCodec, segment_contents
 
 
 def build(folder: Path, writer_for) -> dict:

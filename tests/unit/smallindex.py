@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 
 from search.corpus.records import Record
 from search.index import store
@@ -82,6 +83,16 @@ class Opened:
     def close(self) -> None:
         self.postings.close()
         self.searcher.close()
+
+
+class WhooshCodec(W3Codec):
+    """kirinuki's codec settings with Whoosh's own postings writer: the segments kirinuki's
+    writer is compared with (``segment_contents``)."""
+
+    length_stats = False
+
+    def __init__(self) -> None:
+        super().__init__(compression=1)
 
 
 def segment_contents(folder: Path, ix) -> dict:

@@ -13,23 +13,13 @@ import pytest
 from whoosh import fields as whoosh_fields
 from whoosh import formats, writing
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
 from search.index import schema
 from search.index.codec import new_writer as codec_writer
 from search.index.codec.write import _Tally
 from search.index.schema import build_schema, new_writer, to_document
 from search.text.analysis import japanese_analyzer
-from tests.unit.smallindex import record, segment_contents
-
-
-class WhooshCodec(W3Codec):
-    """kirinuki's codec settings with Whoosh's own postings writer."""
-
-    length_stats = False
-
-    def __init__(self) -> None:
-        super().__init__(compression=1)
+from tests.unit.smallindex import WhooshCodec, record, segment_contents
 
 
 def whooshs_writer(ix, **kwargs):
