@@ -17,7 +17,6 @@ then on, with a message in the log. A read error on any request checks at once.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -34,9 +33,9 @@ from ..errors import IndexDamagedError, IndexMissingError, SearchError
 from ..index.codec.read import DamagedIndexError, PostingReader
 from ..index.columns import Columns, load_columns, read_columns
 from ..index.store import (
-    META,
     READ_ERRORS,
     check_build,
+    corpus_meta_of,
     current_path,
     damage,
     meta_of,
@@ -105,8 +104,8 @@ class OpenIndex:
         """
         with self._lines_lock:
             if self._lines is None:
-                meta = json.loads((self.path / META).read_text(encoding="utf-8"))
-                self._lines = {(name, i): n for name, entry in meta.get("files", {}).items()
+                files = corpus_meta_of(self.path)["files"]
+                self._lines = {(name, i): n for name, entry in files.items()
                                for i, n in zip(entry.get("ids", []), entry.get("lines", []),
                                                strict=False)}
         return self._lines.get((file, rid), 0)

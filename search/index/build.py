@@ -37,10 +37,12 @@ from .codec.read import PostingReader
 from .columns import COLUMNS_FILE, read_columns, save_columns
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 from .store import (
+    CORPUS_META,
     META,
     OTHER_VERSION,
     check_build,
     checksums,
+    corpus_meta_of,
     current_path,
     finish,
     lock,
@@ -149,8 +151,8 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     if old is None:
         return rebuild("there was no index yet: built it in full")
     try:  # every byte: the update's new build shares the old one's files
-        check_build(old)
         meta = meta_of(old)
+        check_build(old, expected=meta.get("checksums"))
     except IndexDamagedError as exc:
         return rebuild(f"the index was damaged ({exc.problem}): rebuilt in full")
     if other_version(meta):
@@ -158,11 +160,14 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     folder = corpus_dir(corpus)
     inputs = input_hashes(folder)
     if inputs == meta.get("inputs"):
-        return BuildStats("unchanged", len(meta["records"]), 0.0, size_of(old), path=str(old))
+        return BuildStats("unchanged", meta["record_count"], 0.0, size_of(old), path=str(old))
     others = {k: v for k, v in inputs.items() if not _is_archive(k)}
-    if "files" not in meta or others != {k: v for k, v in meta["inputs"].items()
-                                         if not _is_archive(k)}:
+    if others != {k: v for k, v in meta["inputs"].items() if not _is_archive(k)}:
         return rebuild("the manifest or a data table changed: rebuilt in full")
+    try:
+        meta |= corpus_meta_of(old)
+    except IndexDamagedError as exc:
+        return rebuild(f"the index was damaged ({exc.problem}): rebuilt in full")
     with lock(root_path):
         started = time.perf_counter()
         plan = _plan(folder, inputs, meta)
@@ -264,11 +269,11 @@ def _link_tree(old: Path, new: Path) -> None:
 
     Whoosh never rewrites a file it has written; a commit adds new segment files and a new
     table of contents, and deletes in ``new`` only unlink there. The meta file and the lock
-    are not shared: the meta is rewritten, the lock is the new build's own; so are the
+    are not shared: the metas are rewritten, the lock is the new build's own; so are the
     saved columns, worked out again for the new build's documents.
     """
     for src in old.iterdir():
-        if src.name in (META, "MAIN_WRITELOCK", COLUMNS_FILE) or not src.is_file():
+        if src.name in (META, CORPUS_META, "MAIN_WRITELOCK", COLUMNS_FILE) or not src.is_file():
             continue
         try:
             os.link(src, new / src.name)
@@ -346,9 +351,11 @@ def _save_columns(build: Path) -> None:
 
 
 def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
-    """The build's meta. The corpus files' hashes are those of the bytes the build parsed
-    (``corpus_meta["read"]``), not of the files as they are now: a file changed while it
-    was being indexed is then found changed by the next ``update``."""
+    """The build's metas: what it holds of the corpus (``corpus.json``, written first so
+    that the checksums cover it) and the small one every start reads. The corpus files'
+    hashes are those of the bytes the build parsed (``corpus_meta["read"]``), not of the
+    files as they are now: a file changed while it was being indexed is then found
+    changed by the next ``update``."""
     inputs = {k: v for k, v in input_hashes(folder).items() if not _is_archive(k)}
     inputs |= corpus_meta["read"]
     inputs = dict(sorted(inputs.items()))
@@ -362,11 +369,14 @@ def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
         "corpus_hash": corpus_hash,
         "inputs": inputs,
         "code": code_hashes(),
-        "records": corpus_meta["records"],
-        "files": corpus_meta["files"],
+        "record_count": len(corpus_meta["records"]),
+        "file_count": len(corpus_meta["files"]),
         "warnings": sum(f["warnings"] for f in corpus_meta["files"].values()),
-        "checksums": checksums(build),
     }
+    held = {"records": corpus_meta["records"], "files": corpus_meta["files"]}
+    (build / CORPUS_META).write_text(json.dumps(held, ensure_ascii=False, separators=(",", ":")),
+                                     encoding="utf-8")
+    meta["checksums"] = checksums(build)
     (build / META).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
                               encoding="utf-8")
 

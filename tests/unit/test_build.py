@@ -14,7 +14,7 @@ from search.errors import IndexProblem
 from search.index import build as builder
 from search.index.build import BuildStats, reindex, update
 from search.index.schema import stored
-from search.index.store import META, current_path, meta_of
+from search.index.store import CORPUS_META, META, corpus_meta_of, current_path, meta_of
 from search.index.workers import WorkerLost
 from tests.unit.smallindex import archive
 
@@ -51,8 +51,10 @@ def test_a_rebuild_reports_and_writes_its_meta(tmp_path, corpus):
     assert stats.path == str(current_path(tmp_path / "ix")) and stats.size_bytes > 0
     assert seen[-1] == (3, 3)
     meta = meta_of(current_path(tmp_path / "ix"))
-    assert sorted(meta["records"]) == [a[0] for a in A]
-    assert meta["files"]["clippings-a.txt"]["ids"] == [a[0] for a in A]
+    held = corpus_meta_of(current_path(tmp_path / "ix"))
+    assert sorted(held["records"]) == [a[0] for a in A]
+    assert held["files"]["clippings-a.txt"]["ids"] == [a[0] for a in A]
+    assert (meta["record_count"], meta["file_count"]) == (3, 1)
     assert meta["warnings"] == 0 and meta["corpus_dir"] == str(corpus)
     assert "corpus/clippings-a.txt" in meta["inputs"] and meta["checksums"]
     assert ids(tmp_path / "ix") == [a[0] for a in A]
@@ -77,9 +79,10 @@ def test_an_update_adds_replaces_and_removes_records(tmp_path, corpus):
         "update", 3, 1, 1, 1)
     assert stats.notes == ["read 1 of 1 files"] and seen == [(1, 2), (2, 2)]
     assert ids(tmp_path / "ix") == ["2501-010101", "2501-010201", "2501-010401"]
-    meta = meta_of(current_path(tmp_path / "ix"))
-    assert sorted(meta["records"]) == ["2501-010101", "2501-010201", "2501-010401"]
-    assert meta["files"]["clippings-a.txt"]["ids"] == [c[0] for c in changed]
+    held = corpus_meta_of(current_path(tmp_path / "ix"))
+    assert sorted(held["records"]) == ["2501-010101", "2501-010201", "2501-010401"]
+    assert held["files"]["clippings-a.txt"]["ids"] == [c[0] for c in changed]
+    assert meta_of(current_path(tmp_path / "ix"))["record_count"] == 3
     summary = stats.summary()
     assert summary.startswith("update: 1 added, 1 replaced, 1 removed; 3 records in ")
 
@@ -99,7 +102,8 @@ def test_an_update_forgets_a_removed_file(tmp_path, corpus):
     stats = update(tmp_path / "ix", corpus)
     assert (stats.mode, stats.removed, stats.records) == ("update", 3, 1)
     assert ids(tmp_path / "ix") == [B[0][0]]
-    assert list(meta_of(current_path(tmp_path / "ix"))["files"]) == ["clippings-b.txt"]
+    assert list(corpus_meta_of(current_path(tmp_path / "ix"))["files"]) == ["clippings-b.txt"]
+    assert meta_of(current_path(tmp_path / "ix"))["file_count"] == 1
 
 
 def test_an_update_without_an_index_or_of_a_damaged_or_other_one_rebuilds(tmp_path, corpus):
@@ -118,6 +122,23 @@ def test_an_update_without_an_index_or_of_a_damaged_or_other_one_rebuilds(tmp_pa
     stats = update(root, corpus)
     assert stats.mode == "rebuild" and stats.notes[0].startswith(
         f"the index was damaged ({toc.name} has ")
+
+
+def test_an_update_of_a_build_whose_corpus_meta_was_damaged_or_lost_rebuilds(tmp_path, corpus):
+    root = tmp_path / "ix"
+    reindex(root, corpus)
+    (corpus / "clippings-b.txt").write_text(clippings(B), encoding="utf-8")
+    held = current_path(root) / CORPUS_META
+    held.write_bytes(held.read_bytes().replace(b"2501-010101", b"2501-010109"))
+    stats = update(root, corpus)
+    assert (stats.mode, stats.records, stats.notes) == ("rebuild", 4, [
+        "the index was damaged (corpus.json has changed since it was written): rebuilt in full"])
+    (corpus / "clippings-b.txt").unlink()
+    (current_path(root) / CORPUS_META).unlink()
+    stats = update(root, corpus)
+    assert (stats.mode, stats.records, stats.notes) == ("rebuild", 3, [
+        "the index was damaged (corpus.json is missing): rebuilt in full"])
+    assert sorted(corpus_meta_of(current_path(root))["records"]) == [a[0] for a in A]
 
 
 def test_a_changed_data_table_or_manifest_rebuilds(tmp_path, corpus):

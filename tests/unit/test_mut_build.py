@@ -11,6 +11,7 @@ import json
 import locale
 import os
 import shutil
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from search.errors import CorpusError, IndexProblem
 from search.index import build as builder
 from search.index.build import BuildStats, reindex, update
 from search.index.schema import SCHEMA_VERSION, stored
-from search.index.store import META, current_path, meta_of, size_of
+from search.index.store import CORPUS_META, META, corpus_meta_of, current_path, meta_of, size_of
 from search.index.version import input_hashes
 from search.index.workers import DEFAULT_MEMORY
 from tests.unit import test_build
@@ -86,10 +87,19 @@ def test_a_rebuild_reports_every_field_and_writes_its_meta_exactly(tmp_path, cor
     raw = (path / META).read_text(encoding="utf-8")
     meta = json.loads(raw)
     assert list(meta) == ["schema_version", "built_at", "corpus_dir", "corpus_hash", "inputs",
-                          "code", "records", "files", "warnings", "checksums"]
+                          "code", "record_count", "file_count", "warnings", "checksums"]
     # compact, and the file names as they are (not \\u escapes)
     assert raw.startswith(f'{{"schema_version":{SCHEMA_VERSION},"built_at":"')
-    assert ('"切り抜き.txt":{"ids":["2502-010101"],"lines":[3],"warnings":1}}' in raw)
+    assert '"corpus/切り抜き.txt":"' in raw
+    held_raw = (path / CORPUS_META).read_text(encoding="utf-8")
+    held = json.loads(held_raw)
+    assert list(held) == ["records", "files"]
+    assert held_raw.endswith('"切り抜き.txt":{"ids":["2502-010101"],"lines":[3],"warnings":1}}}')
+    # the corpus meta is covered by the checksums, as Whoosh's files are; the meta is not
+    assert meta["checksums"][CORPUS_META] == [len(held_raw.encode()), zlib.crc32(
+        held_raw.encode())]
+    assert META not in meta["checksums"]
+    assert (meta["record_count"], meta["file_count"]) == (4, 2)
     built = datetime.fromisoformat(meta["built_at"])
     assert meta["built_at"].endswith("+00:00") and built.microsecond == 0
     assert before <= built <= after
@@ -99,12 +109,12 @@ def test_a_rebuild_reports_every_field_and_writes_its_meta_exactly(tmp_path, cor
     assert len(corpus_only) == 2
     assert meta["corpus_hash"] == hashlib.sha256(
         json.dumps(corpus_only, sort_keys=True).encode()).hexdigest()
-    assert meta["files"] == {
+    assert held["files"] == {
         "clippings-a.txt": {"ids": [a[0] for a in A], "lines": [3, 9, 15], "warnings": 0},
         "切り抜き.txt": {"ids": ["2502-010101"], "lines": [3], "warnings": 1}}
     assert meta["warnings"] == 1
     # the fingerprint of what the corpus says of 2501-010101: its content, then its archives
-    assert meta["records"]["2501-010101"] == "6d8dccea6dd47db87eda"
+    assert held["records"]["2501-010101"] == "6d8dccea6dd47db87eda"
     assert ids(root) == sorted([a[0] for a in A] + [B[0][0]])
 
 
@@ -116,7 +126,7 @@ def test_the_meta_is_written_in_utf8_whatever_the_locale(tmp_path, corpus):
         reindex(tmp_path / "ix", corpus)
     finally:
         locale.setlocale(locale.LC_CTYPE, saved)
-    assert "切り抜き.txt" in meta_of(current_path(tmp_path / "ix"))["files"]
+    assert "切り抜き.txt" in corpus_meta_of(current_path(tmp_path / "ix"))["files"]
 
 
 def test_a_record_is_indexed_under_its_outlets_spellings(corpus):
@@ -147,12 +157,13 @@ def test_an_update_reads_the_files_sharing_a_record_and_only_them(tmp_path, shar
                             notice("clippings-b.txt", "別の切り抜き"), B_DATE]
     assert stored_record(root, A[2][0])["body"] == "演習を中止した。"
     assert stored_record(root, A[0][0])["collections"] == "小さな切り抜き,別の切り抜き"
-    meta = meta_of(new)
-    assert meta["inputs"] == input_hashes(shared)
-    assert meta["records"][A[0][0]] == meta_of(old)["records"][A[0][0]]
-    assert meta["records"][A[2][0]] != meta_of(old)["records"][A[2][0]]
-    # the old build is untouched (its meta is not shared), the lock is the new build's own
+    assert meta_of(new)["inputs"] == input_hashes(shared)
+    held, held_before = corpus_meta_of(new), corpus_meta_of(old)
+    assert held["records"][A[0][0]] == held_before["records"][A[0][0]]
+    assert held["records"][A[2][0]] != held_before["records"][A[2][0]]
+    # the old build is untouched (its metas are not shared), the lock is the new build's own
     assert (old / META).read_bytes() == old_meta
+    assert (new / CORPUS_META).stat().st_ino != (old / CORPUS_META).stat().st_ino
     assert (new / "MAIN_WRITELOCK").stat().st_ino != (old / "MAIN_WRITELOCK").stat().st_ino
     again = update(root, shared)
     assert (again.mode, again.path) == ("unchanged", str(new))

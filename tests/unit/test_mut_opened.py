@@ -36,7 +36,8 @@ def serve(root: Path, name: str = "b1", records: list | None = None,
     build(path, [records or RECORDS])
     meta = {"schema_version": SCHEMA_VERSION, "checksums": store.checksums(path)}
     if files is not None:
-        meta["files"] = files
+        (path / store.CORPUS_META).write_text(json.dumps({"records": {}, "files": files}),
+                                              encoding="utf-8")
     (path / store.META).write_text(json.dumps(meta), encoding="utf-8")
     link = root / "current"
     if link.is_symlink():
@@ -88,16 +89,23 @@ def test_line_reads_the_meta_once(tmp_path: Path) -> None:
         assert ix.line("b.txt", "a2") == 0 and ix.line("c.txt", "a1") == 0
         assert ix.line("d.txt", "a1") == 0 and ix.line("e.txt", "a1") == 0
         assert ix.line("f.txt", "a1") == 0
-        (path / store.META).write_text(json.dumps({"files": {}}), encoding="utf-8")
+        (path / store.CORPUS_META).write_text(json.dumps({"records": {}, "files": {}}),
+                                              encoding="utf-8")
         assert ix.line("a.txt", "a2") == 9  # read once
     finally:
         ix.retire()
 
 
-def test_line_without_files_in_the_meta(tmp_path: Path) -> None:
-    ix = open_index(serve(tmp_path))
+def test_line_of_a_build_without_its_corpus_meta_says_the_index_is_damaged(
+        tmp_path: Path) -> None:
+    path = serve(tmp_path)
+    ix = open_index(path)
     try:
-        assert ix.line("a.txt", "a1") == 0
+        with pytest.raises(IndexDamagedError) as raised:
+            ix.line("a.txt", "a1")
+        assert raised.value.problem == (
+            f"corpus.json cannot be read: [Errno 2] No such file or directory: "
+            f"'{path / 'corpus.json'}'")
     finally:
         ix.retire()
 

@@ -271,3 +271,26 @@ def test_a_lock_that_cannot_be_taken_says_so(tmp_path):
     assert str(raised.value).endswith(
         "). Nothing was changed. Free some disk space, or check the index folder "
         "(--index) and its permissions, and run it again.")
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    (b"{not json", "corpus.json cannot be read: "),
+    (b"[1, 2]", "corpus.json is not what kirinuki writes"),
+    (b'{"records": {}}', "corpus.json is not what kirinuki writes"),
+    (b'{"records": [], "files": {}}', "corpus.json is not what kirinuki writes"),
+    (b'{"records": {}, "files": []}', "corpus.json is not what kirinuki writes"),
+])
+def test_a_garbled_corpus_meta_is_damage(tmp_path, text, problem):
+    path = made(tmp_path, "b1", {}, {})
+    (path / store.CORPUS_META).write_bytes(text)
+    with pytest.raises(IndexDamagedError) as raised:
+        store.corpus_meta_of(path)
+    assert raised.value.problem.startswith(problem)
+    assert raised.value.root == tmp_path
+
+
+def test_the_corpus_meta_is_read_whole(tmp_path):
+    path = made(tmp_path, "b1", {}, {})
+    held = {"records": {"a1": "f1"}, "files": {"a.txt": {"ids": ["a1"], "lines": [3]}}}
+    (path / store.CORPUS_META).write_text(json.dumps(held), encoding="utf-8")
+    assert store.corpus_meta_of(path) == held
