@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -104,12 +104,13 @@ def no_records(folder: Path, files: int) -> CorpusError:
 
 
 def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None = None,
-                annotate: bool = True) -> Corpus:
-    """Parse every file of ``folder`` (default: the configured corpus) or the given paths."""
+                annotate: bool = True, mapper: Mapper | None = None) -> Corpus:
+    """Parse every file of ``folder`` (default: the configured corpus) or the given paths
+    (with ``mapper``, perhaps several at once: ``_read_files``)."""
     merger = _Merger()
     files: list[FileReport] = []
     records: list[Record] = []
-    for report, _meta, parsed in _read_files(folder, paths, merger.issues):
+    for report, _meta, parsed in _read_files(folder, paths, merger.issues, mapper):
         files.append(report)
         if parsed is not None:
             records.extend(parsed[k] for k in merger.add(parsed, report.file, report.label))
@@ -121,51 +122,78 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
     return Corpus(records=records, files=files, issues=merger.issues)
 
 
+# A parse of this many bytes or more may be spread over processes (``Mapper``); below it,
+# starting them costs more than it saves.
+PARALLEL_PARSE_BYTES = 8 << 20
+
+_Read = tuple[FileReport, FileMeta | None, list[Record] | None]
+# Applies a function to each file's job and gives back the results in the jobs' order: the
+# builtin ``map``, or the index layer's pool of forked processes (``workers.ordered_map``).
+Mapper = Callable[[Callable[[tuple[Path, FileMeta | None]], _Read],
+                   list[tuple[Path, FileMeta | None]]], Iterable[_Read]]
+
+
 def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
-                issues: list[Issue]
-                ) -> Iterator[tuple[FileReport, FileMeta | None, list[Record] | None]]:
+                issues: list[Issue], mapper: Mapper | None = None) -> Iterator[_Read]:
     """Each file of the corpus in manifest order, parsed: its report, what the manifest (or
     its shape) says it is, and its records (None for both when it cannot be read, unless
-    the manifest names it). The issues of the
-    manifests and of each file are added to ``issues`` on the way."""
+    the manifest names it). The issues of the manifests and of each file are added to
+    ``issues`` on the way, in that order, however the files were parsed: one after another
+    here, or by ``mapper`` when the corpus is large enough to be worth it."""
     roots = [Path(p) for p in paths] if paths else [corpus_dir(folder)]
     if not paths and (missing := missing_folder(roots[0])):
         raise missing
     manifests: dict[Path, tuple[dict[str, FileMeta], list[Issue]]] = {}
-    for path in _manifest_order(corpus_files(roots), manifests):
-        metas, manifest_issues = manifests[path.parent]
+    ordered = _manifest_order(corpus_files(roots), manifests)
+    jobs = [(path, manifests[path.parent][0].get(path.name)) for path in ordered]
+    if mapper is None or len(jobs) < 2 or sum(_size(p) for p in ordered) < PARALLEL_PARSE_BYTES:
+        mapper = map
+    for path, read in zip(ordered, mapper(read_file, jobs), strict=True):
+        manifest_issues = manifests[path.parent][1]
         if manifest_issues:
             issues.extend(manifest_issues)
             manifest_issues.clear()
-        text = read_text(path)
-        meta = metas.get(path.name)
-        if not text.readable:
-            issues.extend(text.issues)
-            yield (FileReport(path.name, meta.kind if meta else "?",
-                              meta.label if meta else path.stem, False,
-                              issues=text.issues, digest=text.digest), meta, None)
-            continue
-        lines = text.lines or []
-        if meta is None:
-            meta = detect(path.name, lines)
-            text.issues.append(Issue(path.name, 0, f"not in manifest.toml: recognised by its "
-                                                   f"shape as {_KIND_NAMES[meta.kind]}, labelled "
-                                                   f"{meta.label!r}", "notice"))
-        result = parse_file(meta, lines)
-        result.issues[:0] = text.issues
-        ids = [r.id for r in result.records]
-        starts: dict[str, int] = {}  # each id's first line in this file
-        for rec in result.records:
-            starts.setdefault(rec.id, rec.line)
-        issues.extend(result.issues)
-        yield FileReport(
-            file=path.name, kind=meta.kind, label=meta.label, readable=True, lines=len(lines),
-            records=len(result.records), ids=len(set(ids)),
-            duplicates=len(ids) - len(set(ids)), record_ids=list(starts),
-            record_lines=list(starts.values()),
-            roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
-            issues=result.issues, digest=text.digest,
-        ), meta, result.records
+        issues.extend(read[0].issues)
+        yield read
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_text says what is wrong with it
+
+
+def read_file(job: tuple[Path, FileMeta | None]) -> _Read:
+    """One file read and parsed: its report (with its issues), what it is, its records.
+
+    A function of its job alone, so that it can run in another process."""
+    path, meta = job
+    text = read_text(path)
+    if not text.readable:
+        return (FileReport(path.name, meta.kind if meta else "?",
+                           meta.label if meta else path.stem, False,
+                           issues=text.issues, digest=text.digest), meta, None)
+    lines = text.lines or []
+    if meta is None:
+        meta = detect(path.name, lines)
+        text.issues.append(Issue(path.name, 0, f"not in manifest.toml: recognised by its "
+                                               f"shape as {_KIND_NAMES[meta.kind]}, labelled "
+                                               f"{meta.label!r}", "notice"))
+    result = parse_file(meta, lines)
+    result.issues[:0] = text.issues
+    ids = [r.id for r in result.records]
+    starts: dict[str, int] = {}  # each id's first line in this file
+    for rec in result.records:
+        starts.setdefault(rec.id, rec.line)
+    return FileReport(
+        file=path.name, kind=meta.kind, label=meta.label, readable=True, lines=len(lines),
+        records=len(result.records), ids=len(set(ids)),
+        duplicates=len(ids) - len(set(ids)), record_ids=list(starts),
+        record_lines=list(starts.values()),
+        roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
+        issues=result.issues, digest=text.digest,
+    ), meta, result.records
 
 
 class _Merger:
@@ -305,7 +333,7 @@ def _again(part: Part, lo: int, hi: int) -> Iterator[Record]:
 
 
 def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
-                weigh: Callable[[Record], int]) -> Scan:
+                weigh: Callable[[Record], int], mapper: Mapper | None = None) -> Scan:
     """``load_corpus`` without keeping the records: each file is parsed, merged and let go,
     so that a build holds a couple of hundred bytes a record, not the records (about 2 kB
     each), and reads them again in its workers. ``summarise`` gives what is kept of each
@@ -313,7 +341,7 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     merger = _Merger(summarise)
     files: list[FileReport] = []
     parts: list[Part] = []
-    for report, meta, parsed in _read_files(folder, None, merger.issues):
+    for report, meta, parsed in _read_files(folder, None, merger.issues, mapper):
         files.append(report)
         if parsed is None or meta is None:  # unreadable (a readable file always has a meta)
             continue

@@ -25,6 +25,7 @@ from ..config import corpus_dir, index_dir
 from ..corpus import outlets
 from ..corpus.annotate import annotate
 from ..corpus.loading import (
+    Mapper,
     Scan,
     load_corpus,
     missing_folder,
@@ -52,7 +53,14 @@ from .store import (
     size_of,
 )
 from .version import code_hashes, input_hashes
-from .workers import DEFAULT_MEMORY, WorkerLost, paused_collector, weight, write_records
+from .workers import (
+    DEFAULT_MEMORY,
+    WorkerLost,
+    ordered_map,
+    paused_collector,
+    weight,
+    write_records,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -107,7 +115,10 @@ def _reindex(root: str | os.PathLike | None, corpus: str | os.PathLike | None,
     root_path = index_dir(root)
     with lock(root_path), paused_collector():
         started = time.perf_counter()
-        scan = scan_corpus(corpus_dir(corpus), _content, weight)
+        try:
+            scan = scan_corpus(corpus_dir(corpus), _content, weight, ordered_map(procs))
+        except WorkerLost as exc:
+            raise _explain(exc, root_path) from exc
         if not len(scan):
             raise no_records(corpus_dir(corpus), len(scan.files))
         corpus_meta = _corpus_meta(scan)
@@ -170,7 +181,10 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         return rebuild(f"the index was damaged ({exc.problem}): rebuilt in full")
     with lock(root_path):
         started = time.perf_counter()
-        plan = _plan(folder, inputs, meta)
+        try:
+            plan = _plan(folder, inputs, meta, ordered_map(procs))
+        except WorkerLost as exc:
+            raise _explain(exc, root_path) from exc
         if not plan.meta["records"]:
             raise no_records(folder, len(plan.meta["files"]))
         final = _apply(root_path, old, folder, plan, progress)
@@ -226,21 +240,24 @@ class _Plan:
     issues: list[Issue]  # what was noticed in the files read
 
 
-def _plan(folder: Path, inputs: dict[str, str], meta: dict) -> _Plan:
-    """What an update must do: which files to read, which records to add, replace, remove."""
+def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | None = None
+          ) -> _Plan:
+    """What an update must do: which files to read (with ``mapper``: perhaps several at
+    once), which records to add, replace, remove."""
     files: dict[str, dict] = meta["files"]
     now = {k.removeprefix("corpus/") for k in inputs if _is_archive(k)}
     changed = sorted(n for n in now if inputs[f"corpus/{n}"] != meta["inputs"].get(f"corpus/{n}"))
     gone = sorted(set(files) - now)
     touched = {rid for name in changed + gone for rid in files.get(name, {}).get("ids", [])}
-    loaded = load_corpus(folder, paths=[folder / n for n in changed], annotate=False)
+    loaded = load_corpus(folder, paths=[folder / n for n in changed], annotate=False,
+                         mapper=mapper)
     touched |= {r.id for r in loaded.records}
     holders = sorted({name for name, entry in files.items()
                       if name in now and name not in changed
                       and touched.intersection(entry.get("ids", []))})
     if holders:  # records shared with unchanged files: read those too, in corpus order
         loaded = load_corpus(folder, paths=[folder / n for n in changed + holders],
-                             annotate=False)
+                             annotate=False, mapper=mapper)
     fresh = {r.id: r for r in loaded.records if r.id in touched}
     before: dict[str, str] = meta["records"]
     prints = {rid: _fingerprint(rec) for rid, rec in fresh.items()}

@@ -29,11 +29,14 @@ import queue
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from itertools import pairwise
-from typing import Protocol
+from itertools import islice, pairwise
+from typing import Protocol, TypeVar
 
 from ..config import BUILD_MEMORY
 from ..corpus.annotate import annotate
@@ -42,6 +45,8 @@ from .codec import finish_segment, worker_writer
 from .schema import new_writer, repeated_fields
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+R = TypeVar("R")
 DEFAULT_MEMORY = BUILD_MEMORY  # the postings all workers hold at most (config.py)
 CHECK_EVERY = 256  # records between looks at a writer's estimate
 ToDocument = Callable[[Record], dict]
@@ -91,6 +96,36 @@ def usable_procs(procs: int) -> int:
     if threading.active_count() > 1:
         return 1
     return procs
+
+
+def ordered_map(procs: int) -> Callable[[Callable[[T], R], Sequence[T]], Iterator[R]]:
+    """A ``map`` over up to ``procs`` forked processes, giving the results in the items'
+    order as they come (a corpus's files parsed while the parent merges what is parsed).
+
+    At most two items a process are in flight, so that results the parent has not taken yet
+    do not pile up. A process that dies (killed, out of memory) is a :class:`WorkerLost`;
+    an error in ``fn`` is raised here as it was raised there.
+    """
+    def mapped(fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        n = usable_procs(min(procs, len(items)))
+        if n <= 1:
+            yield from map(fn, items)
+            return
+        pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_die_with, initargs=(os.getpid(),))
+        try:
+            todo = iter(items)
+            pending = deque(pool.submit(fn, item) for item in islice(todo, 2 * n))
+            while pending:
+                result = pending.popleft().result()
+                pending.extend(pool.submit(fn, item) for item in islice(todo, 1))
+                yield result
+        except BrokenProcessPool:
+            raise WorkerLost("a process reading the corpus stopped without finishing; run it "
+                             "again, or with --procs 1 to see the error") from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return mapped
 
 
 def weight(rec: Record) -> int:

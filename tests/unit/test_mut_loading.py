@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from search.corpus import loading
 from search.corpus.loading import (
     TEXT_SUFFIXES,
     FileReport,
@@ -160,6 +161,68 @@ def test_a_folder_loaded_whole(tmp_path: Path) -> None:
     assert corpus.issues == [manifest, Issue("d.txt", 0, folder), shape_a, outlet_a, shape_c,
                              Issue("e.txt", 0, folder), again]
     assert [f.warnings for f in corpus.files] == [1, 1, 0, 0, 1]
+
+
+class Mapper:
+    """A mapper as the index layer passes one: what it was given, the results all worked
+    out before the first is taken (as a pool's may be), given back in the jobs' order."""
+
+    def __init__(self) -> None:
+        self.jobs: list | None = None
+
+    def __call__(self, fn, jobs):
+        self.jobs = list(jobs)
+        return iter([fn(job) for job in self.jobs])
+
+
+def test_a_mapper_reads_a_large_enough_corpus_to_the_same_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "manifest.toml", MANIFEST)
+    write(tmp_path, "a.txt", ARCHIVE_A)
+    write(tmp_path, "b.txt", ARCHIVE_B)
+    write(tmp_path, "c.md", "ロシアは、隣国である。\n")
+    (tmp_path / "d.txt").mkdir()
+    alone = load_corpus(tmp_path, annotate=False)
+    monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", 0)
+    mapper = Mapper()
+    mapped = load_corpus(tmp_path, annotate=False, mapper=mapper)
+    assert mapped == alone
+    assert mapper.jobs is not None
+    assert [(path.name, meta and (meta.kind, meta.label)) for path, meta in mapper.jobs] == [
+        ("b.txt", ("clippings", "B")), ("d.txt", ("article", "D")), ("a.txt", None),
+        ("c.md", None)]
+    assert mapper.jobs[0][0] == tmp_path / "b.txt"
+
+
+def test_a_small_corpus_or_a_single_file_is_read_without_the_mapper(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.txt", ARCHIVE_A)
+    write(tmp_path, "b.txt", ARCHIVE_B)
+    size = len(ARCHIVE_A.encode()) + len(ARCHIVE_B.encode())
+    monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", size + 1)
+    mapper = Mapper()
+    load_corpus(tmp_path, annotate=False, mapper=mapper)
+    assert mapper.jobs is None
+    monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", size)
+    assert len(load_corpus(tmp_path, annotate=False, mapper=mapper).records) == 3
+    assert [path.name for path, _ in mapper.jobs] == ["a.txt", "b.txt"]
+    monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", 0)
+    one = Mapper()
+    assert len(load_corpus(paths=[tmp_path / "a.txt"], annotate=False, mapper=one).records) == 2
+    assert one.jobs is None
+
+
+def test_a_scan_reads_with_the_mapper_too(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.txt", ARCHIVE_A)
+    write(tmp_path, "b.txt", ARCHIVE_B)
+    monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", 0)
+    mapper = Mapper()
+    scan = loading.scan_corpus(tmp_path, lambda rec: rec.title, lambda rec: 1, mapper)
+    assert [path.name for path, _ in mapper.jobs] == ["a.txt", "b.txt"]
+    assert list(scan.summaries()) == [("1609-080501", "甲の記事", ["欧州の報道", "b"]),
+                                      ("1609-080401", "乙の記事", ["欧州の報道"]),
+                                      ("1609-080301", "丙の記事", ["b"])]
 
 
 def test_copies_that_differ(tmp_path: Path) -> None:

@@ -452,3 +452,82 @@ def test_a_worker_asks_to_die_with_its_parent_and_leaves_if_it_is_already_gone()
         print(json.dumps(codes))
     """)
     assert json.loads(out) == [100 + signal.SIGKILL, 1]
+
+
+# -- ordered_map: a corpus's files parsed in forked processes ---------------------------------
+
+def pid_of(item: int) -> tuple[int, int]:
+    import os
+    return item * item, os.getpid()
+
+
+def bad_at_five(item: int) -> int:
+    if item == 5:
+        raise ValueError("item 5 is bad")
+    return item
+
+
+def die_at_three(item: int) -> int:
+    import os
+    if item == 3:
+        os._exit(9)  # as the kernel's OOM killer would leave it: no result, no exception
+    return item
+
+
+def test_ordered_map_in_one_process_is_map():
+    assert list(workers.ordered_map(1)(pid_of, [1, 2, 3])) == [
+        (1, workers.os.getpid()), (4, workers.os.getpid()), (9, workers.os.getpid())]
+    assert list(workers.ordered_map(2)(pid_of, [7])) == [(49, workers.os.getpid())]  # 1 item
+    assert list(workers.ordered_map(2)(pid_of, [])) == []
+
+
+def test_ordered_map_over_processes_keeps_the_items_order_and_leaves_no_process():
+    out = fresh("""
+        import json, os
+        from search.index import workers
+        from tests.unit.test_workers import bad_at_five, die_at_three, pid_of
+
+        got = list(workers.ordered_map(2)(pid_of, list(range(12))))
+        squares = [g[0] for g in got]
+        pids = {g[1] for g in got}
+        print(json.dumps([squares, len(pids), os.getpid() in pids]))
+        try:
+            list(workers.ordered_map(2)(bad_at_five, list(range(12))))
+        except ValueError as exc:
+            print(json.dumps(str(exc)))
+        try:
+            list(workers.ordered_map(2)(die_at_three, list(range(12))))
+        except workers.WorkerLost as exc:
+            print(json.dumps(str(exc)))
+        try:
+            print(json.dumps(os.waitpid(-1, os.WNOHANG)))
+        except ChildProcessError:
+            print(json.dumps("no children"))
+    """)
+    assert [json.loads(line) for line in out.splitlines()] == [
+        [[k * k for k in range(12)], 2, False],
+        "item 5 is bad",
+        "a process reading the corpus stopped without finishing; run it again, or with "
+        "--procs 1 to see the error",
+        "no children"]
+
+
+def test_the_bundled_corpus_read_by_two_processes_is_read_as_by_one():
+    out = fresh("""
+        import os
+        from search.corpus import loading
+        from search.index import workers
+
+        alone = loading.load_corpus(annotate=False)
+        loading.PARALLEL_PARSE_BYTES = 0
+        seen = []
+
+        def mapper(fn, jobs):
+            seen.append(len(jobs))
+            return workers.ordered_map(2)(fn, jobs)
+
+        both = loading.load_corpus(annotate=False, mapper=mapper)
+        print(both == alone, len(both.records), seen[0] == len(both.files) > 1,
+              workers.usable_procs(2))  # so the files were read in two forked processes
+    """)
+    assert out == "True 384 True 2"
