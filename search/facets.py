@@ -184,6 +184,7 @@ class Column:
         self.size = size
         self._code = {v: n for n, v in enumerate(self.values)}
         self._by_doc: tuple[np.ndarray, np.ndarray] | None = None  # ``by_document``
+        self._by_value: _ByValue | None = None  # ``by_value``
         # the live documents ``counts`` was given, how many, and their counts once asked for
         self._everything: tuple[np.ndarray, int, np.ndarray | None] | None = None
 
@@ -200,12 +201,9 @@ class Column:
         return value in self._code
 
     def having(self, chosen: Iterable[str]) -> np.ndarray:
-        """A mask of the documents holding any of the ``chosen`` values."""
-        wanted = [self._code[v] for v in chosen if v in self._code]
-        mask = np.zeros(self.size, dtype=bool)
-        if wanted:
-            mask[self.docs[np.isin(self.codes, wanted)]] = True
-        return mask
+        """A mask of the documents holding any of the ``chosen`` values (from each value's
+        own documents, ``by_value``: not a look at every pair, 8 to 13 ms at a million)."""
+        return self.by_value().having([self._code[v] for v in chosen if v in self._code])
 
     def having_all(self, chosen: Iterable[str]) -> np.ndarray:
         """A mask of the documents holding every one of the ``chosen`` values."""
@@ -218,8 +216,8 @@ class Column:
         """How many documents in ``mask`` hold each value (indexed by code).
 
         A mask of few documents is counted from those documents' values (``by_document``,
-        as Lucene's doc values are read), in time with the matches; a mask of many, in one
-        pass over every (document, value) pair, which is then cheaper than gathering.
+        as Lucene's doc values are read), in time with the matches; a mask of many, value by
+        value against the documents holding it (``by_value``: bitmaps for common values).
         ``live``: the index's live documents. A mask that is all of them (the empty query,
         or a facet's own selection left out of its counts) is counted once and remembered:
         at a million records that pass took 20 to 30 ms a facet. The answer is shared:
@@ -236,16 +234,25 @@ class Column:
         return self._counts(mask)
 
     def _counts(self, mask: np.ndarray) -> np.ndarray:
-        picked = np.flatnonzero(mask)
-        if len(picked) * SPARSE_SHARE >= len(self.docs):
-            return np.bincount(self.codes[mask[self.docs]], minlength=len(self.values))
+        picked = int(np.count_nonzero(mask))
+        if picked * SPARSE_SHARE >= self.size:
+            return self.by_value().counts(mask)
         codes, starts = self.by_document()
-        begin = starts[picked]
-        lengths = starts[picked + 1] - begin
+        chosen = np.flatnonzero(mask)
+        begin = starts[chosen]
+        lengths = starts[chosen + 1] - begin
         # the positions begin .. begin + length - 1 of every picked document, in one array
         before = np.cumsum(lengths) - lengths
         at = np.repeat(begin - before, lengths) + np.arange(int(lengths.sum()))
         return np.bincount(codes[at], minlength=len(self.values))
+
+    def by_value(self) -> _ByValue:
+        """Each value's documents as a bitmap (values held by many) or a list (the others):
+        what a mask of many documents is counted against. Built on first use, like
+        ``by_document``."""
+        if self._by_value is None:
+            self._by_value = _ByValue.of(self)
+        return self._by_value
 
     def by_document(self) -> tuple[np.ndarray, np.ndarray]:
         """The value codes ordered by document, and where each document's begin (its
@@ -259,9 +266,99 @@ class Column:
         return self._by_doc
 
 
-# Below one matching document in SPARSE_SHARE (document, value) pairs, a facet is counted
-# from the matching documents' values; above, from every pair (``Column.counts``).
-SPARSE_SHARE = 4
+# Below one document in SPARSE_SHARE matching, a facet is counted from the matching
+# documents' values; above, value by value (``Column.counts``). At a million records the
+# two cost alike (2.5 to 4.7 ms a facet) between 3 and 10 % of the documents.
+SPARSE_SHARE = 20
+
+
+@dataclass(frozen=True)
+class _ByValue:
+    """A column's documents by value, for counting a mask of many documents.
+
+    A value held by more than one document in ``BITMAP_SHARE`` is a bitmap, one bit a
+    document (smaller than its list of 4-byte numbers), counted against the mask's bits a
+    64-bit word at a time; the other values' documents are looked up in the mask. At a
+    million records this counts the countries of a third of the archive in 4 ms, where
+    looking every (document, value) pair up took 34 ms (benchmarks/results/
+    2026-12-07-facet-bitmaps.txt).
+    """
+
+    size: int
+    dense: np.ndarray  # the codes of the values kept as bitmaps
+    bitmaps: np.ndarray  # uint64, one row of packed bits per dense value (numpy's bit
+    # order: document 0 the first byte's high bit), padded to whole words
+    sparse: np.ndarray  # the codes of the others
+    sparse_docs: np.ndarray  # their documents, value after value
+    sparse_starts: np.ndarray  # where each sparse value's documents begin (and the end)
+    width: int  # how many values the column has
+    slots: np.ndarray  # by code: its row among the bitmaps, or -1 - its place among the others
+
+    @classmethod
+    def of(cls, column: Column) -> _ByValue:
+        order = np.argsort(column.codes, kind="stable")
+        codes, docs = column.codes[order], column.docs[order]
+        width = len(column.values)
+        starts = np.searchsorted(codes, np.arange(width + 1))
+        held = np.diff(starts)
+        dense = np.flatnonzero(held * BITMAP_SHARE > column.size)
+        sparse = np.flatnonzero(held * BITMAP_SHARE <= column.size)
+        bitmaps = np.zeros((len(dense), _words(column.size)), dtype=np.uint64)
+        row = np.zeros(column.size, dtype=bool)
+        for k, code in enumerate(dense):
+            row[:] = False
+            row[docs[starts[code]:starts[code + 1]]] = True
+            bitmaps[k] = _packed(row)
+        pieces = [docs[starts[code]:starts[code + 1]] for code in sparse]
+        sparse_docs = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+        sparse_starts = np.zeros(len(sparse) + 1, dtype=np.int64)
+        np.cumsum(held[sparse], out=sparse_starts[1:])
+        slots = np.zeros(width, dtype=np.int64)
+        slots[dense] = np.arange(len(dense))
+        slots[sparse] = -1 - np.arange(len(sparse))
+        return cls(column.size, dense, bitmaps, sparse, sparse_docs, sparse_starts, width,
+                   slots)
+
+    def having(self, codes: Iterable[int]) -> np.ndarray:
+        """A mask of the documents holding any of the values ``codes``."""
+        mask = np.zeros(self.size, dtype=bool)
+        for code in codes:
+            slot = int(self.slots[code])
+            if slot >= 0:
+                row = self.bitmaps[slot].view(np.uint8)
+                mask |= np.unpackbits(row, count=self.size).view(bool)
+            else:
+                place = -1 - slot
+                mask[self.sparse_docs[self.sparse_starts[place]:
+                                      self.sparse_starts[place + 1]]] = True
+        return mask
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """How many documents in ``mask`` hold each value (indexed by code)."""
+        out = np.zeros(self.width, dtype=np.int64)
+        if len(self.dense):  # a word at a time: a third of the time bytes took
+            out[self.dense] = np.bitwise_count(self.bitmaps & _packed(mask)).sum(
+                axis=1, dtype=np.int64)
+        if len(self.sparse):
+            hits = np.flatnonzero(mask[self.sparse_docs])
+            out[self.sparse] = np.diff(np.searchsorted(hits, self.sparse_starts))
+        return out
+
+
+def _words(size: int) -> int:
+    return (size + 63) // 64
+
+
+def _packed(mask: np.ndarray) -> np.ndarray:
+    """``mask`` as bits in 64-bit words (``_ByValue.bitmaps``' layout)."""
+    out = np.zeros(_words(len(mask)) * 8, dtype=np.uint8)
+    out[:(len(mask) + 7) // 8] = np.packbits(mask)
+    return out.view(np.uint64)
+
+
+# A value held by more than one document in this many is kept as a bitmap (``_ByValue``):
+# its bits then take less room than its documents' numbers.
+BITMAP_SHARE = 32
 
 
 def narrow(base: np.ndarray, selections: Mapping[str, np.ndarray | None],

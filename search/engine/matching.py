@@ -79,7 +79,7 @@ class Evaluator:
         if isinstance(q, wq.DateRange):
             return self._dates(q)
         if isinstance(q, wq.Every):
-            docs = np.flatnonzero(self.columns.live).astype(np.int32)
+            docs = self.columns.live_docs()
             return Matches(docs, np.full(len(docs), float(q.boost)))
         if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
             return _empty()

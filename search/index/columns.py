@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -41,6 +41,26 @@ class Columns:
     lengths: dict[str, np.ndarray]  # field → its length in each document, as Whoosh scores it
     avg_length: dict[str, float]  # field → Whoosh's average length (over all documents)
     facets: dict[str, Column]  # facet key → its values
+    _by_rank: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _live_docs: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+
+    def live_docs(self) -> np.ndarray:
+        """The live documents' numbers, ascending (what a search without words matches):
+        worked out once. Shared: not to be changed."""
+        if self._live_docs is None:
+            docs = np.flatnonzero(self.live).astype(np.int32)
+            docs.flags.writeable = False
+            self._live_docs = docs
+        return self._live_docs
+
+    def by_rank(self) -> np.ndarray:
+        """The documents in ``rank`` order, oldest first (deleted ones included): built on
+        first use, the same whichever thread builds it."""
+        if self._by_rank is None:
+            order = np.empty(self.size, dtype=np.int32)
+            order[self.rank] = np.arange(self.size, dtype=np.int32)
+            self._by_rank = order
+        return self._by_rank
 
     def dated(self, start: datetime | None, end: datetime | None) -> np.ndarray:
         """A mask of the dated documents from ``start``'s day to ``end``'s (None: open)."""

@@ -668,16 +668,87 @@ def test_few_matches_are_counted_from_their_documents():
     document's values in order of the pairs."""
     docs = np.array([3, 0, 3, 1, 0, 3], dtype=np.int32)
     codes = np.array([0, 1, 2, 2, 0, 1], dtype=np.int32)
-    column = facets.Column(["x", "y", "z"], docs, codes, 5)
+    column = facets.Column(["x", "y", "z"], docs, codes, 45)
     by_codes, starts = column.by_document()
-    assert starts.tolist() == [0, 2, 3, 3, 6, 6]
+    assert starts.tolist()[:6] == [0, 2, 3, 3, 6, 6] and starts.tolist()[-1] == 6
     assert by_codes.tolist() == [1, 0, 2, 0, 2, 1]  # doc 0: y x; doc 1: z; doc 3: x z y
-    assert facets.SPARSE_SHARE == 4
-    one = np.zeros(5, dtype=bool)
-    one[3] = True  # 1 * 4 < 6 pairs: from the document
-    assert column.counts(one).tolist() == [1, 1, 1]
-    two = one.copy()
-    two[0] = True  # 2 * 4 >= 6: from every pair
+    assert facets.SPARSE_SHARE == 20
+    two = np.zeros(45, dtype=bool)
+    two[[0, 3]] = True  # 2 * 20 < 45 documents: from the documents
     assert column.counts(two).tolist() == [2, 2, 1]
-    assert column.counts(np.zeros(5, dtype=bool)).tolist() == [0, 0, 0]
+    assert column._by_value is None
+    three = two.copy()
+    three[1] = True  # 3 * 20 >= 45: value by value
+    assert column.counts(three).tolist() == [2, 2, 2]
+    assert column._by_value is not None
+    assert column.counts(np.zeros(45, dtype=bool)).tolist() == [0, 0, 0]
     assert column.by_document() is column.by_document()
+    assert column.by_value() is column.by_value()
+
+
+def test_common_values_are_bitmaps_and_the_others_lists():
+    """More than one document in BITMAP_SHARE: a bitmap (document 0 the first byte's high
+    bit, as numpy packs them); the others' documents in value order."""
+    assert facets.BITMAP_SHARE == 32
+    # 64 documents: "a" in 3 (3 * 32 > 64: a bitmap), "b" in 2 (2 * 32 = 64: a list),
+    # "c" in 1, "d" in none, "e" in 3 given out of order
+    docs = np.array([9, 0, 63, 5, 40, 7, 1, 62, 8], dtype=np.int32)
+    codes = np.array([2, 0, 0, 1, 1, 0, 4, 4, 4], dtype=np.int32)
+    column = facets.Column(["a", "b", "c", "d", "e"], docs, codes, 64)
+    by = column.by_value()
+    assert by.dense.tolist() == [0, 4] and by.sparse.tolist() == [1, 2, 3]
+    assert by.bitmaps.shape == (2, 1) and by.bitmaps.dtype == np.uint64
+    bytes_ = by.bitmaps.view(np.uint8)
+    assert bytes_[0].tolist() == [0b10000001, 0, 0, 0, 0, 0, 0, 0b00000001]  # 0 7 63
+    assert bytes_[1].tolist() == [0b01000000, 0b10000000, 0, 0, 0, 0, 0, 0b00000010]
+    assert by.sparse_docs.tolist() == [5, 40, 9]
+    assert by.sparse_starts.tolist() == [0, 2, 3, 3]
+    assert by.slots.tolist() == [0, -1, -2, -3, 1]
+    assert np.flatnonzero(by.having([0])).tolist() == [0, 7, 63]
+    assert np.flatnonzero(by.having([4, 1])).tolist() == [1, 5, 8, 40, 62]
+    assert np.flatnonzero(by.having([2, 0, 0])).tolist() == [0, 7, 9, 63]
+    assert np.flatnonzero(by.having([3])).tolist() == []
+    assert by.having([]).dtype == np.bool_ and by.having([]).shape == (64,)
+    assert np.flatnonzero(column.having(["e", "c", "x"])).tolist() == [1, 8, 9, 62]
+    every = np.ones(64, dtype=bool)
+    assert by.counts(every).tolist() == [3, 2, 1, 0, 3]
+    some = np.zeros(64, dtype=bool)
+    some[[0, 1, 5, 9, 62, 63]] = True
+    assert by.counts(some).tolist() == [2, 1, 1, 0, 2]
+    assert by.counts(np.zeros(64, dtype=bool)).tolist() == [0, 0, 0, 0, 0]
+    # a size that is not a whole number of bytes: the last byte's spare bits stay clear
+    odd = facets.Column(["a"], np.array([0, 3, 10], dtype=np.int32),
+                        np.zeros(3, dtype=np.int32), 11)
+    assert odd.by_value().bitmaps.view(np.uint8).tolist() == [
+        [0b10010000, 0b00100000, 0, 0, 0, 0, 0, 0]]
+    wide = facets.Column(["a"], np.array([0, 64, 65], dtype=np.int32),
+                         np.zeros(3, dtype=np.int32), 66)  # two words, the second part used
+    assert wide.by_value().bitmaps.shape == (1, 2)
+    assert wide.by_value().counts(np.ones(66, dtype=bool)).tolist() == [3]
+    half = np.zeros(66, dtype=bool)
+    half[[64, 65]] = True
+    assert wide.by_value().counts(half).tolist() == [2]
+    assert odd.by_value().counts(np.ones(11, dtype=bool)).tolist() == [3]
+    empty = facets.Column([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), 0)
+    assert empty.counts(np.zeros(0, dtype=bool)).tolist() == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 300).flatmap(lambda size: st.tuples(
+    st.just(size),
+    st.lists(st.lists(st.integers(0, 6), max_size=4), min_size=size, max_size=size),
+    st.lists(st.booleans(), min_size=size, max_size=size))))
+def test_either_way_counts_what_the_documents_hold(case):
+    size, per_doc, picked = case
+    column = from_lists(per_doc)
+    mask = np.array(picked, dtype=bool)
+    want = [sum(1 for doc, values in enumerate(per_doc) if picked[doc] and value in values)
+            for value in column.values]
+    assert column.counts(mask).tolist() == want
+    assert column.by_value().counts(mask).tolist() == want
+    for value in column.values[:3]:
+        assert np.flatnonzero(column.having([value])).tolist() == [
+            doc for doc, values in enumerate(per_doc) if value in values]
+    codes, starts = column.by_document()
+    chosen = np.flatnonzero(mask)
+    assert sum(int(starts[d + 1] - starts[d]) for d in chosen) == sum(want)
