@@ -1,8 +1,9 @@
 """Posting lists read from a real index (search/index/codec/read.py), each against what
 Whoosh's own matchers read from the same files.
 
-Three hundred records in two segments (200 and 100), so that a list spans several blocks
-of 128 postings and both segments, with the three ways Whoosh writes a block's weights:
+Three hundred records in two segments (200 and 100), written in the codec's blocks (a
+list in one block a segment) and in blocks of 128 postings (a list spanning several
+blocks and both segments), with the three ways Whoosh writes a block's weights:
 寄港 once in a body (all 1.0: none written), 艦隊 once in every title (all 2.0, the title's
 boost: one number), 演習 one to four times in a body (a tuple).
 """
@@ -15,6 +16,7 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
+from search.index.codec import segments
 from search.index.codec.read import DamagedIndexError, PostingReader
 from search.index.schema import build_schema, to_document
 from tests.unit.smallindex import Opened, build, record
@@ -32,8 +34,10 @@ TERMS = [("body", "演習"), ("body", "寄港"), ("body", "大使"), ("title", "
 IDS = ["body-enshu", "body-kiko", "body-taishi", "title-kantai", "title-kubo"]  # ASCII ids
 
 
-@pytest.fixture()
-def opened(tmp_path):
+@pytest.fixture(params=["codec's blocks", "blocks of 128"])
+def opened(request, tmp_path, monkeypatch):
+    if request.param == "blocks of 128":
+        monkeypatch.setattr(segments, "BLOCK_POSTINGS", 128)
     found = Opened(tmp_path, build(tmp_path, [RECORDS[:200], RECORDS[200:]]))
     yield found
     found.close()
@@ -175,3 +179,14 @@ def test_a_damaged_list_is_an_error(tmp_path, damage):
         assert str(raised.value) == "a posting list is cut short or damaged"
     finally:
         opened.close()
+
+
+def test_the_lists_are_in_blocks_of_the_size_written(opened, request):
+    """The two ways the fixture writes: 演習's 200 postings in the first segment in one
+    block of the codec's, or the first of two blocks of 128."""
+    asked = 4096 if request.node.callspec.params["opened"] == "codec's blocks" else 128
+    assert asked == segments.BLOCK_POSTINGS
+    leaf = opened.searcher.reader().leaf_readers()[0][0]
+    matcher = leaf.postings("body", "演習")
+    assert matcher._blocklength == min(200, segments.BLOCK_POSTINGS)
+    assert matcher._lastblock is (segments.BLOCK_POSTINGS >= 200)

@@ -33,7 +33,7 @@ def test_the_codec_is_whooshs_without_length_statistics_and_with_zlib_level_one(
     codec = Codec()
     assert codec.length_stats is False
     assert codec._compression == 1
-    assert codec._blocklimit == 128 and codec._inlinelimit == 1  # Whoosh's
+    assert codec._blocklimit == 4096 and codec._inlinelimit == 1  # Whoosh's: 128 and 1
 
 
 def test_the_codecs_postings_writer_takes_whole_terms(tmp_path):
@@ -41,7 +41,7 @@ def test_the_codecs_postings_writer_takes_whole_terms(tmp_path):
         writer = Codec().postings_writer(StructFile(f), byteids=True)
         assert type(writer) is BlockPostingsWriter
         assert (writer._blocklimit, writer._byteids, writer._compression,
-                writer._inlinelimit) == (128, True, 1, 1)
+                writer._inlinelimit) == (4096, True, 1, 1)
         assert Codec().postings_writer(StructFile(f))._byteids is False
 
 
