@@ -122,15 +122,15 @@ class Evaluator:
         keys = None
         for i, word in enumerate(q.words):
             occ = self.postings.positions(self.searcher, q.fieldname, word)
-            inside = np.isin(occ.docs, candidates)
+            inside = _occurrences_in(occ.docs, candidates)
             # one number per occurrence: document, then the position the phrase starts at
-            word_keys = np.unique((occ.docs[inside].astype(np.int64) << 32)
-                                  + occ.weights[inside].astype(np.int64) - i)
-            keys = word_keys if keys is None else np.intersect1d(keys, word_keys,
-                                                                 assume_unique=True)
+            # (ascending as the occurrences are: by document, then position)
+            word_keys = _unique_sorted((occ.docs[inside].astype(np.int64) << 32)
+                                       + occ.weights[inside].astype(np.int64) - i)
+            keys = word_keys if keys is None else keys[_within(keys, word_keys)]
             if not len(keys):
                 break
-        return np.unique((keys >> 32).astype(np.int32))
+        return _unique_sorted((keys >> 32).astype(np.int32))
 
     def _dates(self, q: wq.DateRange) -> Matches:
         ok = self.columns.dated(q.startdate, q.enddate) & self.columns.live
@@ -186,3 +186,33 @@ def _union(parts: list[Matches]) -> Matches:
     scores = np.zeros(len(docs))
     np.add.at(scores, where, allscores)
     return Matches(docs.astype(np.int32), scores)
+
+
+def _within(values: np.ndarray, ascending: np.ndarray) -> np.ndarray:
+    """A mask of the ``values`` found in ``ascending`` (sorted): a binary search each,
+    where ``np.isin`` sorts both arrays again."""
+    if not len(ascending):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ascending, values), len(ascending) - 1)
+    return ascending[at] == values
+
+
+def _occurrences_in(docs: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Where in ``docs`` (ascending, a document once per occurrence) the ``candidates``
+    (ascending, each once) stand: two binary searches a candidate, then the ranges they
+    bound, so that a frequent word's millions of occurrences are not each looked up."""
+    lo = np.searchsorted(docs, candidates, side="left")
+    hi = np.searchsorted(docs, candidates, side="right")
+    counts = hi - lo
+    total = int(counts.sum())
+    return np.repeat(lo - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+
+def _unique_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``, in one pass when they already ascend (as a posting list's
+    occurrences do); sorted first when they do not."""
+    if len(values) > 1 and not (values[1:] >= values[:-1]).all():
+        return np.unique(values)
+    if len(values) < 2:
+        return values.copy()
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]

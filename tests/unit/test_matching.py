@@ -20,7 +20,15 @@ import pytest
 from whoosh import query as wq
 from whoosh import scoring
 
-from search.engine.matching import Evaluator, Matches, _intersect, _union
+from search.engine.matching import (
+    Evaluator,
+    Matches,
+    _intersect,
+    _occurrences_in,
+    _union,
+    _unique_sorted,
+    _within,
+)
 from search.index.columns import read_columns
 from tests.unit.smallindex import Opened, build, record
 
@@ -199,3 +207,40 @@ def test_union_and_intersection_of_arrays():
     assert both.docs.dtype == np.int32
     assert (both.docs.tolist(), both.scores.tolist()) == ([4], [12.0])
     assert len(_intersect([a, empty])) == 0
+
+
+def test_within_finds_values_in_a_sorted_array_by_binary_search():
+    ascending = np.array([2, 5, 9], dtype=np.int64)
+    values = np.array([0, 2, 3, 5, 9, 10, 9], dtype=np.int64)
+    assert _within(values, ascending).tolist() == [False, True, False, True, True, False, True]
+    assert _within(values, ascending[:0]).tolist() == [False] * 7
+    assert _within(values[:0], ascending).tolist() == []
+
+
+def test_unique_sorted_is_numpys_unique_in_one_pass_or_after_sorting():
+    ascending = np.array([1, 1, 4, 7, 7, 7, 9], dtype=np.int64)
+    assert _unique_sorted(ascending).tolist() == [1, 4, 7, 9]
+    assert _unique_sorted(np.array([5, 1, 5, 3])).tolist() == [1, 3, 5]  # not ascending
+    assert _unique_sorted(np.array([3])).tolist() == [3]
+    assert _unique_sorted(np.array([], dtype=np.int64)).tolist() == []
+    one = np.array([3])
+    assert _unique_sorted(one) is not one  # a copy, as np.unique gives
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        values = np.sort(rng.integers(0, 20, int(rng.integers(0, 30))))
+        assert _unique_sorted(values).tolist() == np.unique(values).tolist()
+        shuffled = rng.permutation(values)
+        assert _unique_sorted(shuffled).tolist() == np.unique(values).tolist()
+
+
+def test_occurrences_in_are_the_places_of_the_candidates_documents():
+    docs = np.array([1, 1, 3, 4, 4, 4, 8], dtype=np.int32)
+    assert _occurrences_in(docs, np.array([1, 4], dtype=np.int32)).tolist() == [0, 1, 3, 4, 5]
+    assert _occurrences_in(docs, np.array([0, 2, 8, 9], dtype=np.int32)).tolist() == [6]
+    assert _occurrences_in(docs, np.array([], dtype=np.int32)).tolist() == []
+    assert _occurrences_in(docs[:0], np.array([1], dtype=np.int32)).tolist() == []
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        many = np.sort(rng.integers(0, 30, int(rng.integers(0, 40))))
+        few = np.unique(rng.integers(0, 30, int(rng.integers(0, 10))))
+        assert _occurrences_in(many, few).tolist() == np.flatnonzero(np.isin(many, few)).tolist()
