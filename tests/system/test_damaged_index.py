@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from search.engine import Engine, SearchRequest
 from search.errors import IndexDamagedError
@@ -106,8 +107,19 @@ def test_overwritten_bytes_are_found_by_stats_and_mended_by_update(index_copy, s
 
 
 def test_overwritten_postings_answer_as_damaged_not_as_a_bug(index_copy):
-    """Zeros in the posting file: a frequent word's list fails to decode → damaged."""
-    zeros(whoosh_file(index_copy, ".pst"))
+    """Zeros in the middle of a frequent word's posting list (米国 in the texts), where a
+    block's framing or data stands: the search fails to decode it → damaged."""
+    pst = whoosh_file(index_copy, ".pst")
+    ix = whoosh_index.open_dir(str(current_path(index_copy)))
+    with ix.reader() as reader:
+        leaf = next(r for r, _ in reader.leaf_readers() if ("body", "米国") in r)
+        offset, length = leaf.term_info("body", "米国").extent()
+    length = length[0] if isinstance(length, tuple) else length
+    assert length > 256  # a list long enough to damage inside
+    data = bytearray(pst.read_bytes())
+    middle = offset + length // 2
+    data[middle - 64:middle + 64] = bytes(128)
+    pst.write_bytes(bytes(data))
     with Engine(index_copy) as engine:
         failures = 0
         for q in ("米国", "防衛 協力", "日本", "訓練", "中国", "首脳会談", "共同訓練", "NATO"):
@@ -117,6 +129,8 @@ def test_overwritten_postings_answer_as_damaged_not_as_a_bug(index_copy):
                 failures += 1
                 assert "has changed since it was written" in str(exc)
         assert failures >= 1
+        with pytest.raises(IndexDamagedError, match="has changed since it was written"):
+            engine.search(SearchRequest(q="米国"))
 
 
 def test_a_bug_is_not_blamed_on_an_intact_index(index_copy):
