@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,9 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import per_call_ms  # noqa: E402
 
 from search.index.codec import read  # noqa: E402
 from search.index.codec.segments import BLOCK_POSTINGS  # noqa: E402
@@ -40,13 +42,6 @@ def written(docs: list[int], weights: list[float], values: list[bytes], limit: i
     writer.finish_postings()
     return out.file.getvalue()
 
-
-def timed(fn, repeat: int) -> float:
-    fn()
-    start = time.perf_counter()
-    for _ in range(repeat):
-        fn()
-    return (time.perf_counter() - start) / repeat * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         data = written(docs, weights, values, limit)
         found = read._decode(data, 0, True)
         assert found[0].tolist() == docs and found[1].tolist() == weights
-        plain = timed(lambda d=data: read._decode(d, 0, False), args.repeat)
-        placed = timed(lambda d=data: read._decode(d, 0, True), args.repeat)
+        plain = per_call_ms(lambda d=data: read._decode(d, 0, False), args.repeat)
+        placed = per_call_ms(lambda d=data: read._decode(d, 0, True), args.repeat)
         base = base or (plain, placed)
         print(f"{limit:>6}{len(data) / 1e3:>9.0f}{plain:>13.1f}{plain / base[0]:>7.2f}"
               f"{placed:>14.1f}{placed / base[1]:>7.2f}")

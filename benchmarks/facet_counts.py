@@ -19,38 +19,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import per_call_ms  # noqa: E402
 
 from search.facets import SPARSE_SHARE, Column  # noqa: E402
 from search.index.columns import load_columns  # noqa: E402
 from search.index.store import current_path  # noqa: E402
 
 
-def timed(fn, repeat: int) -> float:
-    fn()
-    start = time.perf_counter()
-    for _ in range(repeat):
-        fn()
-    return (time.perf_counter() - start) / repeat * 1000
-
-
 def pairs(column: Column, mask: np.ndarray) -> np.ndarray:
     return np.bincount(column.codes[mask[column.docs]], minlength=len(column.values))
-
-
-def by_document(column: Column, mask: np.ndarray) -> np.ndarray:
-    codes, starts = column.by_document()
-    chosen = np.flatnonzero(mask)
-    begin = starts[chosen]
-    lengths = starts[chosen + 1] - begin
-    before = np.cumsum(lengths) - lengths
-    at = np.repeat(begin - before, lengths) + np.arange(int(lengths.sum()))
-    return np.bincount(codes[at], minlength=len(column.values))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,12 +69,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{'chosen':>9}{'ratio':>8}")
         for key, column in cols.facets.items():
             want = pairs(column, mask)
-            assert (by_document(column, mask) == want).all(), key
+            assert (column.counts_by_document(mask) == want).all(), key
             assert (column.by_value().counts(mask) == want).all(), key
             assert (column.counts(mask) == want).all(), key
-            base = timed(lambda c=column, m=mask: pairs(c, m), args.repeat)
-            doc = timed(lambda c=column, m=mask: by_document(c, m), args.repeat)
-            value = timed(lambda c=column, m=mask: c.by_value().counts(m), args.repeat)
+            base = per_call_ms(lambda c=column, m=mask: pairs(c, m), args.repeat)
+            doc = per_call_ms(lambda c=column, m=mask: c.counts_by_document(m), args.repeat)
+            value = per_call_ms(lambda c=column, m=mask: c.by_value().counts(m), args.repeat)
             chosen = value if picked * SPARSE_SHARE >= size else doc
             print(f"  {key:<13}{len(column.values):>7}{base:>9.2f}{doc:>9.2f}{value:>10.2f}"
                   f"{chosen:>9.2f}{chosen / base:>8.2f}")

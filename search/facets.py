@@ -237,6 +237,11 @@ class Column:
         picked = int(np.count_nonzero(mask))
         if picked * SPARSE_SHARE >= self.size:
             return self.by_value().counts(mask)
+        return self.counts_by_document(mask)
+
+    def counts_by_document(self, mask: np.ndarray) -> np.ndarray:
+        """``counts`` from the documents' own values (``by_document``): in time with the
+        documents in ``mask``, whatever the column holds."""
         codes, starts = self.by_document()
         chosen = np.flatnonzero(mask)
         begin = starts[chosen]
