@@ -61,9 +61,10 @@ def zeros(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-# Each of Whoosh's kinds of file and the build's own description.
+# Each of Whoosh's kinds of file and the build's own: its columns, what it holds of the
+# corpus, its description.
 FILES = [".toc", ".trm", ".pst", "._stored.col", ".sortkey.col", "._body_len.col",
-         "kirinuki.json"]
+         "columns.npz", "corpus.json", "kirinuki.json"]
 
 
 @pytest.mark.parametrize("suffix", FILES)
