@@ -54,6 +54,7 @@ class Corpus:
     records: list[Record]
     files: list[FileReport]
     issues: list[Issue]  # every issue, including those between files
+    summaries: dict[str, str] = field(default_factory=dict)  # id → ``summarise``'s value
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
@@ -104,37 +105,47 @@ def no_records(folder: Path, files: int) -> CorpusError:
 
 
 def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None = None,
-                annotate: bool = True, mapper: Mapper | None = None) -> Corpus:
+                annotate: bool = True, mapper: Mapper | None = None,
+                summarise: Callable[[Record], str] | None = None) -> Corpus:
     """Parse every file of ``folder`` (default: the configured corpus) or the given paths
-    (with ``mapper``, perhaps several at once: ``_read_files``)."""
-    merger = _Merger()
+    (with ``mapper``, perhaps several at once: ``_read_files``). ``summarise``: a value
+    worked out for each record where it is parsed (``Corpus.summaries``)."""
+    merger = _Merger(summarise)
     files: list[FileReport] = []
     records: list[Record] = []
-    for report, _meta, parsed in _read_files(folder, paths, merger.issues, mapper):
+    for report, _meta, parsed, summaries in _read_files(folder, paths, merger.issues, mapper,
+                                                        summarise):
         files.append(report)
         if parsed is not None:
-            records.extend(parsed[k] for k in merger.add(parsed, report.file, report.label))
+            records.extend(parsed[k] for k in merger.add(parsed, report.file, report.label,
+                                                          summaries))
     merger.finish(files)
     for n, archives in merger.grown.items():
         records[n].collections = archives
     if annotate:
         _annotate(records)
-    return Corpus(records=records, files=files, issues=merger.issues)
+    return Corpus(records=records, files=files, issues=merger.issues,
+                  summaries={rid: merger.summaries[n] for rid, n in merger.numbers.items()}
+                  if summarise else {})
 
 
 # A parse of this many bytes or more may be spread over processes (``Mapper``); below it,
 # starting them costs more than it saves.
 PARALLEL_PARSE_BYTES = 8 << 20
 
-_Read = tuple[FileReport, FileMeta | None, list[Record] | None]
+Summarise = Callable[[Record], str]
+# a file, what the manifest says it is, what to work out for each of its records
+_Job = tuple[Path, FileMeta | None, Summarise | None]
+# its report, what it is, its records and what was worked out for each
+_Read = tuple[FileReport, FileMeta | None, list[Record] | None, list[str] | None]
 # Applies a function to each file's job and gives back the results in the jobs' order: the
 # builtin ``map``, or the index layer's pool of forked processes (``workers.ordered_map``).
-Mapper = Callable[[Callable[[tuple[Path, FileMeta | None]], _Read],
-                   list[tuple[Path, FileMeta | None]]], Iterable[_Read]]
+Mapper = Callable[[Callable[[_Job], _Read], list[_Job]], Iterable[_Read]]
 
 
 def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
-                issues: list[Issue], mapper: Mapper | None = None) -> Iterator[_Read]:
+                issues: list[Issue], mapper: Mapper | None = None,
+                summarise: Summarise | None = None) -> Iterator[_Read]:
     """Each file of the corpus in manifest order, parsed: its report, what the manifest (or
     its shape) says it is, and its records (None for both when it cannot be read, unless
     the manifest names it). The issues of the manifests and of each file are added to
@@ -145,7 +156,8 @@ def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
         raise missing
     manifests: dict[Path, tuple[dict[str, FileMeta], list[Issue]]] = {}
     ordered = _manifest_order(corpus_files(roots), manifests)
-    jobs = [(path, manifests[path.parent][0].get(path.name)) for path in ordered]
+    jobs: list[_Job] = [(path, manifests[path.parent][0].get(path.name), summarise)
+                        for path in ordered]
     if mapper is None or len(jobs) < 2 or sum(_size(p) for p in ordered) < PARALLEL_PARSE_BYTES:
         mapper = map
     for path, read in zip(ordered, mapper(read_file, jobs), strict=True):
@@ -164,16 +176,18 @@ def _size(path: Path) -> int:
         return 0  # read_text says what is wrong with it
 
 
-def read_file(job: tuple[Path, FileMeta | None]) -> _Read:
-    """One file read and parsed: its report (with its issues), what it is, its records.
+def read_file(job: _Job) -> _Read:
+    """One file read and parsed: its report (with its issues), what it is, its records and
+    the job's ``summarise`` of each (in the process that parsed them: a build's content
+    hashes are then worked out in parallel too).
 
     A function of its job alone, so that it can run in another process."""
-    path, meta = job
+    path, meta, summarise = job
     text = read_text(path)
     if not text.readable:
         return (FileReport(path.name, meta.kind if meta else "?",
                            meta.label if meta else path.stem, False,
-                           issues=text.issues, digest=text.digest), meta, None)
+                           issues=text.issues, digest=text.digest), meta, None, None)
     lines = text.lines or []
     if meta is None:
         meta = detect(path.name, lines)
@@ -193,7 +207,7 @@ def read_file(job: tuple[Path, FileMeta | None]) -> _Read:
         record_lines=list(starts.values()),
         roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
         issues=result.issues, digest=text.digest,
-    ), meta, result.records
+    ), meta, result.records, [summarise(r) for r in result.records] if summarise else None
 
 
 class _Merger:
@@ -217,9 +231,11 @@ class _Merger:
         self.between: list[Issue] = []  # those between copies, after every file's own
         self.summarise = summarise
 
-    def add(self, records: list[Record], name: str, label: str) -> list[int]:
+    def add(self, records: list[Record], name: str, label: str,
+            summaries: list[str] | None = None) -> list[int]:
         """The places among ``records`` (file ``name``'s, labelled ``label``) of the first
-        copies; the others are noted against the copy they repeat."""
+        copies; the others are noted against the copy they repeat. ``summaries``: each
+        record's ``summarise`` value, when worked out already."""
         file = len(self.names)
         self.names.append(name)
         self.labels.append(label)
@@ -232,7 +248,8 @@ class _Merger:
                 self.line.append(rec.line)
                 self.comparable.append(hash(_comparable(rec)))
                 if self.summarise:
-                    self.summaries.append(self.summarise(rec))
+                    self.summaries.append(summaries[place] if summaries is not None
+                                          else self.summarise(rec))
                 if rec.collections != [label]:
                     self.grown[n] = list(rec.collections)
                 kept.append(place)
@@ -341,11 +358,12 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     merger = _Merger(summarise)
     files: list[FileReport] = []
     parts: list[Part] = []
-    for report, meta, parsed in _read_files(folder, None, merger.issues, mapper):
+    for report, meta, parsed, summaries in _read_files(folder, None, merger.issues, mapper,
+                                                       summarise):
         files.append(report)
         if parsed is None or meta is None:  # unreadable (a readable file always has a meta)
             continue
-        kept = merger.add(parsed, report.file, report.label)
+        kept = merger.add(parsed, report.file, report.label, summaries)
         parts.append(Part(corpus_dir(folder) / report.file, meta, report.digest, kept,
                           [weigh(parsed[k]) for k in kept]))
     merger.finish(files)

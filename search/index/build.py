@@ -250,17 +250,19 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
     gone = sorted(set(files) - now)
     touched = {rid for name in changed + gone for rid in files.get(name, {}).get("ids", [])}
     loaded = load_corpus(folder, paths=[folder / n for n in changed], annotate=False,
-                         mapper=mapper)
+                         mapper=mapper, summarise=_content)
     touched |= {r.id for r in loaded.records}
     holders = sorted({name for name, entry in files.items()
                       if name in now and name not in changed
                       and touched.intersection(entry.get("ids", []))})
     if holders:  # records shared with unchanged files: read those too, in corpus order
         loaded = load_corpus(folder, paths=[folder / n for n in changed + holders],
-                             annotate=False, mapper=mapper)
+                             annotate=False, mapper=mapper, summarise=_content)
     fresh = {r.id: r for r in loaded.records if r.id in touched}
     before: dict[str, str] = meta["records"]
-    prints = {rid: _fingerprint(rec) for rid, rec in fresh.items()}
+    # the content hashes were worked out where the files were parsed (in parallel)
+    prints = {rid: _with_archives(loaded.summaries[rid], rec.collections)
+              for rid, rec in fresh.items()}
     added = [rid for rid in fresh if rid not in before]
     replaced = [rid for rid in fresh if rid in before and before[rid] != prints[rid]]
     removed = sorted(rid for rid in touched if rid not in fresh and rid in before)
