@@ -58,6 +58,7 @@ from .workers import (
     WorkerLost,
     ordered_map,
     paused_collector,
+    usable_procs,
     weight,
     write_records,
 )
@@ -187,7 +188,7 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
             raise _explain(exc, root_path) from exc
         if not plan.meta["records"]:
             raise no_records(folder, len(plan.meta["files"]))
-        final = _apply(root_path, old, folder, plan, progress)
+        final = _apply(root_path, old, folder, plan, progress, procs, memory)
         return BuildStats("update", len(plan.meta["records"]), time.perf_counter() - started,
                           size_of(final), added=len(plan.added), replaced=len(plan.replaced),
                           removed=len(plan.removed), path=str(final),
@@ -196,19 +197,25 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
 
 
 def _apply(root_path: Path, old: Path, folder: Path, plan: _Plan,
-           progress: Progress | None) -> Path:
+           progress: Progress | None, procs: int = 1,
+           memory: int | None = DEFAULT_MEMORY) -> Path:
     """A new build sharing ``old``'s files, with ``plan``'s records deleted and added;
-    made current when complete, removed if anything fails."""
+    made current when complete, removed if anything fails.
+
+    Many records to add (``PARALLEL_RECORDS``) are annotated and indexed by ``procs``
+    worker processes as a reindex's are (``write_records``), after the deletions are
+    committed; fewer, here, in the deletions' commit."""
     build = new_build_or_explain(root_path)
     try:
         _link_tree(old, build)
         ix = whoosh_index.open_dir(str(build))
+        todo = [plan.records[rid] for rid in plan.added + plan.replaced]
+        apart = len(todo) >= PARALLEL_RECORDS and usable_procs(procs) > 1
         writer = new_writer(ix)
         try:
             for rid in plan.removed + plan.replaced:
                 writer.delete_by_term("id", rid)
-            todo = [plan.records[rid] for rid in plan.added + plan.replaced]
-            for n, rec in enumerate(todo, start=1):
+            for n, rec in enumerate([] if apart else todo, start=1):
                 annotate(rec)
                 writer.add_document(**_document(rec))
                 if progress:
@@ -217,12 +224,19 @@ def _apply(root_path: Path, old: Path, folder: Path, plan: _Plan,
             writer.cancel()
             raise
         writer.commit(mergetype=_merge_deleted)
+        if apart:
+            write_records(ix, todo, _document, progress, procs, memory)
         _save_columns(build)
         _write_meta(build, folder, plan.meta)
         return finish(root_path, build)
     except BaseException as exc:
         shutil.rmtree(build, ignore_errors=True)
         raise _explain(exc, root_path) from exc
+
+
+# An update adding this many records or more indexes them in worker processes: below it,
+# forking costs more than it saves.
+PARALLEL_RECORDS = 2000
 
 
 # A segment with more than this share of deleted documents is rewritten by an update.

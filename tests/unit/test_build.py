@@ -257,3 +257,52 @@ def test_a_file_changed_between_the_scan_and_the_workers_is_read_again(tmp_path,
     assert stats.notes == ["clippings-a.txt changed while it was being indexed: read again"]
     assert (stats.mode, stats.records, stats.path) == ("rebuild", 4, str(current_path(root)))
     assert ids(root) == sorted([a[0] for a in A] + [B[0][0]])
+
+
+def test_an_update_of_many_records_indexes_them_in_workers_as_one_process_does(tmp_path):
+    """Past PARALLEL_RECORDS the records to add go through the reindex's workers, after the
+    deletions' commit: the same documents, answers and counts as one process's update."""
+    from tests.unit.test_workers import fresh
+
+    out = fresh(f"""
+        import json, shutil
+        from pathlib import Path
+        from whoosh import index as whoosh_index
+        from search.config import DEFAULT_CORPUS
+        from search.engine import Engine, SearchRequest
+        from search.index import build as builder
+        from search.index.schema import stored
+        from search.index.store import current_path
+
+        tmp = Path({str(tmp_path)!r})
+        corpus = tmp / "corpus"
+        shutil.copytree(DEFAULT_CORPUS, corpus)
+        for root in ("one", "two"):
+            builder.reindex(tmp / root, corpus)
+        archive = sorted(corpus.glob("clippings-*.txt"))[0]
+        archive.write_text(archive.read_text(encoding="utf-8").replace("。", "。 "),
+                           encoding="utf-8")
+        builder.PARALLEL_RECORDS = 1
+        one = builder.update(tmp / "one", corpus, procs=1)
+        two = builder.update(tmp / "two", corpus, procs=2)
+
+        def seen(root):
+            with Engine(root) as engine:
+                found = {{}}
+                for q in ("", "米国", "防衛 協力", "NATO", "日米"):
+                    r = engine.search(SearchRequest(q=q, page_size=50))
+                    found[q] = ([(h.id, h.score) for h in r.results],
+                                {{k: [(v.value, v.count) for v in vs]
+                                  for k, vs in r.facets.items()}})
+            with whoosh_index.open_dir(str(current_path(root))).reader() as reader:
+                leaves = len(reader.leaf_readers())
+                ids = sorted(stored(f)["id"] for _, f in reader.iter_docs())
+            return found, ids, leaves
+
+        a, b = seen(tmp / "one"), seen(tmp / "two")
+        print(json.dumps([one.replaced, one.replaced == two.replaced, a[0] == b[0],
+                          a[1] == b[1], b[2] - a[2]]))
+    """)
+    replaced, same_count, same_answers, same_ids, more_segments = json.loads(out)
+    assert replaced > 10 and same_count and same_answers and same_ids
+    assert more_segments == 1  # two workers' segments where one process wrote one
