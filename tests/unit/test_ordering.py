@@ -144,3 +144,48 @@ def test_partial_matches_none_allowed_and_at_most_upto():
     # full and partial together are cut at upto
     assert ranked(RANK, matches({0: 2.0}), ALL, "relevance", False, some, 2) == [
         (0, 2.0), (5, 9.0)]
+
+
+def test_first_allowed_reads_the_rank_order_a_stretch_at_a_time(monkeypatch):
+    """The documents in rank order (oldest first), the allowed ones taken from the newest
+    end (or the oldest), stretches of FIRST_LOOK, then twice as many, until enough."""
+    from search.engine import ordering
+
+    assert ordering.FIRST_LOOK == 1 << 14
+    monkeypatch.setattr(ordering, "FIRST_LOOK", 2)
+    by_rank = np.array([5, 3, 8, 0, 1, 7, 2, 6, 4], dtype=np.int32)  # oldest … newest
+    allowed = np.zeros(9, dtype=bool)
+    allowed[[3, 0, 7, 2]] = True
+    newest = ordering.first_allowed(by_rank, allowed, False, 3)
+    assert newest.tolist() == [2, 7, 0] and newest.dtype == np.int32
+    assert ordering.first_allowed(by_rank, allowed, True, 3).tolist() == [3, 0, 7]
+    assert ordering.first_allowed(by_rank, allowed, False, 9).tolist() == [2, 7, 0, 3]
+    assert ordering.first_allowed(by_rank, allowed, True, 1).tolist() == [3]
+    assert ordering.first_allowed(by_rank, allowed, False, 0).tolist() == []
+    assert ordering.first_allowed(by_rank, np.zeros(9, dtype=bool), False, 5).tolist() == []
+    empty = np.zeros(0, dtype=np.int32)
+    assert ordering.first_allowed(empty, np.zeros(0, dtype=bool), False, 5).tolist() == []
+    # how far it reads: the newest stretch of 2 (4, 6) holds none, the next of 4 (2, 7, 1,
+    # 0) three: a page of 3 stops there; of 4 it reads the last 3 (8, 3, 5) too
+    seen = []
+    real = np.concatenate
+    monkeypatch.setattr(ordering.np, "concatenate",
+                        lambda parts: seen.append([p.tolist() for p in parts]) or real(parts))
+    assert ordering.first_allowed(by_rank, allowed, False, 3).tolist() == [2, 7, 0]
+    assert ordering.first_allowed(by_rank, allowed, False, 4).tolist() == [2, 7, 0, 3]
+    assert ordering.first_allowed(by_rank, allowed, True, 2).tolist() == [3, 0]
+    assert seen == [[[], [2, 7, 0]], [[], [2, 7, 0], [3]], [[3], [0, 7]]]
+
+
+def test_ranked_by_date_with_the_rank_order_is_ranked_without_it():
+    rng = np.random.default_rng(4)
+    rank = rng.permutation(300).astype(np.int32)
+    by_rank = np.empty(300, dtype=np.int32)
+    by_rank[rank] = np.arange(300, dtype=np.int32)
+    for _ in range(20):
+        allowed = rng.random(300) < rng.random()
+        matches = Matches(np.flatnonzero(allowed).astype(np.int32), np.ones(int(allowed.sum())))
+        for sort in ("newest", "oldest"):
+            for upto in (1, 20, 400):
+                assert ranked(rank, matches, allowed, sort, True, None, upto, by_rank) == \
+                    ranked(rank, matches, allowed, sort, True, None, upto)
