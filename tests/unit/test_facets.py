@@ -684,6 +684,10 @@ def test_few_matches_are_counted_from_their_documents():
     assert column.counts(np.zeros(45, dtype=bool)).tolist() == [0, 0, 0]
     assert column.by_document() is column.by_document()
     assert column.by_value() is column.by_value()
+    # at the share exactly (2 * 20 = 40 documents): value by value
+    edge = facets.Column(["x", "y", "z"], docs, codes, 40)
+    assert edge.counts(two[:40]).tolist() == [2, 2, 1]
+    assert edge._by_value is not None
 
 
 def test_common_values_are_bitmaps_and_the_others_lists():
@@ -712,6 +716,7 @@ def test_common_values_are_bitmaps_and_the_others_lists():
     assert np.flatnonzero(column.having(["e", "c", "x"])).tolist() == [1, 8, 9, 62]
     every = np.ones(64, dtype=bool)
     assert by.counts(every).tolist() == [3, 2, 1, 0, 3]
+    assert by.counts(every).dtype == np.int64  # counts, as bincount gives them
     some = np.zeros(64, dtype=bool)
     some[[0, 1, 5, 9, 62, 63]] = True
     assert by.counts(some).tolist() == [2, 1, 1, 0, 2]
