@@ -110,7 +110,7 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
     """Parse every file of ``folder`` (default: the configured corpus) or the given paths
     (with ``mapper``, perhaps several at once: ``_read_files``). ``summarise``: a value
     worked out for each record where it is parsed (``Corpus.summaries``)."""
-    merger = _Merger(summarise)
+    merger = _Merger()
     files: list[FileReport] = []
     records: list[Record] = []
     for report, _meta, parsed, summaries in _read_files(folder, paths, merger.issues, mapper,
@@ -218,24 +218,24 @@ class _Merger:
     the first copies): a scan of a million records holds it, not the records.
     """
 
-    def __init__(self, summarise: Callable[[Record], str] | None = None) -> None:
+    def __init__(self) -> None:
         self.numbers: dict[str, int] = {}  # id → the number of its first copy
         self.file = array("l")  # each first copy's file (its number in ``names``)
         self.line = array("l")  # … the line it starts at
         self.comparable = array("q")  # … the hash of what its copies must share
-        self.summaries: list[str] = []  # … ``summarise``'s value, for a scan
+        self.summaries: list[str] = []  # … ``summarise``'s value, when files come with it
         self.grown: dict[int, list[str]] = {}  # … its archives, where a copy added one
         self.names: list[str] = []  # the files read, and their labels
         self.labels: list[str] = []
         self.issues: list[Issue] = []  # the files' own, in the order read
         self.between: list[Issue] = []  # those between copies, after every file's own
-        self.summarise = summarise
 
     def add(self, records: list[Record], name: str, label: str,
             summaries: list[str] | None = None) -> list[int]:
         """The places among ``records`` (file ``name``'s, labelled ``label``) of the first
         copies; the others are noted against the copy they repeat. ``summaries``: each
-        record's ``summarise`` value, when worked out already."""
+        record's ``summarise`` value (``read_file`` works them out), kept for the first
+        copies."""
         file = len(self.names)
         self.names.append(name)
         self.labels.append(label)
@@ -247,9 +247,8 @@ class _Merger:
                 self.file.append(file)
                 self.line.append(rec.line)
                 self.comparable.append(hash(_comparable(rec)))
-                if self.summarise:
-                    self.summaries.append(summaries[place] if summaries is not None
-                                          else self.summarise(rec))
+                if summaries is not None:
+                    self.summaries.append(summaries[place])
                 if rec.collections != [label]:
                     self.grown[n] = list(rec.collections)
                 kept.append(place)
@@ -355,7 +354,7 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     so that a build holds a couple of hundred bytes a record, not the records (about 2 kB
     each), and reads them again in its workers. ``summarise`` gives what is kept of each
     record; ``weigh`` its share of a build's work."""
-    merger = _Merger(summarise)
+    merger = _Merger()
     files: list[FileReport] = []
     parts: list[Part] = []
     for report, meta, parsed, summaries in _read_files(folder, None, merger.issues, mapper,

@@ -349,13 +349,10 @@ def _content(rec: Record) -> str:
 
 
 def _with_archives(content: str, collections: list[str]) -> str:
+    """A record's fingerprint: its content's hash (``_content``) with the archives holding
+    it, which a later file may add to (so the two are worked out apart)."""
     text = json.dumps([content, collections], ensure_ascii=False)
     return hashlib.sha1(text.encode()).hexdigest()[:20]  # 80 bits: 8 MB of meta -> 6 MB
-
-
-def _fingerprint(rec: Record) -> str:
-    """A hash of what the corpus says of a record (not what annotation adds to it)."""
-    return _with_archives(_content(rec), rec.collections)
 
 
 def _corpus_meta(scan: Scan) -> dict:

@@ -211,20 +211,25 @@ def test_a_build_that_cannot_make_its_folder_is_explained(tmp_path, corpus):
     assert current_path(root) is None
 
 
+def fingerprint(rec) -> str:
+    """A record's fingerprint as a build works it out: its content, then its archives."""
+    return builder._with_archives(builder._content(rec), rec.collections)
+
+
 def test_fingerprints_change_with_what_the_corpus_says_only(tmp_path, corpus):
     from search.corpus.loading import load_corpus
 
     rec = load_corpus(corpus, annotate=False).records[0]
-    first = builder._fingerprint(rec)
+    first = fingerprint(rec)
     assert len(first) == 20
     rec.line = 99
     rec.facets = {"country": ["米国"]}
-    assert builder._fingerprint(rec) == first
+    assert fingerprint(rec) == first
     rec.summary += "。"
-    assert builder._fingerprint(rec) != first
-    again = builder._fingerprint(rec)
+    assert fingerprint(rec) != first
+    again = fingerprint(rec)
     rec.collections.append("もう一つの切り抜き")  # a copy found in another archive
-    assert builder._fingerprint(rec) != again
+    assert fingerprint(rec) != again
 
 
 def test_a_file_changed_between_the_scan_and_the_workers_is_read_again(tmp_path, corpus,
