@@ -62,7 +62,7 @@ from ..engine.request import SearchRequest, date_bounds, validate
 from ..facets import BY_KEY, FACETS, Facet
 from ..query.compile import PHRASE_BOOST, syntax_tree
 from ..query.dates import parse_date_range
-from ..query.places import abbreviated, resolve_place
+from ..query.places import abbreviated, abbreviated_before, abbreviated_compound, resolve_place
 from ..query.syntax import (
     And,
     Filter,
@@ -226,6 +226,14 @@ class _Translator:
         if together:
             every = {"bool": {"filter": [{"term": {"countries": c}} for c in together]}}
             return {"bool": {"should": [query, every], "minimum_should_match": 1}}, False
+        glued = abbreviated_before(text) or abbreviated_compound(text)
+        if glued:  # 英軍, 日米豪共同訓練: the places' articles holding the rest of the word
+            countries, rest = glued
+            held = {"bool": {
+                "filter": [{"term": {"countries": c}} for c in countries],
+                "must": [{"multi_match": {"query": rest, "type": "cross_fields",
+                                          "fields": fields, "operator": "and"}}]}}
+            return {"bool": {"should": [query, held], "minimum_should_match": 1}}, False
         return query, False
 
     @staticmethod

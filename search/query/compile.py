@@ -23,6 +23,7 @@ from .parsed import ParsedQuery
 from .places import (
     abbreviated,
     abbreviated_before,
+    abbreviated_compound,
     abbreviations,
     is_abbreviation,
     names_place,
@@ -269,6 +270,23 @@ class _Compiler:
                 *(wq.Term("countries", c, boost=0.5) for c in countries),
                 self._text_query(analyze_terms(rest), fields, boost=SYNONYM_BOOST)]))
             out.shown.append("国:" + "+".join(countries) + f" {rest}")
+        head = abbreviated_compound(text)
+        if head:
+            # 日米豪共同訓練: the articles about those places, as the facet reads them, that
+            # hold the rest (共同訓練, or what it stands for): news writes 米豪加 or 日米印豪
+            # where the query glued 日米豪
+            countries, rest = head
+            inner = _Compiler(self.spell, self.held)
+            found, shown = inner.word(Word(rest), positive)
+            if found is None:
+                return
+            if positive:
+                self.named += [("countries", c) for c in countries]
+                self.terms |= inner.terms
+            out.queries.append(wq.And([
+                *(wq.Term("countries", c, boost=0.5) for c in countries),
+                found]))
+            out.shown.append("国:" + "+".join(countries) + f" {shown}")
 
     def phrase(self, node: Phrase, positive: bool) -> tuple[wq.Query | None, str]:
         tokens = analyze_terms(node.text)

@@ -83,3 +83,20 @@ def is_abbreviation(text: str) -> bool:
     """Whether ``text`` is one place's one-character abbreviation (比, 豪, 米): read as the
     place, never searched as a character."""
     return len(text) == 1 and abbreviation(text) is not None
+
+
+def abbreviated_compound(text: str) -> tuple[list[str], str] | None:
+    """An enumeration of abbreviations at the head of a compound (日米豪共同訓練, 米中対立,
+    日伊物品役務相互提供協定): the countries, as the extractor reads them in a text, and the
+    rest; None for any other word, for two abbreviations alone (日比: ``abbreviated``) or
+    before a glued word (米国防長官: ``abbreviated_before``), and for one character before
+    a word (英語, 中国海警局: there it is no enumeration)."""
+    lead = 0
+    while lead < len(text) and abbreviation(text[lead]):
+        lead += 1
+    rest = text[lead:]
+    if lead < 2 or not rest or rest in gazetteer().rules.suffixes:
+        return None
+    found = extract("", text).countries
+    return (found, rest) if found else None
+

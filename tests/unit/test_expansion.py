@@ -15,7 +15,12 @@ from search.query.expansion import (
     inner_synonyms,
     variants,
 )
-from search.query.places import abbreviated, abbreviated_before, is_abbreviation
+from search.query.places import (
+    abbreviated,
+    abbreviated_before,
+    abbreviated_compound,
+    is_abbreviation,
+)
 from search.query.readings import Readings
 
 
@@ -183,6 +188,21 @@ def test_abbreviated(text, countries):
 ])
 def test_abbreviated_before(text, glued):
     assert abbreviated_before(text) == glued
+
+
+@pytest.mark.parametrize(("text", "head"), [
+    ("日米豪共同訓練", (["米国", "オーストラリア"], "共同訓練")),
+    ("米中対立", (["米国", "中国"], "対立")),
+    ("日伊物品役務相互提供協定", (["イタリア"], "物品役務相互提供協定")),
+    ("日中海空連絡メカニズム", (["中国"], "海空連絡メカニズム")),
+    ("英語教育", None), ("中国海警局", None),  # one character before a word: no enumeration
+    ("日米", None), ("日米豪", None),  # abbreviations alone: ``abbreviated``
+    ("米豪軍", None), ("日米韓外相", None),  # before a glued word: ``abbreviated_before``
+    ("中米諸国", None), ("中日新聞", None),  # the extractor reads no country there
+    ("共同訓練", None), ("", None),
+])
+def test_abbreviated_compound(text, head):
+    assert abbreviated_compound(text) == head
 
 
 @pytest.mark.parametrize(("text", "abbrev"), [

@@ -209,6 +209,19 @@ def test_an_enumeration_of_abbreviations_names_its_countries_together():
         "minimum_should_match": 1}}
 
 
+@pytest.mark.parametrize(("typed", "countries", "rest"), [
+    ("英軍", ["英国"], "軍"),  # before the word news glues to them
+    ("日米豪共同訓練", ["米国", "オーストラリア"], "共同訓練"),  # at the head of a compound
+])
+def test_abbreviations_glued_to_a_word_name_the_countries_holding_the_rest(typed, countries,
+                                                                           rest):
+    held = {"bool": {
+        "filter": [{"term": {"countries": c}} for c in countries],
+        "must": [{"multi_match": {"query": rest, "type": "cross_fields", "fields": FIELDS,
+                                  "operator": "and"}}]}}
+    assert query(typed) == {"bool": {"should": [word(typed), held], "minimum_should_match": 1}}
+
+
 def test_an_english_term_of_several_words_is_one_word():
     assert query("joint exercise") == word("joint exercise")
 

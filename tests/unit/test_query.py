@@ -1207,6 +1207,13 @@ def test_a_kanji_word_the_index_does_not_hold_is_also_spelt_character_by_charact
     ("-日比", "すべての記事 -(日比 OR 国:フィリピン)", []),
     ("日比 共同訓練", "(日比 OR 国:フィリピン) (共同訓練[共同・訓練] OR 共同演習 OR 合同演習 OR "
                   "合同訓練)", ["フィリピン"]),
+    # glued to a compound: the places, and the rest as the word it is (with its synonyms)
+    ("日米豪共同訓練", "(日米豪共同訓練[日・米豪・共同・訓練] OR 日米豪共同演習 OR "
+                    "日米豪合同演習 OR 日米豪合同訓練 OR 国:米国+オーストラリア "
+                    "(共同訓練[共同・訓練] OR 共同演習 OR 合同演習 OR 合同訓練))",
+     ["米国", "オーストラリア"]),
+    ("米中対立", "(米中対立[米中・対立] OR 国:米国+中国 対立)", ["米国", "中国"]),
+    ("-米中対立", "すべての記事 -(米中対立[米中・対立] OR 国:米国+中国 対立)", []),
 ])
 def test_abbreviations_are_read_as_in_text(q, understood, named):
     p = parse_query(q)
@@ -1224,6 +1231,10 @@ def test_an_enumeration_compiles_to_its_facet_and_the_rest_of_the_word():
     both = [wq.Term("countries", "米国", boost=0.5), wq.Term("countries", "オーストラリア",
                                                              boost=0.5)]
     assert parse_query("米豪").query == wq.Or([terms("米豪"), wq.And(both)])
+    # before a compound: the rest compiled as a word of its own
+    assert parse_query("米豪対立").query == wq.Or([
+        compound(["米豪", "対立"]),
+        wq.And([*both, terms("対立")])])
 
 
 def test_the_places_a_query_names_come_from_words_and_fields():
