@@ -24,9 +24,14 @@ there, in ``--corpus-root``/N<n>):
    ``Engine.search`` (top 20, total, facets, snippets: what the page asks for), then the same
    work on FTS5 (top 20 by bm25, total, source/country/year counts with the other facets'
    selections, snippets), then on tantivy; the totals of both references are compared
-   with FTS5's (tantivy's must all agree: the same terms in the same fields);
+   with FTS5's (tantivy's must all agree: the same terms in the same fields). Each engine
+   is first asked a **first pass**, a mix of the same make with the next seed (other words),
+   timed and shown apart: what the first queries after opening cost (Sudachi's dictionary
+   and the files paged in, kirinuki's warm-up thread running beside them); the figures
+   are those of the mix after it, every engine warmed alike;
 5. **HTTP**: ``manage.py serve`` as a process on a free port: start-up (until the port
-   listens; until the first 200), the same mix over ``/api/search`` one by one, the server's
+   listens; until the first 200), the first pass and the same mix over ``/api/search``
+   one by one, the server's
    RSS after the mix (``VmRSS``), then ``--clients`` (16) threads sending ``--requests``
    requests (bounded by ``--duration`` too): requests/s, errors and non-200s by status;
 6. **update**: the same corpus with 1 % of the records' summaries rewritten (``synth.py
@@ -464,8 +469,10 @@ def api_params(e: dict) -> str:
 # ------------------------------------------------------------------ running the mix
 
 
-def run_engine(index: Path, mix: list[dict], budget: float) -> dict:
-    """The mix in-process through ``Engine.search``; per query: ms, total or error."""
+def run_engine(index: Path, mix: list[dict], budget: float,
+               first: list[dict] | None = None) -> dict:
+    """The mix in-process through ``Engine.search``; per query: ms, total or error.
+    ``first``: a mix asked before it, its rows kept apart (``first_rows``)."""
     from search.engine import Engine, SearchRequest
 
     engine = Engine(index)
@@ -479,31 +486,39 @@ def run_engine(index: Path, mix: list[dict], budget: float) -> dict:
         return {"total": found.total, "complete": found.complete,
                 "stages": {k: round(v, 3) for k, v in found.stages.items()}}
 
+    first_rows = _run_each(first or [], budget, counted)
     rows = _run_each(mix, budget, counted)
     engine.close()
-    return {"open_s": open_s, "rows": rows}
+    return {"open_s": open_s, "rows": rows, "first_rows": first_rows}
 
 
-def run_fts(db: Path, mix: list[dict], budget: float) -> dict:
-    return _run_reference(fts5.Fts(db), mix, budget)
+def run_fts(db: Path, mix: list[dict], budget: float,
+            first: list[dict] | None = None) -> dict:
+    return _run_reference(fts5.Fts(db), mix, budget, first)
 
 
-def run_tantivy(folder: Path, mix: list[dict], budget: float) -> dict:
+def run_tantivy(folder: Path, mix: list[dict], budget: float,
+                first: list[dict] | None = None) -> dict:
     """The mix on tantivy, asked exactly what FTS5 is asked (``fts_query``)."""
     import tantivy_ref  # only here: ``--no-tantivy`` runs without the package
 
-    return _run_reference(tantivy_ref.Tantivy(folder), mix, budget)
+    return _run_reference(tantivy_ref.Tantivy(folder), mix, budget, first)
 
 
-def _run_reference(ref, mix: list[dict], budget: float) -> dict:
+def _run_reference(ref, mix: list[dict], budget: float,
+                   first: list[dict] | None = None) -> dict:
     """The mix on a reference engine (its ``search`` of an ``FtsQuery``): the first search
-    timed as its opening, then each query; closed after."""
+    timed as its opening, then ``first`` (rows kept apart), then each query; closed after."""
     t0 = time.perf_counter()
     ref.search(fts_query(mix[0]) if mix else fts5.FtsQuery())
     open_s = time.perf_counter() - t0
-    rows = _run_each(mix, budget, lambda e: {"total": ref.search(fts_query(e)).total})
+    def ask(e: dict) -> dict:
+        return {"total": ref.search(fts_query(e)).total}
+
+    first_rows = _run_each(first or [], budget, ask)
+    rows = _run_each(mix, budget, ask)
     ref.close()
-    return {"open_s": open_s, "rows": rows}
+    return {"open_s": open_s, "rows": rows, "first_rows": first_rows}
 
 
 def _run_each(mix: list[dict], budget: float, call) -> list[dict]:
@@ -761,17 +776,21 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
     (work / "mix.json").write_text(json.dumps(mix, ensure_ascii=False, indent=0),
                                    encoding="utf-8")
     result["mix"] = mix
-    engine = run_engine(index, mix, budget)
+    # asked first, by every engine: the same make of mix, other words (the next seed)
+    first = build_mix(db, seed + 1, queries)
+    engine = run_engine(index, mix, budget, first)
     result["engine"] = {"open_s": engine["open_s"], "latency": latency(engine["rows"]),
+                        "first_pass": latency(engine["first_rows"])["all"],
                         "stages": stage_figures(engine["rows"]), "rows": engine["rows"]}
     log(f"in-process mix: p50 {result['engine']['latency']['all']['p50']}")
-    fts = run_fts(db, mix, budget)
+    fts = run_fts(db, mix, budget, first)
     result["fts5"] = {"open_s": fts["open_s"], "latency": latency(fts["rows"]),
-                      "rows": fts["rows"]}
+                      "first_pass": latency(fts["first_rows"])["all"], "rows": fts["rows"]}
     result["totals"] = compare_totals(mix, engine["rows"], fts["rows"])
     if tantivy:
-        ref = run_tantivy(tv, mix, budget)
+        ref = run_tantivy(tv, mix, budget, first)
         result["tantivy"] = {"open_s": ref["open_s"], "latency": latency(ref["rows"]),
+                             "first_pass": latency(ref["first_rows"])["all"],
                              "rows": ref["rows"]}
         result["totals_tantivy"] = compare_totals(mix, ref["rows"], fts["rows"], "tantivy")
         log(f"tantivy mix: p50 {result['tantivy']['latency']['all']['p50']}")
@@ -785,6 +804,7 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
                  "page_size": 1})
             ready = server.wait_ready(probe, timeout=max(120.0, build_timeout / 10))
             rss_start = server.rss_mb()
+            first_rows = run_http(server, first, timeout, budget)
             rows = run_http(server, mix, timeout, budget)
             rss_mix = server.rss_mb()
             load = throughput(server, mix, clients, requests or 2 * len(mix), timeout,
@@ -799,6 +819,7 @@ def run(n: int, work: str | Path | None = None, corpus_root: str | Path = "/tmp/
         result["http"] = {**ready, "port": port, "rss_after_start_mb": rss_start,
                           "rss_after_mix_mb": rss_mix, "rss_after_load_mb": rss_load,
                           "latency": latency(rows), "rows": rows,
+                          "first_pass": latency(first_rows)["all"],
                           "statuses": dict(Counter(str(r.get("status")) for r in rows
                                                    if not r.get("skipped"))),
                           "throughput": load}
@@ -954,6 +975,13 @@ def table(r: dict) -> str:
             f"{_f(_ratio(k['p50'], f['p50'])):>10} | {_f(tk.get('p50')):>11}"
             f"{_f(tk.get('p95')):>8}{_f(tk.get('p99')):>8} | "
             f"{_f(_ratio(k['p50'], tk.get('p50'))):>13}")
+    passes = [(name, r[key]["first_pass"]) for name, key in (
+        ("kirinuki", "engine"), ("http", "http"), ("fts5", "fts5"), ("tantivy", "tantivy"))
+        if key in r and "first_pass" in r[key]]
+    if passes:
+        lines.append("first pass after opening (the next seed's mix, p50 / p95 / p99 ms): "
+                     + "; ".join(f"{name} {_f(v['p50'])} / {_f(v['p95'])} / {_f(v['p99'])}"
+                                 for name, v in passes))
     stages = r["engine"].get("stages")
     if stages:
         lines.append("kirinuki per stage (ms, mean / p95 / max): " + "; ".join(

@@ -32,6 +32,7 @@ from ..config import index_dir
 from ..errors import IndexDamagedError, IndexMissingError, SearchError
 from ..index.codec.read import DamagedIndexError, PostingReader
 from ..index.columns import Columns, load_columns, read_columns
+from ..index.schema import stored_record
 from ..index.store import (
     READ_ERRORS,
     check_build,
@@ -53,6 +54,10 @@ SIZE_CHECK_SECONDS = 1.0
 # (the next page, a facet ticked, the page's count without filters) and trying a dozen
 # proposals is most of what a query that finds nothing costs.
 HELP_REMEMBERED = 256
+# Stored records read lately, decoded, per build, up to this many characters of text in
+# all: a result row's record is read, unzipped and unpickled (a fifth of a small archive's
+# search), and the records of the first pages come back page after page, query after query.
+RECORD_CHARS_REMEMBERED = 4_000_000
 log = logging.getLogger(__name__)
 
 
@@ -94,6 +99,9 @@ class OpenIndex:
         self._check_lock = threading.Lock()
         self._help: LRUCache = LRUCache(maxsize=HELP_REMEMBERED)
         self._help_lock = threading.Lock()
+        self._records: LRUCache = LRUCache(maxsize=RECORD_CHARS_REMEMBERED,
+                                           getsizeof=_record_chars)
+        self._records_lock = threading.Lock()
         self.warming = threading.Thread(target=self.warm, name="kirinuki-warm", daemon=True)
 
     def line(self, file: str, rid: str) -> int:
@@ -150,6 +158,19 @@ class OpenIndex:
         for column in self.columns.facets.values():
             column.by_document()
             column.by_value()
+
+    def record(self, searcher, docnum: int) -> dict:
+        """Document ``docnum``'s stored record (``schema.stored_record``), remembered: the
+        same dict for every caller, which none may change. ``searcher`` is one of this
+        build's, so a document number names the same record in all of them."""
+        with self._records_lock:
+            found = self._records.get(docnum)
+        if found is None:
+            found = stored_record(searcher, docnum)
+            with self._records_lock:
+                if _record_chars(found) <= RECORD_CHARS_REMEMBERED // 64:
+                    self._records[docnum] = found  # one huge record cannot empty it
+        return found
 
     def help_for(self, text: str, find: Callable[[], list[str]]) -> list[str]:
         """The もしかして for the query ``text`` in this build: found by ``find`` the first
@@ -408,3 +429,9 @@ def _damage(path: Path, full: bool = True, expected: dict | None = None) -> str 
         return damage(path, full, expected)
     except IndexDamagedError as exc:
         return exc.problem
+
+
+def _record_chars(record: dict) -> int:
+    """What a remembered record weighs: the characters of its texts (its marks are about a
+    quarter of its text's size; the rest is small)."""
+    return 64 + sum(len(v) for v in record.values() if isinstance(v, str))

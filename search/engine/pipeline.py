@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from ..facets import BY_KEY, FACETS, FacetValue, count, narrow
-from ..index.schema import stored_record
 from ..query.compile import parse_query
 from ..query.complete import fold
 from ..query.correction import MIN_RECORDS, changed, mistyped
@@ -204,7 +203,7 @@ def rows(ctx: Context, shown: list[tuple[int, float]], terms: set[str],
          partial: Partial | None) -> list[Hit]:
     """rows: each document's stored record as a result row, ``terms`` marked in its title
     and snippet (none: nothing is analysed)."""
-    return [make_hit(stored_record(ctx.searcher, doc), score, terms,
+    return [make_hit(ctx.ix.record(ctx.searcher, doc), score, terms,
                      missing=partial.missing(doc) if partial is not None else [])
             for doc, score in shown]
 
@@ -241,7 +240,7 @@ def related(ctx: Context, parsed: ParsedQuery, found: Matched, filt: Filters,
     if not parsed.named:
         keep &= shares_terms(ctx.evaluator, q, near.docs)
     docs, scores = near.docs[keep], near.scores[keep]
-    return [make_hit(stored_record(ctx.searcher, doc), score, set())
+    return [make_hit(ctx.ix.record(ctx.searcher, doc), score, set())
             for doc, score in by_score(docs, scores, scores, ctx.ix.columns.rank, 0,
                                        MAX_RELATED)]
 

@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
@@ -48,12 +49,27 @@ CORPUS_META = "corpus.json"
 
 
 def current_path(root: str | os.PathLike | None = None) -> Path | None:
-    """The build folder the index currently serves from, or None if there is none."""
+    """The build folder the index currently serves from, or None if there is none.
+
+    Every request asks (a reindex may have moved the link): the link is read (one system
+    call) and resolved once for what it says, not walked again each time."""
     link = index_dir(root) / "current"
-    if not link.is_symlink() and not link.exists():
-        return None
-    target = link.resolve()
+    try:
+        says = os.readlink(link)
+    except OSError:  # no link: nothing, or a folder of that name
+        if not link.exists():
+            return None
+        target = link.resolve()
+    else:
+        target = _resolved(link, says)
     return target if (target / META).exists() else None
+
+
+@lru_cache(maxsize=64)
+def _resolved(link: Path, says: str) -> Path:
+    """Where ``link``, which reads ``says``, leads (``says`` keys the answer: a new build is
+    a new name)."""
+    return link.resolve()
 
 
 def read_meta(root: str | os.PathLike | None = None) -> dict:

@@ -69,6 +69,16 @@ def test_every_kind_is_in_the_mix_and_answered(result: dict):
     assert all(r["status"] == 200 for r in result["http"]["rows"])
 
 
+def test_every_engine_is_asked_a_first_pass_of_other_words_before_the_mix(result: dict):
+    first = scale.build_mix(Path(result["work"]) / "fts5.sqlite", result["seed"] + 1,
+                            QUERIES)
+    assert [e["q"] for e in first] != [e["q"] for e in result["mix"]]
+    for part in ("engine", "fts5", "tantivy", "http"):
+        assert result[part]["first_pass"]["count"] == len(first)
+        assert result[part]["first_pass"]["errors"] == 0
+    assert "first pass after opening" in scale.table(result)
+
+
 def test_http_and_in_process_totals_agree(result: dict):
     engine = [r["total"] for r in result["engine"]["rows"]]
     http = [r["total"] for r in result["http"]["rows"]]

@@ -15,10 +15,10 @@ import pytest
 from whoosh import scoring
 
 from search.engine import opened
-from search.engine.opened import HELP_REMEMBERED, OpenIndex, Serving
+from search.engine.opened import HELP_REMEMBERED, RECORD_CHARS_REMEMBERED, OpenIndex, Serving
 from search.errors import IndexDamagedError, IndexMissingError, SearchError
 from search.index import store
-from search.index.schema import SCHEMA_VERSION
+from search.index.schema import SCHEMA_VERSION, stored_record
 from search.query.complete import Completer, word_keys
 from search.query.readings import Readings
 from search.query.suggest import Spelling
@@ -267,6 +267,27 @@ def test_help_is_found_once_per_text(tmp_path: Path) -> None:
         calls.clear()
         ix.help_for("くうぼ", find("くうぼ"))  # the oldest forgotten
         assert calls == ["くうぼ"] and HELP_REMEMBERED == 256
+    finally:
+        ix.retire()
+
+
+def test_a_record_is_read_once_and_a_huge_one_is_not_kept(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    huge = "長" * (RECORD_CHARS_REMEMBERED // 64)  # with its title, over a 64th of the memory
+    ix = open_index(serve(tmp_path, records=[*RECORDS, record("h1", "2025-01-03",
+                                                              title="大", body=huge)]))
+    reads: list[int] = []
+    monkeypatch.setattr(opened, "stored_record",
+                        lambda searcher, doc: reads.append(doc) or stored_record(searcher, doc))
+    try:
+        with ix.searcher() as s:
+            first = ix.record(s, 1)
+            assert first == stored_record(s, 1) and first["id"] == "a2"
+            assert ix.record(s, 1) is first and reads == [1]  # remembered
+            assert ix.record(s, 2)["body"] == huge
+            assert ix.record(s, 2)["body"] == huge and reads == [1, 2, 2]  # read each time
+        assert RECORD_CHARS_REMEMBERED == 4_000_000
+        assert opened._record_chars({"id": "a1", "body": "空母", "n": 3}) == 64 + 4
     finally:
         ix.retire()
 
