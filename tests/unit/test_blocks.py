@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from whoosh import formats
 
 from search.index.codec import blocks
 
@@ -59,15 +60,74 @@ def test_a_block_reads_back_as_whooshs_pickle_would(b, level):
     data = blocks.encode(ids, weights, values, level)
     assert blocks.is_ours(data)
     assert blocks.decode_objects(data) == whooshs(ids, weights, values)
-    h, deltas, found_weights, found_values = blocks.arrays(data, 0, len(data), values=True)
+    # values of any bytes are kept as they are (positions: below); the engine asks for
+    # values only as positions
+    h, deltas, found_weights, found_values = blocks.arrays(data, 0, len(data))
     assert h.count == len(ids) and h.first == ids[0]
+    if values is None or isinstance(values, bytes):
+        assert h.vkind == (blocks.V_NONE if values is None else blocks.V_FIXED)
+    else:
+        long = any(len(v) > 65535 for v in values)
+        assert h.vkind == (blocks.V_LONG if long else blocks.V_SHORT)
     assert (ids[0] + np.concatenate(([0], np.cumsum(deltas, dtype=np.int64)))).tolist() == ids
     assert found_weights.dtype == np.float32 and found_weights.tolist() == weights
-    if isinstance(values, tuple):
-        lengths, joined = found_values
-        assert lengths.tolist() == [len(v) for v in values] and joined == b"".join(values)
-    else:
-        assert found_values is None
+    assert found_values is None
+
+
+position_lists = st.lists(st.lists(st.integers(0, 70_000), min_size=1, max_size=40)
+                          .map(sorted), min_size=1, max_size=40)
+
+
+@given(position_lists, st.sampled_from([0, 1]))
+def test_positions_are_kept_as_arrays_and_given_to_whoosh_as_it_wrote_them(lists, level):
+    values = tuple(formats.Positions().encode(p) for p in lists)
+    ids = list(range(3, 3 + 2 * len(lists), 2))
+    data = blocks.encode(ids, [float(len(p)) for p in lists], values, level, positions=True)
+    assert blocks.head(data).vkind == blocks.V_POSITIONS
+    assert blocks.decode_objects(data)[2] == values  # Whoosh's own bytes, made again
+    counts, deltas = blocks.arrays(data, 0, len(data), values=True)[3]
+    assert counts.tolist() == [len(p) for p in lists]
+    assert deltas.tolist() == [d for p in lists for d in np.diff([0, *p]).tolist()]
+    # the same values written as bytes read back as the same arrays
+    plain = blocks.encode(ids, [1.0] * len(ids), values, level)
+    assert blocks.head(plain).vkind in (blocks.V_SHORT, blocks.V_LONG)
+    again = blocks.arrays(plain, 0, len(plain), values=True)[3]
+    assert again[0].tolist() == counts.tolist() and again[1].tolist() == deltas.tolist()
+
+
+@pytest.mark.parametrize(("positions", "counts", "deltas"), [
+    ([[4], [255]], 1, 1), ([[256]], 1, 2), ([list(range(256))], 2, 1),
+    ([[65536]], 1, 4), ([[1, 70_000]], 1, 4),
+])
+def test_counts_and_deltas_take_the_narrowest_width(positions, counts, deltas):
+    values = tuple(formats.Positions().encode(p) for p in positions)
+    data = blocks.encode(list(range(len(values))), [1.0] * len(values), values, 0,
+                         positions=True)
+    h = blocks.head(data)
+    b = data[blocks.HEAD_SIZE + h.a_length:]
+    assert b[:2] == bytes([counts, deltas])
+    total = sum(map(len, positions))
+    assert len(b) == 2 + len(positions) * counts + total * deltas
+
+
+def test_values_that_are_not_positions_are_kept_as_bytes():
+    data = blocks.encode([1, 2], [1.0, 1.0], (b"ab", b"\x00\x00\x00\x01xyz"), 0,
+                         positions=True)
+    assert blocks.head(data).vkind == blocks.V_SHORT
+    assert blocks.decode_objects(data)[2] == (b"ab", b"\x00\x00\x00\x01xyz")
+
+
+def test_positions_cut_short_or_damaged_are_a_format_error():
+    values = tuple(formats.Positions().encode(p) for p in ([1, 5], [300]))
+    data = blocks.encode([1, 2], [2.0, 1.0], values, 0, positions=True)
+    h = blocks.head(data)
+    b_at = blocks.HEAD_SIZE + h.a_length
+    for bad in (data[:-1], data + b"\x00", data[:b_at + 1],
+                data[:b_at] + b"\x03" + data[b_at + 1:]):  # a width of 3
+        with pytest.raises(blocks.BlockFormatError):
+            blocks.arrays(bad, 0, len(bad), values=True)
+        with pytest.raises(blocks.BlockFormatError):
+            blocks.decode_objects(bad)
 
 
 @given(block())
@@ -146,7 +206,7 @@ def test_a_block_cut_short_is_a_format_error(cut):
 
 
 @pytest.mark.parametrize(("at", "damage"), [
-    (0, b"kc"), (2, b"\x03"), (3, b"\x04"), (4, b"\x04"),  # magic, width, weights', values' kind
+    (0, b"kc"), (2, b"\x03"), (3, b"\x04"), (4, b"\x05"),  # magic, width, weights', values' kind
     (6, b"\x00\x00\x00\x00"), (6, b"\x04\x00\x00\x00"),  # no postings, one too many
 ])
 def test_a_damaged_header_is_a_format_error(at, damage):

@@ -1,4 +1,5 @@
-"""Reading Whoosh's position values as arrays (search/index/codec/read.py), without an index."""
+"""Reading Whoosh's position values as arrays (search/index/codec/blocks.py, read.py),
+without an index."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.index.codec.read import _joined_position_deltas, _joined_positions, joined
+from search.index.codec.blocks import joined, position_deltas
+from search.index.codec.read import occurrences
 
 
 def _position_deltas(values: list[bytes]):
-    return _joined_position_deltas(*joined(values))
+    return position_deltas(*joined(values))
 
 
 def _positions(ids, values: list[bytes], docbase: int):
-    return _joined_positions(ids, *joined(values), docbase)
+    return occurrences(ids, *_position_deltas(values), docbase)
 
 
 def value(deltas: list[int], stop: bool = True) -> bytes:

@@ -12,7 +12,12 @@ Here the same three things are written as arrays, in two parts compressed apart:
 - part A: the document deltas after the first (1, 2 or 4 bytes each, the narrowest that
   holds them) and the weights (none when all are 1, one float when all are equal, one byte
   each when all are whole numbers below 256, else float32);
-- part B: the values, as their lengths (2 or 4 bytes each) and their bytes joined.
+- part B: the values, as their lengths (2 or 4 bytes each) and their bytes joined; or,
+  for Whoosh's Positions values (a word's positions in a document: a count and a pickled
+  list of deltas, 13 bytes for one position), each posting's count and the deltas
+  themselves as arrays (1, 2 or 4 bytes each, the narrowest that holds them): 2 bytes for
+  one position, read with ``np.frombuffer``, and Whoosh's bytes made again when its
+  matcher asks (``decode_objects``).
 
 A search reads part A only; a phrase reads B too. Each part is compressed with zlib when
 that makes it smaller. The block's framing around the data (its length, Whoosh's pickled
@@ -23,6 +28,7 @@ The same documents, weights and values come back in both shapes (tests/unit/test
 
 from __future__ import annotations
 
+import pickle
 import struct
 import zlib
 from array import array
@@ -39,7 +45,10 @@ _A_ZIPPED, _B_ZIPPED = 1, 2
 # weights: all 1.0 / all one value / whole numbers below 256 / anything
 W_ONES, W_SAME, W_BYTES, W_FLOATS = 0, 1, 2, 3
 # values: none / one string of fixed-size values / lengths of 2 or 4 bytes, then the values
-V_NONE, V_FIXED, V_SHORT, V_LONG = 0, 1, 2, 3
+# / Whoosh's positions as counts and deltas (widths in a head of their own, ``_COUNTS``)
+V_NONE, V_FIXED, V_SHORT, V_LONG, V_POSITIONS = 0, 1, 2, 3, 4
+_COUNTS = struct.Struct("<BB")  # the counts' width, the deltas' width
+_UINT = struct.Struct("!I")  # Whoosh's pack_uint: a value's count of positions
 _WIDTH = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 _F32 = np.dtype("<f4")
 
@@ -49,9 +58,10 @@ class BlockFormatError(ValueError):
 
 
 def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes] | bytes | None,
-           compression: int) -> bytes:
+           compression: int, positions: bool = False) -> bytes:
     """One block's data: ``ids`` ascending document numbers, ``weights`` float32 values,
-    ``values`` the encoded values (a list, one fixed-size string, or None).
+    ``values`` the encoded values (a list, one fixed-size string, or None); ``positions``:
+    the values are Whoosh's ``Positions`` values, kept as counts and deltas.
 
     A build encodes millions of blocks, most of one posting: the common cases stay in
     ``array``'s C methods, and NumPy is called only where a block needs it."""
@@ -91,9 +101,13 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
         if len(values) != n:
             raise ValueError(f"{len(values)} values for {n} postings")
         lengths = np.frombuffer(array("I", map(len, values)), dtype=np.uint32)
-        vkind = V_SHORT if lengths.max() < 65536 else V_LONG
-        part_b = lengths.astype("<u2" if vkind == V_SHORT else "<u4").tobytes() \
-            + b"".join(values)
+        part_b = _positions_part(lengths, values) if positions else None
+        if part_b is not None:
+            vkind = V_POSITIONS
+        else:
+            vkind = V_SHORT if lengths.max() < 65536 else V_LONG
+            part_b = lengths.astype("<u2" if vkind == V_SHORT else "<u4").tobytes() \
+                + b"".join(values)
     flags = 0
     if compression:
         part_a, zipped = _smaller(part_a, compression)
@@ -102,6 +116,82 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
         flags |= _B_ZIPPED * zipped
     return _HEAD.pack(MAGIC, width, wkind, vkind, flags, n, ids[0], len(part_a)) \
         + part_a + part_b
+
+
+def _positions_part(lengths: np.ndarray, values: Sequence[bytes]) -> bytes | None:
+    """Part B of Whoosh's Positions values: each one's count, then every delta, as arrays
+    of the narrowest width; None if a value is not what Positions writes."""
+    try:
+        counts, deltas = position_deltas(lengths.astype(np.int64), b"".join(values))
+    except (pickle.UnpicklingError, ValueError, TypeError, IndexError, EOFError):
+        return None
+    if len(deltas) != int(counts.sum()) or (len(deltas) and int(deltas.min()) < 0):
+        return None
+    cw = _width(int(counts.max()) if len(counts) else 0)
+    dw = _width(int(deltas.max()) if len(deltas) else 0)
+    if cw > 4 or dw > 4:
+        return None
+    return _COUNTS.pack(cw, dw) + counts.astype(_WIDTH[cw]).tobytes() \
+        + deltas.astype(_WIDTH[dw]).tobytes()
+
+
+def _width(top: int) -> int:
+    """The bytes an unsigned number up to ``top`` takes: 1, 2 or 4 (8: too large)."""
+    return 1 if top < 256 else 2 if top < 65536 else 4 if top < 2 ** 32 else 8
+
+
+_K, _DOT = ord("K"), ord(".")
+
+
+def position_deltas(lengths: np.ndarray, values: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Each of Whoosh's Positions values' count and, flattened, its position deltas, the
+    values joined (``lengths`` their lengths).
+
+    A value is a 4-byte count and a protocol-2 pickle of the list of deltas. Nearly all
+    deltas are below 256, which pickle writes as ``K`` and one byte: for n such deltas the
+    pickle is ``80 02 5d 71 00`` then ``K``+byte and ``a`` (n = 1), or ``(``, n times
+    ``K``+byte and ``e`` (n up to 1000), maybe a final ``.``. Values of that length whose
+    opcodes are all ``K`` are read as arrays at once; any other goes through ``pickle``.
+    """
+    if not len(lengths):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    raw = np.frombuffer(values, dtype=np.uint8)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    head = raw[starts[:, None] + np.arange(4)].astype(np.int64)
+    counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
+    core = lengths - (raw[starts + lengths - 1] == _DOT)
+    many = counts > 1
+    fast = np.where(many, (core == 11 + 2 * counts) & (counts <= 1000), core == 12)
+    first = starts + 9 + many  # where the first K stands
+
+    def opcodes(fast: np.ndarray) -> np.ndarray:
+        n = np.where(fast, counts, 0)
+        within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        return np.repeat(first, n) + 2 * within
+
+    ops = opcodes(fast)
+    good = raw[ops] == _K
+    if not good.all():
+        owner = np.repeat(np.arange(len(lengths)), np.where(fast, counts, 0))
+        fast[np.unique(owner[~good])] = False
+        ops = opcodes(fast)
+    if fast.all():
+        return counts, raw[ops + 1].astype(np.int64)
+    deltas = np.zeros(int(counts.sum()), dtype=np.int64)
+    offsets = np.cumsum(counts) - counts
+    deltas[np.repeat(fast, counts)] = raw[ops + 1]
+    for j in np.flatnonzero(~fast):
+        value = values[starts[j]:starts[j] + lengths[j]]
+        data = value[4:] if value.endswith(b".") else value[4:] + b"."
+        deltas[offsets[j]:offsets[j] + counts[j]] = pickle.loads(data)
+    return counts, deltas
+
+
+def joined(values: list[bytes]) -> tuple[np.ndarray, bytes]:
+    """A list of values as the positions are decoded from: their lengths, then their bytes
+    joined (as ``encode`` stores them)."""
+    return (np.fromiter(map(len, values), dtype=np.int64, count=len(values)),
+            b"".join(values))
 
 
 def _small(weight: float) -> bool:
@@ -137,7 +227,7 @@ def head(data: bytes | memoryview, start: int = 0) -> Head:
     except struct.error as exc:
         raise BlockFormatError("a posting block is cut short") from exc
     h = Head(*rest)
-    if magic != MAGIC or h.width not in _WIDTH or h.wkind > W_FLOATS or h.vkind > V_LONG \
+    if magic != MAGIC or h.width not in _WIDTH or h.wkind > W_FLOATS or h.vkind > V_POSITIONS \
             or h.count == 0:
         raise BlockFormatError("a posting block's header is damaged")
     return h
@@ -151,10 +241,11 @@ def _part(data: bytes | memoryview, zipped: bool) -> bytes:
 
 
 def arrays(data: bytes | memoryview, start: int, end: int, values: bool = False
-           ) -> tuple[Head, np.ndarray, np.ndarray, tuple[np.ndarray, bytes] | None]:
-    """(head, deltas after the first, weights float32, (lengths, joined values) or None).
+           ) -> tuple[Head, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """(head, deltas after the first, weights float32, (counts, position deltas) or None).
 
-    ``values``: decode part B too (only for values of variable length)."""
+    ``values``: decode part B too, as Whoosh's Positions values (stored so, or as their
+    bytes); None for values of fixed size or none."""
     h = head(data, start)
     a_start = start + HEAD_SIZE
     a = _part(data[a_start:a_start + h.a_length], bool(h.flags & _A_ZIPPED))
@@ -173,10 +264,36 @@ def arrays(data: bytes | memoryview, start: int, end: int, values: bool = False
     else:
         weights = np.frombuffer(a, _F32, h.count, nd).astype(np.float32)
     found = None
-    if values and h.vkind in (V_SHORT, V_LONG):
-        found = _lengths_and_joined(_part(data[a_start + h.a_length:end],
-                                          bool(h.flags & _B_ZIPPED)), h)
+    if values and h.vkind in (V_SHORT, V_LONG, V_POSITIONS):
+        b = _part(data[a_start + h.a_length:end], bool(h.flags & _B_ZIPPED))
+        if h.vkind == V_POSITIONS:
+            found = _counts_and_deltas(b, h)
+        else:
+            try:
+                found = position_deltas(*_lengths_and_joined(b, h))
+            except (pickle.UnpicklingError, ValueError, TypeError, IndexError,
+                    EOFError) as exc:
+                raise BlockFormatError("a posting block's positions cannot be read") from exc
     return h, deltas, weights, found
+
+
+def _counts_and_deltas(b: bytes, h: Head) -> tuple[np.ndarray, np.ndarray]:
+    """Part B of Positions values kept as arrays: each posting's count, every delta."""
+    try:
+        cw, dw = _COUNTS.unpack_from(b)
+        if cw not in _WIDTH or dw not in _WIDTH:
+            raise BlockFormatError("a posting block's positions head is damaged")
+        at = _COUNTS.size
+        counts = np.frombuffer(b, _WIDTH[cw], h.count, at).astype(np.int64)
+        at += h.count * cw
+        total = int(counts.sum())
+        if len(b) != at + total * dw:
+            raise BlockFormatError("a posting block's positions have the wrong length")
+        return counts, np.frombuffer(b, _WIDTH[dw], total, at).astype(np.int64)
+    except (struct.error, ValueError) as exc:
+        if isinstance(exc, BlockFormatError):
+            raise
+        raise BlockFormatError("a posting block's positions are cut short") from exc
 
 
 def _lengths_and_joined(b: bytes, h: Head) -> tuple[np.ndarray, bytes]:
@@ -210,6 +327,12 @@ def decode_objects(data: bytes) -> tuple:
         b = _part(data[HEAD_SIZE + h.a_length:], bool(h.flags & _B_ZIPPED))
         if h.vkind == V_FIXED:
             vobj = b
+        elif h.vkind == V_POSITIONS:  # Whoosh's own bytes again (Positions.encode)
+            counts, deltas = _counts_and_deltas(b, h)
+            flat = deltas.tolist()
+            ends = np.cumsum(counts).tolist()
+            vobj = tuple(_UINT.pack(e - s) + pickle.dumps(flat[s:e], 2)
+                         for s, e in zip([0, *ends[:-1]], ends, strict=True))
         else:
             lengths, joined = _lengths_and_joined(b, h)
             ends = np.cumsum(lengths).tolist()

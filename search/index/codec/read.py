@@ -96,7 +96,7 @@ class _SegmentPostings:
 
 
 def _blocks(buf: bytes, positions: bool):
-    """(ids, weights, (value lengths, joined values) or None) of each block of one list.
+    """(ids, weights, (position counts, position deltas) or None) of each block of one list.
 
     A block is Whoosh's framing (its length, negative for the last; its pickled info
     tuple) around its data: ``blocks.encode``'s arrays in a kirinuki index, a pickle of
@@ -137,21 +137,14 @@ def _whooshs_block(info: tuple, data: bytes, positions: bool) -> tuple:
         weights = np.full(count, weights, dtype=np.float32)
     else:
         weights = np.asarray(weights, dtype=np.float32)
-    return ids, weights, joined(list(values or ())) if positions else None
+    return ids, weights, blocks.position_deltas(*blocks.joined(list(values or ()))) \
+        if positions else None
 
 
-def joined(values: list[bytes]) -> tuple[np.ndarray, bytes]:
-    """A list of values as the positions are decoded from: their lengths, then their bytes
-    joined (as ``blocks`` stores them)."""
-    return (np.fromiter(map(len, values), dtype=np.int64, count=len(values)),
-            b"".join(values))
-
-
-def _joined_positions(ids: np.ndarray, lengths: np.ndarray, raw: bytes, docbase: int
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """Whoosh's Positions values (a count, then pickled deltas; here joined, given their
-    lengths) as flat arrays: each occurrence's document and position."""
-    counts, deltas = _joined_position_deltas(lengths, raw)
+def occurrences(ids: np.ndarray, counts: np.ndarray, deltas: np.ndarray, docbase: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Each posting's count of positions and, flattened, their deltas (Whoosh's: each
+    posting's start again from 0) as flat arrays: each occurrence's document and position."""
     flat = np.cumsum(deltas)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     # each posting's deltas start again from 0: subtract what came before it
@@ -161,70 +154,24 @@ def _joined_positions(ids: np.ndarray, lengths: np.ndarray, raw: bytes, docbase:
     return docs.astype(np.int32), positions.astype(np.int32)
 
 
-_K, _DOT = ord("K"), ord(".")
-
-
-def _joined_position_deltas(lengths: np.ndarray, values: bytes
-                            ) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's count and, flattened, its position deltas, the values joined.
-
-    A value is a 4-byte count and a protocol-2 pickle of the list of deltas. Nearly all
-    deltas are below 256, which pickle writes as ``K`` and one byte: for n such deltas the
-    pickle is ``80 02 5d 71 00`` then ``K``+byte and ``a`` (n = 1), or ``(``, n times
-    ``K``+byte and ``e`` (n up to 1000), maybe a final ``.``. Values of that length whose
-    opcodes are all ``K`` are read as arrays at once; any other goes through ``pickle``.
-    """
-    if not len(lengths):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    raw = np.frombuffer(values, dtype=np.uint8)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    head = raw[starts[:, None] + np.arange(4)].astype(np.int64)
-    counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
-    core = lengths - (raw[starts + lengths - 1] == _DOT)
-    many = counts > 1
-    fast = np.where(many, (core == 11 + 2 * counts) & (counts <= 1000), core == 12)
-    first = starts + 9 + many  # where the first K stands
-
-    def opcodes(fast: np.ndarray) -> np.ndarray:
-        n = np.where(fast, counts, 0)
-        within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-        return np.repeat(first, n) + 2 * within
-
-    ops = opcodes(fast)
-    good = raw[ops] == _K
-    if not good.all():
-        owner = np.repeat(np.arange(len(lengths)), np.where(fast, counts, 0))
-        fast[np.unique(owner[~good])] = False
-        ops = opcodes(fast)
-    if fast.all():
-        return counts, raw[ops + 1].astype(np.int64)
-    deltas = np.zeros(int(counts.sum()), dtype=np.int64)
-    offsets = np.cumsum(counts) - counts
-    deltas[np.repeat(fast, counts)] = raw[ops + 1]
-    for j in np.flatnonzero(~fast):
-        value = values[starts[j]:starts[j] + lengths[j]]
-        data = value[4:] if value.endswith(b".") else value[4:] + b"."
-        deltas[offsets[j]:offsets[j] + counts[j]] = pickle.loads(data)
-    return counts, deltas
-
-
 def _decode(buf: bytes, docbase: int, positions: bool) -> tuple:
-    ids, weights, lengths, joined = [], [], [], []
+    ids, weights, counts, deltas = [], [], [], []
     try:
         for block_ids, block_weights, values in _blocks(buf, positions):
             ids.append(block_ids)
             weights.append(block_weights)
             if positions and values is not None:
-                lengths.append(values[0])
-                joined.append(values[1])
+                counts.append(values[0])
+                deltas.append(values[1])
     except blocks.BlockFormatError as exc:
         raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
     docs = np.concatenate(ids)
-    occurrences = None
+    found = None
     if positions:
-        occurrences = _joined_positions(docs, np.concatenate(lengths) if lengths
-                                        else np.zeros(0, np.int64), b"".join(joined), docbase)
-    return (docs + docbase).astype(np.int32), np.concatenate(weights), occurrences
+        none = np.zeros(0, np.int64)
+        found = occurrences(docs, np.concatenate(counts) if counts else none,
+                            np.concatenate(deltas) if deltas else none, docbase)
+    return (docs + docbase).astype(np.int32), np.concatenate(weights), found
 
 
 class PostingReader:

@@ -175,7 +175,7 @@ class BlockPostingsWriter(W3PostingsWriter):
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         databytes = blocks.encode(self._ids, self._weights, self._mini_values(),
-                                  self._compression)
+                                  self._compression, _positions(self._format))
         ids = self._ids
         infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
                                   length_to_byte(self._minlength),
@@ -204,6 +204,14 @@ class BlockPostingsWriter(W3PostingsWriter):
         if weights.count(weights[0]) == n:
             return weights[0]
         return tuple(weights)
+
+
+def _positions(format_) -> bool:
+    """Whether a field's values are Whoosh's Positions values (a count and a pickle of the
+    deltas), which ``blocks`` keeps as arrays: not Characters' or PositionBoosts', which
+    hold more."""
+    return isinstance(format_, formats.Positions) \
+        and not isinstance(format_, formats.Characters | formats.PositionBoosts)
 
 
 def _remembered(work: Callable, limit: int = 4096) -> Callable:
