@@ -29,7 +29,7 @@ from ..query.suggest import suggest
 from .matching import Evaluator, Matches
 from .opened import OpenIndex
 from .ordering import by_score, ranked
-from .partial import Partial, allowed_by, partial_matches
+from .partial import FILL, Partial, allowed_by, partial_matches
 from .related import FEEDBACK_DOCS, MAX_RELATED, close_to, feedback_query, on_topic, shares_terms
 from .request import SearchError, SearchRequest, check_cost, date_bounds
 from .results import Hit, SearchResult, make_hit
@@ -148,10 +148,11 @@ def match(ctx: Context, parsed: ParsedQuery, filt: Filters) -> Matched:
         base = np.zeros(cols.size, dtype=bool)
         base[matches.docs] = True
     partial = None
-    if parsed.parts:
+    complete = int(filt.within[matches.docs].sum()) if parsed.parts else FILL
+    if complete < FILL:  # partial matches only fill a first page that has room for them
         partial = partial_matches(ctx.evaluator, parsed.parts, parsed.rest, matches,
                                   parsed.places)
-        partial.fill(int(filt.within[matches.docs].sum()), filt.within, cols.rank)
+        partial.fill(complete, filt.within, cols.rank)
         base |= partial.some
     undated = base
     if filt.dates is not None:

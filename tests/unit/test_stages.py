@@ -141,6 +141,20 @@ def test_match_and_partial_within_the_filters(ctx):
     assert alone.partial is None and (alone.total, alone.complete) == (2, 2)
 
 
+def test_partial_matches_are_looked_for_only_when_the_first_page_has_room(ctx, monkeypatch):
+    from search.engine import partial
+
+    for module in (stages, partial):
+        monkeypatch.setattr(module, "FILL", 2)  # a first page of two
+    parsed = stages.understand(ctx, "空母 潜水艦")
+    full = stages.match(ctx, parsed, stages.filters(ctx, SearchRequest()))
+    assert full.partial is None and (full.total, full.complete) == (2, 2)  # two holding both
+    # within the dates, one holds both: room for one partial match, the best by weight and score
+    dated = stages.match(ctx, parsed, stages.filters(ctx, SearchRequest(date_from="2025-01-02")))
+    assert (dated.total, dated.complete) == (2, 1)
+    assert ids(ctx, dated.partial.some.nonzero()[0]) == ["2501-010301"]
+
+
 def test_count_is_disjunctive_within_a_facet_and_months_within_a_year(ctx):
     parsed = stages.understand(ctx, "演習")
     req = SearchRequest(selected={"source": ["時事通信"], "year": ["2024"]})
