@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..facets import FACETS, Column
-from .codec import deleted_docs, field_lengths
+from .codec import byte_values, deleted_docs, field_lengths
 from .codec.read import PostingReader
 
 SCORED_FIELDS = ("title", "body", "notes", "outlet")
@@ -84,13 +84,11 @@ def read_columns(searcher, postings: PostingReader) -> Columns:
         if leaf.has_deletions():
             dead = deleted_docs(leaf)
             live[dead + base] = False
-    keys = [k if isinstance(k, str) else k.decode("utf-8")
-            for k in reader.column_reader("sortkey")]
-    order = np.argsort(np.array(keys, dtype=object), kind="stable")
+    keys = sort_keys(reader, size)
+    order = np.argsort(keys, kind="stable")
     rank = np.empty(size, dtype=np.int32)
     rank[order] = np.arange(size, dtype=np.int32)
-    day = np.array([int(k[:10].replace("-", "")) for k in keys], dtype=np.int32) \
-        if keys else np.zeros(0, dtype=np.int32)
+    day = days(keys)
     lengths = {f: _lengths(reader, f, size) for f in SCORED_FIELDS if f in reader.schema}
     avg = {f: (reader.field_length(f) / (size or 1)) or 1 for f in lengths}
     facets = {}
@@ -103,6 +101,32 @@ def read_columns(searcher, postings: PostingReader) -> Columns:
         facets[facet.key] = Column.from_postings(size, {
             v: d[live[d]] for v, d in values.items() if live[d].any()})
     return Columns(size, live, rank, day, lengths, avg, facets)
+
+
+def sort_keys(reader, size: int) -> np.ndarray:
+    """Every document's ``sortkey`` (``date time id``), as UTF-8 bytes, which sort as the
+    strings do: the newest-first rank and the days come from them."""
+    parts = [byte_values(leaf, "sortkey") for leaf, _ in reader.leaf_readers()]
+    if any(p is None for p in parts):  # a column of another kind: Whoosh reads it
+        found = [k if isinstance(k, bytes) else k.encode("utf-8")
+                 for k in reader.column_reader("sortkey")]
+        parts = [np.array(found, dtype=bytes)] if found else []
+    width = max((p.dtype.itemsize for p in parts), default=1)
+    keys = np.concatenate([p.astype(f"S{width}") for p in parts]) if parts \
+        else np.zeros(0, dtype="S1")
+    if len(keys) != size:
+        raise ValueError(f"{len(keys)} sort keys for {size} documents")
+    return keys
+
+
+def days(keys: np.ndarray) -> np.ndarray:
+    """The day (YYYYMMDD) each key begins with (``YYYY-MM-DD``, 0000-00-00 undated)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int32)
+    chars = np.frombuffer(keys.astype("S10").tobytes(), np.uint8).reshape(len(keys), 10)
+    digits = chars[:, [0, 1, 2, 3, 5, 6, 8, 9]].astype(np.int32) - ord("0")
+    return (digits * (10 ** np.arange(7, -1, -1, dtype=np.int32))).sum(axis=1,
+                                                                       dtype=np.int32)
 
 
 def _lengths(reader, fieldname: str, size: int) -> np.ndarray:

@@ -17,15 +17,18 @@ import numpy as np
 import pytest
 
 from search.facets import FACETS
-from search.index.codec.perdoc import field_lengths
+from search.index import columns as columns_module
+from search.index.codec.perdoc import byte_values, field_lengths
 from search.index.columns import (
     COLUMNS_FILE,
     SCORED_FIELDS,
     DamagedColumnsError,
     _yyyymmdd,
+    days,
     load_columns,
     read_columns,
     save_columns,
+    sort_keys,
 )
 from tests.unit.smallindex import Opened, build, record
 
@@ -64,6 +67,32 @@ def test_rank_orders_by_date_time_and_id_newest_largest(columns):
     assert columns.rank.dtype == np.int32
     # keys: c1 "0000-00-00 00:00" < c2 2024-12-31 < c0 2025-01-02 c0 < c3 … c3 < c4 2025-02-01
     assert columns.rank.tolist() == [2, 0, 1, 3, 4]
+
+
+KEYS = [b"2025-01-02 10:00 c0", b"0000-00-00 00:00 c1", b"2024-12-31 10:00 c2",
+        b"2025-01-02 10:00 c3", b"2025-02-01 10:00 c4"]
+
+
+def test_sort_keys_are_read_whole_from_each_segments_column(opened, monkeypatch):
+    reader = opened.searcher.reader()
+    (first, _), (second, _) = reader.leaf_readers()
+    assert byte_values(first, "sortkey").tolist() == KEYS[:3]
+    assert byte_values(second, "sortkey").tolist() == KEYS[3:]
+    assert sort_keys(reader, 5).tolist() == KEYS
+    # a column of another kind: Whoosh's reader, one value at a time, gives the same
+    monkeypatch.setattr(columns_module, "byte_values", lambda leaf, name: None)
+    assert sort_keys(reader, 5).tolist() == KEYS
+    with pytest.raises(ValueError, match="5 sort keys for 6 documents"):
+        sort_keys(reader, 6)
+
+
+def test_keys_of_any_length_sort_as_their_strings_do():
+    keys = ["2025-01-02 10:00 b", "2025-01-02 10:00 a#10", "2025-01-02 10:00 a#9",
+            "2025-01-02 10:00 白書#1", "0000-00-00 00:00 z", "2025-01-02 10:00 a"]
+    array = np.array([k.encode("utf-8") for k in keys])
+    assert [keys[i] for i in np.argsort(array, kind="stable")] == sorted(keys)
+    assert days(array).tolist() == [20250102] * 4 + [0, 20250102]
+    assert days(np.zeros(0, dtype="S1")).tolist() == []
 
 
 def test_day_is_yyyymmdd_and_zero_when_undated(columns):

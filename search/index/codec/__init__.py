@@ -27,9 +27,10 @@ and ``tests/system/test_engine_equivalence.py`` (scores and orders as Whoosh's s
 and re-read each name above in the new version.
 """
 
-from .perdoc import deleted_docs, field_lengths
+from .perdoc import byte_values, deleted_docs, field_lengths
 from .read import DamagedIndexError, PostingReader, Postings
 from .segments import Codec, finish_segment, new_writer, worker_writer, writer_options
 
-__all__ = ["Codec", "DamagedIndexError", "PostingReader", "Postings", "deleted_docs",
-           "field_lengths", "finish_segment", "new_writer", "worker_writer", "writer_options"]
+__all__ = ["Codec", "DamagedIndexError", "PostingReader", "Postings", "byte_values",
+           "deleted_docs", "field_lengths", "finish_segment", "new_writer", "worker_writer",
+           "writer_options"]
