@@ -46,6 +46,9 @@ def test_input_hashes(tmp_path):
     assert hashes == {"corpus/a.md": _digest(b"aa"), "corpus/b.txt": _digest(b"bb"),
                       "corpus/manifest.toml": _digest(b"[x]\n"), **tables}
     assert list(hashes)[:3] == ["corpus/a.md", "corpus/b.txt", "corpus/manifest.toml"]
+    # without the archives: the manifest and the tables only
+    assert version.input_hashes(tmp_path, archives=False) == {
+        "corpus/manifest.toml": _digest(b"[x]\n"), **tables}
 
 
 def test_build_tables_of_the_real_package():
