@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import struct
 import zlib
 
 import numpy as np
@@ -115,6 +116,47 @@ def test_values_that_are_not_positions_are_kept_as_bytes():
                          positions=True)
     assert blocks.head(data).vkind == blocks.V_SHORT
     assert blocks.decode_objects(data)[2] == (b"ab", b"\x00\x00\x00\x01xyz")
+
+
+@pytest.mark.parametrize(("top", "width"), [
+    (0, 1), (255, 1), (256, 2), (65535, 2), (65536, 4), (2 ** 32 - 1, 4), (2 ** 32, 8)])
+def test_width_is_the_narrowest_that_holds_the_largest(top, width):
+    assert blocks._width(top) == width
+
+
+def whooshs_value(deltas: list[int]) -> bytes:
+    """A value as Positions.encode writes it, for any deltas (even ones it never writes)."""
+    return struct.pack("!I", len(deltas)) + pickle.dumps(deltas, 2)
+
+
+@pytest.mark.parametrize("deltas", [[5, -2], [2 ** 32]])
+def test_positions_the_arrays_cannot_hold_are_kept_as_bytes(deltas):
+    values = (whooshs_value([1]), whooshs_value(deltas))
+    data = blocks.encode([1, 2], [1.0, 2.0], values, 0, positions=True)
+    assert blocks.head(data).vkind == blocks.V_SHORT
+    assert blocks.decode_objects(data)[2] == values
+
+
+def test_a_posting_of_many_positions_has_counts_of_four_bytes():
+    many = list(range(70_000))
+    values = (formats.Positions().encode(many),)
+    data = blocks.encode([7], [70_000.0], values, 1, positions=True)
+    assert blocks.head(data).vkind == blocks.V_POSITIONS
+    counts, deltas = blocks.arrays(data, 0, len(data), values=True)[3]
+    assert counts.tolist() == [70_000] and deltas.tolist() == [0] + [1] * 69_999
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda d, b: d[:b] + b"\x03" + d[b + 1:], "positions head is damaged"),
+    (lambda d, b: d + b"\x00", "positions have the wrong length"),
+    (lambda d, b: d[:b + 1], "positions are cut short"),
+])
+def test_damaged_positions_say_what_is_wrong(damage, message):
+    values = tuple(formats.Positions().encode(p) for p in ([1, 5], [300]))
+    data = blocks.encode([1, 2], [2.0, 1.0], values, 0, positions=True)
+    bad = damage(data, blocks.HEAD_SIZE + blocks.head(data).a_length)
+    with pytest.raises(blocks.BlockFormatError, match=message):
+        blocks.arrays(bad, 0, len(bad), values=True)
 
 
 def test_positions_cut_short_or_damaged_are_a_format_error():
