@@ -388,9 +388,7 @@ def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
     hashes are those of the bytes the build parsed (``corpus_meta["read"]``), not of the
     files as they are now: a file changed while it was being indexed is then found
     changed by the next ``update``."""
-    inputs = {k: v for k, v in input_hashes(folder, archives=False).items()
-              if not _is_archive(k)}
-    inputs |= corpus_meta["read"]
+    inputs = input_hashes(folder, archives=False) | corpus_meta["read"]
     inputs = dict(sorted(inputs.items()))
     corpus_hash = hashlib.sha256(
         json.dumps({k: v for k, v in inputs.items() if k.startswith("corpus/")},

@@ -69,10 +69,7 @@ def abbreviated_before(text: str) -> tuple[list[str], str] | None:
     """An enumeration of abbreviations before a word news glues to them (英軍, 仏海軍,
     米国防長官, 日米韓外相): the countries, as the extractor reads them, and that word;
     None for any other word (米国, 韓国軍: a full name before the word)."""
-    lead = 0
-    while lead < len(text) and abbreviation(text[lead]):
-        lead += 1
-    rest = text[lead:]
+    lead, rest = _abbreviations_first(text)
     if not lead or rest not in gazetteer().rules.suffixes:
         return None
     found = extract("", text).countries
@@ -91,12 +88,16 @@ def abbreviated_compound(text: str) -> tuple[list[str], str] | None:
     rest; None for any other word, for two abbreviations alone (日比: ``abbreviated``) or
     before a glued word (米国防長官: ``abbreviated_before``), and for one character before
     a word (英語, 中国海警局: there it is no enumeration)."""
-    lead = 0
-    while lead < len(text) and abbreviation(text[lead]):
-        lead += 1
-    rest = text[lead:]
+    lead, rest = _abbreviations_first(text)
     if lead < 2 or not rest or rest in gazetteer().rules.suffixes:
         return None
     found = extract("", text).countries
     return (found, rest) if found else None
 
+
+def _abbreviations_first(text: str) -> tuple[int, str]:
+    """How many one-character abbreviations ``text`` begins with, and what follows them."""
+    lead = 0
+    while lead < len(text) and abbreviation(text[lead]):
+        lead += 1
+    return lead, text[lead:]

@@ -49,6 +49,8 @@ W_ONES, W_SAME, W_BYTES, W_FLOATS = 0, 1, 2, 3
 V_NONE, V_FIXED, V_SHORT, V_LONG, V_POSITIONS = 0, 1, 2, 3, 4
 _COUNTS = struct.Struct("<BB")  # the counts' width, the deltas' width
 _UINT = struct.Struct("!I")  # Whoosh's pack_uint: a value's count of positions
+# What reading bytes that are not Positions values raises (``position_deltas``)
+_NOT_POSITIONS = (pickle.UnpicklingError, ValueError, TypeError, IndexError, EOFError)
 _WIDTH = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 _F32 = np.dtype("<f4")
 
@@ -123,7 +125,7 @@ def _positions_part(lengths: np.ndarray, values: Sequence[bytes]) -> bytes | Non
     of the narrowest width; None if a value is not what Positions writes."""
     try:
         counts, deltas = position_deltas(lengths.astype(np.int64), b"".join(values))
-    except (pickle.UnpicklingError, ValueError, TypeError, IndexError, EOFError):
+    except _NOT_POSITIONS:
         return None
     if len(deltas) != int(counts.sum()) or (len(deltas) and int(deltas.min()) < 0):
         return None
@@ -271,29 +273,29 @@ def arrays(data: bytes | memoryview, start: int, end: int, values: bool = False
         else:
             try:
                 found = position_deltas(*_lengths_and_joined(b, h))
-            except (pickle.UnpicklingError, ValueError, TypeError, IndexError,
-                    EOFError) as exc:
+            except _NOT_POSITIONS as exc:
                 raise BlockFormatError("a posting block's positions cannot be read") from exc
     return h, deltas, weights, found
 
 
 def _counts_and_deltas(b: bytes, h: Head) -> tuple[np.ndarray, np.ndarray]:
     """Part B of Positions values kept as arrays: each posting's count, every delta."""
+    cut = "a posting block's positions are cut short"
     try:
         cw, dw = _COUNTS.unpack_from(b)
-        if cw not in _WIDTH or dw not in _WIDTH:
-            raise BlockFormatError("a posting block's positions head is damaged")
-        at = _COUNTS.size
-        counts = np.frombuffer(b, _WIDTH[cw], h.count, at).astype(np.int64)
-        at += h.count * cw
-        total = int(counts.sum())
-        if len(b) != at + total * dw:
-            raise BlockFormatError("a posting block's positions have the wrong length")
-        return counts, np.frombuffer(b, _WIDTH[dw], total, at).astype(np.int64)
-    except (struct.error, ValueError) as exc:
-        if isinstance(exc, BlockFormatError):
-            raise
-        raise BlockFormatError("a posting block's positions are cut short") from exc
+    except struct.error as exc:
+        raise BlockFormatError(cut) from exc
+    if cw not in _WIDTH or dw not in _WIDTH:
+        raise BlockFormatError("a posting block's positions head is damaged")
+    try:
+        counts = np.frombuffer(b, _WIDTH[cw], h.count, _COUNTS.size).astype(np.int64)
+    except ValueError as exc:
+        raise BlockFormatError(cut) from exc
+    at = _COUNTS.size + h.count * cw
+    total = int(counts.sum())
+    if len(b) != at + total * dw:
+        raise BlockFormatError("a posting block's positions have the wrong length")
+    return counts, np.frombuffer(b, _WIDTH[dw], total, at).astype(np.int64)
 
 
 def _lengths_and_joined(b: bytes, h: Head) -> tuple[np.ndarray, bytes]:

@@ -30,7 +30,6 @@ from . import blocks
 
 _INT = struct.Struct("!i")
 _LONG = struct.Struct("!q")
-_UINT = struct.Struct("!I")
 _MAGIC = b"W3Bl"
 EMPTY_IDS = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
