@@ -64,7 +64,8 @@ class Context:
     def parse(self, text: str) -> ParsedQuery:
         """``text`` as this index reads it (kana words spelled in kanji, words it lacks)."""
         if text not in self._parsed:
-            self._parsed[text] = parse_query(text, speller(self.ix), holder(self.searcher))
+            self._parsed[text] = parse_query(text, speller(self.ix),
+                                             holder(self.ix, self.searcher))
         return self._parsed[text]
 
     def answer(self, text: str) -> Matches:
@@ -333,10 +334,11 @@ def speller(ix: OpenIndex) -> Callable[[str], list[tuple[str, bool]]]:
     return spell
 
 
-def holder(searcher) -> Callable[[str], bool]:
+def holder(ix: OpenIndex, searcher) -> Callable[[str], bool]:
     """Whether the index's titles or texts hold a term (its term dictionary, not a search)."""
     def held(term: str) -> bool:
-        return bool(searcher.doc_frequency("body", term) or searcher.doc_frequency("title", term))
+        return bool(ix.postings.doc_frequency(searcher, "body", term)
+                    or ix.postings.doc_frequency(searcher, "title", term))
 
     return held
 

@@ -11,12 +11,13 @@ boost: one number), 演習 one to four times in a body (a tuple).
 from __future__ import annotations
 
 import os
+import struct
 
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from search.index.codec import segments
+from search.index.codec import segments, terms
 from search.index.codec.read import DamagedIndexError, PostingReader
 from search.index.schema import build_schema, to_document
 from tests.unit.smallindex import Opened, build, record
@@ -139,14 +140,77 @@ def test_a_segment_written_by_whooshs_own_writer_compound(tmp_path):
 def test_a_list_inlined_in_its_terms_entry_is_refused(opened):
     # Whoosh 2.7.5 cannot write one (W3TermInfo has no set_inline), but an index written by
     # another version could hold one: its term info says so
-    leaf, _base = opened.searcher.reader().leaf_readers()[0]
-    info = leaf.term_info("body", "演習")
-    info._inlined = ((0,), (1.0,), (b"",))
     segment, _base = opened.postings._segments[0]
+    info = segment.find("body", "演習".encode())
+    assert info is not None and info[0] == 0
     with pytest.raises(DamagedIndexError) as raised:
-        segment.read(info, 0)
+        segment.read(b"\x01" + info[1:], 0)  # its flags say: inlined
     assert str(raised.value) == ("a posting list inlined in its term's entry: the index "
                                  "was not written by kirinuki's codec")
+
+
+def test_every_term_is_found_where_whoosh_finds_it(opened):
+    """Each term of each segment's term file, looked up by the codec's table: the same
+    entry as Whoosh's reader gives (document frequency, where the postings are); terms of
+    other fields, other segments or none are not found."""
+    leaves = opened.searcher.reader().leaf_readers()
+    assert len(leaves) == 2
+    for (leaf, _base), (segment, _) in zip(leaves, opened.postings._segments, strict=True):
+        checked = 0
+        for fieldname, tbytes in leaf.all_terms():
+            info = leaf.term_info(fieldname, tbytes)
+            entry = segment.find(fieldname, tbytes)
+            assert entry is not None, (fieldname, tbytes)
+            offset, length = info.extent()
+            assert terms.postings_extent(entry) == (
+                offset, length[0] if isinstance(length, tuple) else length)
+            assert terms.doc_frequency(entry) == info.doc_frequency()
+            checked += 1
+        assert checked > 10
+        for fieldname, tbytes in [("body", "寄港x".encode()), ("title", "演習".encode()),
+                                  ("nosuchfield", "演習".encode()), ("body", b"")]:
+            assert segment.find(fieldname, tbytes) is None
+    # summed over both segments, as Whoosh's searcher counts them
+    for fieldname, tbytes in opened.searcher.reader().all_terms():
+        if fieldname in ("body", "title"):
+            text = tbytes.decode("utf-8")
+            assert opened.postings.doc_frequency(opened.searcher, fieldname, text) == \
+                opened.searcher.doc_frequency(fieldname, text), (fieldname, text)
+    assert opened.postings.doc_frequency(opened.searcher, "body", "演習") == 300
+    assert opened.postings.doc_frequency(opened.searcher, "body", "火星") == 0
+    # 寄港 is only in the first 100 records: the second segment does not hold it
+    assert leaves[1][0].doc_frequency("body", "寄港") == 0
+    assert opened.postings._segments[1][0].find("body", "寄港".encode()) is None
+    assert terms.doc_frequency(opened.postings._segments[0][0].find("body", "寄港".encode())
+                               ) == 100
+
+
+@pytest.mark.parametrize("damage", ["magic", "cut", "fieldmap"])
+def test_a_damaged_term_file_is_an_error_when_opened(tmp_path, damage):
+    ix = build(tmp_path, [RECORDS[:150]])
+    opened = Opened(tmp_path, ix)
+    try:
+        (path,) = tmp_path.glob("*.trm")
+        size = os.path.getsize(path)
+        with open(path, "r+b") as f:
+            if damage == "magic":
+                f.write(b"XXXX")
+            elif damage == "cut":
+                f.truncate(size // 2)
+            else:  # the extras' pickle (the field names), whose length ends the file
+                f.seek(size - 4)
+                (extras,) = struct.unpack("!i", f.read(4))
+                f.seek(size - 4 - extras)
+                f.write(b"\xff" * 8)
+        with pytest.raises(DamagedIndexError) as raised:
+            PostingReader(tmp_path, list(opened.searcher.reader().leaf_readers()))
+        assert str(raised.value).endswith(": the index files are damaged")
+        assert str(raised.value).startswith({
+            "magic": "the term file does not start as Whoosh's hash files do",
+            "cut": "the term file",
+            "fieldmap": "the term file's field names cannot be read"}[damage])
+    finally:
+        opened.close()
 
 
 def _extent(searcher, field: str, text: str) -> tuple[int, int]:

@@ -295,7 +295,7 @@ def test_an_export_reads_its_rows_a_hundred_at_a_time(ctx, monkeypatch):
 
 
 def test_holder_reads_the_term_dictionary_of_titles_and_texts(ctx):
-    held = stages.holder(ctx.searcher)
+    held = stages.holder(ctx.ix, ctx.searcher)
     assert held("空母") is True and held("火星") is False
     assert held("実施") is True  # 演習を実施: in both
     assert held("着任") is True
@@ -341,7 +341,7 @@ def test_related_articles_follow_the_last_page_of_matches(ctx):
 def test_a_kana_word_is_searched_in_its_kanji_spellings(ctx):
     assert ctx.parse("くうぼ").understood == "(くうぼ OR 空母)"
     assert ctx.answer("くうぼ").docs.tolist() == ctx.answer("空母").docs.tolist()
-    assert stages.holder(ctx.searcher)("行う") is True  # in a text only, no title
+    assert stages.holder(ctx.ix, ctx.searcher)("行う") is True  # in a text only, no title
 
 
 def test_a_month_as_the_end_date_ends_with_the_month(ctx):

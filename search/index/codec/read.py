@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from cachetools import LRUCache
 
-from . import blocks
+from . import blocks, terms
 
 _INT = struct.Struct("!i")
 _LONG = struct.Struct("!q")
@@ -55,10 +55,10 @@ NO_POSTINGS = Postings(EMPTY_IDS, EMPTY_WEIGHTS)
 
 
 class _SegmentPostings:
-    """One segment's posting file: where it starts (inside a compound .seg, maybe)."""
+    """One segment's posting file and term file (inside a compound .seg, maybe)."""
 
     def __init__(self, folder: Path, segment) -> None:
-        name = segment.make_filename(".pst")
+        names = segment.make_filename(".pst"), segment.make_filename(".trm")
         if segment.is_compound():
             path = folder / segment.make_filename(".seg")
             self.fd = os.open(path, os.O_RDONLY)
@@ -66,25 +66,46 @@ class _SegmentPostings:
             (diroffset,) = _LONG.unpack_from(head, 0)
             (dirlength,) = _INT.unpack_from(head, _LONG.size)
             directory = pickle.loads(os.pread(self.fd, dirlength, diroffset))
-            self.base = directory[name]["offset"]
+            self.base = directory[names[0]]["offset"]
+            self.terms_fd = self.fd
+            terms_at, terms_length = directory[names[1]]["offset"], directory[names[1]]["length"]
         else:
-            self.fd = os.open(folder / name, os.O_RDONLY)
+            self.fd = os.open(folder / names[0], os.O_RDONLY)
             self.base = 0
+            try:
+                self.terms_fd = os.open(folder / names[1], os.O_RDONLY)
+            except OSError:
+                os.close(self.fd)
+                raise
+            terms_at, terms_length = 0, os.fstat(self.terms_fd).st_size
+        try:
+            self.terms = terms.TermTable(self.terms_fd, terms_at, terms_length)
+        except (terms.TermFileError, OSError) as exc:
+            self.close()
+            raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
 
-    def read(self, terminfo, docbase: int, positions: bool = False) -> tuple:
+    def find(self, fieldname: str, tbytes: bytes) -> bytes | None:
+        """The term's entry in this segment (None: the segment does not hold it)."""
+        try:
+            return self.terms.entry(fieldname, tbytes)
+        except terms.TermFileError as exc:
+            raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
+
+    def read(self, info: bytes, docbase: int, positions: bool = False) -> tuple:
         """(docs, weights) and, with ``positions``, (document, position) of each occurrence."""
-        if terminfo.is_inlined():
+        try:
+            extent = terms.postings_extent(info)
+        except terms.TermFileError as exc:
+            raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
+        if extent is None:
             # Whoosh inlines a list shorter than its inline limit into the term's entry;
             # the codec's limit is 1 (segments.Codec), so only an index written otherwise
             # has one: not an index this code made
             raise DamagedIndexError("a posting list inlined in its term's entry: the index "
                                     "was not written by kirinuki's codec")
-        return _decode(self._bytes(terminfo), docbase, positions)
+        return _decode(self._bytes(*extent), docbase, positions)
 
-    def _bytes(self, terminfo) -> bytes:
-        offset, length = terminfo.extent()
-        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
-            (length,) = length
+    def _bytes(self, offset: int, length: int) -> bytes:
         buf = os.pread(self.fd, length, self.base + offset)
         if len(buf) != length or buf[:4] != _MAGIC:
             raise DamagedIndexError("a posting list is cut short or damaged")
@@ -92,6 +113,8 @@ class _SegmentPostings:
 
     def close(self) -> None:
         os.close(self.fd)
+        if self.terms_fd != self.fd:
+            os.close(self.terms_fd)
 
 
 def _blocks(buf: bytes, positions: bool):
@@ -164,13 +187,19 @@ def _decode(buf: bytes, docbase: int, positions: bool) -> tuple:
                 deltas.append(values[1])
     except blocks.BlockFormatError as exc:
         raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
-    docs = np.concatenate(ids)
+    docs = _joined(ids)
     found = None
     if positions:
         none = np.zeros(0, np.int64)
-        found = occurrences(docs, np.concatenate(counts) if counts else none,
-                            np.concatenate(deltas) if deltas else none, docbase)
-    return (docs + docbase).astype(np.int32), np.concatenate(weights), found
+        found = occurrences(docs, _joined(counts) if counts else none,
+                            _joined(deltas) if deltas else none, docbase)
+    return (docs + docbase).astype(np.int32), _joined(weights), found
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    """``np.concatenate(arrays)``, without a copy when there is one (a list of one block,
+    one segment: most lists of a small archive)."""
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 class PostingReader:
@@ -207,6 +236,13 @@ class PostingReader:
             self._put(("x", fieldname, text), found)
         return found
 
+    def doc_frequency(self, searcher, fieldname: str, text: str) -> int:
+        """The documents holding ``fieldname:text``, deleted ones included (as Whoosh's
+        ``doc_frequency``), from the term files alone."""
+        tbytes = searcher.schema[fieldname].to_bytes(text)
+        return sum(terms.doc_frequency(info) for segment, _ in self._segments
+                   if (info := segment.find(fieldname, tbytes)) is not None)
+
     def _get(self, key: tuple) -> Postings | None:
         with self._lock:
             return self._cache.get(key)
@@ -221,18 +257,17 @@ class PostingReader:
               positions: bool) -> tuple[Postings, Postings]:
         tbytes = searcher.schema[fieldname].to_bytes(text)
         parts = []
-        for (reader, _base), (segment, base) in zip(searcher.reader().leaf_readers(),
-                                                    self._segments, strict=True):
-            if (fieldname, tbytes) in reader:
-                parts.append(segment.read(reader.term_info(fieldname, tbytes), base, positions))
+        for segment, base in self._segments:
+            info = segment.find(fieldname, tbytes)
+            if info is not None:
+                parts.append(segment.read(info, base, positions))
         if not parts:
             return NO_POSTINGS, NO_POSTINGS
-        postings = Postings(np.concatenate([p[0] for p in parts]),
-                            np.concatenate([p[1] for p in parts]))
+        postings = Postings(_joined([p[0] for p in parts]), _joined([p[1] for p in parts]))
         if not positions:
             return postings, NO_POSTINGS
-        return postings, Postings(np.concatenate([p[2][0] for p in parts]),
-                                  np.concatenate([p[2][1] for p in parts]))
+        return postings, Postings(_joined([p[2][0] for p in parts]),
+                                  _joined([p[2][1] for p in parts]))
 
     def close(self) -> None:
         for segment, _ in self._segments:
