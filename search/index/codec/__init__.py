@@ -14,6 +14,9 @@ slow, and that needs Whoosh's private parts. They are all here:
 - ``read``: posting lists decoded straight from the posting files: the W3 block header
   (``W3Bl``), the framing of each block (its length, the pickled info tuple), the term
   info's offsets; Whoosh's pickled block tuples for segments Whoosh wrote.
+- ``terms``: a segment's term file (``.trm``, Whoosh's ordered hash file: its head, hash
+  tables and their directory, the pickled extras' ``fieldmap``, the key as field number
+  and term bytes, ``W3TermInfo``'s struct and the postings' offset and length after it).
 - ``segments``: ``W3Codec`` subclassed (``length_stats``, compression, a matcher
   (``W3LeafMatcher._read_data``) that reads ``blocks``' data), a writer opened
   with ``_lk=False`` and ``SegmentWriter._finalize_segment`` for worker processes.
