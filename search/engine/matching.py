@@ -46,18 +46,45 @@ class Evaluator:
         # Every query answered, by value: a request asks the same parts again and again (a
         # もしかして replaces one word of many, and each proposal is the same query but for
         # it). One request's, so one thread's; nothing is changed in a Matches once made.
-        self._answered: dict[tuple[wq.Query, float], Matches] = {}
+        self._answered: dict[int, Matches] = {}
+        # a query's value as a small number (``_key``): Whoosh hashes a compound query by
+        # walking it, in Python, each time it is asked, which made the look-ups above cost
+        # more than many of the answers
+        self._keys: dict[int, tuple[wq.Query, int]] = {}
+        self._numbers: dict[tuple, int] = {}
+        self._all_live = columns.none_deleted()
 
     def run(self, q: wq.Query) -> Matches:
-        # the boost beside the query: Whoosh's AndMaybe leaves it out of its equality
-        key = (q, getattr(q, "boost", 1.0))
-        try:
-            return self._answered[key]
-        except KeyError:
+        key = self._key(q)
+        found = self._answered.get(key)
+        if found is None:
             found = self._answered[key] = self._run(q)
-            return found
-        except TypeError:  # a query that cannot be hashed (none the compiler makes)
-            return self._run(q)
+        return found
+
+    def _key(self, q: wq.Query) -> int:
+        """A number for ``q``'s value: the same for two queries this evaluator answers
+        alike (the parts ``_run`` reads: type, field, words, dates, boost, children).
+        Remembered by object (kept alive beside it, so its id is not reused)."""
+        known = self._keys.get(id(q))
+        if known is not None and known[0] is q:
+            return known[1]
+        if isinstance(q, (wq.And, wq.Or)):
+            value = (type(q), q.boost, *[self._key(s) for s in q.subqueries])
+        elif isinstance(q, wq.AndMaybe):
+            value = (type(q), q.boost, self._key(q.a), self._key(q.b))
+        elif isinstance(q, wq.Not):
+            value = (type(q), q.boost, self._key(q.query))
+        elif isinstance(q, wq.Term):
+            value = (type(q), q.fieldname, q.text, q.boost)
+        elif isinstance(q, wq.Phrase):
+            value = (type(q), q.fieldname, tuple(q.words), q.boost)
+        elif isinstance(q, wq.DateRange):
+            value = (type(q), q.startdate, q.enddate, q.boost)
+        else:  # Every, NullQuery, and what has no evaluation (``_run`` says so)
+            value = (type(q), getattr(q, "boost", 1.0))
+        number = self._numbers.setdefault(value, len(self._numbers))
+        self._keys[id(q)] = (q, number)
+        return number
 
     def _run(self, q: wq.Query) -> Matches:
         if isinstance(q, wq.Term):
@@ -88,8 +115,11 @@ class Evaluator:
     # -- leaves
     def _term(self, fieldname: str, text: str, boost: float) -> Matches:
         p = self.postings.postings(self.searcher, fieldname, text)
-        live = self.columns.live[p.docs]
-        docs, weights = p.docs[live], p.weights[live].astype(np.float64)
+        if self._all_live:
+            docs, weights = p.docs, p.weights.astype(np.float64)
+        else:
+            live = self.columns.live[p.docs]
+            docs, weights = p.docs[live], p.weights[live].astype(np.float64)
         lengths = self.columns.lengths.get(fieldname)
         if lengths is None:  # not scorable (facet fields): the weight is the score
             return Matches(docs, weights * boost)

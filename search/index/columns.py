@@ -43,6 +43,14 @@ class Columns:
     facets: dict[str, Column]  # facet key → its values
     _by_rank: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _live_docs: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _none_deleted: bool | None = field(default=None, init=False, repr=False, compare=False)
+
+    def none_deleted(self) -> bool:
+        """Whether every document is live (a build no update has touched): a posting list
+        needs no filtering then. Worked out once."""
+        if self._none_deleted is None:
+            self._none_deleted = bool(self.live.all())
+        return self._none_deleted
 
     def live_docs(self) -> np.ndarray:
         """The live documents' numbers, ascending (what a search without words matches):

@@ -47,8 +47,8 @@ LIVE = [0, 1, 3, 4, 5, 6]
 class Both:
     """The evaluator and Whoosh's BM25F searcher over one index."""
 
-    def __init__(self, tmp_path) -> None:
-        ix = build(tmp_path, RECORDS, deleted=("m2",))
+    def __init__(self, tmp_path, deleted: tuple[str, ...] = ("m2",)) -> None:
+        ix = build(tmp_path, RECORDS, deleted=deleted)
         self.opened = Opened(tmp_path, ix)
         try:
             self.columns = read_columns(self.opened.searcher, self.opened.postings)
@@ -116,6 +116,45 @@ def test_matches_and_scores_are_whooshs(both, name):
     assert list(ours) == sorted(theirs)
     assert [ours[d] for d in sorted(theirs)] == pytest.approx(
         [theirs[d] for d in sorted(theirs)], rel=1e-6)
+
+
+def test_an_index_without_deletions_gives_whooshs_matches_too(tmp_path):
+    """No document deleted: the posting lists are the matches as they are (not filtered),
+    shared with the cache, so nothing may write to them."""
+    whole = Both(tmp_path, deleted=())
+    try:
+        assert whole.columns.none_deleted() and whole.columns.live.all()
+        for q in SCORED.values():
+            ours, theirs = whole.ours(q), whole.theirs(q)
+            assert list(ours) == sorted(theirs)
+            assert [ours[d] for d in sorted(theirs)] == pytest.approx(
+                [theirs[d] for d in sorted(theirs)], rel=1e-6)
+        assert list(whole.ours(T("body", "空母"))) == [0, 1, 2, 3, 4]  # 2 is live here
+        found = whole.evaluator.run(T("body", "空母"))
+        with pytest.raises(ValueError, match="read-only"):
+            found.docs[0] = 5
+    finally:
+        whole.close()
+
+
+def test_each_query_is_answered_as_itself_after_the_others(both, tmp_path):
+    """One evaluator asked every query (its memory full of the others' answers) answers
+    each as a fresh evaluator does: no two queries that differ share a memory."""
+    for q in SCORED.values():
+        both.evaluator.run(q)
+    for name, q in SCORED.items():
+        fresh = Evaluator(both.opened.searcher, both.columns, both.opened.postings)
+        remembered, alone = both.evaluator.run(q), fresh.run(q)
+        assert remembered.docs.tolist() == alone.docs.tolist(), name
+        assert remembered.scores.tolist() == alone.scores.tolist(), name
+    phrases = [wq.Phrase("body", ["空母", "潜水艦"]), wq.Phrase("title", ["空母", "潜水艦"]),
+               wq.Phrase("body", ["空母", "潜水艦"], boost=2.0), T("body", "空母"),
+               wq.Or([T("body", "空母")]), wq.And([T("body", "空母")]),
+               wq.Not(T("body", "空母")), wq.Every(), wq.Every(boost=2.0),
+               wq.DateRange("date", datetime(2025, 1, 2), None),
+               wq.DateRange("date", None, datetime(2025, 1, 2))]
+    numbers = [both.evaluator._key(q) for q in phrases]
+    assert len(set(numbers)) == len(phrases)
 
 
 def test_the_expected_documents(both):

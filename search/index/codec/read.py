@@ -196,6 +196,14 @@ def _decode(buf: bytes, docbase: int, positions: bool) -> tuple:
     return (docs + docbase).astype(np.int32), _joined(weights), found
 
 
+def _frozen(docs: np.ndarray, weights: np.ndarray) -> Postings:
+    """Postings whose arrays cannot be changed: the cache hands the same ones to every
+    search, and a search may pass them on as its matches."""
+    docs.flags.writeable = False
+    weights.flags.writeable = False
+    return Postings(docs, weights)
+
+
 def _joined(arrays: list[np.ndarray]) -> np.ndarray:
     """``np.concatenate(arrays)``, without a copy when there is one (a list of one block,
     one segment: most lists of a small archive)."""
@@ -263,11 +271,11 @@ class PostingReader:
                 parts.append(segment.read(info, base, positions))
         if not parts:
             return NO_POSTINGS, NO_POSTINGS
-        postings = Postings(_joined([p[0] for p in parts]), _joined([p[1] for p in parts]))
+        postings = _frozen(_joined([p[0] for p in parts]), _joined([p[1] for p in parts]))
         if not positions:
             return postings, NO_POSTINGS
-        return postings, Postings(_joined([p[2][0] for p in parts]),
-                                  _joined([p[2][1] for p in parts]))
+        return postings, _frozen(_joined([p[2][0] for p in parts]),
+                                 _joined([p[2][1] for p in parts]))
 
     def close(self) -> None:
         for segment, _ in self._segments:
