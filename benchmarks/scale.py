@@ -27,7 +27,9 @@ there, in ``--corpus-root``/N<n>):
    with FTS5's (tantivy's must all agree: the same terms in the same fields). Each engine
    is first asked a **first pass**, a mix of the same make with the next seed (other words),
    timed and shown apart: what the first queries after opening cost (Sudachi's dictionary
-   and the files paged in, kirinuki's warm-up thread running beside them); the figures
+   and the files paged in; kirinuki's warm-up thread waits for a pause between queries,
+   which a mix run back to back does not leave, so its parts are built by the queries
+   that need them); the figures
    are those of the mix after it, every engine warmed alike;
 5. **HTTP**: ``manage.py serve`` as a process on a free port: start-up (until the port
    listens; until the first 200), the first pass and the same mix over ``/api/search``

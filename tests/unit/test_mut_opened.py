@@ -233,6 +233,74 @@ def test_warm_builds_every_table_and_survives_a_failure(tmp_path: Path,
     assert (retired._spelling, retired._completer, retired._readings) == (None, None, None)
 
 
+def test_the_warm_up_builds_each_part_in_a_pause_between_requests(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part waits for QUIET_SECONDS in which no request used the build: a request in
+    flight, or one that came and went during the wait, makes it wait again."""
+    ix = open_index(serve(tmp_path))
+    built, pauses = [], []
+    for name in ("facet_documents", "spelling", "completer", "readings"):
+        monkeypatch.setattr(ix, name, lambda name=name: built.append(name))
+    # the pauses, as the warm-up sees them: a request in flight through the first two, one
+    # that comes and goes during the third, none in the fourth; then none
+    script = iter(["in flight", "in flight", "came and went", "none"])
+
+    def pause(seconds: float) -> None:
+        pauses.append((seconds, list(built)))
+        step = next(script, "none")
+        if step == "in flight" and ix._users == 0:
+            ix.enter()
+        elif step == "came and went":
+            ix.leave()  # the request in flight ends
+            ix.enter()  # and another comes and goes
+            ix.leave()
+
+    monkeypatch.setattr(opened.time, "sleep", pause)
+    try:
+        ix.warm()
+        assert built == ["facet_documents", "spelling", "completer", "readings"]
+        assert [seconds for seconds, _ in pauses] == [opened.QUIET_SECONDS] * 7
+        # four pauses before the first part (a request in flight at its start, in flight
+        # throughout, one that came and went, quiet), then one quiet pause before each other
+        assert [len(done) for _, done in pauses] == [0, 0, 0, 0, 1, 2, 3]
+    finally:
+        ix.retire()
+
+
+def test_the_warm_up_waits_for_a_pause_no_longer_than_its_patience(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ix = open_index(serve(tmp_path))
+    built, pauses = [], []
+    monkeypatch.setattr(ix, "facet_documents", lambda: built.append("facets"))
+    for name in ("spelling", "completer", "readings"):
+        monkeypatch.setattr(ix, name, lambda: None)
+    monkeypatch.setattr(opened, "PATIENCE_SECONDS", 0.0)
+    monkeypatch.setattr(opened.time, "sleep", pauses.append)
+    ix.enter()  # a request in flight throughout
+    try:
+        ix.warm()
+        assert built == ["facets"] and len(pauses) == 4  # one pause a part, then built
+    finally:
+        ix.leave()
+        ix.retire()
+
+
+def test_a_retired_build_stops_waiting_for_a_pause(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    ix = open_index(serve(tmp_path))
+    built = []
+    monkeypatch.setattr(ix, "facet_documents", lambda: built.append("facets"))
+    ix.enter()  # a request that never ends
+
+    def pause(seconds: float) -> None:
+        ix.retire()  # the build is replaced while the warm-up waits
+
+    monkeypatch.setattr(opened.time, "sleep", pause)
+    ix.warm()
+    assert built == []
+    ix.leave()
+
+
 def test_the_warming_thread_is_named_and_a_daemon(tmp_path: Path) -> None:
     ix = open_index(serve(tmp_path))
     try:
