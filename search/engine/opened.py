@@ -226,11 +226,7 @@ class OpenIndex:
 
         with self._words_lock:
             if self._words is None:
-                s = self._new_searcher()
-                try:
-                    self._words = index_words(s.reader())
-                finally:
-                    s.close()
+                self._words = index_words(self.postings)
             return self._words
 
     def readings(self):
@@ -264,11 +260,9 @@ class OpenIndex:
 
         with self._spelling_lock:
             if self._spelling is None:
-                s = self._new_searcher()
-                try:
-                    self._spelling = [Spelling(s.reader(), f) for f in SPELLING_FIELDS]
-                finally:
-                    s.close()
+                self._spelling = [Spelling((term, weight) for term, (_df, weight)
+                                           in self.postings.lexicon(f).items())
+                                  for f in SPELLING_FIELDS]
             return self._spelling
 
     def _new_searcher(self):

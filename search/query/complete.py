@@ -281,20 +281,13 @@ def build_completer(columns, words: Mapping[str, int],
     return Completer(facet_values, words, aliases, keys_of)
 
 
-def index_words(reader, fields: Sequence[str] = ("title", "body")) -> dict[str, int]:
+def index_words(postings, fields: Sequence[str] = ("title", "body")) -> dict[str, int]:
     """Every word of ``fields`` → the records holding it (in its title or its text, whichever
-    is more)."""
-    # per field, a word's records summed over the segments (each holds its own records):
-    # a multi-segment reader would merge every term's information across them, 30x slower
-    per_field: dict[str, dict[str, int]] = {}
-    for leaf, _base in reader.leaf_readers():
-        for fieldname in fields:
-            if fieldname not in leaf.schema:
-                continue
-            found = per_field.setdefault(fieldname, {})
-            for text, info in leaf.iter_field(fieldname):
-                term = text.decode("utf-8") if isinstance(text, bytes) else text
-                found[term] = found.get(term, 0) + info.doc_frequency()
+    is more); ``postings``: the index's ``PostingReader``, whose ``lexicon`` sums a word's
+    records over the segments (each holds its own records)."""
+    per_field = {fieldname: {term: df for term, (df, _weight) in
+                             postings.lexicon(fieldname).items()}
+                 for fieldname in fields}
     words: dict[str, int] = {}
     for found in per_field.values():
         for term, n in found.items():

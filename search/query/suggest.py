@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -31,16 +31,15 @@ class Spelling:
     Whoosh's, to the order of ties.
     """
 
-    def __init__(self, reader, fieldname: str) -> None:
-        self._index((text.decode("utf-8") if isinstance(text, bytes) else text, info.weight())
-                    for text, info in reader.iter_field(fieldname))
+    def __init__(self, terms: Iterable[tuple[str, float]]) -> None:
+        """``terms``: each term of the field with its frequency (Whoosh's: its total weight,
+        ``PostingReader.lexicon``)."""
+        self._index(terms)
 
     @classmethod
     def from_terms(cls, terms: list[str], freqs: list[float]) -> Spelling:
         """A corrector over ``terms`` of one's own (the readings of words, say)."""
-        spelling = cls.__new__(cls)
-        spelling._index(zip(terms, freqs, strict=True))
-        return spelling
+        return cls(zip(terms, freqs, strict=True))
 
     def _index(self, terms) -> None:
         self.terms: list[str] = []

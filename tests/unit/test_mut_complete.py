@@ -203,7 +203,7 @@ def test_index_words_over_two_segments(tmp_path: Path) -> None:
     ])
     opened = Opened(tmp_path, ix)
     try:
-        reader = opened.searcher.reader()
+        reader = opened.postings
         found = index_words(reader)
         # 空母: titles 1 + 1, texts 2 + 1; 演習: titles 1 + 1, texts 1 + 0
         assert {w: found[w] for w in ("空母", "演習", "大使")} == {"空母": 3, "演習": 2,

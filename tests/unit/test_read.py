@@ -185,6 +185,30 @@ def test_every_term_is_found_where_whoosh_finds_it(opened):
                                ) == 100
 
 
+@pytest.mark.parametrize("piece", [1 << 20, 40, 8])
+def test_the_lexicon_is_whooshs(opened, monkeypatch, piece):
+    """Each field's terms with their documents and total weight, summed over both
+    segments: what Whoosh's reader gives field by field, whether the term file is read in
+    one piece or in pieces smaller than an entry."""
+    monkeypatch.setattr(terms, "_SCAN_BYTES", piece)
+    reader = opened.searcher.reader()
+    for fieldname in ("title", "body", "id"):
+        theirs = {(t.decode("utf-8") if isinstance(t, bytes) else t):
+                  (info.doc_frequency(), pytest.approx(info.weight()))
+                  for t, info in reader.iter_field(fieldname)}
+        assert opened.postings.lexicon(fieldname) == theirs, fieldname
+        assert len(theirs) > (250 if fieldname == "id" else 1)
+    assert opened.postings.lexicon("body")["演習"] == (300, 750.0)  # 1 to 4 times each
+    assert opened.postings.lexicon("nosuchfield") == {}
+
+
+def test_a_term_file_cut_inside_its_entries_is_an_error(opened):
+    table = opened.postings._segments[0][0].terms
+    table.tables = [(40, 0)] + table.tables[1:]  # the entries said to end inside one
+    with pytest.raises(DamagedIndexError, match="entries are cut short: the index files"):
+        opened.postings.lexicon("title")
+
+
 @pytest.mark.parametrize("damage", ["magic", "cut", "fieldmap"])
 def test_a_damaged_term_file_is_an_error_when_opened(tmp_path, damage):
     ix = build(tmp_path, [RECORDS[:150]])

@@ -251,6 +251,23 @@ class PostingReader:
         return sum(terms.doc_frequency(info) for segment, _ in self._segments
                    if (info := segment.find(fieldname, tbytes)) is not None)
 
+    def lexicon(self, fieldname: str) -> dict[str, tuple[int, float]]:
+        """Every term of ``fieldname`` → (documents holding it, its total weight), summed
+        over the segments, read from the term files (Whoosh's ``iter_field`` through its
+        readers took about ten times as long)."""
+        found: dict[str, tuple[int, float]] = {}
+        for segment, _ in self._segments:
+            try:
+                for tbytes, info in segment.terms.terms(fieldname):
+                    df, weight = terms.frequencies(info)
+                    term = tbytes.decode("utf-8")
+                    before = found.get(term)
+                    found[term] = (df, weight) if before is None else (before[0] + df,
+                                                                        before[1] + weight)
+            except terms.TermFileError as exc:
+                raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
+        return found
+
     def _get(self, key: tuple) -> Postings | None:
         with self._lock:
             return self._cache.get(key)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import struct
+from collections.abc import Iterator
 from hashlib import md5
 
 from whoosh.filedb.filetables import _hash_functions
@@ -32,7 +33,9 @@ _SLOT = struct.Struct("!Iq")  # a key's hash, where its lengths start
 _DIRECTORY = struct.Struct("!qi")  # a hash table's start, its number of slots
 _INFO = struct.Struct("!BfIBBfII")  # W3TermInfo: flags, weight, doc freq, …
 _WHERE = struct.Struct("!qi")  # after it: the postings' offset and length
+_HEAD_SIZE = 13  # the magic, the hash function's number, two unused ints
 _SLOTS_READ = 8  # slots read at once: a probe rarely goes further
+_SCAN_BYTES = 1 << 20  # the keys and values are read in pieces of about this much
 _VALUE_GUESS = _INFO.size + _WHERE.size
 
 
@@ -118,6 +121,31 @@ class TermTable:
         return found
 
 
+    def terms(self, fieldname: str) -> Iterator[tuple[bytes, bytes]]:
+        """Each term of ``fieldname`` in this segment and its ``W3TermInfo`` bytes, in the
+        file's order (by field number, then by bytes), read a piece at a time."""
+        number = self.fieldmap.get(fieldname)
+        if number is None:
+            return
+        prefix = _USHORT.pack(number)
+        at, end = _HEAD_SIZE, self.tables[0][0]  # the first hash table ends the entries
+        buf, start = b"", at  # ``buf`` holds the file from ``start``
+        while at < end:
+            o = at - start
+            if o + _LENGTHS.size > len(buf):
+                buf, start, o = self._read(at, min(_SCAN_BYTES, end - at)), at, 0
+            keylen, datalen = _LENGTHS.unpack_from(buf, o)
+            size = _LENGTHS.size + keylen + datalen
+            if o + size > len(buf):
+                if at + size > end:
+                    raise TermFileError("the term file's entries are cut short")
+                buf, start, o = self._read(at, min(max(_SCAN_BYTES, size), end - at)), at, 0
+            k = o + _LENGTHS.size
+            if buf[k:k + 2] == prefix:
+                yield buf[k + 2:k + keylen], buf[k + keylen:o + size]
+            at += size
+
+
 def postings_extent(info: bytes) -> tuple[int, int] | None:
     """Where a term's postings are in the posting file (offset, length), from its entry;
     None if they are inlined in the entry (not in an index kirinuki's codec wrote)."""
@@ -132,3 +160,9 @@ def doc_frequency(info: bytes) -> int:
     """The documents holding the term in this segment (deleted ones included, as Whoosh
     counts them)."""
     return _INFO.unpack_from(info)[2]
+
+
+def frequencies(info: bytes) -> tuple[int, float]:
+    """(documents holding the term, its total weight: occurrences × the field's boost)."""
+    _flags, weight, df = _INFO.unpack_from(info)[:3]
+    return df, weight
