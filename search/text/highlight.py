@@ -7,6 +7,7 @@ markup but <mark>. Fragments are cut at 。 、 or line ends, not at Western pun
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,23 @@ RECORD_MARKED_CHARS = 10_000
 MAX_WINDOWS = 200
 _SENTENCE_ENDS = "。！？!?\n"
 _CLAUSE_ENDS = "、，,"
+_SENTENCE_END = re.compile(f"[{re.escape(_SENTENCE_ENDS)}]")
+_CLAUSE_END = re.compile(f"[{re.escape(_CLAUSE_ENDS)}]")
+
+
+class _Ends:
+    """Where the sentences and the clauses of ``text`` end, found once in its first ``upto``
+    characters (one scan each, not a search for each end character at each window)."""
+
+    def __init__(self, text: str, upto: int) -> None:
+        self.upto = upto
+        self.sentences = [m.start() for m in _SENTENCE_END.finditer(text, 0, upto)]
+        self.clauses = [m.start() for m in _CLAUSE_END.finditer(text, 0, upto)]
+
+    def last(self, ends: list[int], lo: int, hi: int) -> int:
+        """The last of ``ends`` in [lo, hi), or -1 (what ``rfind`` says)."""
+        at = bisect_left(ends, hi) - 1
+        return ends[at] if at >= 0 and ends[at] >= lo else -1
 
 
 @dataclass
@@ -96,10 +114,12 @@ def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS,
     """The best fragment of ``text`` (about ``width`` characters) with its matches marked."""
     text = text or ""
     spans = match_spans(text[:SNIPPET_SOURCE_CHARS], terms, stored)
+    # every window starts before a match, and ends at most ``width`` after its start
+    ends = _Ends(text, min(len(text), (spans[-1][0] if spans else 0) + width))
     if not spans:
-        start, end = 0, _cut_end(text, 0, width)
+        start, end = 0, _cut_end(text, 0, width, ends)
     else:
-        start, end = _best_window(text, spans, width)
+        start, end = _best_window(text, spans, width, ends)
     while start < end and text[start].isspace():  # the archives put a space after 。
         start += 1
     fragment = text[start:end].replace("\n", " ")
@@ -109,7 +129,8 @@ def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS,
     return Snippet(prefix + mark(fragment, inside, start) + suffix, prefix + fragment + suffix)
 
 
-def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+def _best_window(text: str, spans: list[tuple[int, int]], width: int,
+                 ends: _Ends | None = None) -> tuple[int, int]:
     """Start at a sentence or clause boundary before a match; keep the window with the most
     distinct matched words, then the most matches, then the earliest.
 
@@ -118,19 +139,21 @@ def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[i
     at most ``MAX_WINDOWS`` windows are weighed (a word repeated 30,000 times gives the same
     window again and again): the cost is bounded whatever the text holds.
     """
+    if ends is None:
+        ends = _Ends(text, min(len(text), (spans[-1][0] if spans else 0) + width))
     starts = [a for a, _ in spans]
-    ends = [b for _, b in spans]
+    stops = [b for _, b in spans]
     best, best_score = (0, min(len(text), width)), (-1, -1)
     tried: set[int] = set()
     for first_start in starts:
-        start = _cut_start(text, first_start, width)
+        start = _cut_start(text, first_start, width, ends)
         if start in tried:
             continue
         if len(tried) == MAX_WINDOWS:
             break
         tried.add(start)
-        end = _cut_end(text, start, width)
-        lo, hi = bisect_left(starts, start), bisect_right(ends, end)
+        end = _cut_end(text, start, width, ends)
+        lo, hi = bisect_left(starts, start), bisect_right(stops, end)
         inside = spans[lo:hi] if hi > lo else []
         words = {text[a:b] for a, b in inside}
         score = (len(words), len(inside))  # not words * 10 + matches: 13 matches beat 2 words
@@ -139,23 +162,27 @@ def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[i
     return best
 
 
-def _cut_start(text: str, match: int, width: int) -> int:
+def _cut_start(text: str, match: int, width: int, ends: _Ends | None = None) -> int:
     """A boundary shortly before ``match``: a sentence end, else a clause end."""
+    if ends is None or ends.upto < match:
+        ends = _Ends(text, match)
     floor = max(0, match - width // 3)
-    for ends in (_SENTENCE_ENDS, _CLAUSE_ENDS):
-        cut = max(text.rfind(ch, floor, match) for ch in ends)
+    for found in (ends.sentences, ends.clauses):
+        cut = ends.last(found, floor, match)
         if cut != -1:
             return cut + 1
     return 0 if match < width // 3 else floor
 
 
-def _cut_end(text: str, start: int, width: int) -> int:
+def _cut_end(text: str, start: int, width: int, ends: _Ends | None = None) -> int:
     """End at a sentence end inside the window if one is far enough, else a clause end."""
     limit = min(len(text), start + width)
     if limit == len(text):
         return limit
-    for ends in (_SENTENCE_ENDS, _CLAUSE_ENDS):
-        cut = max(text.rfind(ch, start, limit) for ch in ends)
+    if ends is None or ends.upto < limit:
+        ends = _Ends(text, limit)
+    for found in (ends.sentences, ends.clauses):
+        cut = ends.last(found, start, limit)
         if cut != -1 and cut - start >= width * 2 // 3:
             return cut + 1
     return limit

@@ -10,6 +10,8 @@ words, then the most matches, then the earliest.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.text import highlight
 from search.text.highlight import (
@@ -436,22 +438,62 @@ def test_analyzer_built_once():
 # -- the cost of a row, whatever the record holds -------------------------------------------
 
 
+def _rfind_cut_start(text: str, match: int, width: int) -> int:
+    """The cut as it was written first, a search for each end character (the oracle)."""
+    floor = max(0, match - width // 3)
+    for ends in ("。！？!?\n", "、，,"):
+        cut = max(text.rfind(ch, floor, match) for ch in ends)
+        if cut != -1:
+            return cut + 1
+    return 0 if match < width // 3 else floor
+
+
+def _rfind_cut_end(text: str, start: int, width: int) -> int:
+    limit = min(len(text), start + width)
+    if limit == len(text):
+        return limit
+    for ends in ("。！？!?\n", "、，,"):
+        cut = max(text.rfind(ch, start, limit) for ch in ends)
+        if cut != -1 and cut - start >= width * 2 // 3:
+            return cut + 1
+    return limit
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="あ防。、！？!?\n，, ", max_size=80), st.integers(0, 90),
+       st.integers(1, 60), st.integers(0, 90))
+def test_cuts_found_from_the_ends_are_the_searched_ones(text, match, width, upto):
+    """The cuts read from the ends found once (``_Ends``) are those of ``rfind``, whether
+    the ends were found far enough (``upto``) or must be found again."""
+    match = min(match, len(text))
+    found = highlight._Ends(text, min(len(text), upto))
+    assert _cut_start(text, match, width, found) == _rfind_cut_start(text, match, width)
+    assert _cut_start(text, match, width) == _rfind_cut_start(text, match, width)
+    assert _cut_end(text, match, width, found) == _rfind_cut_end(text, match, width)
+    assert _cut_end(text, match, width) == _rfind_cut_end(text, match, width)
+
+
 @pytest.fixture()
 def work(monkeypatch):
     """What a row costs: the characters analysed and the windows weighed."""
-    seen = {"analysed": [], "windows": 0}
-    tokens, cut_end = highlight._tokens, highlight._cut_end
+    seen = {"analysed": [], "windows": 0, "scanned": []}
+    tokens, cut_end, ends = highlight._tokens, highlight._cut_end, highlight._Ends
 
     def counted_tokens(text):
         seen["analysed"].append(len(text))
         return tokens(text)
 
-    def counted_cut_end(text, start, width):
+    def counted_cut_end(text, start, width, found=None):
         seen["windows"] += 1
-        return cut_end(text, start, width)
+        return cut_end(text, start, width, found)
+
+    def counted_ends(text, upto):
+        seen["scanned"].append(upto)
+        return ends(text, upto)
 
     monkeypatch.setattr(highlight, "_tokens", counted_tokens)
     monkeypatch.setattr(highlight, "_cut_end", counted_cut_end)
+    monkeypatch.setattr(highlight, "_Ends", counted_ends)
     return seen
 
 
@@ -465,6 +507,9 @@ def test_a_word_repeated_thirty_thousand_times(work):
     # one window per distinct start: the 4,000 characters give 1,334 matches but at most
     # MAX_WINDOWS windows, plus the fragment's own end
     assert work["windows"] <= highlight.MAX_WINDOWS + 1
+    # the text's sentence and clause ends are looked for once, in the part windows can
+    # reach: up to the last match within SNIPPET_SOURCE_CHARS (防衛 at 3,996) and a width
+    assert work["scanned"] == [3996 + SNIPPET_CHARS]
 
 
 def test_matches_past_the_analysed_part_are_not_sought(work):
