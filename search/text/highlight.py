@@ -31,6 +31,16 @@ _SENTENCE_END = re.compile(f"[{re.escape(_SENTENCE_ENDS)}]")
 _CLAUSE_END = re.compile(f"[{re.escape(_CLAUSE_ENDS)}]")
 
 
+# Texts whose ends were found lately (by the text, whose hash Python keeps: the record
+# cache hands out the same string for the same record): as the marks (marks.decoded).
+ENDS_REMEMBERED = 4096
+
+
+@lru_cache(maxsize=ENDS_REMEMBERED)
+def _ends(text: str, upto: int) -> _Ends:
+    return _Ends(text, upto)
+
+
 class _Ends:
     """Where the sentences and the clauses of ``text`` end, found once in its first ``upto``
     characters (one scan each, not a search for each end character at each window)."""
@@ -115,7 +125,7 @@ def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS,
     text = text or ""
     spans = match_spans(text[:SNIPPET_SOURCE_CHARS], terms, stored)
     # every window starts before a match, and ends at most ``width`` after its start
-    ends = _Ends(text, min(len(text), (spans[-1][0] if spans else 0) + width))
+    ends = _ends(text, min(len(text), SNIPPET_SOURCE_CHARS + width))
     if not spans:
         start, end = 0, _cut_end(text, 0, width, ends)
     else:
