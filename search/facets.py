@@ -200,6 +200,10 @@ class Column:
     def __contains__(self, value: str) -> bool:
         return value in self._code
 
+    def code(self, value: str) -> int:
+        """The value's number (its place in ``values``); KeyError if no document holds it."""
+        return self._code[value]
+
     def having(self, chosen: Iterable[str]) -> np.ndarray:
         """A mask of the documents holding any of the ``chosen`` values (from each value's
         own documents, ``by_value``: not a look at every pair, 8 to 13 ms at a million)."""
@@ -388,9 +392,13 @@ def count(facet: Facet, column: Column, mask: np.ndarray,
     """
     counts = column.counts(mask, live)
     picked = set(chosen)
-    rows = [FacetValue(value, int(n), value in picked)
-            for value, n in zip(column.values, counts, strict=True) if n or value in picked]
-    rows += [FacetValue(v, 0, True) for v in dict.fromkeys(chosen) if v not in column]
+    values = column.values
+    # the values some document holds (few, for few matches), not a look at every value
+    held = np.flatnonzero(counts)
+    rows = [FacetValue(values[code], n, values[code] in picked)
+            for code, n in zip(held.tolist(), counts[held].tolist(), strict=True)]
+    rows += [FacetValue(v, 0, True) for v in dict.fromkeys(chosen)
+             if v not in column or not counts[column.code(v)]]
     if facet.order == "value":
         rows.sort(key=lambda r: r.value, reverse=True)
     else:
