@@ -260,9 +260,7 @@ class OpenIndex:
 
         with self._spelling_lock:
             if self._spelling is None:
-                self._spelling = [Spelling((term, weight) for term, (_df, weight)
-                                           in self.postings.lexicon(f).items())
-                                  for f in SPELLING_FIELDS]
+                self._spelling = [Spelling.of_field(self.postings, f) for f in SPELLING_FIELDS]
             return self._spelling
 
     def _new_searcher(self):

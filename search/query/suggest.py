@@ -37,6 +37,11 @@ class Spelling:
         self._index(terms)
 
     @classmethod
+    def of_field(cls, postings, fieldname: str) -> Spelling:
+        """The corrector of an index's field (``postings``: its ``PostingReader``)."""
+        return cls((term, weight) for term, (_df, weight) in postings.lexicon(fieldname).items())
+
+    @classmethod
     def from_terms(cls, terms: list[str], freqs: list[float]) -> Spelling:
         """A corrector over ``terms`` of one's own (the readings of words, say)."""
         return cls(zip(terms, freqs, strict=True))

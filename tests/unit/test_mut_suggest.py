@@ -9,7 +9,7 @@ from whoosh import query as wq
 from search.query import suggest as sg
 from search.query.parsed import ParsedQuery
 from search.query.readings import Readings
-from tests.unit.smallindex import build, record
+from tests.unit.smallindex import Opened, build, record
 
 
 def test_limits():
@@ -57,10 +57,10 @@ def opened(tmp_path):
         record("a2", "2025-01-02", "防衛省", "防衛省の発表。NATO summit"),
         record("a3", "2025-01-03", "会見", "発表。"),  # 会見 in a title only
     ]])
-    searcher = ix.searcher()
-    spellings = [sg.Spelling(searcher.reader(), f) for f in sg.SPELLING_FIELDS]
-    yield searcher, spellings
-    searcher.close()
+    opened = Opened(tmp_path, ix)
+    spellings = [sg.Spelling.of_field(opened.postings, f) for f in sg.SPELLING_FIELDS]
+    yield opened.searcher, spellings
+    opened.close()
 
 
 def parsed(text: str, words: list[str]) -> ParsedQuery:
