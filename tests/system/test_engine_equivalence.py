@@ -161,10 +161,13 @@ def test_facet_counts_are_counts_of_the_stored_documents(engine, whoosh_searcher
 @pytest.mark.parametrize("word", ["ウクライ", "ウクライノ", "ふぃりぴん", "自衛体", "nata", "sabr",
                                   "フィリッピン", "防衛省庁", "潜水鑑", "xqzvwk"])
 @pytest.mark.parametrize("field", ["title", "body"])
-def test_spelling_is_whooshs_corrector(whoosh_searcher, word, field):
+def test_spelling_is_whooshs_corrector(engine, whoosh_searcher, word, field):
+    """The corrector built from the term files' lexicon (``Spelling.of_field``) suggests
+    what Whoosh's corrector of the same field does."""
     from search.query.suggest import Spelling
 
-    ours = Spelling(whoosh_searcher.reader(), field)
+    with engine.serving.use() as ix:
+        ours = Spelling.of_field(ix.postings, field)
     for maxdist in (1, 2):
         want = whoosh_searcher.corrector(field).suggest(word, 5, maxdist)
         assert ours.suggest(word, 5, maxdist) == want
