@@ -120,14 +120,12 @@ class Evaluator:
         else:
             live = self.columns.live[p.docs]
             docs, weights = p.docs[live], p.weights[live].astype(np.float64)
-        lengths = self.columns.lengths.get(fieldname)
-        if lengths is None:  # not scorable (facet fields): the weight is the score
+        norm = self.columns.norm(fieldname, B, K1)
+        if norm is None:  # not scorable (facet fields): the weight is the score
             return Matches(docs, weights * boost)
         df = len(p.docs)  # Whoosh counts deleted documents in both statistics
         idf = np.log(self.doc_count / (df + 1)) + 1
-        avg = self.columns.avg_length[fieldname]
-        dl = lengths[docs].astype(np.float64)
-        scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * dl / avg)))
+        scores = idf * ((weights * (K1 + 1)) / (weights + norm[docs]))
         return Matches(docs, scores * boost)
 
     def _phrase(self, q: wq.Phrase) -> Matches:

@@ -44,6 +44,24 @@ class Columns:
     _by_rank: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _live_docs: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _none_deleted: bool | None = field(default=None, init=False, repr=False, compare=False)
+    _norms: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False,
+                                          compare=False)
+
+    def norm(self, fieldname: str, b: float, k1: float) -> np.ndarray | None:
+        """BM25's length normalisation of ``fieldname`` for every document,
+        ``k1 * ((1 - b) + b * length / average)`` (None: the field is not scored): worked
+        out once per opened index, as a term's scoring did for its documents each time.
+        Shared: not to be changed."""
+        found = self._norms.get(fieldname)
+        if found is None:
+            lengths = self.lengths.get(fieldname)
+            if lengths is None:
+                return None
+            dl = lengths.astype(np.float64)
+            found = k1 * ((1 - b) + b * dl / self.avg_length[fieldname])
+            found.flags.writeable = False
+            self._norms[fieldname] = found  # two threads may both work it out: the same
+        return found
 
     def none_deleted(self) -> bool:
         """Whether every document is live (a build no update has touched): a posting list
