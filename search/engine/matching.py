@@ -196,9 +196,14 @@ def _intersect(parts: list[Matches]) -> Matches:
     parts = sorted(parts, key=len)
     docs, scores = parts[0].docs, parts[0].scores
     for other in parts[1:]:
-        common, left, right = np.intersect1d(docs, other.docs, assume_unique=True,
-                                             return_indices=True)
-        docs, scores = common, scores[left] + other.scores[right]
+        # each of the fewer documents looked up in the other's (both ascending, unique):
+        # a binary search each, where intersect1d sorts both together
+        if not len(docs) or not len(other.docs):
+            docs, scores = docs[:0], scores[:0]
+            break
+        at = np.minimum(np.searchsorted(other.docs, docs), len(other.docs) - 1)
+        both = other.docs[at] == docs
+        docs, scores = docs[both], scores[both] + other.scores[at[both]]
     return Matches(docs.astype(np.int32), scores)
 
 
@@ -212,7 +217,7 @@ def _union(parts: list[Matches]) -> Matches:
     allscores = np.concatenate([p.scores for p in parts])
     docs, where = np.unique(alldocs, return_inverse=True)
     scores = np.zeros(len(docs))
-    np.add.at(scores, where, allscores)
+    np.add.at(scores, where, allscores)  # in the parts' order, as Whoosh sums them
     return Matches(docs.astype(np.int32), scores)
 
 

@@ -17,6 +17,8 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh import scoring
 
@@ -246,6 +248,43 @@ def test_union_and_intersection_of_arrays():
     assert both.docs.dtype == np.int32
     assert (both.docs.tolist(), both.scores.tolist()) == ([4], [12.0])
     assert len(_intersect([a, empty])) == 0
+
+
+_PARTS = st.lists(st.dictionaries(st.integers(0, 60), st.floats(0.01, 100.0), max_size=25),
+                  min_size=1, max_size=6)
+
+
+def _matches(part: dict[int, float]) -> Matches:
+    docs = sorted(part)
+    return Matches(np.array(docs, np.int32), np.array([part[d] for d in docs], np.float64))
+
+
+@given(_PARTS)
+def test_union_sums_each_documents_scores_in_the_parts_order(parts):
+    want: dict[int, float] = {}
+    for part in parts:
+        for doc, score in part.items():
+            want[doc] = want[doc] + score if doc in want else score
+    found = _union([_matches(p) for p in parts])
+    assert found.docs.dtype == np.int32
+    assert found.docs.tolist() == sorted(want)
+    assert found.scores.tolist() == [want[d] for d in sorted(want)]
+
+
+@given(_PARTS)
+def test_intersection_keeps_the_documents_of_every_part(parts):
+    common = set(parts[0]).intersection(*parts[1:])
+    found = _intersect([_matches(p) for p in parts])
+    assert found.docs.dtype == np.int32 and found.docs.tolist() == sorted(common)
+    # summed from the shortest part up (the order _intersect takes them in)
+    order = sorted(range(len(parts)), key=lambda i: len(parts[i]))
+    want = []
+    for d in sorted(common):
+        total = parts[order[0]][d]
+        for i in order[1:]:
+            total += parts[i][d]
+        want.append(total)
+    assert found.scores.tolist() == want
 
 
 def test_within_finds_values_in_a_sorted_array_by_binary_search():
