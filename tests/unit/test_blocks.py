@@ -96,6 +96,50 @@ def test_positions_are_kept_as_arrays_and_given_to_whoosh_as_it_wrote_them(lists
     assert again[0].tolist() == counts.tolist() and again[1].tolist() == deltas.tolist()
 
 
+@st.composite
+def few(draw):
+    """A block of at most FEW postings: any kind of weights and values, positions among
+    them (Whoosh's, and ones it never writes: negative, too large, not a list of ints)."""
+    n = draw(st.integers(1, blocks.FEW))
+    ids, weights, values = draw(block())
+    ids, weights = ids[:n] + [ids[-1] + k for k in range(1, n - len(ids) + 1)], \
+        (weights * n)[:n]
+    kind = draw(st.sampled_from(["positions", "odd", "other"]))
+    if kind == "positions":
+        values = tuple(formats.Positions().encode(sorted(p)) for p in draw(
+            st.lists(st.lists(st.integers(0, 70_000), min_size=1, max_size=1200),
+                     min_size=n, max_size=n)))
+    elif kind == "odd":
+        values = tuple(draw(st.sampled_from([
+            whooshs_value([1, 2]), whooshs_value([5, -2]), whooshs_value([2 ** 32]),
+            struct.pack("!I", 2) + pickle.dumps([1], 2), struct.pack("!I", 1) + pickle.dumps(
+                [1.5], 2), struct.pack("!I", 1) + pickle.dumps((1,), 2), b"ab", b"",
+            formats.Positions().encode([3, 9])])) for _ in range(n))
+    elif values is not None and not isinstance(values, bytes):
+        values = (values * n)[:n] if values else tuple(b"" for _ in range(n))
+    return ids, weights, values
+
+
+@given(few(), st.sampled_from([0, 1]), st.booleans())
+def test_a_block_of_few_postings_is_written_as_numpy_writes_it(b, level, positions):
+    """The Python path for blocks of FEW postings or fewer writes the NumPy path's bytes."""
+    ids, weights, values = b
+    mine = blocks.encode(ids, weights, values, level, positions=positions)
+    few, blocks.FEW = blocks.FEW, 0
+    try:
+        theirs = blocks.encode(ids, weights, values, level, positions=positions)
+    finally:
+        blocks.FEW = few
+    assert mine == theirs
+
+
+def test_a_block_of_few_postings_whose_documents_do_not_ascend_is_refused():
+    with pytest.raises(ValueError, match="must ascend"):
+        blocks.encode([3, 3], [1.0, 1.0], None, 0)
+    with pytest.raises(ValueError, match="must ascend"):
+        blocks.encode([5, 2, 9], [1.0, 1.0, 1.0], None, 0)
+
+
 @pytest.mark.parametrize(("positions", "counts", "deltas"), [
     ([[4], [255]], 1, 1), ([[256]], 1, 2), ([list(range(256))], 2, 1),
     ([[65536]], 1, 4), ([[1, 70_000]], 1, 4),

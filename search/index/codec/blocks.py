@@ -53,6 +53,8 @@ _UINT = struct.Struct("!I")  # Whoosh's pack_uint: a value's count of positions
 _NOT_POSITIONS = (pickle.UnpicklingError, ValueError, TypeError, IndexError, EOFError)
 _WIDTH = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 _F32 = np.dtype("<f4")
+# A block of this many postings or fewer is encoded in Python, not NumPy (``encode``)
+FEW = 16
 
 
 class BlockFormatError(ValueError):
@@ -70,7 +72,9 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
     n = len(ids)
     if not isinstance(ids, array) or ids.typecode != "I":
         ids = array("I", ids)
-    if n > 1:
+    if n == 1:
+        width, part_a = 1, b""
+    elif n > FEW:
         deltas = np.diff(np.frombuffer(ids, dtype=np.uint32).astype(np.int64))
         top = int(deltas.max())
         if int(deltas.min()) <= 0:
@@ -78,7 +82,11 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
         width = 1 if top < 256 else 2 if top < 65536 else 4
         part_a = deltas.astype(_WIDTH[width]).tobytes()
     else:
-        width, part_a = 1, b""
+        steps = [ids[i + 1] - ids[i] for i in range(n - 1)]
+        if min(steps) <= 0:
+            raise ValueError("a block's documents must ascend")
+        width = _width(max(steps))
+        part_a = _little(width, steps)
     if not isinstance(weights, array) or weights.typecode != "f":
         weights = array("f", weights)
     first = weights[0]
@@ -87,6 +95,13 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
     elif weights.count(first) == n and (n >= 4 or not _small(first)):
         wkind = W_SAME
         part_a += struct.pack("<f", first)
+    elif n <= FEW:
+        if all(_small(w) for w in weights):
+            wkind = W_BYTES
+            part_a += bytes(int(w) for w in weights)
+        else:
+            wkind = W_FLOATS
+            part_a += struct.pack(f"<{n}f", *weights)
     else:
         w = np.frombuffer(weights, dtype=np.float32)
         if w.min() >= 0 and w.max() < 256 and (w.astype(np.uint8) == w).all():
@@ -102,14 +117,19 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
     else:
         if len(values) != n:
             raise ValueError(f"{len(values)} values for {n} postings")
-        lengths = np.frombuffer(array("I", map(len, values)), dtype=np.uint32)
-        part_b = _positions_part(lengths, values) if positions else None
+        if positions and n <= FEW:
+            part_b = _positions_part_few(values)
+        elif positions:
+            part_b = _positions_part(np.frombuffer(array("I", map(len, values)),
+                                                   dtype=np.uint32), values)
+        else:
+            part_b = None
         if part_b is not None:
             vkind = V_POSITIONS
         else:
-            vkind = V_SHORT if lengths.max() < 65536 else V_LONG
-            part_b = lengths.astype("<u2" if vkind == V_SHORT else "<u4").tobytes() \
-                + b"".join(values)
+            lengths = array("I", map(len, values))
+            vkind = V_SHORT if max(lengths) < 65536 else V_LONG
+            part_b = _little(2 if vkind == V_SHORT else 4, lengths) + b"".join(values)
     flags = 0
     if compression:
         part_a, zipped = _smaller(part_a, compression)
@@ -118,6 +138,35 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
         flags |= _B_ZIPPED * zipped
     return _HEAD.pack(MAGIC, width, wkind, vkind, flags, n, ids[0], len(part_a)) \
         + part_a + part_b
+
+
+def _positions_part_few(values: Sequence[bytes]) -> bytes | None:
+    """``_positions_part`` for a block of few postings, in Python: each value unpickled
+    (C speed), where NumPy's twenty calls cost more than the work (most blocks of a build
+    hold one posting: the rare words)."""
+    counts: list[int] = []
+    deltas: list[int] = []
+    for value in values:
+        try:
+            (count,) = _UINT.unpack_from(value)
+            found = _unpickled(value, count)
+        except (*_NOT_POSITIONS, struct.error):
+            return None
+        counts.append(count)
+        deltas += found
+    if deltas and min(deltas) < 0:
+        return None
+    cw = _width(max(counts))
+    dw = _width(max(deltas) if deltas else 0)
+    if cw > 4 or dw > 4:
+        return None
+    return _COUNTS.pack(cw, dw) + _little(cw, counts) + _little(dw, deltas)
+
+
+def _little(width: int, numbers: Sequence[int]) -> bytes:
+    """``numbers`` as little-endian unsigned integers of ``width`` bytes (1, 2 or 4)."""
+    return struct.pack(f"<{len(numbers)}{'B' if width == 1 else 'H' if width == 2 else 'I'}",
+                       *numbers)
 
 
 def _positions_part(lengths: np.ndarray, values: Sequence[bytes]) -> bytes | None:
@@ -157,10 +206,14 @@ def position_deltas(lengths: np.ndarray, values: bytes) -> tuple[np.ndarray, np.
     """
     if not len(lengths):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if int(lengths.min()) < 4:  # not even a count
+        raise ValueError("not Positions values")
     raw = np.frombuffer(values, dtype=np.uint8)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     head = raw[starts[:, None] + np.arange(4)].astype(np.int64)
     counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
+    if (counts > lengths).any():  # each position takes a byte at least
+        raise ValueError("not Positions values")
     core = lengths - (raw[starts + lengths - 1] == _DOT)
     many = counts > 1
     fast = np.where(many, (core == 11 + 2 * counts) & (counts <= 1000), core == 12)
@@ -184,9 +237,17 @@ def position_deltas(lengths: np.ndarray, values: bytes) -> tuple[np.ndarray, np.
     deltas[np.repeat(fast, counts)] = raw[ops + 1]
     for j in np.flatnonzero(~fast):
         value = values[starts[j]:starts[j] + lengths[j]]
-        data = value[4:] if value.endswith(b".") else value[4:] + b"."
-        deltas[offsets[j]:offsets[j] + counts[j]] = pickle.loads(data)
+        deltas[offsets[j]:offsets[j] + counts[j]] = _unpickled(value, int(counts[j]))
     return counts, deltas
+
+
+def _unpickled(value: bytes, count: int) -> list[int]:
+    """The deltas a Positions value pickles, which must be ``count`` whole numbers (a list
+    of another length, or of floats, is not one Whoosh wrote: ValueError)."""
+    found = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+    if type(found) is not list or len(found) != count or not all(type(d) is int for d in found):
+        raise ValueError("not a Positions value")
+    return found
 
 
 def joined(values: list[bytes]) -> tuple[np.ndarray, bytes]:
