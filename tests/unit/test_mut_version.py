@@ -170,3 +170,54 @@ def test_packages_of_any_name_are_imported_whole(tmp_path):
     })
     assert version.build_modules(package, "Xa/m.py") == {
         "__init__.py", "Xa/__init__.py", "Xa/m.py"}
+
+
+def test_what_modules_import_is_remembered_on_disk_by_each_files_version(tmp_path,
+                                                                        monkeypatch):
+    """The imports and file names each module holds are kept in the package's
+    __pycache__ by modification time and size: a later process reads them there instead
+    of parsing the module, and a module changed since is parsed again."""
+    import json
+    import os
+
+    package = _package(tmp_path, {"__init__.py": "", "index/__init__.py": "",
+                                  "index/build.py": "from . import a\nT = 'countries.tsv'\n",
+                                  "index/a.py": "", "index/b.py": ""})
+    monkeypatch.setattr(version, "_facts_known", {})
+    assert version.build_modules(package) == {
+        "__init__.py", "index/__init__.py", "index/build.py", "index/a.py"}
+    saved = json.loads((package / "__pycache__" / version._FACTS_FILE).read_text("utf-8"))
+    assert saved["index/build.py"]["imports"] == [["index"], ["index", "a"]]
+    assert saved["index/build.py"]["names"] == ["countries.tsv"]
+    stat = (package / "index/build.py").stat()
+    assert saved["index/build.py"]["stamp"] == [stat.st_mtime_ns, stat.st_size]
+
+    # a new process: the modules are not parsed again (the file's text is no Python now,
+    # but it has the same size and time)
+    text = (package / "index/build.py").read_text(encoding="utf-8")
+    (package / "index/build.py").write_text("(" * len(text), encoding="utf-8")
+    os.utime(package / "index/build.py", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    monkeypatch.setattr(version, "_facts_known", {})
+    assert "index/a.py" in version.build_modules(package)
+
+    # a module changed since: parsed again, and what it now imports followed
+    (package / "index/build.py").write_text("from . import b\n", encoding="utf-8")
+    os.utime(package / "index/build.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert version.build_modules(package) == {
+        "__init__.py", "index/__init__.py", "index/build.py", "index/b.py"}
+
+
+def test_modules_are_read_as_before_where_nothing_can_be_remembered(tmp_path, monkeypatch):
+    package = _package(tmp_path, {"__init__.py": "", "index/__init__.py": "",
+                                  "index/build.py": "from . import a\n", "index/a.py": ""})
+    (package / "__pycache__").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(version, "_facts_known", {})
+    assert "index/a.py" in version.build_modules(package)
+    # a garbled file of facts is passed over
+    other = _package(tmp_path / "other", {"__init__.py": "", "index/__init__.py": "",
+                                          "index/build.py": "from . import a\n",
+                                          "index/a.py": ""})
+    (other / "__pycache__").mkdir()
+    (other / "__pycache__" / version._FACTS_FILE).write_text("[1, 2", encoding="utf-8")
+    monkeypatch.setattr(version, "_facts_known", {})
+    assert "index/a.py" in version.build_modules(other)
