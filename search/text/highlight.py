@@ -33,11 +33,18 @@ _CLAUSE_END = re.compile(f"[{re.escape(_CLAUSE_ENDS)}]")
 
 # Texts whose ends were found lately (by the text, whose hash Python keeps: the record
 # cache hands out the same string for the same record): as the marks (marks.decoded).
-ENDS_REMEMBERED = 4096
+# Texts of up to ENDS_TEXT_CHARS characters are kept (their whole reachable part), so the
+# memory is bounded (about 20 MB at most) whatever the records hold.
+ENDS_REMEMBERED = 2048
+ENDS_TEXT_CHARS = SNIPPET_SOURCE_CHARS + SNIPPET_CHARS
+
+
+def _ends(text: str, upto: int) -> _Ends:
+    return _remembered_ends(text, upto) if len(text) <= ENDS_TEXT_CHARS else _Ends(text, upto)
 
 
 @lru_cache(maxsize=ENDS_REMEMBERED)
-def _ends(text: str, upto: int) -> _Ends:
+def _remembered_ends(text: str, upto: int) -> _Ends:
     return _Ends(text, upto)
 
 

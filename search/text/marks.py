@@ -75,16 +75,25 @@ def _numbers(packed: bytes) -> list[int]:
 
 # Marks decoded lately, by their bytes (a record's, which the index's record cache hands
 # out again and again as the same object, whose hash Python keeps): the first pages' rows
-# come back query after query, and decoding was most of marking a row.
-MARKS_REMEMBERED = 4096
+# come back query after query, and decoding was most of marking a row. Marks of up to
+# MARKS_BYTES_REMEMBERED bytes (about 700 words) are kept, so the memory is bounded
+# (about 20 MB at most) whatever the records hold.
+MARKS_REMEMBERED = 2048
+MARKS_BYTES_REMEMBERED = 2048
 
 
-@lru_cache(maxsize=MARKS_REMEMBERED)
-def decoded(packed: bytes) -> tuple[array, array, array]:
-    """(start, length, code) of each mark, as three arrays (about 12 bytes a mark)."""
+def _decode(packed: bytes) -> tuple[array, array, array]:
     numbers = _numbers(packed)
     return (array("i", accumulate(numbers[0::3])), array("i", numbers[1::3]),
             array("i", numbers[2::3]))
+
+
+_remembered = lru_cache(maxsize=MARKS_REMEMBERED)(_decode)
+
+
+def decoded(packed: bytes) -> tuple[array, array, array]:
+    """(start, length, code) of each mark, as three arrays (about 12 bytes a mark)."""
+    return _remembered(packed) if len(packed) <= MARKS_BYTES_REMEMBERED else _decode(packed)
 
 
 def marked_spans(text: str, stored: Marks, terms: set[str]) -> list[tuple[int, int]]:

@@ -494,7 +494,7 @@ def work(monkeypatch):
     monkeypatch.setattr(highlight, "_tokens", counted_tokens)
     monkeypatch.setattr(highlight, "_cut_end", counted_cut_end)
     monkeypatch.setattr(highlight, "_Ends", counted_ends)
-    highlight._ends.cache_clear()  # the ends of a text met before are remembered
+    highlight._remembered_ends.cache_clear()  # the ends of a text met before are remembered
     return seen
 
 
@@ -509,9 +509,13 @@ def test_a_word_repeated_thirty_thousand_times(work):
     # MAX_WINDOWS windows, plus the fragment's own end
     assert work["windows"] <= highlight.MAX_WINDOWS + 1
     # the text's sentence and clause ends are looked for once, in the part windows can
-    # reach (a match within SNIPPET_SOURCE_CHARS, a width after it), and remembered
+    # reach (a match within SNIPPET_SOURCE_CHARS, a width after it); a text this long is
+    # not remembered (ENDS_TEXT_CHARS), a shorter one is
     assert work["scanned"] == [highlight.SNIPPET_SOURCE_CHARS + SNIPPET_CHARS]
-    assert snippet(text, {"防衛"}) == got and len(work["scanned"]) == 1
+    assert snippet(text, {"防衛"}) == got and len(work["scanned"]) == 2
+    short = text[:highlight.ENDS_TEXT_CHARS]
+    first = snippet(short, {"防衛"})
+    assert snippet(short, {"防衛"}) == first and len(work["scanned"]) == 3
 
 
 def test_matches_past_the_analysed_part_are_not_sought(work):

@@ -92,13 +92,17 @@ def test_varints_are_read_back() -> None:
 def test_marks_are_decoded_once_and_the_same_marks_again_come_from_memory() -> None:
     from search.text import marks as module
 
-    module.decoded.cache_clear()
+    module._remembered.cache_clear()
     packed = bytes([0, 2, 0, 3, 1, 1, 0x80 | 0x2C, 0x02, 4, 0])  # starts 0, 3, 303
     starts, lengths, codes = module.decoded(packed)
     assert (list(starts), list(lengths), list(codes)) == ([0, 3, 303], [2, 1, 4], [0, 1, 0])
     assert module.decoded(bytes(packed)) == (starts, lengths, codes)  # equal bytes: remembered
-    info = module.decoded.cache_info()
+    info = module._remembered.cache_info()
     assert (info.hits, info.misses, info.maxsize) == (1, 1, module.MARKS_REMEMBERED)
+    # marks of more than MARKS_BYTES_REMEMBERED bytes are decoded each time, not kept
+    large = bytes([1, 1, 0]) * (module.MARKS_BYTES_REMEMBERED // 3 + 1)
+    assert list(module.decoded(large)[0])[:3] == [1, 2, 3]
+    assert module._remembered.cache_info().currsize == 1
 
 
 def test_no_terms_or_no_marks_mark_nothing() -> None:
