@@ -278,3 +278,59 @@ def test_the_lists_are_in_blocks_of_the_size_written(opened, request):
     matcher = leaf.postings("body", "演習")
     assert matcher._blocklength == min(200, segments.BLOCK_POSTINGS)
     assert matcher._lastblock is (segments.BLOCK_POSTINGS >= 200)
+
+
+def _hash_file(path, entries: dict[bytes, bytes], hashtype: int = 0,
+               fieldmap: dict | None = None) -> tuple[int, int]:
+    """A hash file written by Whoosh's own HashWriter (as its term files are), with
+    ``entries`` (key → value); (fd, length) to read it by."""
+    from whoosh.filedb.filetables import HashWriter
+    from whoosh.filedb.structfile import StructFile
+
+    writer = HashWriter(StructFile(open(path, "wb")), hashtype=hashtype)  # noqa: SIM115 - closed by writer.close()
+    writer.extras["fieldmap"] = fieldmap if fieldmap is not None else {"body": 0}
+    for key, value in entries.items():
+        writer.add(key, value)
+    writer.close()
+    return os.open(path, os.O_RDONLY), os.path.getsize(path)
+
+
+def _info(df: int, offset: int, length: int, extra: bytes = b"") -> bytes:
+    return struct.pack("!BfIBBfII", 0, 1.0, df, 1, 1, 1.0, 0, 0) + \
+        struct.pack("!qi", offset, length) + extra
+
+
+@pytest.mark.parametrize("hashtype", [0, 1])  # md5, crc32 (Whoosh's cdb hash fails on bytes)
+def test_a_term_table_reads_any_hash_whoosh_writes_and_long_entries(tmp_path, hashtype):
+    words = [f"語{i}".encode() for i in range(300)]
+    entries = {struct.pack("!H", 0) + w: _info(i + 1, 1000 + i, 7 + i) for i, w in
+               enumerate(words)}
+    long = struct.pack("!H", 0) + b"long"
+    entries[long] = _info(5, 42, 9, b"x" * 500)  # a value past the first read's guess
+    fd, length = _hash_file(tmp_path / "t.trm", entries, hashtype)
+    try:
+        table = terms.TermTable(fd, 0, length)
+        for i, w in enumerate(words):
+            info = table.entry("body", w)
+            assert terms.postings_extent(info) == (1000 + i, 7 + i)
+            assert terms.doc_frequency(info) == i + 1
+        assert table.entry("body", b"long") == entries[long]
+        assert table.entry("body", "語300".encode()) is None
+        assert table.entry("title", words[0]) is None
+    finally:
+        os.close(fd)
+
+
+def test_a_term_file_too_short_or_an_entry_cut_short_is_an_error(tmp_path):
+    path = tmp_path / "short.trm"
+    path.write_bytes(b"HSH")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        with pytest.raises(terms.TermFileError, match="^the term file is cut short$"):
+            terms.TermTable(fd, 0, 3)
+    finally:
+        os.close(fd)
+    with pytest.raises(terms.TermFileError, match="^a term's entry is cut short$"):
+        terms.postings_extent(_info(1, 2, 3)[:-1])
+    assert terms.postings_extent(_info(1, 2, 3)) == (2, 3)
+    assert terms.frequencies(_info(7, 0, 0)) == (7, 1.0)
