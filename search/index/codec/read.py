@@ -20,6 +20,8 @@ import pickle
 import struct
 import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +39,15 @@ EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 class DamagedIndexError(Exception):
     """A posting list could not be read: the index files are damaged."""
+
+
+@contextmanager
+def _damage_named() -> Iterator[None]:
+    """What a block or the term file says is wrong with it, as damage to the index files."""
+    try:
+        yield
+    except (blocks.BlockFormatError, terms.TermFileError) as exc:
+        raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
 
 
 @dataclass(frozen=True)
@@ -86,17 +97,13 @@ class _SegmentPostings:
 
     def find(self, fieldname: str, tbytes: bytes) -> bytes | None:
         """The term's entry in this segment (None: the segment does not hold it)."""
-        try:
+        with _damage_named():
             return self.terms.entry(fieldname, tbytes)
-        except terms.TermFileError as exc:
-            raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
 
     def read(self, info: bytes, docbase: int, positions: bool = False) -> tuple:
         """(docs, weights) and, with ``positions``, (document, position) of each occurrence."""
-        try:
+        with _damage_named():
             extent = terms.postings_extent(info)
-        except terms.TermFileError as exc:
-            raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
         if extent is None:
             # Whoosh inlines a list shorter than its inline limit into the term's entry;
             # the codec's limit is 1 (segments.Codec), so only an index written otherwise
@@ -178,15 +185,13 @@ def occurrences(ids: np.ndarray, counts: np.ndarray, deltas: np.ndarray, docbase
 
 def _decode(buf: bytes, docbase: int, positions: bool) -> tuple:
     ids, weights, counts, deltas = [], [], [], []
-    try:
+    with _damage_named():
         for block_ids, block_weights, values in _blocks(buf, positions):
             ids.append(block_ids)
             weights.append(block_weights)
             if positions and values is not None:
                 counts.append(values[0])
                 deltas.append(values[1])
-    except blocks.BlockFormatError as exc:
-        raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
     docs = _joined(ids)
     found = None
     if positions:
@@ -257,15 +262,13 @@ class PostingReader:
         readers took about ten times as long)."""
         found: dict[str, tuple[int, float]] = {}
         for segment, _ in self._segments:
-            try:
+            with _damage_named():
                 for tbytes, info in segment.terms.terms(fieldname):
                     df, weight = terms.frequencies(info)
                     term = tbytes.decode("utf-8")
                     before = found.get(term)
                     found[term] = (df, weight) if before is None else (before[0] + df,
                                                                         before[1] + weight)
-            except terms.TermFileError as exc:
-                raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
         return found
 
     def _get(self, key: tuple) -> Postings | None:
