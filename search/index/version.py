@@ -80,6 +80,7 @@ def build_tables(package: Path) -> list[str]:
 # the folder cannot be written, they are worked out each time, as before.
 _FACTS_FILE = "kirinuki-modules.json"
 _facts_known: dict[str, dict] = {}
+_facts_new: set[str] = set()  # packages with facts worked out since they were saved
 _facts_lock = threading.Lock()
 
 
@@ -95,10 +96,7 @@ def _facts(package: Path, name: str) -> tuple[list[list[str]], list[str]]:
         entry = known.get(name)
         if entry is not None and entry["stamp"] == [stat.st_mtime_ns, stat.st_size]:
             return entry["imports"], entry["names"]
-    parts = name.removesuffix(".py").split("/")
-    if parts[-1] == "__init__":
-        parts.pop()
-    here = parts if name.endswith("__init__.py") else parts[:-1]  # its package
+    here = _package_of(name)
     imports: list[list[str]] = []
     names: list[str] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -109,7 +107,7 @@ def _facts(package: Path, name: str) -> tuple[list[list[str]], list[str]]:
     with _facts_lock:
         known[name] = {"stamp": [stat.st_mtime_ns, stat.st_size], "imports": imports,
                        "names": names}
-        _write_facts(package, known)
+        _facts_new.add(str(package))
     return imports, names
 
 
@@ -121,8 +119,14 @@ def _read_facts(package: Path) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def _write_facts(package: Path, known: dict) -> None:
-    """Saved whole, by a rename (two processes writing at once: one of them is kept)."""
+def _save_facts(package: Path) -> None:
+    """The package's facts saved whole, once new ones were worked out, by a rename (two
+    processes writing at once: one of them is kept)."""
+    with _facts_lock:
+        if str(package) not in _facts_new:
+            return
+        _facts_new.discard(str(package))
+        known = dict(_facts_known[str(package)])
     folder = package / "__pycache__"
     try:
         folder.mkdir(exist_ok=True)
@@ -163,14 +167,20 @@ def build_modules(package: Path, start: str = "index/build.py") -> set[str]:
         if name in seen or not (package / name).is_file():
             continue
         seen.add(name)
-        parts = name.removesuffix(".py").split("/")
-        if parts[-1] == "__init__":
-            parts.pop()
-        here = parts if name.endswith("__init__.py") else parts[:-1]  # its package
+        here = _package_of(name)
         todo += [f"{'/'.join(here[:i])}/__init__.py".lstrip("/") for i in range(len(here) + 1)]
         for target in _facts(package, name)[0]:
             todo += [f"{'/'.join(target)}.py", f"{'/'.join(target)}/__init__.py"]
+    _save_facts(package)
     return seen
+
+
+def _package_of(name: str) -> list[str]:
+    """The package a module file is in (a package's ``__init__.py``: that package)."""
+    parts = name.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return parts if name.endswith("__init__.py") else parts[:-1]
 
 
 def _imported(node: ast.AST, here: list[str], top: str) -> list[list[str]]:
