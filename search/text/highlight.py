@@ -39,7 +39,10 @@ ENDS_REMEMBERED = 2048
 ENDS_TEXT_CHARS = SNIPPET_SOURCE_CHARS + SNIPPET_CHARS
 
 
-def _ends(text: str, upto: int) -> _Ends:
+def _ends(text: str, width: int) -> _Ends:
+    """The ends of ``text`` as far as a snippet's windows can reach: every window starts
+    before a match within SNIPPET_SOURCE_CHARS and ends at most ``width`` after its start."""
+    upto = min(len(text), SNIPPET_SOURCE_CHARS + width)
     return _remembered_ends(text, upto) if len(text) <= ENDS_TEXT_CHARS else _Ends(text, upto)
 
 
@@ -131,8 +134,7 @@ def snippet(text: str, terms: set[str], width: int = SNIPPET_CHARS,
     """The best fragment of ``text`` (about ``width`` characters) with its matches marked."""
     text = text or ""
     spans = match_spans(text[:SNIPPET_SOURCE_CHARS], terms, stored)
-    # every window starts before a match, and ends at most ``width`` after its start
-    ends = _ends(text, min(len(text), SNIPPET_SOURCE_CHARS + width))
+    ends = _ends(text, width)
     if not spans:
         start, end = 0, _cut_end(text, 0, width, ends)
     else:
@@ -157,7 +159,7 @@ def _best_window(text: str, spans: list[tuple[int, int]], width: int,
     window again and again): the cost is bounded whatever the text holds.
     """
     if ends is None:
-        ends = _Ends(text, min(len(text), (spans[-1][0] if spans else 0) + width))
+        ends = _ends(text, width)
     starts = [a for a, _ in spans]
     stops = [b for _, b in spans]
     best, best_score = (0, min(len(text), width)), (-1, -1)

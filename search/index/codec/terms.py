@@ -120,7 +120,6 @@ class TermTable:
             raise TermFileError("the term file is cut short")
         return found
 
-
     def terms(self, fieldname: str) -> Iterator[tuple[bytes, bytes]]:
         """Each term of ``fieldname`` in this segment and its ``W3TermInfo`` bytes, in the
         file's order (by field number, then by bytes), read a piece at a time."""
