@@ -20,8 +20,6 @@ import pickle
 import struct
 import threading
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,13 +39,14 @@ class DamagedIndexError(Exception):
     """A posting list could not be read: the index files are damaged."""
 
 
-@contextmanager
-def _damage_named() -> Iterator[None]:
-    """What a block or the term file says is wrong with it, as damage to the index files."""
-    try:
-        yield
-    except (blocks.BlockFormatError, terms.TermFileError) as exc:
-        raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
+# What a block or the term file can say is wrong with it (``_damage``)
+_FORMAT_ERRORS = (blocks.BlockFormatError, terms.TermFileError)
+
+
+def _damage(exc: Exception) -> DamagedIndexError:
+    """What a block or the term file said is wrong with it, as damage to the index files
+    (a function, not a context manager: ``find`` is on every query's path)."""
+    return DamagedIndexError(f"{exc}: the index files are damaged")
 
 
 @dataclass(frozen=True)
@@ -93,17 +92,21 @@ class _SegmentPostings:
             self.terms = terms.TermTable(self.terms_fd, terms_at, terms_length)
         except (terms.TermFileError, OSError) as exc:
             self.close()
-            raise DamagedIndexError(f"{exc}: the index files are damaged") from exc
+            raise _damage(exc) from exc
 
     def find(self, fieldname: str, tbytes: bytes) -> bytes | None:
         """The term's entry in this segment (None: the segment does not hold it)."""
-        with _damage_named():
+        try:
             return self.terms.entry(fieldname, tbytes)
+        except _FORMAT_ERRORS as exc:
+            raise _damage(exc) from exc
 
     def read(self, info: bytes, docbase: int, positions: bool = False) -> tuple:
         """(docs, weights) and, with ``positions``, (document, position) of each occurrence."""
-        with _damage_named():
+        try:
             extent = terms.postings_extent(info)
+        except _FORMAT_ERRORS as exc:
+            raise _damage(exc) from exc
         if extent is None:
             # Whoosh inlines a list shorter than its inline limit into the term's entry;
             # the codec's limit is 1 (segments.Codec), so only an index written otherwise
@@ -185,13 +188,15 @@ def occurrences(ids: np.ndarray, counts: np.ndarray, deltas: np.ndarray, docbase
 
 def _decode(buf: bytes, docbase: int, positions: bool) -> tuple:
     ids, weights, counts, deltas = [], [], [], []
-    with _damage_named():
+    try:
         for block_ids, block_weights, values in _blocks(buf, positions):
             ids.append(block_ids)
             weights.append(block_weights)
             if positions and values is not None:
                 counts.append(values[0])
                 deltas.append(values[1])
+    except _FORMAT_ERRORS as exc:
+        raise _damage(exc) from exc
     docs = _joined(ids)
     found = None
     if positions:
@@ -262,13 +267,15 @@ class PostingReader:
         readers took about ten times as long)."""
         found: dict[str, tuple[int, float]] = {}
         for segment, _ in self._segments:
-            with _damage_named():
+            try:
                 for tbytes, info in segment.terms.terms(fieldname):
                     df, weight = terms.frequencies(info)
                     term = tbytes.decode("utf-8")
                     before = found.get(term)
                     found[term] = (df, weight) if before is None else (before[0] + df,
                                                                         before[1] + weight)
+            except _FORMAT_ERRORS as exc:
+                raise _damage(exc) from exc
         return found
 
     def _get(self, key: tuple) -> Postings | None:
