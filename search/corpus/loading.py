@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
 from ..config import corpus_dir
 from ..errors import CorpusChanged, CorpusError
-from .clippings import FURNITURE, RECORD, WARNING, Parsed, parse_clippings
+from .clippings import FURNITURE, NO_KEY, RECORD, WARNING, Parsed, parse_clippings
 from .documents import parse_article, parse_document
 from .manifest import FileMeta, detect, load_manifest
 from .records import Issue, Record
@@ -38,6 +38,9 @@ class FileReport:
     duplicates: int = 0  # ids that occur more than once within this file
     record_ids: list[str] = field(default_factory=list)  # each id once, in file order
     record_lines: list[int] = field(default_factory=list)  # where each of them starts
+    # each one's article key, 8 bytes (NO_KEY where none), when the file was keyed
+    record_keys: bytes = b""
+    passed: list[str] = field(default_factory=list)  # the ids of the articles passed over
     roles: dict[str, int] = field(default_factory=dict)  # lines per role
     issues: list[Issue] = field(default_factory=list)
     digest: str = ""  # the SHA-256 of the bytes read (textio.TextFile.digest)
@@ -55,6 +58,10 @@ class Corpus:
     files: list[FileReport]
     issues: list[Issue]  # every issue, including those between files
     summaries: dict[str, str] = field(default_factory=dict)  # id → ``summarise``'s value
+    # the articles passed over as known (``load_corpus``'s ``known``): (id, file) each
+    # time one was (an id twice here, or also among ``records``, is one the caller must
+    # read again: its copies were never compared)
+    passed: list[tuple[str, str]] = field(default_factory=list)
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
@@ -106,16 +113,21 @@ def no_records(folder: Path, files: int) -> CorpusError:
 
 def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None = None,
                 annotate: bool = True, mapper: Mapper | None = None,
-                summarise: Callable[[Record], str] | None = None) -> Corpus:
+                summarise: Callable[[Record], str] | None = None,
+                known: Mapping[str, Mapping[bytes, str]] | None = None) -> Corpus:
     """Parse every file of ``folder`` (default: the configured corpus) or the given paths
     (with ``mapper``, perhaps several at once: ``_read_files``). ``summarise``: a value
-    worked out for each record where it is parsed (``Corpus.summaries``)."""
+    worked out for each record where it is parsed (``Corpus.summaries``). ``known``: for
+    some files (by name), the keys of articles whose records the caller holds, passed over
+    (``parse_clippings``; ``Corpus.passed``)."""
     merger = _Merger()
     files: list[FileReport] = []
     records: list[Record] = []
+    passed: list[tuple[str, str]] = []
     for report, _meta, parsed, summaries in _read_files(folder, paths, merger.issues, mapper,
-                                                        summarise):
+                                                        summarise, known):
         files.append(report)
+        passed.extend((rid, report.file) for rid in report.passed)
         if parsed is not None:
             records.extend(parsed[k] for k in merger.add(parsed, report.file, report.label,
                                                           summaries))
@@ -126,7 +138,7 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
         _annotate(records)
     return Corpus(records=records, files=files, issues=merger.issues,
                   summaries={rid: merger.summaries[n] for rid, n in merger.numbers.items()}
-                  if summarise else {})
+                  if summarise else {}, passed=passed)
 
 
 # A parse of this many bytes or more may be spread over processes (``Mapper``); below it,
@@ -134,8 +146,9 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
 PARALLEL_PARSE_BYTES = 8 << 20
 
 Summarise = Callable[[Record], str]
-# a file, what the manifest says it is, what to work out for each of its records
-_Job = tuple[Path, FileMeta | None, Summarise | None]
+# a file, what the manifest says it is, what to work out for each of its records, the keys
+# of its articles to pass over (None: key none)
+_Job = tuple[Path, FileMeta | None, Summarise | None, Mapping[bytes, str] | None]
 # its report, what it is, its records and what was worked out for each
 _Read = tuple[FileReport, FileMeta | None, list[Record] | None, list[str] | None]
 # Applies a function to each file's job and gives back the results in the jobs' order: the
@@ -145,7 +158,8 @@ Mapper = Callable[[Callable[[_Job], _Read], list[_Job]], Iterable[_Read]]
 
 def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
                 issues: list[Issue], mapper: Mapper | None = None,
-                summarise: Summarise | None = None) -> Iterator[_Read]:
+                summarise: Summarise | None = None,
+                known: Mapping[str, Mapping[bytes, str]] | None = None) -> Iterator[_Read]:
     """Each file of the corpus in manifest order, parsed: its report, what the manifest (or
     its shape) says it is, and its records (None for both when it cannot be read, unless
     the manifest names it). The issues of the manifests and of each file are added to
@@ -156,7 +170,8 @@ def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
         raise missing
     manifests: dict[Path, tuple[dict[str, FileMeta], list[Issue]]] = {}
     ordered = _manifest_order(corpus_files(roots), manifests)
-    jobs: list[_Job] = [(path, manifests[path.parent][0].get(path.name), summarise)
+    jobs: list[_Job] = [(path, manifests[path.parent][0].get(path.name), summarise,
+                         None if known is None else known.get(path.name, {}))
                         for path in ordered]
     if mapper is None or len(jobs) < 2 or sum(_size(p) for p in ordered) < PARALLEL_PARSE_BYTES:
         mapper = map
@@ -182,7 +197,7 @@ def read_file(job: _Job) -> _Read:
     hashes are then worked out in parallel too).
 
     A function of its job alone, so that it can run in another process."""
-    path, meta, summarise = job
+    path, meta, summarise, known = job
     text = read_text(path)
     if not text.readable:
         return (FileReport(path.name, meta.kind if meta else "?",
@@ -194,17 +209,24 @@ def read_file(job: _Job) -> _Read:
         text.issues.append(Issue(path.name, 0, f"not in manifest.toml: recognised by its "
                                                f"shape as {_KIND_NAMES[meta.kind]}, labelled "
                                                f"{meta.label!r}", "notice"))
-    result = parse_file(meta, lines)
+    result = parse_file(meta, lines, known)
     result.issues[:0] = text.issues
-    ids = [r.id for r in result.records]
-    starts: dict[str, int] = {}  # each id's first line in this file
-    for rec in result.records:
-        starts.setdefault(rec.id, rec.line)
+    # every article's record in file order, those passed over too: (line, id, key)
+    keys = result.keys or [NO_KEY] * len(result.records)
+    found = sorted([(r.line, r.id, k) for r, k in zip(result.records, keys, strict=True)]
+                   + [(line, rid, k) for rid, line, k in result.known])
+    starts: dict[str, tuple[int, bytes]] = {}  # each id's first line in this file, its key
+    for line, rid, key in found:
+        if rid in starts:
+            starts[rid] = (starts[rid][0], NO_KEY)  # its copies are compared when parsed
+        else:
+            starts[rid] = (line, key)
     return FileReport(
         file=path.name, kind=meta.kind, label=meta.label, readable=True, lines=len(lines),
-        records=len(result.records), ids=len(set(ids)),
-        duplicates=len(ids) - len(set(ids)), record_ids=list(starts),
-        record_lines=list(starts.values()),
+        records=len(found), ids=len(starts), duplicates=len(found) - len(starts),
+        record_ids=list(starts), record_lines=[line for line, _ in starts.values()],
+        record_keys=b"".join(key for _, key in starts.values()) if known is not None else b"",
+        passed=[rid for rid, _, _ in result.known],
         roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
         issues=result.issues, digest=text.digest,
     ), meta, result.records, [summarise(r) for r in result.records] if summarise else None
@@ -357,8 +379,9 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     merger = _Merger()
     files: list[FileReport] = []
     parts: list[Part] = []
+    # every article keyed, for the next update (nothing known: none passed over)
     for report, meta, parsed, summaries in _read_files(folder, None, merger.issues, mapper,
-                                                       summarise):
+                                                       summarise, known={}):
         files.append(report)
         if parsed is None or meta is None:  # unreadable (a readable file always has a meta)
             continue
@@ -377,9 +400,12 @@ _KIND_NAMES = {"clippings": "a clipping archive", "document": "a long document",
                "article": "a single article"}
 
 
-def parse_file(meta: FileMeta, lines: list[str]) -> Parsed:
+def parse_file(meta: FileMeta, lines: list[str],
+               known: Mapping[bytes, str] | None = None) -> Parsed:
+    """A file's records by its kind; a clipping archive's articles keyed with ``known``
+    (``parse_clippings``), the other kinds' never."""
     if meta.kind == "clippings":
-        return parse_clippings(meta.name, lines, meta.label)
+        return parse_clippings(meta.name, lines, meta.label, known)
     if meta.kind == "article":
         return parse_article(meta, lines)
     return parse_document(meta, lines)

@@ -24,7 +24,10 @@ from whoosh import index as whoosh_index
 from ..config import corpus_dir, index_dir
 from ..corpus import outlets
 from ..corpus.annotate import annotate
+from ..corpus.clippings import KEY_BYTES, NO_KEY
 from ..corpus.loading import (
+    Corpus,
+    FileReport,
     Mapper,
     Scan,
     load_corpus,
@@ -145,10 +148,11 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
     """Bring the index up to date, reading only the files that changed.
 
     The files whose hash changed (and the unchanged files holding a record with them) are
-    parsed again; records whose content fingerprint changed are annotated, deleted and
-    added. The new build shares the old one's segment files by hard links instead of
-    copying them, and a segment left more than ``MAX_DELETED`` deleted is merged away. A
-    change to the manifest or the data tables rebuilds in full (with ``procs`` workers).
+    read again, and in them the articles whose lines changed are parsed (``_plan``);
+    records whose content fingerprint changed are annotated, deleted and added. The new
+    build shares the old one's segment files by hard links instead of copying them, and a
+    segment left more than ``MAX_DELETED`` deleted is merged away. A change to the manifest
+    or the data tables rebuilds in full (with ``procs`` workers).
     """
     root_path = index_dir(root)
     if missing := missing_folder(corpus_dir(corpus)):
@@ -192,8 +196,15 @@ def update(root: str | os.PathLike | None = None, corpus: str | os.PathLike | No
         return BuildStats("update", len(plan.meta["records"]), time.perf_counter() - started,
                           size_of(final), added=len(plan.added), replaced=len(plan.replaced),
                           removed=len(plan.removed), path=str(final),
-                          notes=[f"read {len(plan.parsed)} of {len(plan.meta['files'])} files"],
+                          notes=[_read_note(plan)],
                           issues=plan.issues)
+
+
+def _read_note(plan: _Plan) -> str:
+    note = f"read {len(plan.parsed)} of {len(plan.meta['files'])} files"
+    if plan.passed:
+        note += f"; {plan.passed} unchanged article{'s' if plan.passed > 1 else ''} passed over"
+    return note
 
 
 def _apply(root_path: Path, old: Path, folder: Path, plan: _Plan,
@@ -252,26 +263,33 @@ class _Plan:
     parsed: list[str]  # file names read again
     meta: dict  # the new build's record fingerprints and files
     issues: list[Issue]  # what was noticed in the files read
+    passed: int = 0  # articles in them passed over as unchanged
 
 
 def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | None = None
           ) -> _Plan:
     """What an update must do: which files to read (with ``mapper``: perhaps several at
-    once), which records to add, replace, remove."""
+    once), which records to add, replace, remove.
+
+    In the files read, an article whose lines are those the last build parsed cleanly
+    (``_known``) is passed over: its record is what the index holds."""
     files: dict[str, dict] = meta["files"]
     now = {k.removeprefix("corpus/") for k in inputs if _is_archive(k)}
     changed = sorted(n for n in now if inputs[f"corpus/{n}"] != meta["inputs"].get(f"corpus/{n}"))
     gone = sorted(set(files) - now)
+    known = _known(files, changed)
+    loaded = _load(folder, changed, known, mapper)
     touched = {rid for name in changed + gone for rid in files.get(name, {}).get("ids", [])}
-    loaded = load_corpus(folder, paths=[folder / n for n in changed], annotate=False,
-                         mapper=mapper, summarise=_content)
     touched |= {r.id for r in loaded.records}
+    touched -= {rid for rid, _ in loaded.passed}
     holders = sorted({name for name, entry in files.items()
                       if name in now and name not in changed
                       and touched.intersection(entry.get("ids", []))})
     if holders:  # records shared with unchanged files: read those too, in corpus order
-        loaded = load_corpus(folder, paths=[folder / n for n in changed + holders],
-                             annotate=False, mapper=mapper, summarise=_content)
+        again = _load(folder, changed + holders, known, mapper)
+        # (what it passed over it passed over before, unless it read everything this time)
+        touched |= {rid for rid, _ in loaded.passed} - {rid for rid, _ in again.passed}
+        loaded = again
     fresh = {r.id: r for r in loaded.records if r.id in touched}
     before: dict[str, str] = meta["records"]
     # the content hashes were worked out where the files were parsed (in parallel)
@@ -290,7 +308,45 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
             new_files[report.file] = _file_meta(report)
         read[f"corpus/{report.file}"] = report.digest
     return _Plan(fresh, added, replaced, removed, changed + holders,
-                 {"records": records, "files": new_files, "read": read}, loaded.issues)
+                 {"records": records, "files": new_files, "read": read}, loaded.issues,
+                 len(loaded.passed))
+
+
+def _known(files: dict[str, dict], names: list[str]) -> dict[str, dict[bytes, str]]:
+    """For each of the files ``names``, the keys of the articles the last build parsed
+    without an issue (key → id), but of records another file holds too: a copy's
+    archives and differences are found by parsing both."""
+    held: dict[str, int] = {}
+    for entry in files.values():
+        for rid in entry.get("ids", []):
+            held[rid] = held.get(rid, 0) + 1
+    known: dict[str, dict[bytes, str]] = {}
+    for name in names:
+        entry = files.get(name, {})
+        keys = bytes.fromhex(entry.get("keys", ""))
+        known[name] = {key: rid for rid, key in zip(entry.get("ids", []), _split_keys(keys),
+                                                     strict=False)
+                       if key != NO_KEY and held[rid] == 1}
+    return known
+
+
+def _split_keys(keys: bytes) -> list[bytes]:
+    return [keys[i:i + KEY_BYTES] for i in range(0, len(keys), KEY_BYTES)]
+
+
+def _load(folder: Path, names: list[str], known: dict[str, dict[bytes, str]],
+          mapper: Mapper | None) -> Corpus:
+    """The files ``names`` parsed, their ``known`` articles passed over, unless one passed
+    over turns out to have another copy (a copy pasted into this or another file since):
+    then every article is parsed, so that the copies are compared and merged."""
+    paths = [folder / n for n in names]
+    loaded = load_corpus(folder, paths=paths, annotate=False, mapper=mapper,
+                         summarise=_content, known=known)
+    passed = {rid for rid, _ in loaded.passed}
+    if len(passed) < len(loaded.passed) or any(r.id in passed for r in loaded.records):
+        loaded = load_corpus(folder, paths=paths, annotate=False, mapper=mapper,
+                             summarise=_content, known={})  # (keyed for the next update)
+    return loaded
 
 
 def _is_archive(key: str) -> bool:
@@ -366,8 +422,15 @@ def _corpus_meta(scan: Scan) -> dict:
             "read": {f"corpus/{r.file}": r.digest for r in scan.files}}
 
 
-def _file_meta(report) -> dict:
-    return {"ids": report.record_ids, "lines": report.record_lines, "warnings": report.warnings}
+def _file_meta(report: FileReport) -> dict:
+    """What the meta keeps of a file: its records' ids and lines, its warnings, and, for an
+    archive whose articles were keyed, their keys (hex, KEY_BYTES each, in the ids' order;
+    NO_KEY where an update must parse the article again)."""
+    entry = {"ids": report.record_ids, "lines": report.record_lines,
+             "warnings": report.warnings}
+    if report.record_keys.strip(b"\0"):
+        entry["keys"] = report.record_keys.hex()
+    return entry
 
 
 def _save_columns(build: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
+from search.corpus.clippings import NO_KEY, article_key
 from search.corpus.records import Record
 from search.index import store
 from search.index.codec.read import PostingReader
@@ -67,6 +68,16 @@ def archive(articles, label: str = "小さな切り抜き") -> str:
     called), for tests that build through kirinuki's reindex."""
     return f"{label}\n\n" + "".join(f"{date}\n 10:00\n{outlet}\n\n{title} <{rid}>\n {text}\n"
                                    for rid, date, outlet, title, text in articles)
+
+
+def archive_keys(text: str, clean: list[bool] | None = None) -> str:
+    """The article keys (hex, in file order) the meta keeps for ``archive``'s ``text``:
+    each article's six lines hashed, NO_KEY's zeros where ``clean`` says it gave an issue."""
+    lines = text.split("\n")[:-1]
+    starts = range(2, len(lines), 6)
+    clean = clean or [True] * len(starts)
+    return "".join(article_key(lines, s, s + 6).hex() if ok else NO_KEY.hex()
+                   for s, ok in zip(starts, clean, strict=True))
 
 
 class Opened:

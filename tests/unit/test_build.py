@@ -77,7 +77,8 @@ def test_an_update_adds_replaces_and_removes_records(tmp_path, corpus):
     stats = update(tmp_path / "ix", corpus, progress=lambda n, total: seen.append((n, total)))
     assert (stats.mode, stats.records, stats.added, stats.replaced, stats.removed) == (
         "update", 3, 1, 1, 1)
-    assert stats.notes == ["read 1 of 1 files"] and seen == [(1, 2), (2, 2)]
+    assert stats.notes == ["read 1 of 1 files; 1 unchanged article passed over"]
+    assert seen == [(1, 2), (2, 2)]
     assert ids(tmp_path / "ix") == ["2501-010101", "2501-010201", "2501-010401"]
     held = corpus_meta_of(current_path(tmp_path / "ix"))
     assert sorted(held["records"]) == ["2501-010101", "2501-010201", "2501-010401"]
@@ -209,6 +210,82 @@ def test_a_build_that_cannot_make_its_folder_is_explained(tmp_path, corpus):
     with pytest.raises(IndexProblem, match="while writing the index in"):
         reindex(root, corpus)
     assert current_path(root) is None
+
+
+def docs(root) -> list[dict]:
+    ix = whoosh_index.open_dir(str(current_path(root)))
+    with ix.searcher() as searcher:
+        return sorted((stored(f) for _, f in searcher.iter_docs()), key=lambda d: d["id"])
+
+
+def as_a_reindex_builds(root, corpus, tmp_path) -> list:
+    """Assert the index at ``root`` holds what a reindex of ``corpus`` builds: the same
+    documents and corpus meta (records' fingerprints, each file's ids, lines, warnings and
+    article keys); the reindex's issues."""
+    ref = reindex(tmp_path / "ref", corpus)
+    assert docs(root) == docs(tmp_path / "ref")
+    assert corpus_meta_of(current_path(root)) == corpus_meta_of(current_path(tmp_path / "ref"))
+    return ref.issues
+
+
+C3 = ("2501-010401", "2025.01.04", "護衛艦", "護衛艦が寄港した。")
+
+
+def test_an_update_parses_only_the_articles_whose_lines_changed(tmp_path, corpus):
+    """A new article at the top moves the others; A[0] is passed over where it now stands,
+    A[1] (changed) and A[2] (the last, always) are parsed; the index is a reindex's."""
+    reindex(tmp_path / "ix", corpus)
+    changed = [C3, A[0], (A[1][0], A[1][1], A[1][2], "潜水艦が出港した。"), A[2]]
+    (corpus / "clippings-a.txt").write_text(clippings(changed), encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.added, stats.replaced, stats.removed, stats.notes) == (
+        1, 1, 0, ["read 1 of 1 files; 1 unchanged article passed over"])
+    held = corpus_meta_of(current_path(tmp_path / "ix"))["files"]["clippings-a.txt"]
+    assert (held["ids"], held["lines"]) == ([c[0] for c in changed], [3, 9, 15, 21])
+    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+
+
+def test_an_article_passed_over_but_pasted_again_in_its_file_is_read_with_its_copy(
+        tmp_path, corpus):
+    reindex(tmp_path / "ix", corpus)
+    # both copies of A[0] are known by their lines: the file is parsed again in full
+    (corpus / "clippings-a.txt").write_text(clippings(A + A[:1] + [C3]), encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.added, stats.replaced, stats.removed, stats.notes) == (
+        1, 0, 0, ["read 1 of 1 files"])  # every article parsed: none passed over
+    assert [i.message for i in stats.issues if i.severity == "warning"] == [
+        "id 2501-010101 appears again in this file (first at line 3); one record kept"]
+    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+
+
+def test_an_article_passed_over_but_pasted_into_another_changed_file_gains_its_archive(
+        tmp_path, corpus):
+    (corpus / "clippings-b.txt").write_text(clippings(B, "別の切り抜き"), encoding="utf-8")
+    reindex(tmp_path / "ix", corpus)
+    (corpus / "clippings-a.txt").write_text(clippings(A[:2] + [C3]), encoding="utf-8")
+    (corpus / "clippings-b.txt").write_text(clippings(A[:1] + B, "別の切り抜き"),
+                                            encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.added, stats.replaced, stats.removed, stats.notes) == (
+        1, 1, 1, ["read 2 of 2 files"])
+    assert [d["collections"] for d in docs(tmp_path / "ix") if d["id"] == A[0][0]] == [
+        "小さな切り抜き,別の切り抜き"]
+    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+
+
+def test_an_unchanged_article_with_a_warning_is_parsed_and_its_warning_said_again(
+        tmp_path, corpus):
+    (corpus / "clippings-a.txt").write_text(clippings(A[:1] + B + A[2:]), encoding="utf-8")
+    reindex(tmp_path / "ix", corpus)
+    (corpus / "clippings-a.txt").write_text(clippings([C3] + A[:1] + B + A[2:]),
+                                            encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.added, stats.notes) == (1, ["read 1 of 1 files; 1 unchanged article "
+                                              "passed over"])
+    assert [str(i) for i in stats.issues if i.severity == "warning"] == [
+        "clippings-a.txt:15: date 2025.02.01 and id 2502-010101 disagree (the id says 01-01); "
+        "kept the date as written"]
+    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
 
 
 def fingerprint(rec) -> str:

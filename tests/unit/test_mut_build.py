@@ -29,6 +29,7 @@ from search.index.store import CORPUS_META, META, corpus_meta_of, current_path, 
 from search.index.version import input_hashes
 from search.index.workers import DEFAULT_MEMORY
 from tests.unit import test_build
+from tests.unit.smallindex import archive_keys
 from tests.unit.test_build import A, B, clippings, ids
 
 corpus = test_build.corpus  # the fixture: clippings-a.txt of A, in tmp_path/corpus
@@ -109,8 +110,10 @@ def test_a_rebuild_reports_every_field_and_writes_its_meta_exactly(tmp_path, cor
     assert len(corpus_only) == 2
     assert meta["corpus_hash"] == hashlib.sha256(
         json.dumps(corpus_only, sort_keys=True).encode()).hexdigest()
+    # each article's key, for the next update; none for 切り抜き.txt's, which gave a warning
     assert held["files"] == {
-        "clippings-a.txt": {"ids": [a[0] for a in A], "lines": [3, 9, 15], "warnings": 0},
+        "clippings-a.txt": {"ids": [a[0] for a in A], "lines": [3, 9, 15], "warnings": 0,
+                            "keys": archive_keys(clippings(A))},
         "切り抜き.txt": {"ids": ["2502-010101"], "lines": [3], "warnings": 1}}
     assert meta["warnings"] == 1
     # the fingerprint of what the corpus says of 2501-010101: its content, then its archives
@@ -151,7 +154,8 @@ def test_an_update_reads_the_files_sharing_a_record_and_only_them(tmp_path, shar
     # b holds a copy of A[0], so it is read again (its label stays in A[0]'s collections)
     assert (stats.mode, stats.records, stats.added, stats.replaced, stats.removed,
             stats.notes, stats.path, stats.size_bytes) == (
-        "update", 5, 0, 1, 0, ["read 2 of 3 files"], str(new), size_of(new))
+        "update", 5, 0, 1, 0, ["read 2 of 3 files; 1 unchanged article passed over"],
+        str(new), size_of(new))
     assert 0 < stats.seconds < 60 and seen == [(1, 1)]
     assert stats.issues == [notice("clippings-a.txt", "小さな切り抜き"),
                             notice("clippings-b.txt", "別の切り抜き"), B_DATE]

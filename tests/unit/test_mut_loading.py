@@ -196,15 +196,15 @@ def test_a_mapper_reads_a_large_enough_corpus_to_the_same_result(
     mapped = load_corpus(tmp_path, annotate=False, mapper=mapper)
     assert mapped == alone
     assert mapper.jobs is not None
-    assert [(path.name, meta and (meta.kind, meta.label), how)
-            for path, meta, how in mapper.jobs] == [
-        ("b.txt", ("clippings", "B"), None), ("d.txt", ("article", "D"), None),
-        ("a.txt", None, None), ("c.md", None, None)]
+    assert [(path.name, meta and (meta.kind, meta.label), how, known)
+            for path, meta, how, known in mapper.jobs] == [
+        ("b.txt", ("clippings", "B"), None, None), ("d.txt", ("article", "D"), None, None),
+        ("a.txt", None, None, None), ("c.md", None, None, None)]
     assert mapper.jobs[0][0] == tmp_path / "b.txt"
     # what to work out for each record goes with the job, and comes back with the file
     titled = Mapper()
     summed = load_corpus(tmp_path, annotate=False, mapper=titled, summarise=len_of_title)
-    assert {how for _, _, how in titled.jobs} == {len_of_title}
+    assert {how for _, _, how, _ in titled.jobs} == {len_of_title}
     assert summed.records == alone.records and alone.summaries == {}
     assert summed.summaries == {"1609-080501": "4", "1609-080301": "4", "1609-080401": "4",
                                 "c#1": "3"}  # a document's first words
@@ -221,7 +221,7 @@ def test_a_small_corpus_or_a_single_file_is_read_without_the_mapper(
     assert mapper.jobs is None
     monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", size)
     assert len(load_corpus(tmp_path, annotate=False, mapper=mapper).records) == 3
-    assert [path.name for path, _, _ in mapper.jobs] == ["a.txt", "b.txt"]
+    assert [path.name for path, _, _, _ in mapper.jobs] == ["a.txt", "b.txt"]
     monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", 0)
     one = Mapper()
     assert len(load_corpus(paths=[tmp_path / "a.txt"], annotate=False, mapper=one).records) == 2
@@ -235,8 +235,9 @@ def test_a_scan_reads_with_the_mapper_too(tmp_path: Path,
     monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", 0)
     mapper = Mapper()
     scan = loading.scan_corpus(tmp_path, title_of, lambda rec: 1, mapper)
-    assert [(path.name, how) for path, _, how in mapper.jobs] == [("a.txt", title_of),
-                                                                 ("b.txt", title_of)]
+    # a scan keys every article for the next update, passing over none
+    assert [(path.name, how, known) for path, _, how, known in mapper.jobs] == [
+        ("a.txt", title_of, {}), ("b.txt", title_of, {})]
     assert list(scan.summaries()) == [("1609-080501", "甲の記事", ["欧州の報道", "b"]),
                                       ("1609-080401", "乙の記事", ["欧州の報道"]),
                                       ("1609-080301", "丙の記事", ["b"])]
