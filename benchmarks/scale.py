@@ -267,9 +267,11 @@ def update(n: int, seed: int, corpus_changed: Path, index: Path, timeout: float)
             "shared": info.get("shared")}
 
 
-# A clipping newer than any synth.py writes (its dates end on 2025-06-30).
+# A clipping newer than any synth.py writes (its dates end on 2025-06-30, but a full day's
+# ids roll over to the next day's: a million records reach December 2025), under an id it
+# never writes (its ids are numbered from 10 each day): a new record, not a copy.
 NEW_CLIPPING = ["2025.12.31", " 10:00", "共同通信", "", "(Yahoo)", "",
-                "防衛協力の新しい切り抜き <2512-123199>", " 新しい記事の要旨である。"]
+                "防衛協力の新しい切り抜き <2512-123101>", " 新しい記事の要旨である。"]
 
 
 def update_prepend(corpus: Path, out: Path, index: Path, timeout: float) -> dict:

@@ -272,7 +272,8 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
     once), which records to add, replace, remove.
 
     In the files read, an article whose lines are those the last build parsed cleanly
-    (``_known``) is passed over: its record is what the index holds."""
+    (``_known``) is passed over: its record is what the index holds. So in an unchanged
+    file read for the copies it holds, only those copies are parsed."""
     files: dict[str, dict] = meta["files"]
     now = {k.removeprefix("corpus/") for k in inputs if _is_archive(k)}
     changed = sorted(n for n in now if inputs[f"corpus/{n}"] != meta["inputs"].get(f"corpus/{n}"))
@@ -286,9 +287,12 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
                       if name in now and name not in changed
                       and touched.intersection(entry.get("ids", []))})
     if holders:  # records shared with unchanged files: read those too, in corpus order
-        again = _load(folder, changed + holders, known, mapper)
-        # (what it passed over it passed over before, unless it read everything this time)
-        touched |= {rid for rid, _ in loaded.passed} - {rid for rid, _ in again.passed}
+        # (where the articles of their own records are passed over: only copies are parsed)
+        again = _load(folder, changed + holders, known | _known(files, holders), mapper)
+        first, then = ({rid for rid, _ in c.passed} for c in (loaded, again))
+        # what it passed over is as the last build read it; what only the first read passed
+        # over, this one parsed (it found a copy)
+        touched = (touched | (first - then)) - then
         loaded = again
     fresh = {r.id: r for r in loaded.records if r.id in touched}
     before: dict[str, str] = meta["records"]
@@ -339,6 +343,8 @@ def _load(folder: Path, names: list[str], known: dict[str, dict[bytes, str]],
     """The files ``names`` parsed, their ``known`` articles passed over, unless one passed
     over turns out to have another copy (a copy pasted into this or another file since):
     then every article is parsed, so that the copies are compared and merged."""
+    if not names:  # (no paths: load_corpus would read the whole folder)
+        return Corpus([], [], [])
     paths = [folder / n for n in names]
     loaded = load_corpus(folder, paths=paths, annotate=False, mapper=mapper,
                          summarise=_content, known=known)

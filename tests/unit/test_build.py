@@ -273,6 +273,19 @@ def test_an_article_passed_over_but_pasted_into_another_changed_file_gains_its_a
     assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
 
 
+def test_an_unchanged_file_read_for_a_copy_it_holds_parses_only_the_copy(tmp_path, corpus):
+    """b is read again for its copy of A[0]; its own C3 is passed over, as a's A[1] is."""
+    (corpus / "clippings-b.txt").write_text(clippings([A[0], C3] + B, "別の切り抜き"),
+                                            encoding="utf-8")
+    reindex(tmp_path / "ix", corpus)
+    (corpus / "clippings-a.txt").write_text(
+        clippings(A[:2] + [(A[2][0], A[2][1], A[2][2], "演習を中止した。")]), encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.added, stats.replaced, stats.removed, stats.notes) == (
+        0, 1, 0, ["read 2 of 2 files; 2 unchanged articles passed over"])
+    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+
+
 def test_an_unchanged_article_with_a_warning_is_parsed_and_its_warning_said_again(
         tmp_path, corpus):
     (corpus / "clippings-a.txt").write_text(clippings(A[:1] + B + A[2:]), encoding="utf-8")
