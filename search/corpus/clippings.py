@@ -56,7 +56,7 @@ class Parsed:
     roles: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     keys: list[bytes] = field(default_factory=list)  # one per record, when keyed
-    known: list[tuple[str, int, bytes]] = field(default_factory=list)
+    passed: list[tuple[str, int, bytes]] = field(default_factory=list)
 
 
 def article_key(lines: list[str], start: int, end: int) -> bytes:
@@ -72,7 +72,7 @@ def parse_clippings(name: str, lines: list[str], label: str,
 
     With ``known`` (an article's key → its record's id, from the last parse of this file),
     every article is keyed, and an article whose key is known is passed over (``Parsed.
-    known``): its lines, and so its record, are what they were. Not the last article, whose
+    passed``): its lines, and so its record, are what they were. Not the last article, whose
     end the file's end may have cut short; the articles of an empty ``known`` are keyed only.
     """
     out = Parsed(roles=[""] * len(lines))
@@ -90,7 +90,7 @@ def parse_clippings(name: str, lines: list[str], label: str,
         rid = known.get(key) if end < len(lines) else None
         if rid is not None:
             out.roles[start:end] = [RECORD] * (end - start)
-            out.known.append((rid, start + 1, key))
+            out.passed.append((rid, start + 1, key))
             continue
         records, issues = len(out.records), len(out.issues)
         _Article(name, lines, start, end, label, out).parse()

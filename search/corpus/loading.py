@@ -214,7 +214,7 @@ def read_file(job: _Job) -> _Read:
     # every article's record in file order, those passed over too: (line, id, key)
     keys = result.keys or [NO_KEY] * len(result.records)
     found = sorted([(r.line, r.id, k) for r, k in zip(result.records, keys, strict=True)]
-                   + [(line, rid, k) for rid, line, k in result.known])
+                   + [(line, rid, k) for rid, line, k in result.passed])
     starts: dict[str, tuple[int, bytes]] = {}  # each id's first line in this file, its key
     for line, rid, key in found:
         if rid in starts:
@@ -226,7 +226,7 @@ def read_file(job: _Job) -> _Read:
         records=len(found), ids=len(starts), duplicates=len(found) - len(starts),
         record_ids=list(starts), record_lines=[line for line, _ in starts.values()],
         record_keys=b"".join(key for _, key in starts.values()) if known is not None else b"",
-        passed=[rid for rid, _, _ in result.known],
+        passed=[rid for rid, _, _ in result.passed],
         roles={role: result.roles.count(role) for role in (RECORD, FURNITURE, WARNING)},
         issues=result.issues, digest=text.digest,
     ), meta, result.records, [summarise(r) for r in result.records] if summarise else None

@@ -90,7 +90,7 @@ def test_a_keyed_parse_gives_a_full_parse_but_for_the_articles_passed_over(picks
     part = parse_clippings(NAME, new, LABEL, known)
     assert part.roles == full.roles
     assert part.issues == full.issues
-    passed = {line: (rid, key) for rid, line, key in part.known}
+    passed = {line: (rid, key) for rid, line, key in part.passed}
     assert [r for r in full.records if r.line not in passed] == part.records
     for rec in full.records:
         if rec.line in passed:
@@ -110,7 +110,7 @@ def test_each_clean_article_is_keyed_by_its_lines_and_the_others_by_no_key():
                                               "arc:21", "2502-020801"]
     assert parsed.keys == [article_key(lines, 2, 10), NO_KEY, article_key(lines, 14, 20),
                            NO_KEY, article_key(lines, 23, 28)]
-    assert parsed.known == [] and parse_clippings(NAME, lines, LABEL).keys == []
+    assert parsed.passed == [] and parse_clippings(NAME, lines, LABEL).keys == []
     assert article_key(lines, 2, 10) != article_key(lines, 2, 9)  # a line less: another key
 
 
@@ -121,7 +121,7 @@ def test_known_articles_are_passed_over_where_they_now_stand_but_the_last():
     # a new article at the top moves the others down four lines; the last is parsed
     new = lines_of([ISSUES[3], CLEAN[0], CLEAN[1], CLEAN[2]])
     part = parse_clippings(NAME, new, LABEL, known)
-    assert part.known == [("2503-021012", 6, article_key(new, 5, 13)),
+    assert part.passed == [("2503-021012", 6, article_key(new, 5, 13)),
                           ("2502-020901", 14, article_key(new, 13, 19))]
     assert [(r.id, r.line) for r in part.records] == [("2502-020201", 3), ("2502-020801", 20)]
     assert part.keys == [NO_KEY, article_key(new, 19, 24)]
@@ -134,7 +134,7 @@ def test_the_last_article_is_parsed_so_a_file_cut_short_is_still_said():
     assert "2501-013001" in known.values()  # clean where it stood
     new = lines_of([CLEAN[0], ISSUES[7]])
     part = parse_clippings(NAME, new, LABEL, known)
-    assert [rid for rid, _, _ in part.known] == ["2503-021012"]
+    assert [rid for rid, _, _ in part.passed] == ["2503-021012"]
     assert [r.id for r in part.records] == ["2501-013001"]
     assert [i.message for i in part.issues] == [
         "the file ends in the middle of a sentence: was it cut short? The last article is kept "
