@@ -9,6 +9,7 @@ but for the articles passed over, each of which the full parse reads as the reco
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import replace
 
@@ -139,3 +140,12 @@ def test_the_last_article_is_parsed_so_a_file_cut_short_is_still_said():
     assert [i.message for i in part.issues] == [
         "the file ends in the middle of a sentence: was it cut short? The last article is kept "
         "as it stands"]
+
+
+def test_an_article_key_is_8_bytes_of_blake2b_over_its_lines_joined_by_line_ends():
+    lines = ["欧州", "2025.02.10", "見出し <2503-021012>", " 文。", "2025.02.09"]
+    assert article_key(lines, 1, 4) == hashlib.blake2b(
+        "2025.02.10\n見出し <2503-021012>\n 文。".encode(), digest_size=8).digest()
+    # a lone surrogate (read_text never gives one, a caller might) is keyed, not an error
+    assert article_key(["文\udc80"], 0, 1) == hashlib.blake2b(
+        "文".encode() + b"\xed\xb2\x80", digest_size=8).digest()
