@@ -322,15 +322,14 @@ def _known(files: dict[str, dict], names: list[str]) -> dict[str, dict[bytes, st
     archives and differences are found by parsing both."""
     held: dict[str, int] = {}
     for entry in files.values():
-        for rid in entry.get("ids", []):
+        for rid in entry["ids"]:
             held[rid] = held.get(rid, 0) + 1
     known: dict[str, dict[bytes, str]] = {}
     for name in names:
-        entry = files.get(name, {})
-        keys = bytes.fromhex(entry.get("keys", ""))
-        known[name] = {key: rid for rid, key in zip(entry.get("ids", []), _split_keys(keys),
-                                                     strict=False)
-                       if key != NO_KEY and held[rid] == 1}
+        entry = files.get(name)  # (none for a new file)
+        keys = _split_keys(bytes.fromhex(entry.get("keys", ""))) if entry else []
+        known[name] = {key: rid for rid, key in zip(entry["ids"], keys, strict=True)
+                       if key != NO_KEY and held[rid] == 1} if keys else {}
     return known
 
 
@@ -346,12 +345,12 @@ def _load(folder: Path, names: list[str], known: dict[str, dict[bytes, str]],
     if not names:  # (no paths: load_corpus would read the whole folder)
         return Corpus([], [], [])
     paths = [folder / n for n in names]
-    loaded = load_corpus(folder, paths=paths, annotate=False, mapper=mapper,
-                         summarise=_content, known=known)
+    loaded = load_corpus(paths=paths, annotate=False, mapper=mapper, summarise=_content,
+                         known=known)
     passed = {rid for rid, _ in loaded.passed}
     if len(passed) < len(loaded.passed) or any(r.id in passed for r in loaded.records):
-        loaded = load_corpus(folder, paths=paths, annotate=False, mapper=mapper,
-                             summarise=_content, known={})  # (keyed for the next update)
+        loaded = load_corpus(paths=paths, annotate=False, mapper=mapper, summarise=_content,
+                             known={})  # (keyed for the next update)
     return loaded
 
 

@@ -10,6 +10,7 @@ import json
 import pytest
 from whoosh import index as whoosh_index
 
+from search.corpus import loading
 from search.errors import IndexProblem
 from search.index import build as builder
 from search.index.build import BuildStats, reindex, update
@@ -102,6 +103,7 @@ def test_an_update_forgets_a_removed_file(tmp_path, corpus):
     (corpus / "clippings-a.txt").unlink()
     stats = update(tmp_path / "ix", corpus)
     assert (stats.mode, stats.removed, stats.records) == ("update", 3, 1)
+    assert (stats.notes, stats.issues) == (["read 0 of 1 files"], [])  # b is not read
     assert ids(tmp_path / "ix") == [B[0][0]]
     assert list(corpus_meta_of(current_path(tmp_path / "ix"))["files"]) == ["clippings-b.txt"]
     assert meta_of(current_path(tmp_path / "ix"))["file_count"] == 1
@@ -246,16 +248,22 @@ def test_an_update_parses_only_the_articles_whose_lines_changed(tmp_path, corpus
 
 
 def test_an_article_passed_over_but_pasted_again_in_its_file_is_read_with_its_copy(
-        tmp_path, corpus):
+        tmp_path, corpus, monkeypatch):
+    (corpus / "clippings-b.txt").write_text(clippings(B, "別の切り抜き"), encoding="utf-8")
     reindex(tmp_path / "ix", corpus)
-    # both copies of A[0] are known by their lines: the file is parsed again in full
+    annotated = []  # (the records are annotated where they are indexed, not when loaded)
+    monkeypatch.setattr(loading, "_annotate", annotated.append)
+    # both copies of A[0] are known by their lines: the file is parsed again in full (it
+    # alone: b is unchanged)
     (corpus / "clippings-a.txt").write_text(clippings(A + A[:1] + [C3]), encoding="utf-8")
     stats = update(tmp_path / "ix", corpus)
     assert (stats.added, stats.replaced, stats.removed, stats.notes) == (
-        1, 0, 0, ["read 1 of 1 files"])  # every article parsed: none passed over
+        1, 0, 0, ["read 1 of 2 files"])  # every article parsed: none passed over
+    assert annotated == []
     assert [i.message for i in stats.issues if i.severity == "warning"] == [
         "id 2501-010101 appears again in this file (first at line 3); one record kept"]
-    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+    assert stats.issues == [i for i in as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+                            if i.file == "clippings-a.txt"]
 
 
 def test_an_article_passed_over_but_pasted_into_another_changed_file_gains_its_archive(
