@@ -490,7 +490,9 @@ def test_ordered_map_over_processes_keeps_the_items_order_and_leaves_no_process(
         got = list(workers.ordered_map(2)(pid_of, list(range(12))))
         squares = [g[0] for g in got]
         pids = {g[1] for g in got}
-        print(json.dumps([squares, len(pids), os.getpid() in pids]))
+        # (which worker takes which item is the scheduler's: on a busy machine one of
+        # the two may take them all, so only "no more than two, none the parent")
+        print(json.dumps([squares, 1 <= len(pids) <= 2, os.getpid() in pids]))
         try:
             list(workers.ordered_map(2)(bad_at_five, list(range(12))))
         except ValueError as exc:
@@ -505,7 +507,7 @@ def test_ordered_map_over_processes_keeps_the_items_order_and_leaves_no_process(
             print(json.dumps("no children"))
     """)
     assert [json.loads(line) for line in out.splitlines()] == [
-        [[k * k for k in range(12)], 2, False],
+        [[k * k for k in range(12)], True, False],
         "item 5 is bad",
         "a process reading the corpus stopped without finishing; run it again, or with "
         "--procs 1 to see the error",
