@@ -13,6 +13,7 @@ from whoosh import index as whoosh_index
 from search.corpus import loading
 from search.errors import IndexProblem
 from search.index import build as builder
+from search.index import workers
 from search.index.build import BuildStats, reindex, update
 from search.index.schema import stored
 from search.index.store import CORPUS_META, META, corpus_meta_of, current_path, meta_of
@@ -294,6 +295,37 @@ def test_an_unchanged_file_read_for_a_copy_it_holds_parses_only_the_copy(tmp_pat
     assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
 
 
+def test_every_read_of_an_update_goes_through_its_pool_of_processes(tmp_path, corpus,
+                                                                   monkeypatch):
+    """The files changed (a, b), read again in full when b turns out to hold a copy of an
+    article a passed over (A[1]), then with c, which holds a copy of A[0]: each read is
+    the update's mapper's (its pool of processes), and the index is a reindex's."""
+    (corpus / "clippings-b.txt").write_text(clippings([C3], "別の切り抜き"), encoding="utf-8")
+    (corpus / "clippings-c.txt").write_text(clippings(A[:1], "三つ目"), encoding="utf-8")
+    reindex(tmp_path / "ix", corpus)
+    reads = []
+
+    def spy(procs):
+        def mapped(fn, jobs):
+            reads.append([path.name for path, *_ in jobs])
+            return map(fn, jobs)
+        return mapped
+
+    monkeypatch.setattr(builder, "ordered_map", spy)
+    monkeypatch.setattr(loading, "PARALLEL_PARSE_BYTES", 0)
+    (corpus / "clippings-a.txt").write_text(
+        clippings(A[:2] + [(A[2][0], A[2][1], A[2][2], "演習を中止した。")]), encoding="utf-8")
+    (corpus / "clippings-b.txt").write_text(clippings([A[1], C3], "別の切り抜き"),
+                                            encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    ab, abc = ["clippings-a.txt", "clippings-b.txt"], [f"clippings-{x}.txt" for x in "abc"]
+    assert reads == [ab, ab, abc, abc]
+    assert (stats.added, stats.replaced, stats.removed, stats.notes) == (
+        0, 2, 0, ["read 3 of 3 files"])
+    monkeypatch.setattr(builder, "ordered_map", workers.ordered_map)
+    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+
+
 def test_an_unchanged_article_with_a_warning_is_parsed_and_its_warning_said_again(
         tmp_path, corpus):
     (corpus / "clippings-a.txt").write_text(clippings(A[:1] + B + A[2:]), encoding="utf-8")
@@ -374,6 +406,7 @@ def test_an_update_of_many_records_indexes_them_in_workers_as_one_process_does(t
         from search.config import DEFAULT_CORPUS
         from search.engine import Engine, SearchRequest
         from search.index import build as builder
+from search.index import workers
         from search.index.schema import stored
         from search.index.store import current_path
 
