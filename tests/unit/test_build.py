@@ -406,7 +406,6 @@ def test_an_update_of_many_records_indexes_them_in_workers_as_one_process_does(t
         from search.config import DEFAULT_CORPUS
         from search.engine import Engine, SearchRequest
         from search.index import build as builder
-from search.index import workers
         from search.index.schema import stored
         from search.index.store import current_path
 
