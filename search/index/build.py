@@ -328,8 +328,10 @@ def _known(files: dict[str, dict], names: list[str]) -> dict[str, dict[bytes, st
     for name in names:
         entry = files.get(name)  # (none for a new file)
         keys = _split_keys(bytes.fromhex(entry.get("keys", ""))) if entry else []
+        # (keys that do not pair with the ids, which no build writes: none known)
         known[name] = {key: rid for rid, key in zip(entry["ids"], keys, strict=True)
-                       if key != NO_KEY and held[rid] == 1} if keys else {}
+                       if key != NO_KEY and held[rid] == 1} \
+            if entry and len(keys) == len(entry["ids"]) else {}
     return known
 
 

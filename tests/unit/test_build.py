@@ -295,6 +295,17 @@ def test_an_unchanged_file_read_for_a_copy_it_holds_parses_only_the_copy(tmp_pat
     assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
 
 
+def test_the_articles_known_are_the_clean_ones_of_records_one_file_holds():
+    k1, k2, k3 = b"\x01" * 8, b"\x02" * 8, b"\x03" * 8
+    files = {"a.txt": {"ids": ["x", "y", "z", "w"],
+                       "keys": (k1 + k2 + builder.NO_KEY + k3).hex()},
+             "b.txt": {"ids": ["w"]},  # w is held by two files: its copies are compared
+             "c.txt": {"ids": ["v", "u"], "keys": k1.hex()},  # keys that do not pair
+             "d.txt": {"ids": ["t"]}}  # a document's: no keys
+    assert builder._known(files, ["a.txt", "c.txt", "d.txt", "new.txt"]) == {
+        "a.txt": {k1: "x", k2: "y"}, "c.txt": {}, "d.txt": {}, "new.txt": {}}
+
+
 def test_every_read_of_an_update_goes_through_its_pool_of_processes(tmp_path, corpus,
                                                                    monkeypatch):
     """The files changed (a, b), read again in full when b turns out to hold a copy of an
