@@ -41,6 +41,9 @@ class FileReport:
     # each one's article key, 8 bytes (NO_KEY where none), when the file was keyed
     record_keys: bytes = b""
     passed: list[str] = field(default_factory=list)  # the ids of the articles passed over
+    # the ids whose copies here drew an issue between copies, once per issue (it is this
+    # file's: ``_Merger``), in the order found
+    differs: list[str] = field(default_factory=list)
     roles: dict[str, int] = field(default_factory=dict)  # lines per role
     issues: list[Issue] = field(default_factory=list)
     digest: str = ""  # the SHA-256 of the bytes read (textio.TextFile.digest)
@@ -251,6 +254,7 @@ class _Merger:
         self.labels: list[str] = []
         self.issues: list[Issue] = []  # the files' own, in the order read
         self.between: list[Issue] = []  # those between copies, after every file's own
+        self.between_ids: list[str] = []  # … the record each is about
 
     def add(self, records: list[Record], name: str, label: str,
             summaries: list[str] | None = None) -> list[int]:
@@ -277,6 +281,7 @@ class _Merger:
                 continue
             first = f"{self.names[self.file[n]]}:{self.line[n]}"
             if self.file[n] == file:
+                self.between_ids.append(rec.id)
                 self.between.append(Issue(rec.file, rec.line, f"id {rec.id} appears again in "
                                                                f"this file (first at line "
                                                                f"{self.line[n]}); one record "
@@ -284,6 +289,7 @@ class _Merger:
             elif label not in (archives := self.collections(n)):
                 self.grown[n] = [*archives, label]
             if self.comparable[n] != hash(_comparable(rec)):
+                self.between_ids.append(rec.id)
                 self.between.append(Issue(rec.file, rec.line, f"the copy of {rec.id} here "
                                                                f"differs from the one at "
                                                                f"{first}; kept that one "
@@ -296,13 +302,17 @@ class _Merger:
 
     def finish(self, reports: list[FileReport]) -> None:
         """The issues between copies after the files' own, and each file's report given
-        every issue that names it."""
+        every issue that names it and the records its copies' issues are about."""
         self.issues.extend(self.between)
         by_file: dict[str, list[Issue]] = {}
         for issue in self.issues:
             by_file.setdefault(issue.file, []).append(issue)
+        differs: dict[str, list[str]] = {}
+        for issue, rid in zip(self.between, self.between_ids, strict=True):
+            differs.setdefault(issue.file, []).append(rid)
         for report in reports:
             report.issues = by_file.get(report.file, [])
+            report.differs = differs.get(report.file, [])
 
 
 @dataclass

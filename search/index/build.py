@@ -273,12 +273,14 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
 
     In the files read, an article whose lines are those the last build parsed cleanly
     (``_known``) is passed over: its record is what the index holds. So in an unchanged
-    file read for the copies it holds, only those copies are parsed."""
+    file read for the copies it holds, only those copies are parsed; and a file is read
+    for a copy only when a record it shares may have changed."""
     files: dict[str, dict] = meta["files"]
     now = {k.removeprefix("corpus/") for k in inputs if _is_archive(k)}
     changed = sorted(n for n in now if inputs[f"corpus/{n}"] != meta["inputs"].get(f"corpus/{n}"))
     gone = sorted(set(files) - now)
-    known = _known(files, changed)
+    unchanged = now - set(changed)
+    known = _known(files, changed, unchanged)
     loaded = _load(folder, changed, known, mapper)
     touched = {rid for name in changed + gone for rid in files.get(name, {}).get("ids", [])}
     touched |= {r.id for r in loaded.records}
@@ -288,7 +290,8 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
                       and touched.intersection(entry.get("ids", []))})
     if holders:  # records shared with unchanged files: read those too, in corpus order
         # (where the articles of their own records are passed over: only copies are parsed)
-        again = _load(folder, changed + holders, known | _known(files, holders), mapper)
+        again = _load(folder, changed + holders,
+                      known | _known(files, holders, unchanged, touched), mapper)
         first, then = ({rid for rid, _ in c.passed} for c in (loaded, again))
         # what it passed over is as the last build read it; what only the first read passed
         # over, this one parsed (it found a copy)
@@ -310,28 +313,41 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
     for report in loaded.files:
         if report.file in changed:
             new_files[report.file] = _file_meta(report)
+        elif report.file in new_files:  # a file read for its copies: what they now draw
+            new_files[report.file] = _held_meta(new_files[report.file], report, touched)
         read[f"corpus/{report.file}"] = report.digest
     return _Plan(fresh, added, replaced, removed, changed + holders,
                  {"records": records, "files": new_files, "read": read}, loaded.issues,
                  len(loaded.passed))
 
 
-def _known(files: dict[str, dict], names: list[str]) -> dict[str, dict[bytes, str]]:
+def _known(files: dict[str, dict], names: list[str], unchanged: set[str],
+           touched: set[str] | None = None) -> dict[str, dict[bytes, str]]:
     """For each of the files ``names``, the keys of the articles the last build parsed
-    without an issue (key → id), but of records another file holds too: a copy's
-    archives and differences are found by parsing both."""
-    held: dict[str, int] = {}
-    for entry in files.values():
-        for rid in entry["ids"]:
-            held[rid] = held.get(rid, 0) + 1
+    without an issue (key → id). A record's copies are compared and its archives merged
+    by parsing every copy, so a record whose copies drew an issue between them is never
+    known, and a record two files hold only where no copy can have changed: where every
+    other file holding it is ``unchanged``; or, in the unchanged files read for the
+    copies they hold, where it is not among the records ``touched`` (changed, added,
+    removed, or read in a changed file)."""
+    held: dict[str, list[str]] = {}
+    differing: set[str] = set()
+    for name, entry in files.items():
+        differing.update(entry.get("differs", ()))
+        if touched is None:
+            for rid in entry["ids"]:
+                held.setdefault(rid, []).append(name)
     known: dict[str, dict[bytes, str]] = {}
     for name in names:
         entry = files.get(name)  # (none for a new file)
         keys = _split_keys(bytes.fromhex(entry.get("keys", ""))) if entry else []
-        # (keys that do not pair with the ids, which no build writes: none known)
+        if not entry or len(keys) != len(entry["ids"]):
+            known[name] = {}  # (or keys that do not pair with the ids: no build writes so)
+            continue
         known[name] = {key: rid for rid, key in zip(entry["ids"], keys, strict=True)
-                       if key != NO_KEY and held[rid] == 1} \
-            if entry and len(keys) == len(entry["ids"]) else {}
+                       if key != NO_KEY and rid not in differing
+                       and (rid not in touched if touched is not None else
+                            all(other == name or other in unchanged for other in held[rid]))}
     return known
 
 
@@ -350,7 +366,9 @@ def _load(folder: Path, names: list[str], known: dict[str, dict[bytes, str]],
     loaded = load_corpus(paths=paths, annotate=False, mapper=mapper, summarise=_content,
                          known=known)
     passed = {rid for rid, _ in loaded.passed}
-    if len(passed) < len(loaded.passed) or any(r.id in passed for r in loaded.records):
+    # (a record passed over in two files is two copies that cannot have changed: _known)
+    if len(set(loaded.passed)) < len(loaded.passed) or any(r.id in passed
+                                                           for r in loaded.records):
         loaded = load_corpus(paths=paths, annotate=False, mapper=mapper, summarise=_content,
                              known={})  # (keyed for the next update)
     return loaded
@@ -437,6 +455,23 @@ def _file_meta(report: FileReport) -> dict:
              "warnings": report.warnings}
     if report.record_keys.strip(b"\0"):
         entry["keys"] = report.record_keys.hex()
+    if report.differs:
+        entry["differs"] = report.differs
+    return entry
+
+
+def _held_meta(entry: dict, report: FileReport, touched: set[str]) -> dict:
+    """The meta of an unchanged file read for the copies it holds of the records
+    ``touched``: as it was, but the issues between copies of those records, which every
+    copy of each was read to find again. (Its other records were not all compared: the
+    issues the last build found for them stand.)"""
+    kept = [rid for rid in entry.get("differs", ()) if rid not in touched]
+    found = [rid for rid in report.differs if rid in touched]
+    entry = {**entry, "warnings": entry["warnings"] - (len(entry.get("differs", ())) - len(kept))
+             + len(found)}
+    entry.pop("differs", None)
+    if kept or found:
+        entry["differs"] = kept + found
     return entry
 
 

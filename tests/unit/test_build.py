@@ -283,27 +283,86 @@ def test_an_article_passed_over_but_pasted_into_another_changed_file_gains_its_a
 
 
 def test_an_unchanged_file_read_for_a_copy_it_holds_parses_only_the_copy(tmp_path, corpus):
-    """b is read again for its copy of A[0]; its own C3 is passed over, as a's A[1] is."""
+    """a's A[0] changed: b is read again for its copy of A[0] (now a copy that differs: b's
+    meta counts one warning more); b's own C3 is passed over, as a's A[1] is."""
     (corpus / "clippings-b.txt").write_text(clippings([A[0], C3] + B, "別の切り抜き"),
                                             encoding="utf-8")
     reindex(tmp_path / "ix", corpus)
     (corpus / "clippings-a.txt").write_text(
-        clippings(A[:2] + [(A[2][0], A[2][1], A[2][2], "演習を中止した。")]), encoding="utf-8")
+        clippings([(A[0][0], A[0][1], A[0][2], "空母が出港した。")] + A[1:]), encoding="utf-8")
     stats = update(tmp_path / "ix", corpus)
     assert (stats.added, stats.replaced, stats.removed, stats.notes) == (
         0, 1, 0, ["read 2 of 2 files; 2 unchanged articles passed over"])
+    assert [str(i) for i in stats.issues if i.severity == "warning"] == [
+        "clippings-b.txt:15: date 2025.02.01 and id 2502-010101 disagree (the id says 01-01); "
+        "kept the date as written",
+        "clippings-b.txt:3: the copy of 2501-010101 here differs from the one at "
+        "clippings-a.txt:3; kept that one (clippings-b.txt:3)"]
+    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+    held = corpus_meta_of(current_path(tmp_path / "ix"))["files"]["clippings-b.txt"]
+    assert (held["warnings"], held["differs"]) == (2, [A[0][0]])
+    # and back: the copies agree again, b's meta is as it was
+    (corpus / "clippings-a.txt").write_text(clippings(A), encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.replaced, stats.notes) == (
+        1, ["read 2 of 2 files; 2 unchanged articles passed over"])
+    held = corpus_meta_of(current_path(tmp_path / "ix"))["files"]["clippings-b.txt"]
+    assert (held["warnings"], "differs" in held) == (1, False)
+    assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path / "again")
+
+
+def test_a_file_sharing_only_unchanged_records_with_a_changed_one_is_not_read(tmp_path,
+                                                                             corpus):
+    """b holds a copy of A[0], unchanged in a and in b: a's new article and its changed
+    A[2] are read, b is not, and A[0] keeps both archives."""
+    (corpus / "clippings-b.txt").write_text(clippings([A[0], C3], "別の切り抜き"),
+                                            encoding="utf-8")
+    reindex(tmp_path / "ix", corpus)
+    (corpus / "clippings-a.txt").write_text(clippings(
+        [B[0]] + A[:2] + [(A[2][0], A[2][1], A[2][2], "演習を中止した。")]), encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.added, stats.replaced, stats.removed, stats.notes) == (
+        1, 1, 0, ["read 1 of 2 files; 2 unchanged articles passed over"])
+    assert [d["collections"] for d in docs(tmp_path / "ix") if d["id"] == A[0][0]] == [
+        "小さな切り抜き,別の切り抜き"]
+    assert stats.issues == [i for i in as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+                            if i.file == "clippings-a.txt"]
+
+
+def test_a_record_whose_copies_differed_is_read_in_every_file_holding_it(tmp_path, corpus):
+    """b's copy of A[0] differs from a's (a warning in b): a changed elsewhere reads b too,
+    so that the warning is found again and counted once."""
+    (corpus / "clippings-b.txt").write_text(
+        clippings([(A[0][0], A[0][1], A[0][2], "空母が出港した。"), C3], "別の切り抜き"),
+        encoding="utf-8")
+    reindex(tmp_path / "ix", corpus)
+    assert corpus_meta_of(current_path(tmp_path / "ix"))["files"]["clippings-b.txt"][
+        "differs"] == [A[0][0]]
+    (corpus / "clippings-a.txt").write_text(
+        clippings(A[:2] + [(A[2][0], A[2][1], A[2][2], "演習を中止した。")]), encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.replaced, stats.notes) == (
+        1, ["read 2 of 2 files; 1 unchanged article passed over"])  # a's A[1]
     assert stats.issues == as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
 
 
-def test_the_articles_known_are_the_clean_ones_of_records_one_file_holds():
-    k1, k2, k3 = b"\x01" * 8, b"\x02" * 8, b"\x03" * 8
-    files = {"a.txt": {"ids": ["x", "y", "z", "w"],
-                       "keys": (k1 + k2 + builder.NO_KEY + k3).hex()},
-             "b.txt": {"ids": ["w"]},  # w is held by two files: its copies are compared
-             "c.txt": {"ids": ["v", "u"], "keys": k1.hex()},  # keys that do not pair
+def test_the_articles_known_are_the_clean_ones_whose_copies_cannot_have_changed():
+    k1, k2, k3, k4 = b"\x01" * 8, b"\x02" * 8, b"\x03" * 8, b"\x04" * 8
+    files = {"a.txt": {"ids": ["x", "y", "z", "w", "q"],
+                       "keys": (k1 + k2 + builder.NO_KEY + k3 + k4).hex()},
+             "b.txt": {"ids": ["w", "s"], "keys": (k1 + k2).hex()},  # w: a's copy too
+             "c.txt": {"ids": ["v", "u", "q"], "keys": k1.hex(),  # keys that do not pair
+                       "differs": ["q"]},  # c's copy of q differs from a's
              "d.txt": {"ids": ["t"]}}  # a document's: no keys
-    assert builder._known(files, ["a.txt", "c.txt", "d.txt", "new.txt"]) == {
+    names = ["a.txt", "c.txt", "d.txt", "new.txt"]
+    # w's other copy is in b: known in a only while b is unchanged; q never
+    assert builder._known(files, names, set()) == {
         "a.txt": {k1: "x", k2: "y"}, "c.txt": {}, "d.txt": {}, "new.txt": {}}
+    assert builder._known(files, names, {"b.txt", "c.txt", "d.txt"})["a.txt"] == {
+        k1: "x", k2: "y", k3: "w"}
+    # an unchanged file read for its copies: known, but the records touched
+    assert builder._known(files, ["b.txt"], set(), touched={"w"}) == {"b.txt": {k2: "s"}}
+    assert builder._known(files, ["b.txt"], set(), touched={"s"}) == {"b.txt": {k1: "w"}}
 
 
 def test_every_read_of_an_update_goes_through_its_pool_of_processes(tmp_path, corpus,

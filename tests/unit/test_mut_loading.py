@@ -143,7 +143,7 @@ def test_a_folder_loaded_whole(tmp_path: Path) -> None:
         FileReport("b.txt", "clippings", "B", True, lines=12, records=3, ids=2, duplicates=1,
                    record_ids=["1609-080501", "1609-080301"], record_lines=[1, 5],
                    roles={"record": 12, "furniture": 0, "warning": 0}, issues=[again],
-                   digest=sha(b)),
+                   digest=sha(b), differs=["1609-080301"]),
         FileReport("d.txt", "article", "D", False, issues=[Issue("d.txt", 0, folder)],
                    digest="unreadable: Is a directory"),
         FileReport("a.txt", "clippings", "欧州の報道", True, lines=9, records=2, ids=2,
