@@ -456,7 +456,7 @@ def _file_meta(report: FileReport) -> dict:
     if report.record_keys.strip(b"\0"):
         entry["keys"] = report.record_keys.hex()
     if report.differs:
-        entry["differs"] = report.differs
+        entry["differs"] = sorted(report.differs)  # (a holder's are made again apart)
     return entry
 
 
@@ -471,7 +471,7 @@ def _held_meta(entry: dict, report: FileReport, touched: set[str]) -> dict:
              + len(found)}
     entry.pop("differs", None)
     if kept or found:
-        entry["differs"] = kept + found
+        entry["differs"] = sorted(kept + found)
     return entry
 
 

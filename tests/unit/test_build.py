@@ -329,6 +329,27 @@ def test_a_file_sharing_only_unchanged_records_with_a_changed_one_is_not_read(tm
                             if i.file == "clippings-a.txt"]
 
 
+def test_a_holder_keeps_the_differences_of_the_copies_it_was_not_read_for(tmp_path, corpus):
+    """b is read for its copy of A[0] (changed in a). Its copy of C3 differs from 0c's,
+    which is not read: that warning stands, A[0]'s is found again, and b's copy of A[1],
+    unchanged in a and in b, is passed over in both."""
+    c3_b = (C3[0], C3[1], C3[2], "護衛艦が出港した。")
+    (corpus / "clippings-0c.txt").write_text(clippings([C3], "三つ目"), encoding="utf-8")
+    (corpus / "clippings-b.txt").write_text(clippings([A[0], A[1], c3_b], "別の切り抜き"),
+                                            encoding="utf-8")
+    reindex(tmp_path / "ix", corpus)
+    assert corpus_meta_of(current_path(tmp_path / "ix"))["files"]["clippings-b.txt"][
+        "differs"] == [C3[0]]
+    (corpus / "clippings-a.txt").write_text(
+        clippings([(A[0][0], A[0][1], A[0][2], "空母が出港した。")] + A[1:]), encoding="utf-8")
+    stats = update(tmp_path / "ix", corpus)
+    assert (stats.replaced, stats.notes) == (
+        1, ["read 2 of 3 files; 2 unchanged articles passed over"])  # A[1] in a and in b
+    held = corpus_meta_of(current_path(tmp_path / "ix"))["files"]["clippings-b.txt"]
+    assert (held["warnings"], held["differs"]) == (2, sorted([A[0][0], C3[0]]))
+    as_a_reindex_builds(tmp_path / "ix", corpus, tmp_path)
+
+
 def test_a_record_whose_copies_differed_is_read_in_every_file_holding_it(tmp_path, corpus):
     """b's copy of A[0] differs from a's (a warning in b): a changed elsewhere reads b too,
     so that the warning is found again and counted once."""
