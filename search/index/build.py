@@ -279,8 +279,7 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
     now = {k.removeprefix("corpus/") for k in inputs if _is_archive(k)}
     changed = sorted(n for n in now if inputs[f"corpus/{n}"] != meta["inputs"].get(f"corpus/{n}"))
     gone = sorted(set(files) - now)
-    unchanged = now - set(changed)
-    known = _known(files, changed, unchanged)
+    known = _known(files, changed, _copies_unchanged(files, now - set(changed)))
     loaded = _load(folder, changed, known, mapper)
     touched = {rid for name in changed + gone for rid in files.get(name, {}).get("ids", [])}
     touched |= {r.id for r in loaded.records}
@@ -290,8 +289,10 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
                       and touched.intersection(entry.get("ids", []))})
     if holders:  # records shared with unchanged files: read those too, in corpus order
         # (where the articles of their own records are passed over: only copies are parsed)
+        # (a record not touched: its copies stand as the last build compared them)
         again = _load(folder, changed + holders,
-                      known | _known(files, holders, unchanged, touched), mapper)
+                      known | _known(files, holders, lambda _name, rid: rid not in touched),
+                      mapper)
         first, then = ({rid for rid, _ in c.passed} for c in (loaded, again))
         # what it passed over is as the last build read it; what only the first read passed
         # over, this one parsed (it found a copy)
@@ -321,22 +322,15 @@ def _plan(folder: Path, inputs: dict[str, str], meta: dict, mapper: Mapper | Non
                  len(loaded.passed))
 
 
-def _known(files: dict[str, dict], names: list[str], unchanged: set[str],
-           touched: set[str] | None = None) -> dict[str, dict[bytes, str]]:
+def _known(files: dict[str, dict], names: list[str],
+           settled: Callable[[str, str], bool]) -> dict[str, dict[bytes, str]]:
     """For each of the files ``names``, the keys of the articles the last build parsed
     without an issue (key → id). A record's copies are compared and its archives merged
     by parsing every copy, so a record whose copies drew an issue between them is never
-    known, and a record two files hold only where no copy can have changed: where every
-    other file holding it is ``unchanged``; or, in the unchanged files read for the
-    copies they hold, where it is not among the records ``touched`` (changed, added,
-    removed, or read in a changed file)."""
-    held: dict[str, list[str]] = {}
-    differing: set[str] = set()
-    for name, entry in files.items():
-        differing.update(entry.get("differs", ()))
-        if touched is None:
-            for rid in entry["ids"]:
-                held.setdefault(rid, []).append(name)
+    known, and any other only where ``settled(file, id)`` says none of its copies can
+    have changed (``_copies_unchanged``; for the unchanged files read for the copies they
+    hold, the records not touched)."""
+    differing = {rid for entry in files.values() for rid in entry.get("differs", ())}
     known: dict[str, dict[bytes, str]] = {}
     for name in names:
         entry = files.get(name)  # (none for a new file)
@@ -345,10 +339,19 @@ def _known(files: dict[str, dict], names: list[str], unchanged: set[str],
             known[name] = {}  # (or keys that do not pair with the ids: no build writes so)
             continue
         known[name] = {key: rid for rid, key in zip(entry["ids"], keys, strict=True)
-                       if key != NO_KEY and rid not in differing
-                       and (rid not in touched if touched is not None else
-                            all(other == name or other in unchanged for other in held[rid]))}
+                       if key != NO_KEY and rid not in differing and settled(name, rid)}
     return known
+
+
+def _copies_unchanged(files: dict[str, dict], unchanged: set[str]) -> Callable[[str, str], bool]:
+    """Whether every other file holding a record (the meta's) is ``unchanged``: in a changed
+    file, a record no other file holds, or whose other copies stand, cannot have changed
+    but by its own lines."""
+    held: dict[str, list[str]] = {}
+    for name, entry in files.items():
+        for rid in entry["ids"]:
+            held.setdefault(rid, []).append(name)
+    return lambda name, rid: all(other == name or other in unchanged for other in held[rid])
 
 
 def _split_keys(keys: bytes) -> list[bytes]:

@@ -377,13 +377,16 @@ def test_the_articles_known_are_the_clean_ones_whose_copies_cannot_have_changed(
              "d.txt": {"ids": ["t"]}}  # a document's: no keys
     names = ["a.txt", "c.txt", "d.txt", "new.txt"]
     # w's other copy is in b: known in a only while b is unchanged; q never
-    assert builder._known(files, names, set()) == {
+    assert builder._known(files, names, builder._copies_unchanged(files, set())) == {
         "a.txt": {k1: "x", k2: "y"}, "c.txt": {}, "d.txt": {}, "new.txt": {}}
-    assert builder._known(files, names, {"b.txt", "c.txt", "d.txt"})["a.txt"] == {
+    assert builder._known(files, names, builder._copies_unchanged(
+        files, {"b.txt", "c.txt", "d.txt"}))["a.txt"] == {
         k1: "x", k2: "y", k3: "w"}
     # an unchanged file read for its copies: known, but the records touched
-    assert builder._known(files, ["b.txt"], set(), touched={"w"}) == {"b.txt": {k2: "s"}}
-    assert builder._known(files, ["b.txt"], set(), touched={"s"}) == {"b.txt": {k1: "w"}}
+    assert builder._known(files, ["b.txt"], lambda _name, rid: rid != "w") == {
+        "b.txt": {k2: "s"}}
+    assert builder._known(files, ["b.txt"], lambda _name, rid: rid != "s") == {
+        "b.txt": {k1: "w"}}
 
 
 def test_every_read_of_an_update_goes_through_its_pool_of_processes(tmp_path, corpus,
