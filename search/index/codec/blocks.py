@@ -147,6 +147,11 @@ def _positions_part_few(values: Sequence[bytes]) -> bytes | None:
     counts: list[int] = []
     deltas: list[int] = []
     for value in values:
+        one = _ONE_POSITION.get(value)
+        if one is not None:
+            counts.append(1)
+            deltas.append(one)
+            continue
         try:
             (count,) = _UINT.unpack_from(value)
             found = _unpickled(value, count)
@@ -154,6 +159,8 @@ def _positions_part_few(values: Sequence[bytes]) -> bytes | None:
             return None
         counts.append(count)
         deltas += found
+        if count == 1 and len(_ONE_POSITION) < ONE_POSITIONS:
+            _ONE_POSITION[value] = found[0]
     if deltas and min(deltas) < 0:
         return None
     cw = _width(max(counts))
@@ -161,6 +168,12 @@ def _positions_part_few(values: Sequence[bytes]) -> bytes | None:
     if cw > 4 or dw > 4:
         return None
     return _COUNTS.pack(cw, dw) + _little(cw, counts) + _little(dw, deltas)
+
+
+# The values of one position already read, and the position: most postings of a build hold
+# one, and their values repeat (``schema.Positions`` makes one string per position).
+ONE_POSITIONS = 1 << 16
+_ONE_POSITION: dict[bytes, int] = {}
 
 
 def _little(width: int, numbers: Sequence[int]) -> bytes:
