@@ -85,7 +85,7 @@ class OpenIndex:
             self.postings = PostingReader(path, list(first.reader().leaf_readers()))
             # saved with the build; worked out here for a build made before they were
             self.columns: Columns = (load_columns(path, first.reader().doc_count_all())
-                                     or read_columns(first, self.postings))
+                                     or read_columns(first.reader(), self.postings))
         except BaseException:
             first.close()
             raise

@@ -482,10 +482,10 @@ def _save_columns(build: Path) -> None:
     """The new build's per-document columns, worked out once here rather than by every
     server that opens it (``columns``)."""
     ix = whoosh_index.open_dir(str(build))
-    with ix.searcher() as searcher:
-        postings = PostingReader(build, list(searcher.reader().leaf_readers()))
+    with ix.reader() as reader:
+        postings = PostingReader(build, list(reader.leaf_readers()))
         try:
-            save_columns(build, read_columns(searcher, postings))
+            save_columns(build, read_columns(reader, postings))
         finally:
             postings.close()
 

@@ -102,8 +102,10 @@ def _yyyymmdd(moment: datetime) -> int:
     return moment.year * 10000 + moment.month * 100 + moment.day
 
 
-def read_columns(searcher, postings: PostingReader) -> Columns:
-    reader = searcher.reader()
+def read_columns(reader, postings: PostingReader) -> Columns:
+    """The columns of the index ``reader`` reads (a reader, not a searcher: a build has no
+    use for Whoosh's searching module, whose import compiles its English stemmer's
+    patterns)."""
     size = reader.doc_count_all()
     live = np.ones(size, dtype=bool)
     for leaf, base in reader.leaf_readers():
@@ -123,7 +125,7 @@ def read_columns(searcher, postings: PostingReader) -> Columns:
         if facet.field in reader.schema:
             for term in reader.lexicon(facet.field):
                 value = term.decode("utf-8") if isinstance(term, bytes) else term
-                values[value] = postings.postings(searcher, facet.field, value).docs
+                values[value] = postings.postings(reader, facet.field, value).docs
         facets[facet.key] = Column.from_postings(size, {
             v: d[live[d]] for v, d in values.items() if live[d].any()})
     return Columns(size, live, rank, day, lengths, avg, facets)

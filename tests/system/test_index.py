@@ -101,7 +101,7 @@ def saved_columns_are_worked_out_ones(build) -> int:
     with ix.searcher() as searcher:
         postings = PostingReader(build, list(searcher.reader().leaf_readers()))
         try:
-            fresh = read_columns(searcher, postings)
+            fresh = read_columns(searcher.reader(), postings)
         finally:
             postings.close()
     saved = load_columns(build, fresh.size)

@@ -54,7 +54,7 @@ def opened(tmp_path):
 
 @pytest.fixture()
 def columns(opened):
-    return read_columns(opened.searcher, opened.postings)
+    return read_columns(opened.searcher.reader(), opened.postings)
 
 
 def test_size_and_the_live_documents_of_every_segment(columns):
@@ -130,7 +130,7 @@ def test_average_length_of_a_field_no_document_holds_is_one(tmp_path):
                            record("x1", "2025-01-02", "空母", "空母。")]])
     opened = Opened(tmp_path, ix)
     try:
-        columns = read_columns(opened.searcher, opened.postings)
+        columns = read_columns(opened.searcher.reader(), opened.postings)
         assert columns.avg_length["notes"] == 1
         assert columns.lengths["notes"].tolist() == [0.0, 0.0]
         assert columns.live.tolist() == [True, True]

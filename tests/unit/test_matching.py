@@ -53,7 +53,7 @@ class Both:
         ix = build(tmp_path, RECORDS, deleted=deleted)
         self.opened = Opened(tmp_path, ix)
         try:
-            self.columns = read_columns(self.opened.searcher, self.opened.postings)
+            self.columns = read_columns(self.opened.searcher.reader(), self.opened.postings)
             self.evaluator = Evaluator(self.opened.searcher, self.columns,
                                        self.opened.postings)
         except BaseException:  # (mutmut's forced failure too) no file left open

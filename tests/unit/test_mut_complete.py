@@ -229,7 +229,7 @@ def test_build_completer_counts_live_records_and_names_aliases(tmp_path: Path) -
     ]], deleted=("a3",))
     opened = Opened(tmp_path, ix)
     try:
-        columns = read_columns(opened.searcher, opened.postings)
+        columns = read_columns(opened.searcher.reader(), opened.postings)
         c = build_completer(columns, {"空母": 2, "空軍": 1})
         assert c.complete("あめ").completions == [country("米国", 2, alias="アメリカ")]
         assert c.complete("米").completions == [country("米国", 2)]

@@ -235,7 +235,8 @@ class PostingReader:
         self._lock = threading.Lock()
 
     def postings(self, searcher, fieldname: str, text: str) -> Postings:
-        """Documents and weights of ``fieldname:text`` (``searcher``: this thread's)."""
+        """Documents and weights of ``fieldname:text`` (``searcher``: this thread's, or a
+        reader: only its schema is read)."""
         found = self._get(("p", fieldname, text))
         if found is None:
             found, _ = self._read(searcher, fieldname, text, positions=False)
