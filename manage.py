@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -537,4 +538,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # The command is done and its files are closed. Python's exit would still walk every
+    # object the collector tracks, several times over (20 ms after a build, measured), to
+    # free what the operating system takes back anyway: the objects are left out of it.
+    gc.freeze()
+    sys.exit(code)

@@ -15,5 +15,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# compiled once, as scripts/serve.sh does (the tests start many kirinuki processes)
+.venv/bin/python -m compileall -q --invalidation-mode checked-hash search web
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"
