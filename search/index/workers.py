@@ -41,7 +41,7 @@ from typing import Protocol, TypeVar
 from ..config import BUILD_MEMORY
 from ..corpus.annotate import annotate
 from ..corpus.records import Record
-from .codec import finish_segment, worker_writer
+from .codec import cancel_segment, finish_segment, worker_writer
 from .schema import new_writer, repeated_fields
 
 Progress = Callable[[int, int], None]
@@ -240,7 +240,7 @@ def _write_shard(ix, number: int, source: Records, shard: range, to_document: To
             # worker's was once seen closing a file twice) must not take its place. The
             # build's folder, these files with it, is removed either way.
             with contextlib.suppress(Exception):
-                writer.cancel()
+                cancel_segment(writer)
             raise
     return _Shard(number, segments)
 

@@ -268,23 +268,35 @@ def test_a_file_changed_under_a_forked_worker_reaches_the_parent_whole(tmp_path)
 
 
 def test_a_cancel_that_fails_too_does_not_hide_the_first_error(tmp_path, monkeypatch):
-    real = workers.worker_writer
+    real = workers.cancel_segment
+    cancelled = []
 
-    def writer_whose_cancel_fails(ix, repeated):
-        writer = real(ix, repeated)
-        cancel = writer.cancel
+    def failing_cancel(writer):
+        real(writer)
+        cancelled.append(writer)
+        raise Exception("This file is already closed")  # as a forked worker's once did
 
-        def failing_cancel():
-            cancel()
-            raise Exception("This file is already closed")  # as a forked worker's once did
-
-        writer.cancel = failing_cancel
-        return writer
-
-    monkeypatch.setattr(workers, "worker_writer", writer_whose_cancel_fails)
+    monkeypatch.setattr(workers, "cancel_segment", failing_cancel)
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     with pytest.raises(ValueError, match="^record w04 is bad$"):
         workers.write_records(ix, records(6), failing)
+    assert len(cancelled) == 1
+
+
+def test_a_worker_that_fails_leaves_the_others_files_alone(tmp_path):
+    """The build's writers share a temporary folder (their column files are made there):
+    a worker giving up its segment must not remove it under another still writing, whose
+    segment then failed (FileNotFoundError) in place of the first error. Both writers
+    here are in one process, as two forked workers are on one folder."""
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    other = workers.worker_writer(ix, ())
+    for rec in records(3):
+        other.add_document(**_document(rec))
+    with pytest.raises(ValueError, match="^record w04 is bad$"):
+        workers._write_shard(ix, 1, workers.Listed(records(6)), range(6), failing, None)
+    segment = workers.finish_segment(other)
+    assert segment.doc_count_all() == 3
+    assert (tmp_path / f"{ix.indexname}.tmp").is_dir()
 
 
 def leaves(ix) -> list[int]:

@@ -19,7 +19,8 @@ slow, and that needs Whoosh's private parts. They are all here:
   and term bytes, ``W3TermInfo``'s struct and the postings' offset and length after it).
 - ``segments``: ``W3Codec`` subclassed (``length_stats``, compression, a matcher
   (``W3LeafMatcher._read_data``) that reads ``blocks``' data), a writer opened
-  with ``_lk=False`` and ``SegmentWriter._finalize_segment`` for worker processes.
+  with ``_lk=False``, ``SegmentWriter._finalize_segment`` and ``_close_segment`` for
+  worker processes.
 - ``perdoc``: ``SegmentReader._perdoc``, its ``_cached_reader`` and a column's
   ``_dbfile`` / ``_basepos`` / ``_count`` for deletions and field lengths.
 
@@ -32,8 +33,15 @@ and re-read each name above in the new version.
 
 from .perdoc import byte_values, deleted_docs, field_lengths
 from .read import DamagedIndexError, PostingReader, Postings
-from .segments import Codec, finish_segment, new_writer, worker_writer, writer_options
+from .segments import (
+    Codec,
+    cancel_segment,
+    finish_segment,
+    new_writer,
+    worker_writer,
+    writer_options,
+)
 
 __all__ = ["Codec", "DamagedIndexError", "PostingReader", "Postings", "byte_values",
-           "deleted_docs", "field_lengths", "finish_segment", "new_writer", "worker_writer",
-           "writer_options"]
+           "cancel_segment", "deleted_docs", "field_lengths", "finish_segment", "new_writer",
+           "worker_writer", "writer_options"]

@@ -96,3 +96,13 @@ def finish_segment(writer: SegmentWriter):
     another writer; the writer is not finished, which would remove the temporary folder
     the index's other writers share."""
     return writer._finalize_segment()
+
+
+def cancel_segment(writer: SegmentWriter) -> None:
+    """Give up a worker's segment: its files closed and its postings freed, the writer
+    closed. Not Whoosh's ``cancel``, whose ``_finish`` removes the temporary folder the
+    index's other writers share: a worker that failed took the column files of the one
+    still writing with it (FileNotFoundError there, in place of the first worker's error).
+    What it wrote stays in the build's folder, which the build removes."""
+    writer._close_segment()
+    writer.is_closed = True
