@@ -55,6 +55,7 @@ import json
 import math
 import os
 import random
+import select
 import shutil
 import socket
 import subprocess
@@ -160,11 +161,15 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> dic
     child's own waited-for children); ``peak_tree_rss_mb``: the process tree's summed RSS,
     ``peak_tree_pss_mb`` its summed PSS (shared pages counted once), sampled every 0.1 s and
     every PSS_EVERY × 0.1 s. Killed (its process group) after ``timeout`` seconds.
+
+    The wait between samples ends when the process does (a pidfd): the time is not
+    rounded up to the next 0.1 s, which made the bundled corpus's 0.15 s floor 0.2 s.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env=env,
                                 start_new_session=True)
+        ended = _exit_of(proc.pid)
         peak_tree, peak_pss, timed_out, samples = 0.0, 0.0, False, 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -177,8 +182,13 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> dic
             if time.perf_counter() - started > timeout and not timed_out:
                 timed_out = True
                 os.killpg(proc.pid, 9)
-            time.sleep(0.1)
+            if ended is None:
+                time.sleep(0.1)
+            else:
+                select.select([ended], [], [], 0.1)
         seconds = time.perf_counter() - started
+        if ended is not None:
+            os.close(ended)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -187,6 +197,15 @@ def run_measured(cmd: list[str], timeout: float, env: dict | None = None) -> dic
                 "peak_tree_pss_mb": peak_pss,
                 "stdout": out.read().decode("utf-8", "replace"),
                 "stderr": err.read().decode("utf-8", "replace")[-2000:]}
+
+
+def _exit_of(pid: int) -> int | None:
+    """A file descriptor that becomes readable when process ``pid`` ends (Linux 5.3's
+    pidfd), or None where there is none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _check(step: str, run: dict) -> None:
