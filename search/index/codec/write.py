@@ -383,15 +383,10 @@ def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
 
     Term by term, Whoosh's writers make a term info and a block buffer, and write nine
     small strings: about half of finishing a segment, which a small archive's build
-    pays once per term (8,161 terms for the bundled 384 records).
+    pays once per term (8,161 terms for the bundled 384 records). No list is inlined in
+    its term's entry (the codec's limit, ``segments.Codec``; ``read`` refuses one).
     """
     postwriter, tindex = fw._postwriter, fw._tindex
-    if postwriter._byteids or postwriter._inlinelimit > 1:  # not what kirinuki's codec makes
-        for tbytes in sorted(terms):
-            fw.start_term(tbytes)
-            postwriter.add_all(terms[tbytes])
-            fw.finish_term()
-        return
     limit, level = postwriter._blocklimit, postwriter._compression
     fmt = fw._format
     positions = _positions(fmt)
@@ -404,7 +399,8 @@ def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
     keys = sorted(terms)
     if keys and prefix + keys[0] <= tindex.lastkey:
         raise ValueError(f"terms out of order: {tindex.lastkey!r}..{prefix + keys[0]!r}")
-    no_length = length_to_byte(None), length_to_byte(0)
+    # the postings come without field lengths: Whoosh's byte for "none" (and for 0)
+    no_length = length_to_byte(None)
     for tbytes in keys:
         p = terms[tbytes]
         ids, weights, values = p.docs, p.weights, p.values
@@ -424,13 +420,14 @@ def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
             mini = (tuple(block_values) if fixed is None or fixed < 0
                     else None if fixed == 0 else b"".join(block_values))
             data = blocks.encode(block_ids, block_weights, mini, level, positions)
-            info = pickle.dumps((len(block_ids), block_ids[-1], top, level, *no_length), 2)
+            info = pickle.dumps((len(block_ids), block_ids[-1], top, level, no_length,
+                                 no_length), 2)
             size = len(info) + len(data)
             posts += pack_int(-size if end >= n else size)
             posts += info
             posts += data
-        value = W3TermInfo._struct.pack(False, total, n, no_length[0], no_length[1],
-                                        maxweight, ids[0], ids[-1]) \
+        value = W3TermInfo._struct.pack(False, total, n, no_length, no_length, maxweight,
+                                        ids[0], ids[-1]) \
             + pack_long(start) + pack_int(post_base + len(posts) - start)
         key = prefix + tbytes
         at = term_base + len(entries)
