@@ -60,10 +60,15 @@ def written(folder: Path) -> dict[str, bytes]:
     return segment_files(folder)
 
 
-@pytest.mark.parametrize("block", [segments.BLOCK_POSTINGS, 3, 1])
+@pytest.mark.parametrize(("block", "write_bytes"), [
+    (segments.BLOCK_POSTINGS, write.WRITE_BYTES), (3, write.WRITE_BYTES), (1, 1 << 20),
+    (3, 1),  # the strings handed to the files after every term
+    (segments.BLOCK_POSTINGS, 200),  # after a few
+])
 def test_the_terms_are_written_as_whooshs_field_writer_writes_them(tmp_path, monkeypatch,
-                                                                   block):
+                                                                   block, write_bytes):
     monkeypatch.setattr(segments, "BLOCK_POSTINGS", block)
+    monkeypatch.setattr(write, "WRITE_BYTES", write_bytes)
     ours = written(tmp_path / "ours")
     monkeypatch.setattr(write, "_write_terms", whooshs_way)
     monkeypatch.setattr(write, "_write_hashes", filetables.HashWriter._write_hashes)

@@ -376,10 +376,16 @@ class SegmentWriter(writing.SegmentWriter):
         fw.close()
 
 
+# ``_write_terms`` hands its strings to the files when they reach this size: a few
+# thousand terms' worth, the memory they take bounded at any archive's size
+WRITE_BYTES = 1 << 20
+
+
 def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
     """A field's terms, in order, with their postings: the bytes Whoosh's field writer
     makes term by term (``start_term``, ``BlockPostingsWriter.add_all``, ``finish_term``;
-    tests/unit/test_write_terms.py), made here into one string for each of the two files.
+    tests/unit/test_write_terms.py), made here into a string for each of the two files,
+    written every ``WRITE_BYTES``.
 
     Term by term, Whoosh's writers make a term info and a block buffer, and write nine
     small strings: about half of finishing a segment, which a small archive's build
@@ -437,10 +443,18 @@ def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
         entries += value
         h = hashfn(key)
         buckets[h & 255].append((h, at))
+        if len(posts) >= WRITE_BYTES:  # a field's postings can be hundreds of megabytes
+            postfile.write(posts)
+            post_base += len(posts)
+            posts.clear()
+        if len(entries) >= WRITE_BYTES:
+            tfile.write(entries)
+            term_base += len(entries)
+            entries.clear()
     if keys:
         tindex.lastkey = prefix + keys[-1]
-    postfile.write(bytes(posts))
-    tfile.write(bytes(entries))
+    postfile.write(posts)
+    tfile.write(entries)
 
 
 def _write_hashes(tindex) -> None:
