@@ -316,7 +316,7 @@ def analyze_terms(text: str) -> list[str]:
     A word may give several terms (防衛装備品 → 防衛, 装備, 品); the query layer matches them
     as a phrase (positions are consecutive, stopped words skipped) or all of them anywhere.
     """
-    return [t.text for t in _query_analyzer()(text, mode="query")]
+    return [term for term, _ in analyze_pieces(text)]
 
 
 def analyze_pieces(text: str) -> list[tuple[str, str]]:
@@ -325,8 +325,27 @@ def analyze_pieces(text: str) -> list[tuple[str, str]]:
     The term is what the index holds (a normal form: 干る for ひん); the characters are what
     the user typed, which is what the page shows when it says how a word was understood.
     """
+    if len(text) <= QUERY_WORD_CHARS:
+        return list(_word_pieces(text))
+    return _pieces(text)
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
     return [(t.text, t.original)
             for t in _query_analyzer()(text, mode="query", keeporiginal=True)]
+
+
+# A query's words are analysed again and again: each of its variants, the names of the place
+# it names, its compounds' parts (analysing one is a Sudachi call, about 10 µs), and the same
+# words come back in the next queries (the next page, a word added). The analyses of short
+# texts are remembered (pure: they depend on the dictionary and the tables only).
+QUERY_WORD_CHARS = 32
+QUERY_WORDS = 8192
+
+
+@lru_cache(maxsize=QUERY_WORDS)
+def _word_pieces(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_pieces(text))
 
 
 def surname(text: str) -> str | None:

@@ -367,6 +367,23 @@ def test_analyze_terms():
     assert analyze_terms("の。") == []
 
 
+def test_a_query_words_analysis_is_remembered_and_handed_out_anew():
+    """Short texts (a query's words) are analysed once; the caller gets its own list each
+    time; a longer text (an article's lead, for related articles) is not kept."""
+    analysis._word_pieces.cache_clear()
+    first = analysis.analyze_pieces("ひんの防衛装備品")
+    assert first == [("放る", "ひん"), ("防衛", "防衛"), ("装備", "装備"), ("品", "品")]
+    first.append(("変えた", "変えた"))
+    assert analysis.analyze_pieces("ひんの防衛装備品") == first[:-1]
+    assert analysis.analyze_terms("ひんの防衛装備品") == ["放る", "防衛", "装備", "品"]
+    info = analysis._word_pieces.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (2, 1, 1)
+    long = "防衛" * analysis.QUERY_WORD_CHARS
+    assert len(analysis.analyze_terms(long)) == analysis.QUERY_WORD_CHARS
+    assert analysis.analyze_terms(long[:analysis.QUERY_WORD_CHARS]) == ["防衛"] * 16
+    assert analysis._word_pieces.cache_info().currsize == 2  # the 32 characters, not the 64
+
+
 def test_query_analyzer_built_once_without_sub_words():
     assert _query_analyzer() is _query_analyzer()
     assert _query_analyzer().subwords is False
