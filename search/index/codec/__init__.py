@@ -6,10 +6,14 @@ slow, and that needs Whoosh's private parts. They are all here:
 
 - ``blocks``: a posting block's data as kirinuki writes it, arrays instead of Whoosh's
   pickle (the one part of the files that is not Whoosh's own; Whoosh's framing around it is).
-- ``write``: a segment writer that keeps postings per term in arrays and hands the postings
-  writer a block at a time: subclasses ``whoosh.writing.SegmentWriter`` (overrides
-  ``_flush_segment``, calls ``_mini_ids`` and reaches ``_postfile``, ``_tindex``,
-  ``_postwriter`` of its field writer) and ``whoosh.codec.whoosh3.W3PostingsWriter``
+- ``write``: a segment writer that keeps postings per term in arrays and writes them a field
+  at a time: subclasses ``whoosh.writing.SegmentWriter`` (overrides ``_flush_segment``,
+  reaches ``_postfile``, ``_tindex``, ``_postwriter``, ``_format``, ``_fieldid`` of its field
+  writer) and writes what ``W3FieldWriter`` and ``W3PostingsWriter`` would: each list's
+  header (``WHOOSH3_HEADER_MAGIC``), each block's framing, ``W3TermInfo``'s struct, and the
+  terms file's entries and hash tables (``filetables``' ``_lengths`` and ``_pointer``, the
+  ordered hash writer's ``index``, ``buckets``, ``directory``, ``lastkey``, ``hashfn`` and
+  its ``_write_hashes``); ``W3PostingsWriter`` subclassed for Whoosh's own writers
   (``_write_block`` rewritten with ``blocks.encode``, its block buffers, ``_mini_values``).
 - ``read``: posting lists decoded straight from the posting files: the W3 block header
   (``W3Bl``), the framing of each block (its length, the pickled info tuple), the term

@@ -1,4 +1,4 @@
-"""Whoosh's segment writer, with the postings kept per term and written a block at a time.
+"""Whoosh's segment writer, with the postings kept per term and written a field at a time.
 
 Whoosh's own ``SegmentWriter`` puts every posting of a segment into a pool as a 5-tuple,
 sorts them all when the segment is finished, and hands them one by one to the postings
@@ -6,9 +6,12 @@ writer, which checks each and appends it to the block being filled (with the seg
 the largest part of a build when profiled: benchmarks/results/design-measurements.md). Here
 each term keeps its postings in arrays as documents are added; a document's number only
 grows, so they are in order already, and finishing the segment sorts the terms, not the
-postings, and gives the postings writer a block's worth at a time. The blocks are encoded by
-Whoosh's own ``W3PostingsWriter._write_block``: the files are the same, byte for byte, as
-Whoosh's writer makes (tests/system/test_writer.py).
+postings, and writes each field's terms and their blocks (``blocks.encode``'s data in
+Whoosh's framing) as Whoosh's field writer would term by term, a field at a time
+(``_write_terms``, ``_write_hashes``: the same bytes, tests/unit/test_write_terms.py). A
+segment holds what Whoosh's own writer would put in it, posting for posting
+(tests/system/test_writer.py). ``BlockPostingsWriter`` is the codec's postings writer for
+Whoosh's own writers writing through kirinuki's codec.
 
 Used for every write of a kirinuki index (``segments.new_writer``). Documents with a field
 this does not handle (term vectors, a separate spelling field) go through Whoosh's own
