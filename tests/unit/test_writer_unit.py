@@ -13,7 +13,6 @@ import io
 import pickle
 import struct
 import zlib
-from array import array
 
 import pytest
 from whoosh import formats
@@ -119,14 +118,6 @@ def test_a_format_without_values():
     terms = [postings(range(0, 900, 3), [1.0] * 300, []), postings([5], [1.0], [])]
     assert (written(BlockPostingsWriter, fmt, terms, whole)
             == written(W3PostingsWriter, fmt, terms, one_by_one))
-
-
-def test_mini_ids_are_deltas():
-    w = BlockPostingsWriter(StructFile(io.BytesIO()), blocklimit=BLOCK)
-    w._ids = array("I", [5, 6, 10, 200])
-    assert w._mini_ids() == (5, 1, 4, 190)
-    w._ids = array("I", [9])
-    assert w._mini_ids() == (9,)
 
 
 # -- the pool ----------------------------------------------------------------------------------

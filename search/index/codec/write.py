@@ -26,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from operator import sub
 
 from whoosh import formats, writing
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
@@ -194,23 +193,6 @@ class BlockPostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
-    # Whoosh's block encodings, computed in C (map, array.count) instead of a Python
-    # generator per posting; the same tuples come out.
-
-    def _mini_ids(self):
-        ids = self._ids
-        if self._byteids or not ids:
-            return super()._mini_ids()
-        return (ids[0], *map(sub, ids[1:], ids[:-1]))  # delta_encode
-
-    def _mini_weights(self):
-        weights = self._weights
-        n = len(weights)
-        if weights.count(1.0) == n:
-            return None
-        if weights.count(weights[0]) == n:
-            return weights[0]
-        return tuple(weights)
 
 
 def _positions(format_) -> bool:
