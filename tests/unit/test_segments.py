@@ -8,9 +8,11 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.filedb.structfile import StructFile
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import IndexingError
 
 from search.index.codec import (
     Codec,
+    cancel_segment,
     deleted_docs,
     field_lengths,
     finish_segment,
@@ -93,6 +95,19 @@ def test_a_worker_writer_takes_no_lock_and_hands_its_segment_back_uncommitted(ix
     assert ix.doc_count_all() == 5
     with ix.reader() as reader:
         assert [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()] == [2, 3]
+
+
+def test_a_cancelled_worker_writer_is_closed_and_leaves_the_shared_folder(ix, tmp_path):
+    """A worker giving up its segment closes its files and the writer (which then refuses
+    documents), and leaves the temporary folder the index's writers share."""
+    writer = worker_writer(ix)
+    writer.add_document(**to_document(record("c1", "2025-01-01", "空母", "空母。"), []))
+    cancel_segment(writer)
+    assert writer.is_closed is True
+    assert writer.perdocwriter.is_closed and writer.fieldwriter.is_closed
+    assert (tmp_path / f"{ix.indexname}.tmp").is_dir()
+    with pytest.raises(IndexingError, match="closed"):
+        writer.add_document(**to_document(record("c2", "2025-01-01", "空母", "空母。"), []))
 
 
 def test_deleted_documents_and_field_lengths_of_each_segment(tmp_path):
