@@ -10,13 +10,15 @@ hash tables and the key index that find them.
 
 from __future__ import annotations
 
+import io
+import pickle
 from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.filedb import filetables
 
-from search.index.codec import segments, write
+from search.index.codec import blocks, segments, write
 from search.index.schema import build_schema, new_writer, to_document
 from tests.unit.smallindex import record
 
@@ -91,6 +93,23 @@ def test_blocks_of_three_make_terms_of_several_blocks(tmp_path, monkeypatch):
         assert info.doc_frequency() == 23
         m = reader.postings("body", "防衛")
         assert list(m.all_ids()) == [0, 1, *range(3, 24)]
+
+
+def test_a_words_positions_are_kept_as_arrays(tmp_path):
+    """A Positions field's blocks keep their values as counts and deltas
+    (``blocks.V_POSITIONS``), not as Whoosh's pickled strings: the compact form, which a
+    phrase reads with NumPy."""
+    folder = tmp_path / "ix"
+    written(folder)
+    ix = whoosh_index.open_dir(str(folder))
+    (segment,) = ix._segments()
+    postings = (folder / segment.make_filename(".pst")).read_bytes()
+    with ix.reader() as reader:
+        offset, _length = reader.term_info("body", "防衛").extent()
+    stream = io.BytesIO(postings[offset + 8:])  # the list's magic, the block's length
+    pickle.load(stream)  # Whoosh's block info
+    head = blocks.head(postings, offset + 8 + stream.tell())
+    assert (head.vkind, head.count) == (blocks.V_POSITIONS, 23)
 
 
 def test_terms_out_of_order_are_refused(tmp_path):
