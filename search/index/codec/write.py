@@ -180,19 +180,23 @@ class BlockPostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        databytes = blocks.encode(self._ids, self._weights, self._mini_values(),
-                                  self._compression, _positions(self._format))
-        ids = self._ids
-        infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, self._compression,
-                                  length_to_byte(self._minlength),
-                                  length_to_byte(self._maxlength)), 2)
-        length = len(infobytes) + len(databytes)
-        self._postfile.write_int(-length if last else length)
-        self._postfile.write(infobytes)
-        self._postfile.write(databytes)
+        self._postfile.write(_framed(
+            self._ids, self._weights, self._mini_values(), self._compression,
+            _positions(self._format), self._maxweight,
+            (length_to_byte(self._minlength), length_to_byte(self._maxlength)), last))
         self._blockcount += 1
         self._new_block()
 
+
+def _framed(ids, weights, values, level: int, positions: bool, top: float,
+            lengths: tuple[int, int], last: bool) -> bytes:
+    """One block as Whoosh frames it: its length (negative for a list's last block), its
+    pickled info tuple (postings, last document, top weight, compression, the shortest and
+    longest field length as bytes), then the data as ``blocks.encode`` writes it."""
+    data = blocks.encode(ids, weights, values, level, positions)
+    info = pickle.dumps((len(ids), ids[-1], top, level, *lengths), 2)
+    size = len(info) + len(data)
+    return pack_int(-size if last else size) + info + data
 
 
 def _positions(format_) -> bool:
@@ -410,13 +414,8 @@ def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
             block_values = values[first:end]
             mini = (tuple(block_values) if fixed is None or fixed < 0
                     else None if fixed == 0 else b"".join(block_values))
-            data = blocks.encode(block_ids, block_weights, mini, level, positions)
-            info = pickle.dumps((len(block_ids), block_ids[-1], top, level, no_length,
-                                 no_length), 2)
-            size = len(info) + len(data)
-            posts += pack_int(-size if end >= n else size)
-            posts += info
-            posts += data
+            posts += _framed(block_ids, block_weights, mini, level, positions, top,
+                             (no_length, no_length), end >= n)
         value = W3TermInfo._struct.pack(False, total, n, no_length, no_length, maxweight,
                                         ids[0], ids[-1]) \
             + pack_long(start) + pack_int(post_base + len(posts) - start)
