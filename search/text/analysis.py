@@ -316,7 +316,9 @@ def analyze_terms(text: str) -> list[str]:
     A word may give several terms (防衛装備品 → 防衛, 装備, 品); the query layer matches them
     as a phrase (positions are consecutive, stopped words skipped) or all of them anywhere.
     """
-    return [term for term, _ in analyze_pieces(text)]
+    if len(text) <= QUERY_WORD_CHARS:
+        return [term for term, _ in _word_pieces(text)]
+    return [t.text for t in _query_analyzer()(text, mode="query")]  # (no originals needed)
 
 
 def analyze_pieces(text: str) -> list[tuple[str, str]]:
