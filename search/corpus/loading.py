@@ -338,9 +338,17 @@ class Scan:
     issues: list[Issue]
     parts: list[Part]
     merged: _Merger
+    head: Record | None = None  # the first record, as parsed (``first``)
 
     def __len__(self) -> int:
         return len(self.merged.line)
+
+    def first(self) -> Record:
+        """The first record, kept from the scan: a build warms up on it, and reading its
+        file again for it was a few milliseconds of a small build."""
+        if self.head is None:
+            raise IndexError("the scan found no records")
+        return self.head
 
     def summaries(self) -> Iterator[tuple[str, str, list[str]]]:
         """Each record's id, ``summarise``'s value and archives, in corpus order."""
@@ -389,6 +397,7 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     merger = _Merger()
     files: list[FileReport] = []
     parts: list[Part] = []
+    head: Record | None = None
     # every article keyed, for the next update (nothing known: none passed over)
     for report, meta, parsed, summaries in _read_files(folder, None, merger.issues, mapper,
                                                        summarise, known={}):
@@ -396,6 +405,8 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
         if parsed is None or meta is None:  # unreadable (a readable file always has a meta)
             continue
         kept = merger.add(parsed, report.file, report.label, summaries)
+        if head is None and kept:
+            head = parsed[kept[0]]
         parts.append(Part(corpus_dir(folder) / report.file, meta, report.digest, kept,
                           [weigh(parsed[k]) for k in kept]))
     merger.finish(files)
@@ -403,7 +414,7 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     for n, archives in merger.grown.items():
         k = bisect_right(starts, n) - 1
         parts[k].collections[parts[k].kept[n - starts[k]]] = archives
-    return Scan(files, merger.issues, parts, merger)
+    return Scan(files, merger.issues, parts, merger, head)
 
 
 _KIND_NAMES = {"clippings": "a clipping archive", "document": "a long document",

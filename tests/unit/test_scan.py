@@ -110,6 +110,8 @@ def test_an_empty_folder_scans_as_nothing(tmp_path: Path, corpus: Path):
     empty.mkdir()
     scan = scan_corpus(empty, summary, weigh)
     assert (len(scan), scan.files, scan.parts, list(scan.records())) == (0, [], [], [])
+    with pytest.raises(IndexError, match="no records"):
+        scan.first()
     with pytest.raises(CorpusError, match="does not exist"):
         scan_corpus(tmp_path / "missing", summary, weigh)
     shutil.rmtree(corpus)
@@ -132,6 +134,15 @@ def test_an_unreadable_file_before_the_others_is_passed_over(tmp_path: Path):
     scan = scan_corpus(folder, summary, weigh)
     assert [r.id for r in scan.records()] == [a[0] for a in ONE]
     assert [f.file for f in scan.files] == ["0.txt", "a.txt"]
+    assert scan.first() == next(scan.records())  # kept from the scan, past the unreadable
+
+
+def test_the_first_record_is_kept_from_the_scan_not_read_again(corpus: Path):
+    scan = scan_corpus(corpus, summary, weigh)
+    first = next(scan.records(0, 1))
+    (corpus / "a.txt").unlink()  # a build warms up on it without reading a.txt again
+    assert scan.first() == first
+    assert (scan.first().id, scan.first().title) == ("2501-010101", "一つ目")
 
 
 def test_ranges_across_files_and_archives_grown_in_a_later_file(tmp_path: Path):

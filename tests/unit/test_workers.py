@@ -220,6 +220,28 @@ def test_no_worker_is_left_behind_after_an_error(tmp_path):
                                                                "no children"]
 
 
+def test_workers_that_sent_their_segments_end_on_their_own(tmp_path):
+    """The build goes on once every worker sent its segments, without waiting for them to
+    end: they end by themselves, none still running a moment later."""
+    out = fresh(f"""
+        import json, multiprocessing, time
+        from whoosh import index as whoosh_index
+        from search.index import workers
+        from search.index.build import _document
+        from tests.unit.test_workers import records, written
+
+        from search.index.schema import build_schema
+        ix = whoosh_index.create_in({str(tmp_path)!r}, build_schema())
+        workers.write_records(ix, records(6), _document, procs=2)
+        print(json.dumps(written(ix)))
+        deadline = time.monotonic() + 30
+        while multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        print(json.dumps(len(multiprocessing.active_children())))
+    """)
+    assert [json.loads(line) for line in out.splitlines()] == [[r.id for r in records(6)], 0]
+
+
 def failing(rec):
     if rec.id == "w04":
         raise ValueError("record w04 is bad")
