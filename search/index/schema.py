@@ -51,6 +51,10 @@ class Positions(formats.Positions):
     for one position depend on the position only. Decoding is Whoosh's own.
     """
 
+    # its values are Whoosh's own bytes: the codec may keep them as counts and deltas
+    # (``codec.write.TextPostings``) and never make them
+    encodes_as_whoosh = True
+
     _single: dict[int, bytes] = {}
 
     def word_values(self, value, analyzer, **kwargs):

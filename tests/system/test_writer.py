@@ -23,6 +23,7 @@ from search.corpus.loading import load_corpus
 from search.index import schema
 from search.index.build import _document
 from search.index.schema import build_schema, new_writer
+from search.text.analysis import JapaneseAnalyzer
 from tests.unit.smallindex import WhooshCodec, segment_contents
 
 
@@ -59,17 +60,21 @@ def test_kirinukis_writer_writes_whooshs_files(tmp_path, whooshs):
 
 
 def test_the_comparison_sees_a_one_posting_difference(tmp_path, whooshs, monkeypatch):
-    """One position off in one field of one record makes the files differ."""
-    real = schema.Positions.encode
+    """One position off in one field of one record makes the files differ (the positions
+    as kirinuki's writer gathers them: it keeps them as counts and deltas, and never asks
+    the format to encode them)."""
+    real = JapaneseAnalyzer.positions
     seen = []
 
-    def off_by_one_once(self, poslist):
-        if not seen and len(poslist) == 2:
-            seen.append(poslist)
-            poslist = [poslist[0], poslist[1] + 1]
-        return real(self, poslist)
+    def off_by_one_once(self, value):
+        found = real(self, value)
+        for word, poslist in found.items():
+            if not seen and len(poslist) == 2:
+                seen.append(word)
+                found[word] = [poslist[0], poslist[1] + 1]
+        return found
 
-    monkeypatch.setattr(schema.Positions, "encode", off_by_one_once)
+    monkeypatch.setattr(JapaneseAnalyzer, "positions", off_by_one_once)
     ours = build(tmp_path / "ix", new_writer)
     assert seen
     assert ours != whooshs

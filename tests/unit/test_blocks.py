@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from array import array
 
 import numpy as np
 import pytest
@@ -94,6 +95,38 @@ def test_positions_are_kept_as_arrays_and_given_to_whoosh_as_it_wrote_them(lists
     assert blocks.head(plain).vkind in (blocks.V_SHORT, blocks.V_LONG)
     again = blocks.arrays(plain, 0, len(plain), values=True)[3]
     assert again[0].tolist() == counts.tolist() and again[1].tolist() == deltas.tolist()
+
+
+def deltas_of(lists: list[list[int]]) -> blocks.Deltas:
+    """The positions as a build hands them over: counts, and each list's first position
+    and its steps."""
+    return blocks.Deltas(array("I", map(len, lists)),
+                         array("I", [d for p in lists for d in np.diff([0, *p]).tolist()]))
+
+
+@given(st.lists(st.lists(st.integers(0, 70_000), min_size=1, max_size=1200).map(sorted),
+                min_size=1, max_size=40), st.sampled_from([0, 1]))
+def test_positions_handed_over_as_deltas_are_the_bytes_whooshs_values_make(lists, level):
+    """Counts and deltas (``write.TextPostings``) give the block Whoosh's Positions values
+    of the same positions give, in few postings (Python) and in many (NumPy)."""
+    values = tuple(formats.Positions().encode(p) for p in lists)
+    ids = list(range(3, 3 + 2 * len(lists), 2))
+    weights = [float(len(p)) for p in lists]
+    handed = deltas_of(lists)
+    assert blocks.encode(ids, weights, handed, level, positions=True) \
+        == blocks.encode(ids, weights, values, level, positions=True)
+
+
+def test_deltas_must_be_one_count_per_posting():
+    with pytest.raises(ValueError, match="^1 values for 2 postings$"):
+        blocks.encode([1, 2], [1.0, 1.0], deltas_of([[3]]), 0, positions=True)
+
+
+@pytest.mark.parametrize("width", [1, 2, 4])
+def test_deltas_are_packed_as_struct_packs_them(width):
+    numbers = array("I", [0, 1, 255, *([256, 65535] if width > 1 else []),
+                          *([65536, 2 ** 32 - 1] if width > 2 else [])])
+    assert blocks._packed(width, numbers) == blocks._little(width, numbers)
 
 
 @st.composite

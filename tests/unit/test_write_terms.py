@@ -15,6 +15,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.filedb import filetables
 
@@ -134,3 +135,15 @@ def test_terms_out_of_order_are_refused(tmp_path):
     write._write_terms(fw, {b"c": p})
     assert fw._tindex.lastkey == b"\x00\x00c"  # the field's number, then the term
     writer.cancel()
+
+
+@pytest.mark.parametrize("lists", [[[0]], [[3, 4, 9]], [[1], [2, 70_000], list(range(300))]])
+def test_text_postings_give_whoosh_the_values_its_format_encodes(lists):
+    """``TextPostings`` keep counts and deltas; a writer that asks for Whoosh's values
+    (Whoosh's own postings writer, a merge) gets the bytes ``Positions.encode`` makes."""
+    p = write.TextPostings()
+    for positions in lists:
+        p.counts.append(len(positions))
+        p.deltas.append(positions[0])
+        p.deltas.extend(b - a for a, b in zip(positions, positions[1:], strict=False))
+    assert p.values == [formats.Positions().encode(positions) for positions in lists]

@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import pickle
 import struct
+import sys
 import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -55,6 +57,15 @@ _WIDTH = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4")}
 _F32 = np.dtype("<f4")
 # A block of this many postings or fewer is encoded in Python, not NumPy (``encode``)
 FEW = 16
+
+
+class Deltas(NamedTuple):
+    """A block's Positions values as part B keeps them, handed over as such (a build's
+    postings, ``write.TextPostings``): each posting's count of positions, then all their
+    deltas (each posting's first position, then its steps)."""
+
+    counts: array
+    deltas: array
 
 
 class BlockFormatError(ValueError):
@@ -110,7 +121,11 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
         else:
             wkind = W_FLOATS
             part_a += w.astype(_F32).tobytes()
-    if values is None or (not isinstance(values, bytes) and not values):
+    if isinstance(values, Deltas):
+        if len(values.counts) != n:
+            raise ValueError(f"{len(values.counts)} values for {n} postings")
+        vkind, part_b = V_POSITIONS, _deltas_part(values)
+    elif values is None or (not isinstance(values, bytes) and not values):
         vkind, part_b = V_NONE, b""
     elif isinstance(values, bytes):
         vkind, part_b = V_FIXED, values
@@ -138,6 +153,28 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
         flags |= _B_ZIPPED * zipped
     return _HEAD.pack(MAGIC, width, wkind, vkind, flags, n, ids[0], len(part_a)) \
         + part_a + part_b
+
+
+def _deltas_part(values: Deltas) -> bytes:
+    """Part B of positions handed over as counts and deltas: what ``_positions_part``
+    makes of the same postings' Whoosh values."""
+    counts, deltas = values
+    cw = _width(max(counts))
+    dw = _width(max(deltas) if deltas else 0)
+    return _COUNTS.pack(cw, dw) + _packed(cw, counts) + _packed(dw, deltas)
+
+
+_TYPECODES = {1: "B", 2: "H", 4: "I"}
+
+
+def _packed(width: int, numbers: array) -> bytes:
+    """``_little`` of an array of unsigned numbers, copied at C speed."""
+    out = array(_TYPECODES[width], numbers)
+    if out.itemsize != width:  # a platform whose C types differ: struct's sizes are fixed
+        return _little(width, numbers)
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out.tobytes()
 
 
 def _positions_part_few(values: Sequence[bytes]) -> bytes | None:

@@ -26,12 +26,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import sub
 
 from whoosh import formats, writing
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.filedb.filetables import _pointer as _POINTER
-from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from . import blocks
@@ -55,6 +56,31 @@ class Postings:
         self.values: list[bytes] = []  # empty for formats without values (ID fields)
 
 
+class TextPostings:
+    """A Positions field's term's postings as ``add_document`` files them (``_add_text``):
+    each posting's count of positions and its positions as Whoosh's deltas (the first
+    position, then the steps), which is what ``blocks`` keeps of Whoosh's Positions values.
+    Whoosh's pickled values are made only for a writer that asks (``values``); a build
+    pickled one per posting and read it back when the segment was written."""
+
+    __slots__ = ("docs", "weights", "counts", "deltas")
+
+    def __init__(self) -> None:
+        self.docs = array("I")
+        self.weights = array("f")
+        self.counts = array("I")
+        self.deltas = array("I")
+
+    @property
+    def values(self) -> list[bytes]:
+        """Whoosh's Positions values (``formats.Positions.encode``) of the postings."""
+        found, at = [], 0
+        for count in self.counts:
+            found.append(pack_uint(count) + pickle.dumps(self.deltas[at:at + count].tolist(), 2))
+            at += count
+        return found
+
+
 class TermPool:
     """Postings by field and term, in the order they were added.
 
@@ -68,7 +94,7 @@ class TermPool:
 
     def __init__(self) -> None:
         self.fields: dict[str, defaultdict[bytes, Postings]] = {}
-        self.texts: dict[str, defaultdict[str, Postings]] = {}
+        self.texts: dict[str, defaultdict[str, Postings | TextPostings]] = {}
         self.unsorted: set[tuple[str, bytes]] = set()
 
     def terms(self, fieldname: str) -> defaultdict[bytes, Postings]:
@@ -78,11 +104,13 @@ class TermPool:
             found = self.fields[fieldname] = defaultdict(Postings)
         return found
 
-    def text_terms(self, fieldname: str) -> defaultdict[str, Postings]:
-        """The field's terms by string (a term not there yet is added when asked)."""
+    def text_terms(self, fieldname: str, deltas: bool = False
+                   ) -> defaultdict[str, Postings | TextPostings]:
+        """The field's terms by string (a term not there yet is added when asked), their
+        postings ``TextPostings`` with ``deltas``."""
         found = self.texts.get(fieldname)
         if found is None:
-            found = self.texts[fieldname] = defaultdict(Postings)
+            found = self.texts[fieldname] = defaultdict(TextPostings if deltas else Postings)
         return found
 
     def add(self, item: Item) -> None:
@@ -199,6 +227,14 @@ def _framed(ids, weights, values, level: int, positions: bool, top: float,
     return pack_int(-size if last else size) + info + data
 
 
+def _whooshs_positions(format_) -> bool:
+    """Whether a field's values are exactly Whoosh's Positions values of its positions
+    (the format's ``encode`` is Whoosh's, or says it gives the same bytes), so that they
+    can be kept as counts and deltas (``TextPostings``) and never pickled."""
+    return _positions(format_) and (type(format_).encode is formats.Positions.encode
+                                    or getattr(format_, "encodes_as_whoosh", False))
+
+
 def _positions(format_) -> bool:
     """Whether a field's values are Whoosh's Positions values (a count and a pickle of the
     deltas), which ``blocks`` keeps as arrays: not Characters' or PositionBoosts', which
@@ -264,6 +300,7 @@ class _FieldPlan:
     boost: float
     encode: Callable[[list[int]], bytes] | None
     single: dict[int, bytes]  # the format's encoded one-position values, if it keeps them
+    deltas: bool = False  # the postings kept as counts and deltas (``TextPostings``)
     postings: int = 0  # how many this writer has added to the field (``held_bytes``)
 
 
@@ -336,8 +373,10 @@ class SegmentWriter(writing.SegmentWriter):
         index = field.index
         if fieldname in self._repeated:
             index = _remembered(lambda value: list(field.index(value)))
-        plan = _FieldPlan(field, self.pool.terms(fieldname), self.pool.text_terms(fieldname),
-                          index, None, 1.0, None, {})
+        deltas = gather is not None and _whooshs_positions(fmt)
+        plan = _FieldPlan(field, self.pool.terms(fieldname),
+                          self.pool.text_terms(fieldname, deltas), index, None, 1.0, None, {},
+                          deltas)
         if gather is not None and isinstance(fmt, formats.Positions):
             if fieldname in self._repeated:
                 gather = _remembered(gather)
@@ -398,22 +437,34 @@ def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
     no_length = length_to_byte(None)
     for tbytes in keys:
         p = terms[tbytes]
-        ids, weights, values = p.docs, p.weights, p.values
+        ids, weights = p.docs, p.weights
+        kept = isinstance(p, TextPostings) and positions
+        values = None if kept else p.values
         n = len(ids)
         start = post_base + len(posts)
         posts += WHOOSH3_HEADER_MAGIC
         total = 0
         maxweight = 0
+        at = 0  # the first delta of the block (``TextPostings``)
         for first in range(0, n, limit):
             end = first + limit
-            block_ids, block_weights = ids[first:end], weights[first:end]
+            if n <= limit:  # one block (nearly every term): no copies
+                block_ids, block_weights = ids, weights
+            else:
+                block_ids, block_weights = ids[first:end], weights[first:end]
             top = max(block_weights)
             top = top if top > 0 else 0
             total += sum(block_weights)
             maxweight = max(maxweight, top)
-            block_values = values[first:end]
-            mini = (tuple(block_values) if fixed is None or fixed < 0
-                    else None if fixed == 0 else b"".join(block_values))
+            if kept:
+                counts = p.counts if n <= limit else p.counts[first:end]
+                upto = at + sum(counts)
+                mini = blocks.Deltas(counts, p.deltas if n <= limit else p.deltas[at:upto])
+                at = upto
+            else:
+                block_values = values[first:end]
+                mini = (tuple(block_values) if fixed is None or fixed < 0
+                        else None if fixed == 0 else b"".join(block_values))
             posts += _framed(block_ids, block_weights, mini, level, positions, top,
                              (no_length, no_length), end >= n)
         value = W3TermInfo._struct.pack(False, total, n, no_length, no_length, maxweight,
@@ -464,6 +515,18 @@ def _add_text(plan: _FieldPlan, value: str, docnum: int, boost: float) -> int:
     length = 0
     found = plan.gather(value)
     plan.postings += len(found)
+    if plan.deltas:
+        for word, poslist in found.items():
+            freq = len(poslist)
+            length += freq
+            p = texts[word]
+            p.docs.append(docnum)
+            p.weights.append(freq * boost)
+            p.counts.append(freq)
+            p.deltas.append(poslist[0])
+            if freq > 1:
+                p.deltas.extend(map(sub, poslist[1:], poslist))
+        return length if plan.field.scorable else 0
     for word, poslist in found.items():
         freq = len(poslist)
         length += freq
