@@ -10,12 +10,12 @@ Resolving a name (豪 / 豪州 / オーストラリア / Australia / AU → Aust
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..config import DATA_DIR
+from ..datatables import read_table
 from ..text.kana import nfkc
 
 COUNTRIES_FILE = DATA_DIR / "countries.toml"
@@ -83,10 +83,8 @@ def _places(tables: list[dict], kind: str) -> list[Place]:
 def load(countries_file: Path = COUNTRIES_FILE,
          organizations_file: Path = ORGANIZATIONS_FILE) -> Gazetteer:
     """Read and check both files. Duplicated spellings are an error, not a silent choice."""
-    with open(countries_file, "rb") as fh:
-        cdata = tomllib.load(fh)
-    with open(organizations_file, "rb") as fh:
-        odata = tomllib.load(fh)
+    cdata = read_table(countries_file)
+    odata = read_table(organizations_file)
     cs = _places(cdata.get("country", []), "country")
     os_ = _places(odata.get("organization", []), "organization")
     ex = cdata.get("extraction", {})

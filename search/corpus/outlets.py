@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..config import DATA_DIR
+from ..datatables import read_table
 from ..text.kana import nfkc
 
 _YAHOO = re.compile(r"^yahoo\s*(?:ニュース)?\s*", re.IGNORECASE)
@@ -26,8 +26,7 @@ def key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def outlets() -> tuple[Outlet, ...]:
-    with open(DATA_DIR / "outlets.toml", "rb") as fh:
-        table = tomllib.load(fh)
+    table = read_table(DATA_DIR / "outlets.toml")
     return tuple(Outlet(o["name"], tuple(o.get("spellings", ()))) for o in table["outlet"])
 
 

@@ -6,13 +6,13 @@ inclusive bounds."""
 from __future__ import annotations
 
 import re
-import tomllib
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from ..config import DATA_DIR
+from ..datatables import read_table
 from ..text.kana import nfkc
 
 _DATE_PART = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
@@ -37,8 +37,7 @@ class Era:
 @lru_cache(maxsize=1)
 def eras() -> tuple[Era, ...]:
     """data/eras.toml, oldest first, each era ending the day before the next begins."""
-    with open(DATA_DIR / "eras.toml", "rb") as fh:
-        rows = sorted(tomllib.load(fh)["era"], key=lambda row: row["first"])
+    rows = sorted(read_table(DATA_DIR / "eras.toml")["era"], key=lambda row: row["first"])
     return tuple(Era(row["name"], row["letter"].upper(), row["first"],
                      rows[i + 1]["first"] - timedelta(days=1) if i + 1 < len(rows) else None)
                  for i, row in enumerate(rows))

@@ -8,13 +8,13 @@ the query names: a partial match must hold it (``places.names_place``).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..config import DATA_DIR
 from ..corpus.gazetteer import countries
+from ..datatables import read_table
 from ..text.kana import katakana, nfkc
 
 REGIONS_FILE = DATA_DIR / "regions.toml"
@@ -35,8 +35,7 @@ def _key(word: str) -> str:
 def regions(path: Path = REGIONS_FILE) -> dict[str, Region]:
     """Each region by every spelling of it (folded as ``_key`` folds); a code that names no
     country of the gazetteer, or a spelling given twice, is an error in the file."""
-    with open(path, "rb") as fh:
-        tables = tomllib.load(fh).get("region", [])
+    tables = read_table(path).get("region", [])
     by_code = {place.code: place.name for place in countries()}
     found: dict[str, Region] = {}
     for table in tables:
