@@ -146,11 +146,13 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
             vkind = V_SHORT if max(lengths) < 65536 else V_LONG
             part_b = _little(2 if vkind == V_SHORT else 4, lengths) + b"".join(values)
     flags = 0
-    if compression:
-        part_a, zipped = _smaller(part_a, compression)
-        flags |= _A_ZIPPED * zipped
-        part_b, zipped = _smaller(part_b, compression)
-        flags |= _B_ZIPPED * zipped
+    if compression:  # (a part under 16 bytes is kept as it is: most blocks' both parts)
+        if len(part_a) >= 16:
+            part_a, zipped = _smaller(part_a, compression)
+            flags |= _A_ZIPPED * zipped
+        if len(part_b) >= 16:
+            part_b, zipped = _smaller(part_b, compression)
+            flags |= _B_ZIPPED * zipped
     return _HEAD.pack(MAGIC, width, wkind, vkind, flags, n, ids[0], len(part_a)) \
         + part_a + part_b
 
@@ -159,9 +161,21 @@ def _deltas_part(values: Deltas) -> bytes:
     """Part B of positions handed over as counts and deltas: what ``_positions_part``
     makes of the same postings' Whoosh values."""
     counts, deltas = values
+    one = len(counts) == 1 and len(deltas) == 1
+    if one:  # one posting of one position: most blocks of a build
+        found = _ONE_DELTA.get(deltas[0])
+        if found is not None:
+            return found
     cw = _width(max(counts))
     dw = _width(max(deltas) if deltas else 0)
-    return _COUNTS.pack(cw, dw) + _packed(cw, counts) + _packed(dw, deltas)
+    found = _COUNTS.pack(cw, dw) + _packed(cw, counts) + _packed(dw, deltas)
+    if one and len(_ONE_DELTA) < ONE_POSITIONS:
+        _ONE_DELTA[deltas[0]] = found
+    return found
+
+
+# Part B of a block of one posting of one position, by the position
+_ONE_DELTA: dict[int, bytes] = {}
 
 
 _TYPECODES = {1: "B", 2: "H", 4: "I"}
