@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import argparse
-import gc
+import contextlib
 import json
 import os
 import sys
@@ -537,10 +537,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _exit(code: int | None) -> None:
+    """End the process once the command is done: its files are written and closed, and
+    what it printed is flushed here. Python's own exit would then take every object down
+    one by one (the analyser's and the dictionary's tables, a build's caches: 15 ms after
+    a build of the bundled corpus, measured) to free memory the operating system takes
+    back at once."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (`| head`), closed
+            stream.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    code = main()
-    # The command is done and its files are closed. Python's exit would still walk every
-    # object the collector tracks, several times over (20 ms after a build, measured), to
-    # free what the operating system takes back anyway: the objects are left out of it.
-    gc.freeze()
-    sys.exit(code)
+    _exit(main())
