@@ -148,6 +148,12 @@ def load_corpus(folder: str | Path | None = None, paths: list[str | Path] | None
 # starting them costs more than it saves.
 PARALLEL_PARSE_BYTES = 8 << 20
 
+# A scan of a corpus smaller than this keeps its records (a few megabytes of them), and a
+# build's workers take them from it: reading and parsing their files again was 5-10 ms of
+# each worker's path for the bundled corpus. A larger corpus is read again by the workers,
+# a shard at a time, so that a build holds its postings, not its archive.
+HOLD_RECORDS_BYTES = 8 << 20
+
 Summarise = Callable[[Record], str]
 # a file, what the manifest says it is, what to work out for each of its records, the keys
 # of its articles to pass over (None: key none)
@@ -326,13 +332,15 @@ class Part:
     kept: list[int]  # the kept records' places among the file's parsed records
     sizes: list[int]  # each kept record's weight (``scan_corpus``'s ``weigh``)
     collections: dict[int, list[str]] = field(default_factory=dict)  # grown by later copies
+    held: list[Record] | None = None  # the kept records themselves, for a small corpus
 
 
 @dataclass
 class Scan:
-    """A corpus read through once for what a build must know, without its records: the
-    files' reports, each record's summary and archives, and the way to read the records
-    again, a range at a time, in the order ``load_corpus`` gives them."""
+    """A corpus read through once for what a build must know, without its records (but a
+    small corpus's, ``HOLD_RECORDS_BYTES``): the files' reports, each record's summary and
+    archives, and the way to read the records again, a range at a time, in the order
+    ``load_corpus`` gives them."""
 
     files: list[FileReport]
     issues: list[Issue]
@@ -361,8 +369,9 @@ class Scan:
 
     def records(self, start: int = 0, stop: int | None = None) -> Iterator[Record]:
         """The records ``start`` to ``stop`` in corpus order, parsed again from their files,
-        one file at a time. A file whose bytes are no longer the ones scanned raises
-        CorpusChanged: the index must hold what the build's meta says was read."""
+        one file at a time (a small corpus's: the records the scan kept). A file whose
+        bytes are no longer the ones scanned raises CorpusChanged: the index must hold
+        what the build's meta says was read."""
         stop = len(self) if stop is None else stop
         offset = 0
         for part in self.parts:
@@ -375,6 +384,9 @@ class Scan:
 
 
 def _again(part: Part, lo: int, hi: int) -> Iterator[Record]:
+    if part.held is not None:
+        yield from part.held[lo:hi]
+        return
     text = read_text(part.path)
     if text.digest != part.digest or text.lines is None:
         raise CorpusChanged(f"{part.path.name} changed while the index was being built from "
@@ -398,6 +410,7 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     files: list[FileReport] = []
     parts: list[Part] = []
     head: Record | None = None
+    hold = sum(map(_size, corpus_files([corpus_dir(folder)]))) < HOLD_RECORDS_BYTES
     # every article keyed, for the next update (nothing known: none passed over)
     for report, meta, parsed, summaries in _read_files(folder, None, merger.issues, mapper,
                                                        summarise, known={}):
@@ -408,12 +421,15 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
         if head is None and kept:
             head = parsed[kept[0]]
         parts.append(Part(corpus_dir(folder) / report.file, meta, report.digest, kept,
-                          [weigh(parsed[k]) for k in kept]))
+                          [weigh(parsed[k]) for k in kept],
+                          held=[parsed[k] for k in kept] if hold else None))
     merger.finish(files)
     starts = list(accumulate((len(p.kept) for p in parts), initial=0))
     for n, archives in merger.grown.items():
         k = bisect_right(starts, n) - 1
         parts[k].collections[parts[k].kept[n - starts[k]]] = archives
+        if parts[k].held is not None:
+            parts[k].held[n - starts[k]].collections = list(archives)
     return Scan(files, merger.issues, parts, merger, head)
 
 

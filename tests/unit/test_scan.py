@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from search.config import DEFAULT_CORPUS
+from search.corpus import loading
 from search.corpus.clippings import NO_KEY
 from search.corpus.loading import load_corpus, scan_corpus
 from search.errors import CorpusError
@@ -32,6 +33,20 @@ TWO = [("2501-010201", "2025.01.02", "朝日新聞", "二つ目", "豪州の演�
        ("2501-010401", "2025.01.04", "共同通信", "四つ目", "英国の空母。"),
        ("2501-010301", "2025.01.03", "毎日新聞", "三つ目", "別の文章。"),  # differs
        ("2501-010401", "2025.01.04", "共同通信", "四つ目", "英国の空母。")]  # again in its file
+
+
+@pytest.fixture
+def reread(monkeypatch) -> None:
+    """Scans that keep no records, as a large corpus's: their records are read again."""
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", 0)
+
+
+@pytest.fixture(params=["held", "read again"])
+def either(request, monkeypatch) -> str:
+    """Each way a scan gives its records: held (a small corpus), read again (a large one)."""
+    if request.param == "read again":
+        monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", 0)
+    return request.param
 
 
 @pytest.fixture
@@ -72,7 +87,7 @@ def test_a_scan_gives_what_loading_gives_without_holding_the_records(corpus: Pat
                                          2: ["小さな切り抜き", "別の切り抜き"]}
 
 
-def test_a_scan_reads_any_range_of_its_records_again(corpus: Path):
+def test_a_scan_reads_any_range_of_its_records_again(corpus: Path, either: str):
     scan = scan_corpus(corpus, summary, weigh)
     every = [r.id for r in scan.records()]
     for start in range(5):
@@ -81,7 +96,7 @@ def test_a_scan_reads_any_range_of_its_records_again(corpus: Path):
     assert [r.id for r in scan.records(2)] == every[2:]
 
 
-def test_the_bundled_corpus_scans_as_it_loads():
+def test_the_bundled_corpus_scans_as_it_loads(either: str):
     loaded = load_corpus(DEFAULT_CORPUS, annotate=False)
     scan = scan_corpus(DEFAULT_CORPUS, summary, weigh)
     assert list(scan.records()) == loaded.records
@@ -91,7 +106,7 @@ def test_the_bundled_corpus_scans_as_it_loads():
     assert len(scan) == len(loaded.records) > 300
 
 
-def test_a_file_changed_since_its_scan_is_refused_when_read_again(corpus: Path):
+def test_a_file_changed_since_its_scan_is_refused_when_read_again(corpus: Path, reread):
     scan = scan_corpus(corpus, summary, weigh)
     assert [r.id for r in scan.records(0, 3)] == ["2501-010101", "2501-010201", "2501-010301"]
     (corpus / "b.txt").write_text(archive(TWO[:1], "別の切り抜き"), encoding="utf-8")
@@ -117,7 +132,8 @@ def test_an_empty_folder_scans_as_nothing(tmp_path: Path, corpus: Path):
     shutil.rmtree(corpus)
 
 
-def test_a_changed_file_names_itself_and_only_the_files_read_are_checked(corpus: Path):
+def test_a_changed_file_names_itself_and_only_the_files_read_are_checked(corpus: Path,
+                                                                       reread):
     scan = scan_corpus(corpus, summary, weigh)
     (corpus / "a.txt").write_text(archive(ONE[:1]), encoding="utf-8")
     assert [r.id for r in scan.records(3, 4)] == ["2501-010401"]  # from b.txt alone
@@ -137,7 +153,7 @@ def test_an_unreadable_file_before_the_others_is_passed_over(tmp_path: Path):
     assert scan.first() == next(scan.records())  # kept from the scan, past the unreadable
 
 
-def test_the_first_record_is_kept_from_the_scan_not_read_again(corpus: Path):
+def test_the_first_record_is_kept_from_the_scan_not_read_again(corpus: Path, reread):
     scan = scan_corpus(corpus, summary, weigh)
     first = next(scan.records(0, 1))
     (corpus / "a.txt").unlink()  # a build warms up on it without reading a.txt again
@@ -145,7 +161,7 @@ def test_the_first_record_is_kept_from_the_scan_not_read_again(corpus: Path):
     assert (scan.first().id, scan.first().title) == ("2501-010101", "一つ目")
 
 
-def test_ranges_across_files_and_archives_grown_in_a_later_file(tmp_path: Path):
+def test_ranges_across_files_and_archives_grown_in_a_later_file(tmp_path: Path, either: str):
     """Three files of two records each; the second file's second record is copied into the
     third file: every range reads as load_corpus's records, archives included."""
     folder = tmp_path / "corpus"
@@ -179,3 +195,24 @@ def test_a_file_with_no_issue_reports_an_empty_list():
     scan = scan_corpus(DEFAULT_CORPUS, summary, weigh)
     assert any(f.issues == [] for f in scan.files)
     assert all(isinstance(f.issues, list) for f in scan.files)
+
+
+def test_a_small_corpus_is_held_and_not_read_again(corpus: Path):
+    """Below HOLD_RECORDS_BYTES the scan keeps the records it parsed: files changed or gone
+    since change nothing (the index holds what the meta says was read, as when a large
+    corpus's files are read again unchanged)."""
+    scan = scan_corpus(corpus, summary, weigh)
+    before = [r.id for r in scan.records()]
+    (corpus / "b.txt").write_text(archive(TWO[:1], "別の切り抜き"), encoding="utf-8")
+    (corpus / "a.txt").unlink()
+    assert [r.id for r in scan.records()] == before == [
+        "2501-010101", "2501-010201", "2501-010301", "2501-010401"]
+    assert [r.collections for r in scan.records(1, 2)] == [["小さな切り抜き", "別の切り抜き"]]
+
+
+def test_a_corpus_of_the_limits_size_is_read_again(corpus: Path, monkeypatch):
+    size = sum(p.stat().st_size for p in corpus.iterdir())
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size)
+    assert [p.held for p in scan_corpus(corpus, summary, weigh).parts] == [None, None]
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size + 1)
+    assert [len(p.held) for p in scan_corpus(corpus, summary, weigh).parts] == [3, 1]
