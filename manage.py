@@ -124,10 +124,14 @@ class ProgressBar:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
+    from search.index import prescan
+
+    # a small corpus is scanned in another process while the build's modules load
+    early = prescan.start(args.corpus) if args.procs > 1 else None
     from search.index.build import reindex
 
     stats = reindex(args.index, args.corpus, ProgressBar("indexing"), procs=args.procs,
-                    memory=args.memory << 20 if args.memory else None)
+                    memory=args.memory << 20 if args.memory else None, prescan=early)
     _report_issues(stats.issues)
     print(stats.summary())
     return 0

@@ -39,6 +39,7 @@ from ..corpus.records import Issue, Record
 from ..errors import CorpusChanged, IndexDamagedError, IndexProblem
 from .codec.read import PostingReader
 from .columns import COLUMNS_FILE, read_columns, save_columns
+from .prescan import Prescan, Prescanned, content, weight
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 from .store import (
     CORPUS_META,
@@ -62,7 +63,6 @@ from .workers import (
     ordered_map,
     paused_collector,
     usable_procs,
-    weight,
     write_records,
 )
 
@@ -98,16 +98,20 @@ class BuildStats:
 
 def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None,
             progress: Progress | None = None, procs: int = 1,
-            memory: int | None = DEFAULT_MEMORY) -> BuildStats:
+            memory: int | None = DEFAULT_MEMORY, prescan: Prescan | None = None) -> BuildStats:
     """Build the whole index from the corpus into a fresh folder and swap it in, the
     postings held in memory kept under about ``memory`` bytes (``workers.write_records``).
 
-    The corpus is read twice: once for what the build must know (``scan_corpus``), then by
+    The corpus is read twice: once for what the build must know (``scan_corpus``; or
+    ``prescan``'s, a small corpus's scanned while the caller imported this module), then by
     the workers, each its share. A file that changes in between is found by its bytes'
     hash, and the build starts again once; a second change is refused with a message.
     """
+    found = prescan.result() if prescan is not None else None
+    if found is not None and found.folder != corpus_dir(corpus):
+        found = None
     try:
-        return _reindex(root, corpus, progress, procs, memory)
+        return _reindex(root, corpus, progress, procs, memory, found)
     except CorpusChanged as exc:
         stats = _reindex(root, corpus, progress, procs, memory)
         stats.notes.append(f"{exc.file} changed while it was being indexed: read again")
@@ -115,12 +119,14 @@ def reindex(root: str | os.PathLike | None = None, corpus: str | os.PathLike | N
 
 
 def _reindex(root: str | os.PathLike | None, corpus: str | os.PathLike | None,
-             progress: Progress | None, procs: int, memory: int | None) -> BuildStats:
+             progress: Progress | None, procs: int, memory: int | None,
+             found: Prescanned | None = None) -> BuildStats:
     root_path = index_dir(root)
     with lock(root_path), paused_collector():
         started = time.perf_counter()
         try:
-            scan = scan_corpus(corpus_dir(corpus), _content, weight, ordered_map(procs))
+            scan = found.scan if found is not None else \
+                scan_corpus(corpus_dir(corpus), content, weight, ordered_map(procs))
         except WorkerLost as exc:
             raise _explain(exc, root_path) from exc
         if not len(scan):
@@ -132,7 +138,7 @@ def _reindex(root: str | os.PathLike | None, corpus: str | os.PathLike | None,
             # each worker reads, annotates and indexes its share of the records
             write_records(ix, scan, _document, progress, procs, memory)
             _save_columns(build)
-            _write_meta(build, corpus_dir(corpus), corpus_meta)
+            _write_meta(build, corpus_dir(corpus), corpus_meta, found)
             final = finish(root_path, build)
         except BaseException as exc:
             shutil.rmtree(build, ignore_errors=True)
@@ -366,13 +372,13 @@ def _load(folder: Path, names: list[str], known: dict[str, dict[bytes, str]],
     if not names:  # (no paths: load_corpus would read the whole folder)
         return Corpus([], [], [])
     paths = [folder / n for n in names]
-    loaded = load_corpus(paths=paths, annotate=False, mapper=mapper, summarise=_content,
+    loaded = load_corpus(paths=paths, annotate=False, mapper=mapper, summarise=content,
                          known=known)
     passed = {rid for rid, _ in loaded.passed}
     # (a record passed over in two files is two copies that cannot have changed: _known)
     if len(set(loaded.passed)) < len(loaded.passed) or any(r.id in passed
                                                            for r in loaded.records):
-        loaded = load_corpus(paths=paths, annotate=False, mapper=mapper, summarise=_content,
+        loaded = load_corpus(paths=paths, annotate=False, mapper=mapper, summarise=content,
                              known={})  # (keyed for the next update)
     return loaded
 
@@ -418,22 +424,8 @@ def _document(rec: Record) -> dict:
     return to_document(rec, outlets.spellings(rec.source))
 
 
-# What the corpus says of a record; countries and organisations are found by annotation,
-# which depends only on these and the data tables. Not the line it starts at: a clipping
-# added above it moves it, and the meta keeps lines per file anyway. Nor the archives
-# holding it, which later files add to: they are hashed with the rest at the end.
-_CONTENT = ("id", "kind", "title", "summary", "date", "time", "source_raw", "source",
-            "via_yahoo", "notes", "lang", "file", "section")
-
-
-def _content(rec: Record) -> str:
-    """A hash of what the corpus says of a record but the archives holding it."""
-    text = json.dumps([getattr(rec, name) for name in _CONTENT], ensure_ascii=False)
-    return hashlib.sha1(text.encode()).hexdigest()[:20]
-
-
 def _with_archives(content: str, collections: list[str]) -> str:
-    """A record's fingerprint: its content's hash (``_content``) with the archives holding
+    """A record's fingerprint: its content's hash (``prescan.content``) with the archives holding
     it, which a later file may add to (so the two are worked out apart)."""
     # each archive's name after its length, so no two lists read alike (json's form of the
     # same took 3.5 s for a million records, this under 1)
@@ -490,13 +482,16 @@ def _save_columns(build: Path) -> None:
             postings.close()
 
 
-def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
+def _write_meta(build: Path, folder: Path, corpus_meta: dict,
+                found: Prescanned | None = None) -> None:
     """The build's metas: what it holds of the corpus (``corpus.json``, written first so
     that the checksums cover it) and the small one every start reads. The corpus files'
     hashes are those of the bytes the build parsed (``corpus_meta["read"]``), not of the
     files as they are now: a file changed while it was being indexed is then found
-    changed by the next ``update``."""
-    inputs = input_hashes(folder, archives=False) | corpus_meta["read"]
+    changed by the next ``update``. The other hashes are ``found``'s, if the corpus was
+    prescanned."""
+    others = found.inputs if found is not None else input_hashes(folder, archives=False)
+    inputs = others | corpus_meta["read"]
     inputs = dict(sorted(inputs.items()))
     corpus_hash = hashlib.sha256(
         json.dumps({k: v for k, v in inputs.items() if k.startswith("corpus/")},
@@ -507,7 +502,7 @@ def _write_meta(build: Path, folder: Path, corpus_meta: dict) -> None:
         "corpus_dir": str(folder),
         "corpus_hash": corpus_hash,
         "inputs": inputs,
-        "code": code_hashes(),
+        "code": found.code if found is not None else code_hashes(),
         "record_count": len(corpus_meta["records"]),
         "file_count": len(corpus_meta["files"]),
         "warnings": sum(f["warnings"] for f in corpus_meta["files"].values()),

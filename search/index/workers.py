@@ -42,6 +42,7 @@ from ..config import BUILD_MEMORY
 from ..corpus.annotate import annotate
 from ..corpus.records import Record
 from .codec import cancel_segment, finish_segment, worker_writer
+from .prescan import weight
 from .schema import new_writer, repeated_fields
 
 Progress = Callable[[int, int], None]
@@ -126,16 +127,6 @@ def ordered_map(procs: int) -> Callable[[Callable[[T], R], Sequence[T]], Iterato
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     return mapped
-
-
-def weight(rec: Record) -> int:
-    """A record's share of a build's work: its text's length, plus a record's own cost.
-
-    A record costs about as much as 400 characters of text (Whoosh's per-document work,
-    the extraction's setup); counting characters alone left the shard of many short
-    clippings behind (benchmarks/results/design-measurements.md).
-    """
-    return len(rec.title) + len(rec.summary) + sum(len(n) for n in rec.notes) + 400
 
 
 def split(sizes: Sequence[int], parts: int) -> list[range]:

@@ -437,7 +437,7 @@ def test_an_unchanged_article_with_a_warning_is_parsed_and_its_warning_said_agai
 
 def fingerprint(rec) -> str:
     """A record's fingerprint as a build works it out: its content, then its archives."""
-    return builder._with_archives(builder._content(rec), rec.collections)
+    return builder._with_archives(builder.content(rec), rec.collections)
 
 
 def test_fingerprints_change_with_what_the_corpus_says_only(tmp_path, corpus):

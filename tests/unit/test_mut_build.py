@@ -276,7 +276,7 @@ def fail_writing_meta(monkeypatch, remove: bool) -> list:
     ``remove``; the list gets the build folder."""
     folders = []
 
-    def fail(build, folder, corpus_meta):
+    def fail(build, folder, corpus_meta, found=None):
         folders.append(build)
         if remove:
             shutil.rmtree(build)

@@ -265,7 +265,8 @@ def test_a_file_changed_under_a_forked_worker_reaches_the_parent_whole(tmp_path)
         from search.corpus.loading import scan_corpus
         from search.errors import CorpusChanged
         from search.index import workers
-        from search.index.build import _content, _document
+        from search.index.build import _document
+        from search.index.prescan import content
         from search.index.schema import build_schema
         from tests.unit.smallindex import archive
         import search.corpus.loading
@@ -278,7 +279,7 @@ def test_a_file_changed_under_a_forked_worker_reaches_the_parent_whole(tmp_path)
             (folder / "corpus" / name).write_text(archive(
                 [(f"2501-01{{day:02d}}0{{n}}", f"2025.01.{{day:02d}}", "共同通信", "題",
                   "米国の空母。") for n in range(1, 4)]), encoding="utf-8")
-        scan = scan_corpus(folder / "corpus", _content, workers.weight)
+        scan = scan_corpus(folder / "corpus", content, workers.weight)
         (folder / "corpus" / "b.txt").write_text("変わった", encoding="utf-8")
         ix = whoosh_index.create_in(str(folder / "ix"), build_schema())
         try:

@@ -1,0 +1,139 @@
+"""A small corpus scanned while the build's own modules are still being imported.
+
+A reindex first spends about 50 ms importing Whoosh and the index's modules on one core
+while the other waits. Scanning the corpus (``loading.scan_corpus``: 17 ms for the bundled
+384 records) and hashing the tables and the code that the build's meta records
+(``version``: about 8 ms) need none of those modules. ``start`` forks a process that does
+both and hands them back through a pipe (``Prescan.result``); the command line starts it
+before it imports the build (manage.py reindex), and ``build.reindex`` takes what it found.
+
+Only a corpus whose records its scan holds (``loading.HOLD_RECORDS_BYTES``) is scanned so:
+a larger one's scan is parallel parsing of many seconds, and what it keeps too large to
+pass through a pipe for what it would save. Whatever goes wrong in the forked process (an
+unreadable folder, a killed process) gives no result, and the build scans the corpus
+itself, saying the error as it always did.
+
+Also where the two things a scan works out of each record are declared (``content``,
+``weight``), so that the forked process needs none of the build's modules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pickle
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import corpus_dir
+from ..corpus import loading
+from ..corpus.loading import Scan, corpus_files, scan_corpus
+from ..corpus.records import Record
+from .version import code_hashes, input_hashes
+
+# What the corpus says of a record; countries and organisations are found by annotation,
+# which depends only on these and the data tables. Not the line it starts at: a clipping
+# added above it moves it, and the meta keeps lines per file anyway. Nor the archives
+# holding it, which later files add to: they are hashed with the rest at the end.
+_CONTENT = ("id", "kind", "title", "summary", "date", "time", "source_raw", "source",
+            "via_yahoo", "notes", "lang", "file", "section")
+
+
+def content(rec: Record) -> str:
+    """A hash of what the corpus says of a record but the archives holding it."""
+    text = json.dumps([getattr(rec, name) for name in _CONTENT], ensure_ascii=False)
+    return hashlib.sha1(text.encode()).hexdigest()[:20]
+
+
+def weight(rec: Record) -> int:
+    """A record's share of a build's work: its text's length, plus a record's own cost.
+
+    A record costs about as much as 400 characters of text (Whoosh's per-document work,
+    the extraction's setup); counting characters alone left the shard of many short
+    clippings behind (benchmarks/results/design-measurements.md).
+    """
+    return len(rec.title) + len(rec.summary) + sum(len(n) for n in rec.notes) + 400
+
+
+@dataclass
+class Prescanned:
+    """What the forked process found: the corpus's scan, and the hashes of the inputs
+    other than the archives (``input_hashes(folder, archives=False)``) and of the code."""
+
+    folder: Path
+    scan: Scan
+    inputs: dict[str, str]
+    code: dict[str, str]
+
+
+class Prescan:
+    """A forked process scanning a corpus; ``result`` waits for it and takes what it found."""
+
+    def __init__(self, folder: Path, pid: int, fd: int) -> None:
+        self.folder = folder
+        self._pid = pid
+        self._fd: int | None = fd
+
+    def result(self) -> Prescanned | None:
+        """What the process found, or None if it found nothing (it failed or was killed):
+        the build then scans the corpus itself. Taken once; the process is waited for."""
+        if self._fd is None:
+            return None
+        chunks = []
+        try:
+            with open(self._fd, "rb", closefd=True) as pipe:
+                self._fd = None
+                while chunk := pipe.read(1 << 20):
+                    chunks.append(chunk)
+        except OSError:
+            chunks = []
+        _, status = os.waitpid(self._pid, 0)
+        if status != 0 or not chunks:
+            return None
+        try:
+            found = pickle.loads(b"".join(chunks))
+        except Exception:  # noqa: BLE001 (cut short: the build scans again)
+            return None
+        return found if isinstance(found, Prescanned) else None
+
+    def close(self) -> None:
+        """Let the process go without its result (it may be blocked writing it)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+
+
+def start(corpus: str | os.PathLike | None = None) -> Prescan | None:
+    """Fork the scan of the corpus folder (``corpus``: its override, as ``reindex`` takes
+    it), or None where that does not pay or is not safe: a corpus whose scan would not hold
+    its records, a process with other threads (a fork could copy a lock one of them
+    holds), a system without fork."""
+    folder = corpus_dir(corpus)
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    try:
+        size = sum(path.stat().st_size for path in corpus_files([folder]) if path.is_file())
+    except OSError:
+        return None  # the build says what is wrong with the folder
+    if size >= loading.HOLD_RECORDS_BYTES:
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the forked process: the scan, the hashes, then out without Python's exit
+        status = 1
+        try:
+            os.close(read)
+            found = Prescanned(folder, scan_corpus(folder, content, weight),
+                               input_hashes(folder, archives=False), code_hashes())
+            with open(write, "wb", closefd=True) as pipe:
+                pipe.write(pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    return Prescan(folder, pid, read)

@@ -1,0 +1,126 @@
+"""search.index.prescan: a small corpus scanned by a forked process while the build's
+modules load. What it hands back is what the build would have found itself; where it finds
+nothing, the build scans as before."""
+
+from __future__ import annotations
+
+import json
+
+from tests.unit.test_workers import fresh
+
+SETUP = """
+    import json, os, shutil, signal
+    from dataclasses import asdict
+    from pathlib import Path
+    from search.config import DEFAULT_CORPUS
+    from search.corpus import loading
+    from search.index import prescan
+    from search.index.version import code_hashes, input_hashes
+"""
+
+
+def test_a_prescan_hands_back_the_scan_and_hashes_the_build_would_make():
+    out = fresh(SETUP + """
+    early = prescan.start(DEFAULT_CORPUS)
+    found = early.result()
+    own = loading.scan_corpus(DEFAULT_CORPUS, prescan.content, prescan.weight)
+    print(json.dumps([
+        found.folder == DEFAULT_CORPUS,
+        list(found.scan.records()) == list(own.records()),
+        found.scan.files == own.files, found.scan.issues == own.issues,
+        list(found.scan.summaries()) == list(own.summaries()),
+        found.scan.sizes() == own.sizes(), found.scan.first() == own.first(),
+        [p.held is not None for p in found.scan.parts],
+        found.inputs == input_hashes(DEFAULT_CORPUS, archives=False),
+        found.code == code_hashes(), len(found.scan),
+        early.result()]))  # taken once
+    """)
+    assert json.loads(out) == [True] * 7 + [[True] * 5] + [True, True, 384, None]
+
+
+def test_no_prescan_where_it_does_not_pay_or_is_not_safe(tmp_path):
+    out = fresh(SETUP + f"""
+    import threading
+    small = Path({str(tmp_path)!r}) / "small"
+    shutil.copytree(DEFAULT_CORPUS, small)
+    size = sum(p.stat().st_size for p in loading.corpus_files([small]))
+    loading.HOLD_RECORDS_BYTES = size + 1
+    held = prescan.start(small)
+    found = held.result() is not None
+    loading.HOLD_RECORDS_BYTES = size  # a corpus whose scan would not hold its records
+    large = prescan.start(small)
+    loading.HOLD_RECORDS_BYTES = 8 << 20
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    threaded = prescan.start(small)  # another thread: no fork
+    stop.set()
+    other.join()
+    print(json.dumps([found, large, threaded]))
+    """)
+    assert json.loads(out) == [True, None, None]
+
+
+def test_a_prescan_that_finds_nothing_leaves_the_build_to_scan_and_say_so(tmp_path):
+    out = fresh(SETUP + f"""
+    from search.errors import CorpusError
+    from search.index.build import reindex
+    folder = Path({str(tmp_path)!r})
+    missing = prescan.start(folder / "missing")  # the forked scan fails: no result
+    try:
+        reindex(folder / "ix", folder / "missing", prescan=missing)
+    except CorpusError as exc:
+        said = str(exc)
+    killed = prescan.start(DEFAULT_CORPUS)
+    os.kill(killed._pid, signal.SIGKILL)
+    stats = reindex(folder / "ix", DEFAULT_CORPUS, prescan=killed)
+    other = prescan.start(DEFAULT_CORPUS)  # of another folder than the build's
+    copy = folder / "copy"
+    shutil.copytree(DEFAULT_CORPUS, copy)
+    (copy / "mod-news-2024-10-22-nato.txt").unlink()
+    again = reindex(folder / "ix2", copy, prescan=other)
+    print(json.dumps([missing.result(), said.startswith("the corpus folder"),
+                      killed.result(), stats.records, again.records]))
+    """)
+    found = json.loads(out)
+    assert found[0] is None and found[1] is True and found[2] is None
+    assert found[3] == 384 and found[4] == 383
+
+
+def test_a_build_from_a_prescan_is_the_build_without_one(tmp_path):
+    out = fresh(SETUP + f"""
+    from whoosh import index as whoosh_index
+    from search.index.build import reindex
+    from search.index.schema import stored
+    from search.index.store import corpus_meta_of, current_path, meta_of
+    folder = Path({str(tmp_path)!r})
+    with_it = reindex(folder / "a", DEFAULT_CORPUS, procs=2, prescan=prescan.start())
+    without = reindex(folder / "b", DEFAULT_CORPUS, procs=2)
+    a, b = current_path(folder / "a"), current_path(folder / "b")
+    ma, mb = meta_of(a), meta_of(b)
+    keys = ("inputs", "code", "corpus_hash", "record_count", "file_count", "warnings")
+
+    def documents(build):
+        with whoosh_index.open_dir(str(build)).searcher() as s:
+            return [stored(s.stored_fields(d)) for d in range(s.doc_count_all())]
+
+    print(json.dumps([[ma[k] == mb[k] for k in keys], corpus_meta_of(a) == corpus_meta_of(b),
+                      documents(a) == documents(b), len(ma["inputs"]),
+                      with_it.records, without.records]))
+    """)
+    assert json.loads(out) == [[True] * 6, True, True, 10, 384, 384]
+
+
+def test_a_prescan_let_go_is_waited_for():
+    out = fresh(SETUP + """
+    early = prescan.start(DEFAULT_CORPUS)
+    early.close()
+    early.close()
+    try:
+        os.waitpid(early._pid, os.WNOHANG)
+        left = "a child left"
+    except ChildProcessError:
+        left = "none left"
+    print(json.dumps([left, early.result()]))
+    """)
+    assert json.loads(out) == ["none left", None]
