@@ -38,7 +38,7 @@ from ..corpus.loading import (
 from ..corpus.records import Issue, Record
 from ..errors import CorpusChanged, IndexDamagedError, IndexProblem
 from .codec.read import PostingReader
-from .columns import COLUMNS_FILE, read_columns, save_columns
+from .columns import COLUMNS_FILE, SegmentFacets, read_columns, save_columns
 from .prescan import Prescan, Prescanned, content, weight
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 from .store import (
@@ -136,8 +136,8 @@ def _reindex(root: str | os.PathLike | None, corpus: str | os.PathLike | None,
         try:
             ix = whoosh_index.create_in(str(build), build_schema())
             # each worker reads, annotates and indexes its share of the records
-            write_records(ix, scan, _document, progress, procs, memory)
-            _save_columns(build)
+            facets = write_records(ix, scan, _document, progress, procs, memory)
+            _save_columns(build, facets)
             _write_meta(build, corpus_dir(corpus), corpus_meta, found)
             final = finish(root_path, build)
         except BaseException as exc:
@@ -470,14 +470,15 @@ def _held_meta(entry: dict, report: FileReport, touched: set[str]) -> dict:
     return entry
 
 
-def _save_columns(build: Path) -> None:
+def _save_columns(build: Path, facets: list[SegmentFacets] | None = None) -> None:
     """The new build's per-document columns, worked out once here rather than by every
-    server that opens it (``columns``)."""
+    server that opens it (``columns``); ``facets``: those of each of its segments, if the
+    build that wrote them all gave them (``write_records``)."""
     ix = whoosh_index.open_dir(str(build))
     with ix.reader() as reader:
         postings = PostingReader(build, list(reader.leaf_readers()))
         try:
-            save_columns(build, read_columns(reader, postings))
+            save_columns(build, read_columns(reader, postings, facets))
         finally:
             postings.close()
 

@@ -42,6 +42,7 @@ from ..config import BUILD_MEMORY
 from ..corpus.annotate import annotate
 from ..corpus.records import Record
 from .codec import cancel_segment, finish_segment, worker_writer
+from .columns import SegmentFacets, segment_facets
 from .prescan import weight
 from .schema import new_writer, repeated_fields
 
@@ -61,10 +62,12 @@ class WorkerLost(Exception):
 
 @dataclass
 class _Shard:
-    """What a worker sends back: its segments."""
+    """What a worker sends back: its segments, and each one's facet values with their
+    documents (``columns.segment_facets``)."""
 
     number: int
     segments: list  # in the order of its records
+    facets: list[SegmentFacets]  # one for each segment
 
 
 @contextmanager
@@ -177,11 +180,12 @@ class Listed:
 
 def write_records(ix, records: Records | list[Record], to_document: ToDocument,
                   progress: Progress | None = None, procs: int = 1,
-                  memory: int | None = DEFAULT_MEMORY) -> None:
+                  memory: int | None = DEFAULT_MEMORY) -> list[SegmentFacets]:
     """Annotate ``records`` and commit them into the empty index ``ix``, the postings held
     in memory by all workers together kept under about ``memory`` bytes (None: no bound,
     one segment per worker). Each worker reads its own shard (``Records.records``): the
-    parent holds none of them.
+    parent holds none of them. Gives each new segment's facet values and documents, in
+    the index's order, for its columns (``columns.read_columns``).
 
     Exceptions from a worker are raised here, in the parent, as they were raised there.
     """
@@ -200,6 +204,7 @@ def write_records(ix, records: Records | list[Record], to_document: ToDocument,
     writer = new_writer(ix)
     # The merge policy hook is how a commit is told which segments make the index.
     writer.commit(mergetype=lambda _writer, existing: list(existing) + segments)
+    return [facets for r in results for facets in r.facets]
 
 
 def _warm(rec: Record, to_document: ToDocument) -> None:
@@ -218,7 +223,7 @@ def _write_shard(ix, number: int, source: Records, shard: range, to_document: To
     for a segment pass ``budget`` bytes (the writer's estimate, looked at every
     ``CHECK_EVERY`` records): memory stays bounded whatever the shard's size."""
     writer = worker_writer(ix, repeated_fields())  # the parent holds the build's lock
-    segments = []
+    segments, facets = [], []
     with paused_collector():
         try:
             for n, rec in enumerate(source.records(shard.start, shard.stop), start=1):
@@ -228,8 +233,10 @@ def _write_shard(ix, number: int, source: Records, shard: range, to_document: To
                     tick(n)
                 if budget is not None and n % CHECK_EVERY == 0 and n < len(shard) \
                         and writer.held_bytes() > budget:
+                    facets.append(segment_facets(writer))
                     segments.append(finish_segment(writer))
                     writer = worker_writer(ix, repeated_fields())
+            facets.append(segment_facets(writer))
             segments.append(finish_segment(writer))
         except BaseException:
             # The first error is the one to report: a cancel that fails too (a forked
@@ -238,7 +245,7 @@ def _write_shard(ix, number: int, source: Records, shard: range, to_document: To
             with contextlib.suppress(Exception):
                 cancel_segment(writer)
             raise
-    return _Shard(number, segments)
+    return _Shard(number, segments, facets)
 
 
 def _in_workers(ix, source: Records, shards: list[range], to_document: ToDocument,

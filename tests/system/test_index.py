@@ -86,6 +86,8 @@ def test_update_equals_a_full_rebuild(tmp_path, corpus_copy):
     stats = update(root_a, corpus_copy)
     assert (stats.mode, stats.added, stats.replaced, stats.removed) == ("update", 1, 1, 1)
     reindex(root_b, corpus_copy)
+    # a reindex's columns, made from the facets its writers held: those its files give
+    assert saved_columns_are_worked_out_ones(current_path(root_b)) == 384
     assert stored_docs(root_a) == stored_docs(root_b)
     for q in QUERIES + ["日比"]:
         assert ranked(root_a, q) == ranked(root_b, q), q
@@ -439,6 +441,8 @@ def test_a_clipping_added_at_the_top_is_one_new_record(tmp_path, corpus_copy):
     stats = update(root_a, corpus_copy)
     assert (stats.added, stats.replaced, stats.removed) == (1, 0, 0)
     reindex(root_b, corpus_copy)
+    # a reindex's columns, made from the facets its writers held: those its files give
+    assert saved_columns_are_worked_out_ones(current_path(root_b)) == 385
     assert stored_docs(root_a) == stored_docs(root_b)
     with Engine(root_a) as a, Engine(root_b) as b:
         moved = [h.id for h in b.search(SearchRequest(selected={"collection": ["日米 2025"]},

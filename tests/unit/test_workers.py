@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -570,3 +571,64 @@ def test_the_bundled_corpus_read_by_two_processes_is_read_as_by_one():
               workers.usable_procs(2))  # so the files were read in two forked processes
     """)
     assert out == "True 384 True 2"
+
+
+def _facets_as_read(ix, known):
+    """The index's columns worked out with the facets the build gave and from postings."""
+    from search.index.codec.read import PostingReader
+    from search.index.columns import read_columns
+
+    with ix.reader() as reader:
+        postings = PostingReader(Path(ix.storage.folder), list(reader.leaf_readers()))
+        try:
+            given, read = (read_columns(reader, postings, known),
+                           read_columns(reader, postings))
+        finally:
+            postings.close()
+    return ({k: (c.values, c.docs.tolist(), c.codes.tolist()) for k, c in given.facets.items()},
+            {k: (c.values, c.docs.tolist(), c.codes.tolist()) for k, c in read.facets.items()})
+
+
+def test_the_facets_a_build_gives_are_the_ones_its_postings_hold(tmp_path, monkeypatch):
+    """Each segment's facet values and documents, as the writer held them, give the columns
+    reading every value's postings gives: one segment, several (a budget), records with
+    several countries, none, and an outlet of their own."""
+    monkeypatch.setattr(workers, "CHECK_EVERY", 2)
+    recs = [record(f"f{i}", f"2025-02-{1 + i:02d}", "題",
+                   ("米国と豪州の演習。", "演習。", "中国の演習。")[i % 3]
+                   + ("国連の会合。" if i == 4 else ""),
+                   source="朝日新聞" if i % 3 else "読売新聞")
+            for i in range(7)]
+    for name, memory in (("one", None), ("several", 1)):
+        (tmp_path / name).mkdir()
+        ix = whoosh_index.create_in(str(tmp_path / name), build_schema())
+        for rec in recs:
+            rec.facets = {}
+        known = workers.write_records(ix, [replace(r) for r in recs], _document,
+                                      memory=memory)
+        assert len(known) == len(leaves(ix)) == (1 if memory is None else 4)
+        given, read = _facets_as_read(ix, known)
+        assert given == read, name
+        assert read["country"][0] == ["オーストラリア", "中国", "米国"]
+        assert given["country"][1] == [0, 3, 6, 2, 5, 0, 3, 6]  # by value, then document
+        assert given["source"][0] == ["朝日新聞", "読売新聞"]
+    with pytest.raises(ValueError, match="^facets of 1 segments for 4$"):
+        _facets_as_read(ix, known[:1])
+
+
+def test_forked_workers_give_each_segments_facets_in_the_indexs_order(tmp_path):
+    out = fresh(f"""
+        import json
+        from whoosh import index as whoosh_index
+        from search.index import workers
+        from search.index.build import _document
+        from search.index.schema import build_schema
+        from tests.unit.test_workers import _facets_as_read, records
+
+        ix = whoosh_index.create_in({str(tmp_path)!r}, build_schema())
+        known = workers.write_records(ix, records(6), _document, procs=2)
+        given, read = _facets_as_read(ix, known)
+        print(json.dumps([len(known), given == read, read["country"][:2]]))
+    """)
+    assert json.loads(out) == [2, True, [["オーストラリア", "米国"],
+                                         [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5]]]

@@ -358,6 +358,12 @@ class SegmentWriter(writing.SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def term_docs(self, fieldname: str) -> dict[bytes, array]:
+        """Each term of ``fieldname`` this writer holds, with its documents (this segment's
+        numbers, ascending), before the segment is written: what a build's columns need of
+        a facet's field (``columns.segment_facets``) without reading it back."""
+        return {tbytes: p.docs for tbytes, p in self.pool.field_terms(fieldname).items()}
+
     def held_bytes(self) -> int:
         """About how much memory the postings held for this segment take (a build flushes
         the segment past its budget): a term and a posting at what they were measured to
