@@ -14,7 +14,6 @@ import json
 import os
 import re
 import threading
-from importlib import metadata
 from pathlib import Path
 
 from ..config import DATA_DIR, PACKAGE_DIR
@@ -144,6 +143,8 @@ def code_hashes() -> dict[str, str]:
     found by reading their import statements rather than from a list kept by hand: change
     a parser, the country rules or the analyzer and the index is out of date.
     """
+    from importlib import metadata  # (3 ms to import: only when the hashes are worked out)
+
     found = {name: sha256(PACKAGE_DIR / name) for name in sorted(build_modules(PACKAGE_DIR))}
     for lib in LIBRARIES:
         try:
