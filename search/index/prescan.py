@@ -91,13 +91,7 @@ class Prescan:
         except OSError:
             chunks = []
         _, status = os.waitpid(self._pid, 0)
-        if status != 0 or not chunks:
-            return None
-        try:
-            found = pickle.loads(b"".join(chunks))
-        except Exception:  # noqa: BLE001 (cut short: the build scans again)
-            return None
-        return found if isinstance(found, Prescanned) else None
+        return decoded(b"".join(chunks)) if status == 0 else None
 
     def close(self) -> None:
         """Let the process go without its result (it may be blocked writing it)."""
@@ -108,19 +102,41 @@ class Prescan:
                 os.waitpid(self._pid, 0)
 
 
+def found(folder: Path) -> bytes:
+    """What the forked process hands back: ``Prescanned``, pickled."""
+    return pickle.dumps(Prescanned(folder, scan_corpus(folder, content, weight),
+                                   input_hashes(folder, archives=False), code_hashes()),
+                        pickle.HIGHEST_PROTOCOL)
+
+
+def decoded(data: bytes) -> Prescanned | None:
+    """``found``'s bytes read back; None if there are none or they are cut short."""
+    if not data:
+        return None
+    try:
+        back = pickle.loads(data)
+    except Exception:  # noqa: BLE001 (cut short: the build scans again)
+        return None
+    return back if isinstance(back, Prescanned) else None
+
+
+def worth_it(folder: Path) -> bool:
+    """Whether ``folder`` is a corpus whose scan holds its records (the only kind a
+    prescan is for): its text files' bytes under ``loading.HOLD_RECORDS_BYTES``."""
+    try:
+        size = sum(path.stat().st_size for path in corpus_files([folder]) if path.is_file())
+    except OSError:
+        return False  # the build says what is wrong with the folder
+    return size < loading.HOLD_RECORDS_BYTES
+
+
 def start(corpus: str | os.PathLike | None = None) -> Prescan | None:
     """Fork the scan of the corpus folder (``corpus``: its override, as ``reindex`` takes
     it), or None where that does not pay or is not safe: a corpus whose scan would not hold
     its records, a process with other threads (a fork could copy a lock one of them
     holds), a system without fork."""
     folder = corpus_dir(corpus)
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return None
-    try:
-        size = sum(path.stat().st_size for path in corpus_files([folder]) if path.is_file())
-    except OSError:
-        return None  # the build says what is wrong with the folder
-    if size >= loading.HOLD_RECORDS_BYTES:
+    if not hasattr(os, "fork") or threading.active_count() > 1 or not worth_it(folder):
         return None
     read, write = os.pipe()
     pid = os.fork()
@@ -128,10 +144,9 @@ def start(corpus: str | os.PathLike | None = None) -> Prescan | None:
         status = 1
         try:
             os.close(read)
-            found = Prescanned(folder, scan_corpus(folder, content, weight),
-                               input_hashes(folder, archives=False), code_hashes())
+            data = found(folder)
             with open(write, "wb", closefd=True) as pipe:
-                pipe.write(pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
+                pipe.write(data)
             status = 0
         finally:
             os._exit(status)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.unit.test_workers import fresh
 
 SETUP = """
@@ -124,3 +126,111 @@ def test_a_prescan_let_go_is_waited_for():
     print(json.dumps([left, early.result()]))
     """)
     assert json.loads(out) == ["none left", None]
+
+
+# -- the parts a forked process runs, in this process (where mutation testing sees them) --
+
+
+def test_what_the_process_hands_back_reads_back_as_the_builds_own_scan_and_hashes():
+    from search.config import DEFAULT_CORPUS
+    from search.corpus.loading import scan_corpus
+    from search.index import prescan
+    from search.index.version import code_hashes, input_hashes
+
+    back = prescan.decoded(prescan.found(DEFAULT_CORPUS))
+    own = scan_corpus(DEFAULT_CORPUS, prescan.content, prescan.weight)
+    assert back.folder == DEFAULT_CORPUS
+    assert list(back.scan.records()) == list(own.records())
+    assert list(back.scan.summaries()) == list(own.summaries())
+    assert (back.scan.files, back.scan.sizes()) == (own.files, own.sizes())
+    assert back.inputs == input_hashes(DEFAULT_CORPUS, archives=False)
+    assert back.code == code_hashes()
+
+
+def test_bytes_that_are_not_a_prescan_read_back_as_nothing():
+    import pickle
+
+    from search.config import DEFAULT_CORPUS
+    from search.index import prescan
+
+    whole = prescan.found(DEFAULT_CORPUS)
+    assert prescan.decoded(b"") is None
+    assert prescan.decoded(whole[: len(whole) // 2]) is None  # cut short
+    assert prescan.decoded(pickle.dumps({"not": "a prescan"})) is None
+    assert prescan.decoded(whole) is not None
+
+
+def test_only_a_corpus_whose_scan_holds_its_records_is_worth_a_prescan(tmp_path, monkeypatch):
+    from search.config import DEFAULT_CORPUS
+    from search.corpus import loading
+    from search.index import prescan
+
+    size = sum(p.stat().st_size for p in loading.corpus_files([DEFAULT_CORPUS]))
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size + 1)
+    assert prescan.worth_it(DEFAULT_CORPUS)
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size)
+    assert not prescan.worth_it(DEFAULT_CORPUS)
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", 8 << 20)
+    assert prescan.worth_it(tmp_path / "missing")  # (the forked scan finds nothing)
+    (tmp_path / "folder.txt").mkdir()  # a folder named like a text file: not a file
+    assert prescan.worth_it(tmp_path)
+    (tmp_path / "a.txt").write_bytes(b"x" * (8 << 20))
+    assert not prescan.worth_it(tmp_path)
+
+
+def _process(code: int, write: int | None = None, data: bytes = b"", tmp=None) -> int:
+    """A child of this process (spawned, not forked) that writes ``data`` on the pipe's
+    end ``write`` and ends with ``code``."""
+    import os
+    import sys
+
+    script = ""
+    if tmp is not None:
+        source = tmp / "data"
+        source.write_bytes(data)
+        script = (f"import shutil, sys\nshutil.copyfileobj(open({str(source)!r}, 'rb'), "
+                  f"sys.stdout.buffer)\nsys.stdout.flush()\n")
+    actions = [(os.POSIX_SPAWN_DUP2, write, 1)] if write is not None else []
+    return os.posix_spawn(sys.executable, [sys.executable, "-c",
+                                           f"{script}raise SystemExit({code})"],
+                          dict(os.environ), file_actions=actions)
+
+
+def test_a_result_is_read_whole_taken_once_and_only_from_a_process_that_ended_well(tmp_path):
+    import os
+
+    from search.config import DEFAULT_CORPUS
+    from search.index import prescan
+
+    data = prescan.found(DEFAULT_CORPUS)
+    assert len(data) > 4 * 65536  # more than a pipe holds: read in parts as it comes
+    for code, expected in ((0, True), (1, False)):
+        read, write = os.pipe()
+        pid = _process(code, write, data, tmp_path)
+        os.close(write)
+        early = prescan.Prescan(DEFAULT_CORPUS, pid, read)
+        back = early.result()
+        assert (back is not None) == expected
+        assert back is None or len(back.scan) == 384
+        assert early.result() is None  # taken once
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # waited for
+
+
+def test_a_result_let_go_closes_its_pipe_and_waits_for_the_process():
+    import os
+
+    from search.config import DEFAULT_CORPUS
+    from search.index import prescan
+
+    read, write = os.pipe()
+    pid = _process(0)
+    early = prescan.Prescan(DEFAULT_CORPUS, pid, read)
+    early.close()
+    with pytest.raises(OSError):
+        os.fstat(read)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    early.close()  # again: nothing left to do
+    assert early.result() is None
+    os.close(write)
