@@ -333,3 +333,16 @@ def test_a_damaged_header_is_a_format_error(at, damage):
     data[at:at + len(damage)] = damage
     with pytest.raises(blocks.BlockFormatError):
         blocks.decode_objects(bytes(data))
+
+
+def test_one_position_parts_are_remembered_by_position_up_to_the_limit(monkeypatch):
+    """A one-posting, one-position block's part B is worked out once per position and
+    remembered (at most ONE_POSITIONS of them), the same bytes as Whoosh's value gives."""
+    monkeypatch.setattr(blocks, "_ONE_DELTA", {})
+    monkeypatch.setattr(blocks, "ONE_POSITIONS", 2)
+    for position in (7, 300, 7, 70_000, 300):
+        handed = blocks.encode([4], [1.0], deltas_of([[position]]), 0, positions=True)
+        value = (formats.Positions().encode([position]),)
+        assert handed == blocks.encode([4], [1.0], value, 0, positions=True), position
+    assert list(blocks._ONE_DELTA) == [7, 300]  # 70,000 came past the limit
+    assert blocks._ONE_DELTA[300] == bytes([1, 2, 1]) + (300).to_bytes(2, "little")
