@@ -150,19 +150,21 @@ def test_pool_sorts_a_term_whose_postings_came_out_of_order():
     assert [item[2] for item in pool.iter_postings()] == [2, 4, 7, 9, 1]
 
 
-def text_posting(pool, fieldname, text, doc, weight, value):
+def text_posting(pool, fieldname, text, doc, weight, positions):
+    """A posting as add_document files a text field's: its positions as count and deltas."""
     p = pool.text_terms(fieldname)[text]
     p.docs.append(doc)
     p.weights.append(weight)
-    p.values.append(value)
+    p.counts.append(len(positions))
+    p.deltas.extend(b - a for a, b in zip([0, *positions], positions, strict=False))
 
 
 def test_pool_meets_terms_by_string_and_by_bytes_in_byte_order():
     pool = TermPool()
     # as add_document files them (strings) and as a merged segment gives them (bytes)
-    text_posting(pool, "body", "防衛", 5, 1.0, b"a5")
-    text_posting(pool, "body", "z", 6, 1.0, b"z6")
-    text_posting(pool, "title", "防衛", 5, 2.0, b"t5")
+    text_posting(pool, "body", "防衛", 5, 1.0, [3, 9])
+    text_posting(pool, "body", "z", 6, 1.0, [0])
+    text_posting(pool, "title", "防衛", 5, 2.0, [1])
     pool.add(("body", "防衛".encode(), 2, 1.0, b"a2"))  # also under a string: joined, sorted
     pool.add(("body", b"~", 1, 1.0, b"t1"))
     assert pool.fieldnames() == ["body", "title"]
@@ -170,7 +172,7 @@ def test_pool_meets_terms_by_string_and_by_bytes_in_byte_order():
     # UTF-8 byte order, which is code point order: z (7a) < ~ (7e) < 防 (e9 98 b2)
     assert sorted(terms) == [b"z", b"~", "防衛".encode()]
     p = terms["防衛".encode()]
-    assert (list(p.docs), p.values) == ([2, 5], [b"a2", b"a5"])
+    assert (list(p.docs), p.values) == ([2, 5], [b"a2", formats.Positions().encode([3, 9])])
     assert [(f, t, d) for f, t, d, _w, _v in pool.iter_postings()] == [
         ("body", b"z", 6), ("body", b"~", 1), ("body", "防衛".encode(), 2),
         ("body", "防衛".encode(), 5), ("title", "防衛".encode(), 5)]
@@ -180,7 +182,7 @@ def test_pool_cleanup_empties_the_terms_writers_still_hold():
     pool = TermPool()
     held, held_texts = pool.terms("body"), pool.text_terms("title")
     pool.add(("body", b"t", 0, 1.0, b"v"))
-    text_posting(pool, "title", "t", 0, 2.0, b"v")
+    text_posting(pool, "title", "t", 0, 2.0, [4])
     pool.cleanup()
     assert held == {} and held_texts == {} and pool.fields == {} and pool.texts == {}
     assert not pool.unsorted

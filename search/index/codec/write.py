@@ -94,7 +94,7 @@ class TermPool:
 
     def __init__(self) -> None:
         self.fields: dict[str, defaultdict[bytes, Postings]] = {}
-        self.texts: dict[str, defaultdict[str, Postings | TextPostings]] = {}
+        self.texts: dict[str, defaultdict[str, TextPostings]] = {}
         self.unsorted: set[tuple[str, bytes]] = set()
 
     def terms(self, fieldname: str) -> defaultdict[bytes, Postings]:
@@ -104,13 +104,11 @@ class TermPool:
             found = self.fields[fieldname] = defaultdict(Postings)
         return found
 
-    def text_terms(self, fieldname: str, deltas: bool = False
-                   ) -> defaultdict[str, Postings | TextPostings]:
-        """The field's terms by string (a term not there yet is added when asked), their
-        postings ``TextPostings`` with ``deltas``."""
+    def text_terms(self, fieldname: str) -> defaultdict[str, TextPostings]:
+        """The field's terms by string (a term not there yet is added when asked)."""
         found = self.texts.get(fieldname)
         if found is None:
-            found = self.texts[fieldname] = defaultdict(TextPostings if deltas else Postings)
+            found = self.texts[fieldname] = defaultdict(TextPostings)
         return found
 
     def add(self, item: Item) -> None:
@@ -294,13 +292,12 @@ class _FieldPlan:
 
     field: object
     terms: defaultdict[bytes, Postings]
-    texts: defaultdict[str, Postings]
+    texts: defaultdict[str, TextPostings]
     index: Callable  # Whoosh's field.index, as a list
-    gather: Callable[[str], dict[str, list[int]]] | None  # the analyzer's ``positions``
+    # the analyzer's ``positions``, for a field whose values are Whoosh's Positions values
+    # (``_whooshs_positions``): its postings are kept as counts and deltas (``_add_text``)
+    gather: Callable[[str], dict[str, list[int]]] | None
     boost: float
-    encode: Callable[[list[int]], bytes] | None
-    single: dict[int, bytes]  # the format's encoded one-position values, if it keeps them
-    deltas: bool = False  # the postings kept as counts and deltas (``TextPostings``)
     postings: int = 0  # how many this writer has added to the field (``held_bytes``)
 
 
@@ -379,15 +376,12 @@ class SegmentWriter(writing.SegmentWriter):
         index = field.index
         if fieldname in self._repeated:
             index = _remembered(lambda value: list(field.index(value)))
-        deltas = gather is not None and _whooshs_positions(fmt)
-        plan = _FieldPlan(field, self.pool.terms(fieldname),
-                          self.pool.text_terms(fieldname, deltas), index, None, 1.0, None, {},
-                          deltas)
-        if gather is not None and isinstance(fmt, formats.Positions):
+        plan = _FieldPlan(field, self.pool.terms(fieldname), self.pool.text_terms(fieldname),
+                          index, None, 1.0)
+        if gather is not None and _whooshs_positions(fmt):
             if fieldname in self._repeated:
                 gather = _remembered(gather)
-            plan.gather, plan.boost, plan.encode = gather, fmt.field_boost, fmt.encode
-            plan.single = getattr(fmt, "_single", {})
+            plan.gather, plan.boost = gather, fmt.field_boost
         self._plans[fieldname] = plan
         return plan
 
@@ -516,31 +510,22 @@ def _write_hashes(tindex) -> None:
 
 def _add_text(plan: _FieldPlan, value: str, docnum: int, boost: float) -> int:
     """A Positions field with kirinuki's analyzer: Whoosh's word_values and fields.index,
-    inlined (see schema.Positions); the field's length for scoring."""
-    texts, encode, single = plan.texts, plan.encode, plan.single
+    inlined (see schema.Positions), each posting's positions kept as their count and
+    deltas (``TextPostings``); the field's length for scoring."""
+    texts = plan.texts
     length = 0
     found = plan.gather(value)
     plan.postings += len(found)
-    if plan.deltas:
-        for word, poslist in found.items():
-            freq = len(poslist)
-            length += freq
-            p = texts[word]
-            p.docs.append(docnum)
-            p.weights.append(freq * boost)
-            p.counts.append(freq)
-            p.deltas.append(poslist[0])
-            if freq > 1:
-                p.deltas.extend(map(sub, poslist[1:], poslist))
-        return length if plan.field.scorable else 0
     for word, poslist in found.items():
         freq = len(poslist)
         length += freq
         p = texts[word]
         p.docs.append(docnum)
         p.weights.append(freq * boost)
-        p.values.append((single.get(poslist[0]) or encode(poslist)) if freq == 1
-                        else encode(poslist))
+        p.counts.append(freq)
+        p.deltas.append(poslist[0])
+        if freq > 1:
+            p.deltas.extend(map(sub, poslist[1:], poslist))
     return length if plan.field.scorable else 0
 
 
