@@ -72,8 +72,7 @@ class Prescanned:
 class Prescan:
     """A forked process scanning a corpus; ``result`` waits for it and takes what it found."""
 
-    def __init__(self, folder: Path, pid: int, fd: int) -> None:
-        self.folder = folder
+    def __init__(self, pid: int, fd: int) -> None:
         self._pid = pid
         self._fd: int | None = fd
 
@@ -151,4 +150,4 @@ def start(corpus: str | os.PathLike | None = None) -> Prescan | None:
         finally:
             os._exit(status)
     os.close(write)
-    return Prescan(folder, pid, read)
+    return Prescan(pid, read)

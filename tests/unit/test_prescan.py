@@ -5,6 +5,7 @@ nothing, the build scans as before."""
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -208,7 +209,7 @@ def test_a_result_is_read_whole_taken_once_and_only_from_a_process_that_ended_we
         read, write = os.pipe()
         pid = _process(code, write, data, tmp_path)
         os.close(write)
-        early = prescan.Prescan(DEFAULT_CORPUS, pid, read)
+        early = prescan.Prescan(pid, read)
         back = early.result()
         assert (back is not None) == expected
         assert back is None or len(back.scan) == 384
@@ -217,15 +218,54 @@ def test_a_result_is_read_whole_taken_once_and_only_from_a_process_that_ended_we
             os.waitpid(pid, os.WNOHANG)  # waited for
 
 
-def test_a_result_let_go_closes_its_pipe_and_waits_for_the_process():
+def test_a_result_is_read_to_its_end_and_waits_for_the_process_to_end(tmp_path):
+    """A result of more than a read's megabyte is read whole; a process that wrote all of
+    it and then failed gives nothing, however late it ends; the pipe is closed."""
     import os
+    import pickle
 
     from search.config import DEFAULT_CORPUS
     from search.index import prescan
 
+    back = prescan.decoded(prescan.found(DEFAULT_CORPUS))
+    back.inputs["padding"] = "x" * (3 << 20)
+    data = pickle.dumps(back, pickle.HIGHEST_PROTOCOL)
+    (tmp_path / "data").write_bytes(data)
+    for code, late in ((0, ""), (1, "import time\ntime.sleep(0.5)\n")):
+        read, write = os.pipe()
+        script = (f"import os, sys\nsys.stdout.buffer.write(open({str(tmp_path / 'data')!r}, "
+                  f"'rb').read())\nsys.stdout.flush()\nos.close(1)\n{late}"
+                  f"raise SystemExit({code})")
+        pid = os.posix_spawn(sys.executable, [sys.executable, "-c", script], dict(os.environ),
+                             file_actions=[(os.POSIX_SPAWN_DUP2, write, 1)])
+        os.close(write)
+        found = prescan.Prescan(pid, read).result()
+        assert (found is not None and found.inputs["padding"] == "x" * (3 << 20)) == (code == 0)
+        with pytest.raises(OSError):
+            os.fstat(read)  # closed
+
+
+def test_a_prescan_of_another_folder_is_of_that_folder(tmp_path):
+    import shutil
+
+    from search.config import DEFAULT_CORPUS
+    from search.index import prescan
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(DEFAULT_CORPUS, folder)
+    (folder / "mod-news-2024-10-22-nato.txt").unlink()
+    back = prescan.decoded(prescan.found(folder))
+    assert (back.folder, len(back.scan)) == (folder, 383)
+
+
+def test_a_result_let_go_closes_its_pipe_and_waits_for_the_process():
+    import os
+
+    from search.index import prescan
+
     read, write = os.pipe()
     pid = _process(0)
-    early = prescan.Prescan(DEFAULT_CORPUS, pid, read)
+    early = prescan.Prescan(pid, read)
     early.close()
     with pytest.raises(OSError):
         os.fstat(read)
