@@ -62,6 +62,7 @@ from .workers import (
     WorkerLost,
     ordered_map,
     paused_collector,
+    reap,
     usable_procs,
     write_records,
 )
@@ -140,6 +141,7 @@ def _reindex(root: str | os.PathLike | None, corpus: str | os.PathLike | None,
             _save_columns(build, facets)
             _write_meta(build, corpus_dir(corpus), corpus_meta, found)
             final = finish(root_path, build)
+            reap()
         except BaseException as exc:
             shutil.rmtree(build, ignore_errors=True)
             raise _explain(exc, root_path) from exc
@@ -245,7 +247,9 @@ def _apply(root_path: Path, old: Path, folder: Path, plan: _Plan,
             write_records(ix, todo, _document, progress, procs, memory)
         _save_columns(build)
         _write_meta(build, folder, plan.meta)
-        return finish(root_path, build)
+        final = finish(root_path, build)
+        reap()
+        return final
     except BaseException as exc:
         shutil.rmtree(build, ignore_errors=True)
         raise _explain(exc, root_path) from exc

@@ -217,6 +217,14 @@ def _warm(rec: Record, to_document: ToDocument) -> None:
     to_document(copy)
 
 
+def reap() -> None:
+    """Wait for the build's workers that have ended, without waiting for any that has not:
+    ``write_records`` goes on once their segments are in, and a long-running process (a
+    server that builds, a test run) would otherwise keep them as zombies until its next
+    build. Called when the build is done (most have ended by then)."""
+    multiprocessing.active_children()
+
+
 def _write_shard(ix, number: int, source: Records, shard: range, to_document: ToDocument,
                  tick: Callable[[int], None] | None, budget: int | None = None) -> _Shard:
     """One shard's records as one segment, or as several in order when the postings held

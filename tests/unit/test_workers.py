@@ -632,3 +632,32 @@ def test_forked_workers_give_each_segments_facets_in_the_indexs_order(tmp_path):
     """)
     assert json.loads(out) == [2, True, [["オーストラリア", "米国"],
                                          [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5]]]
+
+
+def test_a_finished_build_reaps_the_workers_that_have_ended(tmp_path):
+    """After a build, the workers that have ended are waited for (no zombie kept by a
+    long-running process until its next build); reap waits for none still running."""
+    out = fresh(f"""
+        import json, os, time
+        from search.index import workers
+        from search.index.build import reindex
+
+        reindex({str(tmp_path / "ix")!r}, procs=2)
+        time.sleep(0.5)  # the workers end
+        workers.reap()
+        try:
+            left = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            left = "no children"
+        print(json.dumps(left))
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(1)
+            os._exit(0)
+        workers.reap()  # not one of multiprocessing's: left alone, not waited for
+        quick = time.monotonic() - started < 0.5
+        os.waitpid(pid, 0)
+        print(json.dumps(quick))
+    """)
+    assert [json.loads(line) for line in out.splitlines()] == ["no children", True]
