@@ -8,7 +8,8 @@ forked process that takes a contiguous shard of the records and writes its segme
 parent then commits the segments in shard order, so document numbers, and with them every
 ranking and tie, are those of a one-process build. The parent holds no records: a worker
 reads its shard itself (``Records.records``; for a reindex, the scanned corpus's files
-parsed again), so a build's memory is the postings' budget and not the archive's size.
+parsed again, or a small corpus's records the scan kept), so a build's memory is the
+postings' budget and not the archive's size.
 
 Whoosh's own ``MpWriter`` cannot be used as it is: it runs ``add_document`` in its workers
 but takes finished documents from the parent, so Sudachi and the country extraction would
@@ -184,8 +185,9 @@ def write_records(ix, records: Records | list[Record], to_document: ToDocument,
     """Annotate ``records`` and commit them into the empty index ``ix``, the postings held
     in memory by all workers together kept under about ``memory`` bytes (None: no bound,
     one segment per worker). Each worker reads its own shard (``Records.records``): the
-    parent holds none of them. Gives each new segment's facet values and documents, in
-    the index's order, for its columns (``columns.read_columns``).
+    parent holds none of them but a small corpus's, which its scan kept. Gives each new
+    segment's facet values and documents, in the index's order, for its columns
+    (``columns.read_columns``).
 
     Exceptions from a worker are raised here, in the parent, as they were raised there.
     """
