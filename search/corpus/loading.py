@@ -193,6 +193,16 @@ def _read_files(folder: str | Path | None, paths: list[str | Path] | None,
         yield read
 
 
+def holds_records(folder: str | Path | None) -> bool:
+    """Whether a scan of the corpus ``folder`` keeps its records: its text files' bytes
+    under ``HOLD_RECORDS_BYTES`` (a folder that cannot be listed: no, and its scan says
+    what is wrong with it)."""
+    try:
+        return sum(map(_size, corpus_files([corpus_dir(folder)]))) < HOLD_RECORDS_BYTES
+    except OSError:
+        return False
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -410,7 +420,7 @@ def scan_corpus(folder: str | Path | None, summarise: Callable[[Record], str],
     files: list[FileReport] = []
     parts: list[Part] = []
     head: Record | None = None
-    hold = sum(map(_size, corpus_files([corpus_dir(folder)]))) < HOLD_RECORDS_BYTES
+    hold = holds_records(folder)
     # every article keyed, for the next update (nothing known: none passed over)
     for report, meta, parsed, summaries in _read_files(folder, None, merger.issues, mapper,
                                                        summarise, known={}):

@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import corpus_dir
-from ..corpus import loading
-from ..corpus.loading import Scan, corpus_files, scan_corpus
+from ..corpus.loading import Scan, holds_records, scan_corpus
 from ..corpus.records import Record
 from .version import code_hashes, input_hashes
 
@@ -119,23 +118,13 @@ def decoded(data: bytes) -> Prescanned | None:
     return back if isinstance(back, Prescanned) else None
 
 
-def worth_it(folder: Path) -> bool:
-    """Whether ``folder`` is a corpus whose scan holds its records (the only kind a
-    prescan is for): its text files' bytes under ``loading.HOLD_RECORDS_BYTES``."""
-    try:
-        size = sum(path.stat().st_size for path in corpus_files([folder]) if path.is_file())
-    except OSError:
-        return False  # the build says what is wrong with the folder
-    return size < loading.HOLD_RECORDS_BYTES
-
-
 def start(corpus: str | os.PathLike | None = None) -> Prescan | None:
     """Fork the scan of the corpus folder (``corpus``: its override, as ``reindex`` takes
     it), or None where that does not pay or is not safe: a corpus whose scan would not hold
     its records, a process with other threads (a fork could copy a lock one of them
     holds), a system without fork."""
     folder = corpus_dir(corpus)
-    if not hasattr(os, "fork") or threading.active_count() > 1 or not worth_it(folder):
+    if not hasattr(os, "fork") or threading.active_count() > 1 or not holds_records(folder):
         return None
     read, write = os.pipe()
     pid = os.fork()

@@ -161,24 +161,6 @@ def test_bytes_that_are_not_a_prescan_read_back_as_nothing():
     assert prescan.decoded(whole) is not None
 
 
-def test_only_a_corpus_whose_scan_holds_its_records_is_worth_a_prescan(tmp_path, monkeypatch):
-    from search.config import DEFAULT_CORPUS
-    from search.corpus import loading
-    from search.index import prescan
-
-    size = sum(p.stat().st_size for p in loading.corpus_files([DEFAULT_CORPUS]))
-    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size + 1)
-    assert prescan.worth_it(DEFAULT_CORPUS)
-    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size)
-    assert not prescan.worth_it(DEFAULT_CORPUS)
-    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", 8 << 20)
-    assert prescan.worth_it(tmp_path / "missing")  # (the forked scan finds nothing)
-    (tmp_path / "folder.txt").mkdir()  # a folder named like a text file: not a file
-    assert prescan.worth_it(tmp_path)
-    (tmp_path / "a.txt").write_bytes(b"x" * (8 << 20))
-    assert not prescan.worth_it(tmp_path)
-
-
 def _process(code: int, write: int | None = None, data: bytes = b"", tmp=None) -> int:
     """A child of this process (spawned, not forked) that writes ``data`` on the pipe's
     end ``write`` and ends with ``code``."""

@@ -216,3 +216,18 @@ def test_a_corpus_of_the_limits_size_is_read_again(corpus: Path, monkeypatch):
     assert [p.held for p in scan_corpus(corpus, summary, weigh).parts] == [None, None]
     monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size + 1)
     assert [len(p.held) for p in scan_corpus(corpus, summary, weigh).parts] == [3, 1]
+
+
+def test_a_corpus_under_the_limit_is_held_by_its_scan_and_worth_a_prescan(tmp_path, monkeypatch):
+    """``holds_records``: what the scan and the prescan both decide by."""
+    size = sum(p.stat().st_size for p in loading.corpus_files([DEFAULT_CORPUS]))
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size + 1)
+    assert loading.holds_records(DEFAULT_CORPUS)
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", size)
+    assert not loading.holds_records(DEFAULT_CORPUS)
+    monkeypatch.setattr(loading, "HOLD_RECORDS_BYTES", 8 << 20)
+    assert loading.holds_records(tmp_path / "missing")  # (the forked scan finds nothing)
+    (tmp_path / "folder.txt").mkdir()  # a folder named like a text file: listed, a few bytes
+    assert loading.holds_records(tmp_path)
+    (tmp_path / "a.txt").write_bytes(b"x" * (8 << 20))
+    assert not loading.holds_records(tmp_path)
