@@ -445,7 +445,7 @@ def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
         posts += WHOOSH3_HEADER_MAGIC
         total = 0
         maxweight = 0
-        at = 0  # the first delta of the block (``TextPostings``)
+        delta_at = 0  # the block's first delta (``TextPostings``)
         for first in range(0, n, limit):
             end = first + limit
             if n <= limit:  # one block (nearly every term): no copies
@@ -458,9 +458,10 @@ def _write_terms(fw, terms: dict[bytes, Postings]) -> None:
             maxweight = max(maxweight, top)
             if kept:
                 counts = p.counts if n <= limit else p.counts[first:end]
-                upto = at + sum(counts)
-                mini = blocks.Deltas(counts, p.deltas if n <= limit else p.deltas[at:upto])
-                at = upto
+                upto = delta_at + sum(counts)
+                mini = blocks.Deltas(counts,
+                                     p.deltas if n <= limit else p.deltas[delta_at:upto])
+                delta_at = upto
             else:
                 block_values = values[first:end]
                 mini = (tuple(block_values) if fixed is None or fixed < 0
