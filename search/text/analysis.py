@@ -229,7 +229,7 @@ class JapaneseAnalyzer(Analyzer):
 
         Exactly what ``__call__`` yields in index mode, gathered as Whoosh's Positions
         format gathers it, but without a Token per word: a build only needs terms and
-        positions (``schema.Positions.word_values``), and this is every word of every text.
+        positions (``codec.write._add_text``), and this is every word of every text.
         A text whose marks were just worked out (``spans``) has them already.
         """
         walked = getattr(_walked, "recent", None)
