@@ -70,6 +70,8 @@ class Evaluator:
             return known[1]
         if isinstance(q, (wq.And, wq.Or)):
             value = (type(q), q.boost, *[self._key(s) for s in q.subqueries])
+        elif isinstance(q, wq.DisjunctionMax):
+            value = (type(q), q.boost, q.tiebreak, *[self._key(s) for s in q.subqueries])
         elif isinstance(q, wq.AndMaybe):
             value = (type(q), q.boost, self._key(q.a), self._key(q.b))
         elif isinstance(q, wq.Not):
@@ -93,6 +95,8 @@ class Evaluator:
             return self._and(q)
         if isinstance(q, wq.Or):
             return self._or(q)
+        if isinstance(q, wq.DisjunctionMax) and not q.tiebreak:
+            return self._max(q)
         if isinstance(q, wq.AndMaybe):
             return self._and_maybe(q)
         if isinstance(q, wq.Not):
@@ -186,6 +190,21 @@ class Evaluator:
         if not q.subqueries:
             return _empty()
         return _boosted(_union([self.run(s) for s in q.subqueries]), q.boost)
+
+
+    def _max(self, q: wq.DisjunctionMax) -> Matches:
+        """The documents of any part, each scored by its best part (Whoosh's
+        DisjunctionMaxMatcher without a tiebreak): what many spellings of one thing match
+        counts once."""
+        parts = [self.run(s) for s in q.subqueries]
+        if not parts:
+            return _empty()
+        docs = np.unique(np.concatenate([p.docs for p in parts])).astype(np.int32)
+        best = np.zeros(len(docs))
+        for part in parts:
+            at = np.searchsorted(docs, part.docs)
+            np.maximum.at(best, at, part.scores)
+        return _boosted(Matches(docs, best), q.boost)
 
 
 def _boosted(m: Matches, boost: float) -> Matches:

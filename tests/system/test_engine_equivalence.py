@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 from whoosh import scoring, sorting
+from whoosh.matching.binary import DisjunctionMaxMatcher
 
 from search.engine import SearchRequest
 from search.engine.partial import FILL
@@ -40,11 +41,51 @@ def _queries() -> list[str]:
     return judged + EXTRA
 
 
+def _mended_score(self) -> float:
+    """Whoosh's DisjunctionMaxMatcher.score as its docstring says it works: the higher
+    score of the parts on the current document. Whoosh's own takes the higher of both
+    parts' current scores even when they stand on different documents (its UnionMatcher
+    compares their ids first; this does the same)."""
+    a, b = self.a, self.b
+    if not a.is_active():
+        return b.score()
+    if not b.is_active():
+        return a.score()
+    if a.id() != b.id():
+        return (a if a.id() < b.id() else b).score()
+    return max(a.score(), b.score())
+
+
 @pytest.fixture(scope="module")
 def whoosh_searcher(session_index):
+    """Whoosh's search, the reference, with DisjunctionMaxMatcher.score mended (a category
+    and its kinds compile to a DisjunctionMax: search/query/compile.py)."""
+    saved = DisjunctionMaxMatcher.score
+    DisjunctionMaxMatcher.score = _mended_score
     searcher = open_current(session_index).searcher(weighting=scoring.BM25F())
     yield searcher
     searcher.close()
+    DisjunctionMaxMatcher.score = saved
+
+
+def test_whooshs_best_of_parts_scores_a_document_by_a_part_it_lacks(session_index):
+    """Why the reference is mended: unmended, a document only one part matches can take
+    the other part's score from the document that part stands on."""
+    q = wq.DisjunctionMax([wq.Term("body", "潜水艦"), wq.Term("body", "寄港")])
+    with open_current(session_index).searcher(weighting=scoring.BM25F()) as searcher:
+        parts = [dict(_scores(searcher, part)) for part in q.subqueries]
+        best = {d: max(p.get(d, 0.0) for p in parts) for d in {*parts[0], *parts[1]}}
+        unmended = dict(_scores(searcher, q))
+        assert set(unmended) == set(best) and unmended != pytest.approx(best)
+        DisjunctionMaxMatcher.score, saved = _mended_score, DisjunctionMaxMatcher.score
+        try:
+            assert dict(_scores(searcher, q)) == pytest.approx(best)
+        finally:
+            DisjunctionMaxMatcher.score = saved
+
+
+def _scores(searcher, q) -> list[tuple[int, float]]:
+    return [(hit.docnum, hit.score) for hit in searcher.search(q, limit=None)]
 
 
 @pytest.mark.parametrize("text", _queries())

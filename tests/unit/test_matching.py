@@ -110,6 +110,20 @@ SCORED = {
                      T("title", "海上自衛隊", boost=2.0)]),
 }
 
+# The best part's score, not the sum (a category and its kinds: compile.py). Not compared
+# with Whoosh's search: its DisjunctionMaxMatcher.score takes the higher of both parts'
+# current scores even when they stand on different documents (UnionMatcher.score compares
+# their ids first), so Whoosh scores a document by a part that does not match it. The
+# reference is each part as Whoosh scores it, the best per document, times the boost.
+BEST = {
+    "dismax": wq.DisjunctionMax([T("body", "空母"), T("body", "寄港"), T("title", "演習")]),
+    "dismax-boost": wq.DisjunctionMax([T("body", "演習"), T("body", "寄港", boost=3.0)],
+                                      boost=0.5),
+    "dismax-nested": wq.DisjunctionMax([
+        wq.Or([T("body", "空母"), T("title", "寄港")]),
+        wq.Phrase("body", ["空母", "潜水艦"], boost=0.5), T("body", "火星")]),
+}
+
 
 @pytest.mark.parametrize("name", list(SCORED))
 def test_matches_and_scores_are_whooshs(both, name):
@@ -220,6 +234,38 @@ def test_nothing_matches_an_empty_compound_or_the_null_query(both):
 def test_a_query_it_cannot_evaluate_is_a_type_error(both):
     with pytest.raises(TypeError, match="^no evaluation for Prefix$"):
         both.evaluator.run(wq.Prefix("body", "空"))
+    # a tiebreak adds the other parts' scores, in an order Whoosh's tree fixes: not evaluated
+    with pytest.raises(TypeError, match="^no evaluation for DisjunctionMax$"):
+        both.evaluator.run(wq.DisjunctionMax([T("body", "空母"), T("body", "寄港")],
+                                             tiebreak=0.1))
+
+
+@pytest.mark.parametrize("name", list(BEST))
+def test_the_best_of_the_parts_is_whooshs_best_part_per_document(both, name):
+    q = BEST[name]
+    expected: dict[int, float] = {}
+    for part in q.subqueries:
+        for doc, score in both.theirs(part).items():
+            expected[doc] = max(expected.get(doc, 0.0), score * q.boost)
+    ours = both.ours(q)
+    assert list(ours) == sorted(expected)
+    assert [ours[d] for d in sorted(expected)] == pytest.approx(
+        [expected[d] for d in sorted(expected)], rel=1e-6)
+
+
+def test_the_best_of_the_parts_within_an_and(both):
+    best = wq.DisjunctionMax([T("body", "潜水艦"), T("body", "寄港")])
+    ours = both.ours(wq.And([T("body", "空母"), best]))
+    carrier, parts = both.ours(T("body", "空母")), both.ours(best)
+    assert ours and ours == {d: carrier[d] + parts[d] for d in carrier if d in parts}
+
+
+def test_the_best_of_no_parts_is_nothing(both):
+    assert both.ours(wq.DisjunctionMax([])) == {}
+    # its value is not an Or's of the same parts
+    or_ = both.evaluator.run(wq.Or([T("body", "空母"), T("body", "寄港")]))
+    assert both.evaluator.run(wq.DisjunctionMax([T("body", "空母"), T("body", "寄港")])) \
+        is not or_
 
 
 def test_a_query_is_answered_once_by_value(both):
