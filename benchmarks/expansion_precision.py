@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/expansion_precision.py [--sets first dev dev2 blind] [--index DIR]
 
 For each kind of expansion the engine makes (synonyms, kana readings, other spellings of a
-name, English terms, family names, regions, typo corrections, partial matches, related
-articles),
+name, English terms, family names, narrower terms, regions, typo corrections, partial
+matches, related articles),
 every judged query is searched as the page searches it (top 100, relevance) and again with
 that expansion off; the records only the first search lists are what the expansion adds.
 The table gives, per judged set, how many records each expansion added, how many of them
@@ -49,6 +49,7 @@ VARIANT_GROUPS = {
     "spellings": {"spelling"},
     "English terms": {"translation"},
     "family names": {"family"},
+    "narrower terms": {"narrower"},
 }
 ROWS = (*VARIANT_GROUPS, "regions", "typo corrections", "partial matches", "related articles")
 

@@ -31,7 +31,14 @@ from .opened import OpenIndex
 from .ordering import by_score, ranked
 from .partial import FILL, Partial, allowed_by, partial_matches
 from .related import FEEDBACK_DOCS, MAX_RELATED, close_to, feedback_query, on_topic, shares_terms
-from .request import SearchError, SearchRequest, check_cost, date_bounds
+from .request import (
+    MAX_QUERY_TERMS,
+    SearchError,
+    SearchRequest,
+    check_cost,
+    date_bounds,
+    query_terms,
+)
 from .results import Hit, SearchResult, make_hit
 
 
@@ -62,10 +69,19 @@ class Context:
         self.evaluator = Evaluator(self.searcher, self.ix.columns, self.ix.postings)
 
     def parse(self, text: str) -> ParsedQuery:
-        """``text`` as this index reads it (kana words spelled in kanji, words it lacks)."""
+        """``text`` as this index reads it (kana words spelled in kanji, words it lacks);
+        without the categories' kinds and instances (輸送機 → C-130) when with them it
+        would look up more terms than a query may, and words that name none could not."""
         if text not in self._parsed:
-            self._parsed[text] = parse_query(text, speller(self.ix),
-                                             holder(self.ix, self.searcher))
+            spell, held = speller(self.ix), holder(self.ix, self.searcher)
+            parsed = parse_query(text, spell, held)
+            if query_terms(parsed.query) > MAX_QUERY_TERMS:
+                fewer = parse_query(text, spell, held, kinds_of=False)
+                if query_terms(fewer.query) < query_terms(parsed.query):
+                    fewer.messages.append("語が多いため、分類を表す語の種類・個別の名前"
+                                          "(輸送機 → C-130 など)は検索していません")
+                    parsed = fewer
+            self._parsed[text] = parsed
         return self._parsed[text]
 
     def answer(self, text: str) -> Matches:

@@ -96,25 +96,37 @@ def check_length(q: str) -> None:
                           "してください")
 
 
-def check_cost(q: wq.Query) -> None:
-    """Refuse a compiled query whose evaluation would not stay cheap."""
+def query_terms(q: wq.Query) -> int:
+    """How many terms a compiled query looks up (a phrase's words each), at most one more
+    than ``MAX_QUERY_TERMS``: counting stops there."""
     terms = 0
     stack = [q]
-    while stack:
+    while stack and terms <= MAX_QUERY_TERMS:
         node = stack.pop()
         if isinstance(node, wq.Phrase):
-            if len(node.words) > MAX_PHRASE_WORDS:
-                raise SearchError(f"フレーズが長すぎます({len(node.words)}語)。"
-                                  f"{MAX_PHRASE_WORDS}語以内に分けてください")
             terms += len(node.words)
         elif isinstance(node, wq.Term):
             terms += 1
         stack.extend(getattr(node, "subqueries", ()))
         if isinstance(node, wq.Not):
             stack.append(node.query)
-        if terms > MAX_QUERY_TERMS:
-            raise SearchError("検索語が多すぎます。語の数を減らすか、OR でつないだ語を"
-                              "分けて検索してください")
+    return terms
+
+
+def check_cost(q: wq.Query) -> None:
+    """Refuse a compiled query whose evaluation would not stay cheap."""
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, wq.Phrase) and len(node.words) > MAX_PHRASE_WORDS:
+            raise SearchError(f"フレーズが長すぎます({len(node.words)}語)。"
+                              f"{MAX_PHRASE_WORDS}語以内に分けてください")
+        stack.extend(getattr(node, "subqueries", ()))
+        if isinstance(node, wq.Not):
+            stack.append(node.query)
+    if query_terms(q) > MAX_QUERY_TERMS:
+        raise SearchError("検索語が多すぎます。語の数を減らすか、OR でつないだ語を"
+                          "分けて検索してください")
 
 
 def date_bounds(date_from: str | None, date_to: str | None

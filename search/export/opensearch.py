@@ -33,8 +33,10 @@ How kirinuki's analysis is expressed
 - Synonyms apply when searching only, as in kirinuki: one ``synonym_graph`` filter with the
   groups of data/synonyms.txt (a one-character abbreviation such as 米 stands for its
   group's longer words but is never searched as a character, as kirinuki does) and the
-  English terms of data/english.tsv (joint exercise → 共同訓練, オスプレイ → Osprey). One
-  filter, since synonym graph filters cannot be chained.
+  English terms of data/english.tsv (joint exercise → 共同訓練, オスプレイ → Osprey), and a
+  category of data/narrower.txt standing for itself and its kinds (輸送機 → C-130; kirinuki
+  ranks the kinds lower, which a synonym filter cannot). One filter, since synonym graph
+  filters cannot be chained.
 - Countries, organisations and archives are the values kirinuki extracted when it built its
   index, read from the index (no record is analysed again): the plugin cannot find them.
 
@@ -71,7 +73,14 @@ from ..facets import FACETS
 from ..index.schema import TITLE_BOOST, stored, stored_names
 from ..index.store import READ_ERRORS, check_build, current_path, open_current
 from ..query.compile import TEXT_FIELDS
-from ..query.expansion import english_names, english_table, synonym_groups, synonyms
+from ..query.expansion import (
+    english_names,
+    english_table,
+    narrower,
+    narrower_table,
+    synonym_groups,
+    synonyms,
+)
 from ..query.places import is_abbreviation
 from ..text.analysis import STOP_TAGS
 from ..text.kana import nfkc
@@ -139,15 +148,17 @@ def kyujitai_mappings() -> list[str]:
 
 
 def synonym_rules() -> list[str]:
-    """data/synonyms.txt and data/english.tsv as Solr synonym rules, read by kirinuki's own
-    readers (search/query/expansion.py), meaning what they mean there.
+    """data/synonyms.txt, data/english.tsv and data/narrower.txt as Solr synonym rules, read
+    by kirinuki's own readers (search/query/expansion.py), meaning what they mean there.
 
     A group of words is one equivalence rule (米国, アメリカ, …), without its one-character
     words: kirinuki never searches 米 as text (it is in 米価). Such a word stands for the
     group's other words (米 => 米国, アメリカ, …), and for itself too unless it is a place's
     abbreviation. An English term stands for itself and its Japanese words with their
     synonyms (kirinuki's translations); a katakana word of the English table also for its
-    English originals (オスプレイ => オスプレイ, Osprey).
+    English originals (オスプレイ => オスプレイ, Osprey). A category of data/narrower.txt
+    stands for itself and its kinds and instances (輸送機 => 輸送機, C-130), as kirinuki
+    searches them, ranked lower there.
     """
     rules: list[str] = []
     for group in _groups():
@@ -159,11 +170,18 @@ def synonym_rules() -> list[str]:
                 stands = long if is_abbreviation(word) else [word, *long]
                 rules.append(f"{_escape(word)} => {', '.join(map(_escape, stands))}")
     for english, japanese in english_table().items():
-        words = dict.fromkeys(w for j in japanese for w in synonyms(j))
+        words = dict.fromkeys([*(w for j in japanese for w in synonyms(j)),
+                               *(kind for j in japanese for kind in narrower(j))])
         rules.append(f"{_escape(english)} => "
                      f"{', '.join(map(_escape, dict.fromkeys([english, *words])))}")
     for word, originals in english_names().items():
         rules.append(f"{_escape(word)} => {', '.join(map(_escape, [word, *originals]))}")
+    # a category also searches its kinds and instances (輸送機 => 輸送機, C-130 …), by any
+    # of its synonyms; a word with rules above keeps them (rules of one word add up)
+    categories = dict.fromkeys(w for key in narrower_table() for w in synonyms(key))
+    for word in categories:
+        rules.append(f"{_escape(word)} => "
+                     f"{', '.join(map(_escape, dict.fromkeys([word, *narrower(word)])))}")
     return rules
 
 

@@ -52,6 +52,8 @@ Held = Callable[[str], bool]
 
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
 TEXT_FIELDS = (("title", 1.0), ("body", 1.0), ("notes", 0.5), ("outlet", 0.3))
+# What a record says itself: where a category's instances are looked for (``Kind.content_only``).
+CONTENT_FIELDS = ("title", "body")
 
 
 PHRASE_BOOST = 2.0
@@ -70,13 +72,15 @@ class _Alternatives:
 
 
 class _Compiler:
-    def __init__(self, spell: Spell | None = None, held: Held | None = None) -> None:
+    def __init__(self, spell: Spell | None = None, held: Held | None = None,
+                 kinds_of: bool = True) -> None:
         self.messages: list[str] = []
         self.terms: set[str] = set()
         self.words: list[str] = []
         self.named: list[tuple[str, str]] = []
         self.spell = spell
         self.held = held
+        self.kinds_of = kinds_of
 
     def compile(self, node: Node, positive: bool = True) -> tuple[wq.Query | None, str]:
         if isinstance(node, And):
@@ -143,11 +147,23 @@ class _Compiler:
     def word(self, node: Word, positive: bool) -> tuple[wq.Query | None, str]:
         fields = self._fields(node.field)
         out = _Alternatives()
-        found = variants(node.text, self.spell, plain=node.field is None)
+        # an excluded category is the word and what it stands for, not every kind of it
+        # (空母 -演習 keeps the carrier that sailed in RIMPAC)
+        found = variants(node.text, self.spell, plain=node.field is None,
+                         kinds_of=self.kinds_of and positive)
         if node.field is None and is_abbreviation(node.text):
             found = found[1:]  # 比 alone is the Philippines, not every ratio (GDP比)
+        kinds = _Alternatives()  # a category's kinds and instances: counted once, below
         for variant in found:
-            self._variant(variant, len(found), fields, positive, out)
+            self._variant(variant, len(found), fields, positive,
+                          kinds if variant.kind == "narrower" else out)
+        if kinds.queries:
+            # an article naming the category and one of its kinds (戦闘機, F-35) scores as
+            # the better of the two, and F-35, F35 and F-35A in one text count once
+            named = out.queries[0] if len(out.queries) == 1 else wq.Or(out.queries)
+            out.queries = [wq.DisjunctionMax([named, *kinds.queries])] if out.queries \
+                else [wq.DisjunctionMax(kinds.queries)]
+            out.shown += kinds.shown
         place = None
         if node.field is None:
             place = self._place(node.text, found, fields, positive, out)
@@ -190,6 +206,8 @@ class _Compiler:
                 out.shown.append(variant.text)
             return
         how = variant.how
+        if how.content_only:
+            fields = tuple(f for f in fields if f[0] in CONTENT_FIELDS)
         # hiragana cut into pieces (ぼうえいしょう → ぼう・え・いしょう, こんさーと → 来る・さ・…)
         # was typed for its sound: the pieces mean nothing, alone or in a row, so only what
         # it reads as is searched (防衛省), and if nothing reads so, nothing
@@ -276,7 +294,7 @@ class _Compiler:
             # hold the rest (共同訓練, or what it stands for): news writes 米豪加 or 日米印豪
             # where the query glued 日米豪
             countries, rest = head
-            inner = _Compiler(self.spell, self.held)
+            inner = _Compiler(self.spell, self.held, self.kinds_of)
             found, shown = inner.word(Word(rest), positive)
             if found is None:
                 return
@@ -354,19 +372,21 @@ def syntax_tree(text: str) -> tuple[Node, list[str], bool] | None:
                 [f"{exc}。語を並べたものとして検索しました"], True)
 
 
-def parse_query(text: str, spell: Spell | None = None, held: Held | None = None) -> ParsedQuery:
+def parse_query(text: str, spell: Spell | None = None, held: Held | None = None,
+                kinds_of: bool = True) -> ParsedQuery:
     """Parse what a user typed; never raises for anything they may type.
 
     ``spell``: the kanji spellings of a kana word in the index searched (きしだ → 岸田);
     ``held``: whether the index holds a term (a kanji word it does not is also searched
-    character by character).
+    character by character); ``kinds_of``: a category word also searches its kinds and
+    instances (輸送機 → C-130).
     """
     raw = text or ""
     read = syntax_tree(raw)
     if read is None:
         return ParsedQuery(raw, wq.Every(), "すべての記事(新しい順)")
     tree, messages, fallback = read
-    compiler = _Compiler(spell, held)
+    compiler = _Compiler(spell, held, kinds_of)
     parts: list[tuple[str, wq.Query]] = []
     rest: list[wq.Query] = []
     places: list[bool] = []

@@ -2,8 +2,9 @@
 
 A word of a query is searched as typed and, ranked lower, as what it stands for: its synonyms
 (data/synonyms.txt), the Japanese for an English term and the English original of a katakana
-one (data/english.tsv), the compound with a synonym inside it, a full name's family name, and
-the kanji words a kana word reads as (``search.readings``, through the opened index). Each is
+one (data/english.tsv), the compound with a synonym inside it, a full name's family name, the
+kinds and instances of a category word (data/narrower.txt: 輸送機 → C-130), and the kanji
+words a kana word reads as (``search.readings``, through the opened index). Each is
 a ``Variant`` of one ``KIND``; the kind fixes how it is matched and how far below the typed
 word it ranks, and the query module compiles them. The tables are read once per process, at
 the first search (editing them needs no reindex).
@@ -32,6 +33,9 @@ READING_BOOST = 0.6
 SURNAME_BOOST = 0.6
 # What the typed word stands for, a little below it.
 SYNONYM_BOOST = 0.8
+# A kind or an instance of a category word (C-130 for 輸送機): an article naming only the
+# instance is about the category, but one naming the category is the closer match.
+NARROWER_BOOST = 0.5
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ class Kind:
     # phrase: 防衛大臣会談 is also 防衛大臣 … 会談 in one text, but 瀬取り cut 瀬・取り is
     # not 瀬 and 取り anywhere
     parts_from: int = 0
+    # searched in the title and the text only, not the notes or the outlet's name: a
+    # category's instances are many, and each is a phrase in every field it searches
+    content_only: bool = False
 
     def whole_or_parts(self, parts: list[str]) -> bool:
         """Whether a variant cut into ``parts`` is matched as a typed word is."""
@@ -64,6 +71,8 @@ KINDS = {
     "pieced": Kind(READING_BOOST, True, True),  # ぼうえいそうびいてん → 防衛装備移転
     "spelling": Kind(READING_BOOST, True, True),  # ラスムセン → ラスムッセン (a name's)
     "heard": Kind(SYNONYM_BOOST * READING_BOOST, False, False),  # a reading's synonym
+    # 輸送機 → C-130, data/narrower.txt: each a phrase (C-130 is c・-・130)
+    "narrower": Kind(NARROWER_BOOST, False, False, content_only=True),
 }
 
 
@@ -79,10 +88,12 @@ class Variant:
         return KINDS[self.kind]
 
 
-def variants(text: str, spell: Spell | None = None, plain: bool = True) -> list[Variant]:
+def variants(text: str, spell: Spell | None = None, plain: bool = True,
+             kinds_of: bool = True) -> list[Variant]:
     """The typed word first, then, once each, what else it searches, in the order the
     understood line shows them. ``plain``: not restricted to a field (``title:`` words are
-    searched as typed, and by their readings only)."""
+    searched as typed, and by their readings only); ``kinds_of``: with a category's kinds
+    and instances (data/narrower.txt)."""
     found: dict[str, Variant] = {text: Variant(text)}
 
     def add(word: str, kind: str) -> None:
@@ -112,6 +123,11 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True) -> list[
             for original in english_names().get(word, ()):
                 if english_key(original) != typed:
                     add(original, "translation")
+        # the kinds and instances of a category (輸送機 → C-130), and of the Japanese for an
+        # English term (transport aircraft → 輸送機 → C-130)
+        for word in (text, *japanese) if kinds_of else ():
+            for kind in narrower(word):
+                add(kind, "narrower")
     if spell is not None and is_kana(text):
         # the kanji the kana reads as (きしだ → 岸田), but for a place only its own names:
         # オーストリア is not a spelling of オーストラリア, nor バーレーン of シーレーン
@@ -194,6 +210,43 @@ def inner_synonyms(pieces: list[str]) -> tuple[str, ...]:
             found += [spelling for other in group[1:]
                       if whole not in (spelling := before + other + after)]
     return tuple(dict.fromkeys(found))[:MAX_INNER]
+
+
+# The kinds and instances one category word searches at most (the table's first): each is
+# a phrase in two fields, and a query's terms are limited (``engine.request.check_cost``).
+MAX_NARROWER = 12
+
+
+NARROWER_FILE = DATA_DIR / "narrower.txt"
+
+
+@lru_cache(maxsize=1)
+def narrower_table(path: Path = NARROWER_FILE) -> dict[str, tuple[str, ...]]:
+    """data/narrower.txt: a category word → its kinds and instances, as written there
+    (``輸送機: C-130 C-2``); a category given on two lines has the terms of both."""
+    table: dict[str, tuple[str, ...]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            broader, colon, rest = line.partition(":")
+            terms = rest.split()
+            if not colon or not broader.strip() or not terms:
+                raise ValueError(f"{path.name}, line {number}: write 「category: term term …」")
+            key = fold_case(broader.strip())
+            table[key] = tuple(dict.fromkeys((*table.get(key, ()), *terms)))
+    return table
+
+
+def narrower(word: str) -> tuple[str, ...]:
+    """The kinds and instances of a category word (輸送機 → C-130 …), or (): those the
+    table gives the word or any of its synonyms (ヘリ is a ヘリコプター), the first
+    ``MAX_NARROWER``."""
+    table = narrower_table()
+    found = dict.fromkeys(term for same in synonyms(word)
+                          for term in table.get(fold_case(same), ()))
+    return tuple(found)[:MAX_NARROWER]
 
 
 def english_key(text: str) -> str:

@@ -8,11 +8,15 @@ import pytest
 
 from search.query.expansion import (
     KINDS,
+    MAX_NARROWER,
+    NARROWER_BOOST,
     READING_BOOST,
     SURNAME_BOOST,
     SYNONYM_BOOST,
     english_rows,
     inner_synonyms,
+    narrower,
+    narrower_table,
     variants,
 )
 from search.query.places import (
@@ -41,10 +45,21 @@ def speller(words: dict[str, int]):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("空母", [("空母", "typed")]),
-    ("ミサイル", [("ミサイル", "typed"), ("誘導弾", "synonym"), ("missile", "translation")]),
+    ("ミサイル", [("ミサイル", "typed"), ("誘導弾", "synonym"), ("missile", "translation"),
+                  *((kind, "narrower") for kind in (
+                      "Tomahawk", "JSM", "SM-6", "AMRAAM", "ICBM", "BM", "HVGP",
+                      "Bastion-P", "K300P", "3K60"))]),
+    # the kinds of the Japanese for an English term, the first twelve
     ("joint exercise", [("joint exercise", "typed"), ("共同訓練", "translation"),
                         ("共同演習", "translation"), ("合同演習", "translation"),
-                        ("合同訓練", "translation")]),
+                        ("合同訓練", "translation"),
+                        *((kind, "narrower") for kind in (
+                            "Talisman", "KAEDEX", "Komodo", "RIMPAC", "マラバール",
+                            "フリーダム・エッジ", "タラン・シャクティ", "ダルマ・ガーディアン",
+                            "ブリュネ・タカモリ", "アイアン・フィスト", "ニッポン・スカイズ",
+                            "パシフィック・ステラー"))]),
+    ("輸送機", [("輸送機", "typed"), *((kind, "narrower") for kind in (
+        "C-130", "C-130J", "A400M", "KC-767", "MRTT", "MV-22", "Osprey"))]),
     ("吉田統合幕僚長", [("吉田統合幕僚長", "typed"), ("吉田統幕長", "inner")]),
     ("河野太郎", [("河野太郎", "typed"), ("河野", "family")]),
     ("おすぷれい", [("おすぷれい", "typed"), ("Osprey", "translation")]),
@@ -90,8 +105,10 @@ def test_each_kind_is_searched_so():
         "pieced": (READING_BOOST, True, True),
         "spelling": (READING_BOOST, True, True),
         "heard": (SYNONYM_BOOST * READING_BOOST, False, False),
+        "narrower": (NARROWER_BOOST, False, False),
     }
-    assert (SYNONYM_BOOST, READING_BOOST, SURNAME_BOOST) == (0.8, 0.6, 0.6)
+    assert (SYNONYM_BOOST, READING_BOOST, SURNAME_BOOST, NARROWER_BOOST) == (0.8, 0.6, 0.6, 0.5)
+    assert [k for k, h in KINDS.items() if h.content_only] == ["narrower"]
 
 
 @pytest.mark.parametrize(("parts", "whole_or_parts"), [
@@ -269,3 +286,42 @@ def test_inner_synonyms_cost_grows_with_the_pieces_not_their_cube(monkeypatch):
     assert inner_synonyms(pieces) == ()
     assert len(pieces) < len(looked) < 20 * len(pieces)
     assert max(len(text) for text in looked) <= 2 * expansion.longest_synonym()
+
+
+def test_the_narrower_table_is_the_data_file():
+    table = narrower_table()
+    assert table["輸送機"] == ("C-130", "C-130J", "A400M", "KC-767", "MRTT", "MV-22", "Osprey")
+    assert table["潜水艦"] == ("そうりゅう型", "おやしお型", "原子力潜水艦", "原潜")
+    # keys folded as words are looked up; comments are no categories
+    assert "gcap" not in table and all(key == key.casefold() for key in table)
+    assert not [key for key in table if key.startswith("#") or " " in key]
+
+
+def test_a_category_on_two_lines_has_the_terms_of_both(tmp_path):
+    path = tmp_path / "narrower.txt"
+    path.write_text("# comment: not a line\n輸送機: C-2 C-130  # the C-2 first\n\n"
+                    "輸送機: C-130 A400M\nＡＢＣ: x\n", encoding="utf-8")
+    assert narrower_table(path) == {"輸送機": ("C-2", "C-130", "A400M"), "abc": ("x",)}
+
+
+@pytest.mark.parametrize("line", ["輸送機 C-130", "輸送機:", ": C-130", "  : "])
+def test_a_line_without_a_category_and_terms_is_an_error(tmp_path, line):
+    path = tmp_path / "narrower.txt"
+    path.write_text(f"# first\n空母: Cavour\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="narrower.txt, line 3"):
+        narrower_table(path)
+
+
+def test_a_category_by_any_of_its_synonyms_the_first_twelve():
+    table = narrower_table()
+    # 合同演習 is 共同訓練 (data/synonyms.txt), whose line has more than twelve
+    assert len(table["共同訓練"]) > MAX_NARROWER == 12
+    assert narrower("合同演習") == narrower("共同訓練") == table["共同訓練"][:12]
+    assert narrower("ｋａｅｄｅｘ") == narrower("空母") == ()  # an instance has none
+    # a word of two groups' lines has both, each once, in the table's order
+    assert narrower("艦船") == tuple(dict.fromkeys(table["艦船"] + table["艦艇"]))[:12]
+
+
+def test_a_category_is_widened_only_as_a_plain_word():
+    assert kinds("輸送機", plain=False) == [("輸送機", "typed")]
+    assert kinds("輸送機", kinds_of=False) == [("輸送機", "typed")]

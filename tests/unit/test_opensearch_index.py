@@ -74,6 +74,12 @@ def _synonym_lines() -> list[list[str]]:
     return lines
 
 
+# 共同訓練's first twelve kinds (data/narrower.txt)
+EXERCISE_KINDS = ("Talisman", "KAEDEX", "Komodo", "RIMPAC", "マラバール", "フリーダム・エッジ",
+                  "タラン・シャクティ", "ダルマ・ガーディアン", "ブリュネ・タカモリ",
+                  "アイアン・フィスト", "ニッポン・スカイズ", "パシフィック・ステラー")
+
+
 def test_synonym_rules_are_the_groups_then_the_english_table():
     rules = synonym_rules()
     expected = []
@@ -86,11 +92,29 @@ def test_synonym_rules_are_the_groups_then_the_english_table():
         expected += [f"{w} => {', '.join(long)}" for w in words if len(w) == 1]
     assert rules[:len(expected)] == expected
     english = rules[len(expected):]
-    # the Japanese words with their own synonyms (共同訓練's group), as kirinuki searches them
-    assert english[0] == "joint exercise => joint exercise, 共同訓練, 共同演習, 合同演習, 合同訓練"
-    assert "exercise => exercise, 演習, 訓練" in english
+    # the Japanese words with their own synonyms (共同訓練's group), then their kinds
+    # (data/narrower.txt, the first twelve), as kirinuki searches them
+    kinds = ", ".join(EXERCISE_KINDS)
+    assert english[0] == ("joint exercise => joint exercise, 共同訓練, 共同演習, 合同演習, "
+                          f"合同訓練, {kinds}")
+    assert f"exercise => exercise, 演習, 訓練, {kinds}" in english
+    assert ("transport aircraft => transport aircraft, 輸送機, C-130, C-130J, A400M, KC-767, "
+            "MRTT, MV-22, Osprey") in english
     assert "osprey => osprey, オスプレイ" in english
     assert "オスプレイ => オスプレイ, Osprey" in english
+
+
+def test_a_category_stands_for_itself_and_its_kinds_by_each_of_its_synonyms():
+    rules = synonym_rules()
+    assert "輸送機 => 輸送機, C-130, C-130J, A400M, KC-767, MRTT, MV-22, Osprey" in rules
+    # 共同訓練's group: each word stands for itself and the group's kinds (rules of one word
+    # add up, so 合同演習 keeps its group's equivalence rule too)
+    for word in ("共同訓練", "共同演習", "合同演習", "合同訓練"):
+        kinds = [r for r in rules if r.startswith(f"{word} => ")]
+        assert kinds == [f"{word} => {word}, {', '.join(EXERCISE_KINDS)}"]
+    assert "共同訓練, 共同演習, 合同演習, 合同訓練" in rules
+    # a kind stands for nothing more
+    assert not [r for r in rules if r.startswith(("C-130 =>", "RIMPAC =>", "空母 =>"))]
 
 
 def test_a_synonym_group_reads_as_the_file_says():

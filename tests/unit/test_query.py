@@ -125,11 +125,11 @@ def test_or(text):
 
 
 def test_or_binds_looser_than_and():
-    assert tree("空母 訓練 OR 演習") == Or([And([Word("空母"), Word("訓練")]), Word("演習")])
-    assert tree("空母 OR 訓練 OR 演習") == Or([Word("空母"), Word("訓練"), Word("演習")])
-    p = parse_query("空母 訓練 OR 演習")
-    assert p.query == wq.Or([wq.And([terms("空母"), terms("訓練")]), terms("演習")])
-    assert p.understood == "(空母 訓練 OR 演習)"
+    assert tree("空母 訓練 OR 派遣") == Or([And([Word("空母"), Word("訓練")]), Word("派遣")])
+    assert tree("空母 OR 訓練 OR 派遣") == Or([Word("空母"), Word("訓練"), Word("派遣")])
+    p = parse_query("空母 訓練 OR 派遣")
+    assert p.query == wq.Or([wq.And([terms("空母"), terms("訓練")]), terms("派遣")])
+    assert p.understood == "(空母 訓練 OR 派遣)"
 
 
 def test_lowercase_or_is_a_word():
@@ -252,12 +252,12 @@ def test_negated_stop_word_is_dropped():
 
 
 def test_brackets():
-    assert tree("(空母 OR 護衛艦) 訓練") == And([Or([Word("空母"), Word("護衛艦")]), Word("訓練")])
-    p = parse_query("(空母 OR 護衛艦) 訓練")
-    assert p.query == wq.And([wq.Or([terms("空母"), compound(["護衛", "艦"])]), terms("訓練")])
-    assert p.understood == "(空母 OR 護衛艦[護衛・艦]) 訓練"
-    assert p.highlight_terms == {"空母", "護衛", "艦", "訓練"}
-    assert p.words == ["空母", "護衛艦", "訓練"]
+    assert tree("(空母 OR 輸送艦) 訓練") == And([Or([Word("空母"), Word("輸送艦")]), Word("訓練")])
+    p = parse_query("(空母 OR 輸送艦) 訓練")
+    assert p.query == wq.And([wq.Or([terms("空母"), compound(["輸送", "艦"])]), terms("訓練")])
+    assert p.understood == "(空母 OR 輸送艦[輸送・艦]) 訓練"
+    assert p.highlight_terms == {"空母", "輸送", "艦", "訓練"}
+    assert p.words == ["空母", "輸送艦", "訓練"]
 
 
 def test_nested_brackets():
@@ -268,8 +268,8 @@ def test_nested_brackets():
 
 
 def test_full_width_brackets_and_or():
-    assert parse_query("（空母 ＯＲ 護衛艦）").query == parse_query("(空母 OR 護衛艦)").query
-    assert parse_query("（空母 ＯＲ 護衛艦）").understood == "(空母 OR 護衛艦[護衛・艦])"
+    assert parse_query("（空母 ＯＲ 輸送艦）").query == parse_query("(空母 OR 輸送艦)").query
+    assert parse_query("（空母 ＯＲ 輸送艦）").understood == "(空母 OR 輸送艦[輸送・艦])"
 
 
 @pytest.mark.parametrize(
@@ -670,13 +670,49 @@ def test_synonyms(word, group):
 
 
 def test_synonym_query():
-    p = parse_query("ミサイル")
+    p = parse_query("ミサイル", kinds_of=False)  # (its kinds: test_a_category_…, below)
     # and, as a katakana word of data/english.tsv, the English it stands for
     assert p.query == wq.Or([terms("ミサイル"), terms("誘導弾", boost=0.8),
                              terms("missile", boost=0.8)])
     assert p.understood == "(ミサイル OR 誘導弾 OR missile)"
     assert p.highlight_terms == {"ミサイル", "誘導弾", "missile"}
     assert p.words == ["ミサイル"]
+
+
+def _kind(tokens: list[str]) -> wq.Or:
+    """A category's kind (data/narrower.txt): a phrase in the title and the text, × 0.5."""
+    if len(tokens) == 1:
+        return wq.Or([wq.Term(f, tokens[0], boost=0.5) for f in ("title", "body")])
+    return wq.Or([wq.Phrase(f, tokens, boost=0.5) for f in ("title", "body")])
+
+
+TRANSPORT_KINDS = [_kind(["c", "130"]), _kind(["c", "130", "j"]), _kind(["a", "400", "m"]),
+                   _kind(["kc", "767"]), _kind(["mrtt"]), _kind(["mv", "22"]),
+                   _kind(["osprey"])]
+
+
+def test_a_category_also_searches_its_kinds_each_once_and_below_it():
+    p = parse_query("輸送機")
+    # the better of the word and its kinds counts, not their sum: an article naming the
+    # category and an instance (or C-130 and C-130J) is not raised above one naming it
+    assert p.query == wq.DisjunctionMax([terms("輸送機"), *TRANSPORT_KINDS])
+    assert p.understood == ("(輸送機 OR C-130 OR C-130J OR A400M OR KC-767 OR MRTT OR MV-22 "
+                            "OR Osprey)")
+    assert p.highlight_terms == {"輸送機", "mrtt", "osprey"}  # one-word variants are marked
+    assert p.words == ["輸送機"]
+    # by the English for it, with the English term's own query inside
+    english = parse_query("transport aircraft").query
+    assert english == wq.DisjunctionMax([
+        wq.Or([compound(["transport", "aircraft"]), terms("輸送機", boost=0.8)]),
+        *TRANSPORT_KINDS])
+
+
+def test_a_category_excluded_or_in_a_field_is_the_word_alone():
+    # 空母 -輸送機 keeps the carrier an Osprey landed on
+    assert parse_query("空母 -輸送機").query == wq.And([terms("空母"), wq.Not(terms("輸送機"))])
+    assert parse_query("空母 -輸送機").understood == "空母 -輸送機"
+    assert parse_query("title:輸送機").query == wq.Or([wq.Term("title", "輸送機")])
+    assert parse_query("輸送機", kinds_of=False).query == terms("輸送機")
 
 
 @pytest.mark.parametrize(("typed", "shown"), [
@@ -840,8 +876,8 @@ def test_fallback_keeps_messages_of_ignored_words():
 
 
 def test_fallback_of_quotes_keeps_the_quoted_words():
-    p = parse_query('空母 "訓練 演習')
-    assert p.query == wq.And([terms("空母"), terms("訓練"), terms("演習")])
+    p = parse_query('空母 "訓練 派遣')
+    assert p.query == wq.And([terms("空母"), terms("訓練"), terms("派遣")])
 
 
 # ---------------------------------------------------------------- lexing
@@ -1016,7 +1052,7 @@ def test_nesting_up_to_the_limit_is_parsed():
     ("防衛装備ひん", "防衛装備ひん[防衛・装備・ひん]"),  # not 干る, the index's normal form
     ("おすぷれい", "(おすぷれい OR Osprey)"),  # not 令, nor the pieces of a misread string
     ("瀬取り", "(瀬取り[瀬・取り] OR 瀬取)"),  # not 取る; せどり is misread kana (below)
-    ("護衛艦", "護衛艦[護衛・艦]"),
+    ("輸送艦", "輸送艦[輸送・艦]"),
 ])
 def test_the_understood_line_shows_the_users_characters(typed, shown):
     assert parse_query(typed).understood == shown
@@ -1025,7 +1061,7 @@ def test_the_understood_line_shows_the_users_characters(typed, shown):
 # ---------------------------------------------------------------- English terms
 
 def test_english_terms_of_several_words_are_looked_up_as_one():
-    p = parse_query("joint exercise")
+    p = parse_query("joint exercise", kinds_of=False)
     # the English words as written (some records are in English), or the Japanese term as
     # a phrase, like a synonym
     def japanese(tokens: list[str]) -> wq.Or:  # the phrase first, else its parts; × 0.8
@@ -1061,7 +1097,7 @@ def test_a_mixed_query_requires_the_english_term_and_the_japanese_word():
     ("-joint exercise", "-joint (exercise OR 演習 OR 訓練)"),  # a negated word stays alone
 ])
 def test_english_terms_in_the_understood_line(typed, shown):
-    assert parse_query(typed).understood == shown
+    assert parse_query(typed, kinds_of=False).understood == shown
 
 
 def test_english_table_lookup_ignores_case_width_and_hyphens():
@@ -1088,8 +1124,8 @@ def test_a_lone_surrogate_is_a_replacement_character_not_a_crash(text, understoo
 # ---------------------------------------------------------------- the parts, labels and speller
 
 def test_the_parts_are_the_words_typed_with_their_queries():
-    p = parse_query("空母 潜水艦 -イタリア date:2024")
-    assert p.parts == [("空母", terms("空母")), ("潜水艦", terms("潜水艦"))]
+    p = parse_query("空母 掃海艇 -イタリア date:2024")
+    assert p.parts == [("空母", terms("空母")), ("掃海艇", terms("掃海艇"))]
     assert p.rest == [NOT_ITALY,
                       wq.DateRange("date", datetime(2024, 1, 1),
                                    datetime(2024, 12, 31, 23, 59, 59, 999999))]
@@ -1099,7 +1135,7 @@ def test_the_parts_are_the_words_typed_with_their_queries():
     ("title:空母 潜水艦", ["title:空母", "潜水艦"]),
     ('"情報保護協定" 署名', ['"情報保護協定"', "署名"]),
     ('title:"情報保護協定" 署名', ['title:"情報保護協定"', "署名"]),
-    ("(空母 OR 護衛艦) 訓練", ["(空母 OR 護衛艦[護衛・艦])", "訓練"]),
+    ("(空母 OR 輸送艦) 訓練", ["(空母 OR 輸送艦[輸送・艦])", "訓練"]),
 ])
 def test_a_parts_label_is_the_word_as_typed(text, labels):
     assert [label for label, _ in parse_query(text).parts] == labels
@@ -1112,8 +1148,8 @@ def test_an_english_term_inside_a_query_is_one_word():
 
 
 def test_a_nested_group_marks_its_words():
-    marked = parse_query("(空母 潜水艦) OR 護衛艦").highlight_terms
-    assert marked == {"空母", "潜水艦", "護衛", "艦"}
+    marked = parse_query("(空母 掃海艇) OR 輸送艦").highlight_terms
+    assert marked == {"空母", "掃海艇", "輸送", "艦"}
 
 
 def test_the_speller_spells_kana_words():
@@ -1186,6 +1222,12 @@ def test_a_kanji_word_the_index_does_not_hold_is_also_spelt_character_by_charact
 
 # ---------------------------------------------------------------- abbreviations in a query
 
+EXERCISE_KINDS = " OR ".join((  # 共同訓練's first twelve kinds
+    "Talisman", "KAEDEX", "Komodo", "RIMPAC", "マラバール", "フリーダム・エッジ",
+    "タラン・シャクティ", "ダルマ・ガーディアン", "ブリュネ・タカモリ", "アイアン・フィスト",
+    "ニッポン・スカイズ", "パシフィック・ステラー"))
+
+
 @pytest.mark.parametrize(("q", "understood", "named"), [
     # read as the extractor reads them in text: 日比 is the Philippines, 英軍 the UK's forces
     ("日比", "(日比 OR 国:フィリピン)", ["フィリピン"]),
@@ -1206,11 +1248,13 @@ def test_a_kanji_word_the_index_does_not_hold_is_also_spelt_character_by_charact
     # excluded: the places are not what the search is about
     ("-日比", "すべての記事 -(日比 OR 国:フィリピン)", []),
     ("日比 共同訓練", "(日比 OR 国:フィリピン) (共同訓練[共同・訓練] OR 共同演習 OR 合同演習 OR "
-                  "合同訓練)", ["フィリピン"]),
-    # glued to a compound: the places, and the rest as the word it is (with its synonyms)
+                  f"合同訓練 OR {EXERCISE_KINDS})", ["フィリピン"]),
+    # glued to a compound: the places, and the rest as the word it is (with its synonyms
+    # and kinds)
     ("日米豪共同訓練", "(日米豪共同訓練[日・米豪・共同・訓練] OR 日米豪共同演習 OR "
                     "日米豪合同演習 OR 日米豪合同訓練 OR 国:米国+オーストラリア "
-                    "(共同訓練[共同・訓練] OR 共同演習 OR 合同演習 OR 合同訓練))",
+                    "(共同訓練[共同・訓練] OR 共同演習 OR 合同演習 OR 合同訓練 OR "
+                    f"{EXERCISE_KINDS}))",
      ["米国", "オーストラリア"]),
     ("米中対立", "(米中対立[米中・対立] OR 国:米国+中国 対立)", ["米国", "中国"]),
     ("-米中対立", "すべての記事 -(米中対立[米中・対立] OR 国:米国+中国 対立)", []),

@@ -22,9 +22,10 @@ import pytest
 
 from search.engine import Engine, SearchError, SearchRequest
 from search.engine import pipeline as stages
-from search.engine.request import day_bound
+from search.engine.request import MAX_QUERY_TERMS, day_bound, query_terms
 from search.index.build import reindex
 from search.index.schema import stored_record
+from search.query.compile import parse_query
 from tests.unit.smallindex import archive
 
 ARTICLES = [  # id, date, outlet, title, text
@@ -65,6 +66,21 @@ def test_understand_parses_compiles_and_refuses_a_costly_query(ctx):
     assert ctx.parse("空母 -演習") is parsed  # parsed once per context
     with pytest.raises(SearchError, match="検索語が多すぎます"):
         stages.understand(ctx, " OR ".join(f"語{i}" for i in range(200)))
+
+
+def test_a_query_too_costly_with_the_categories_kinds_is_searched_without_them(ctx):
+    # four categories of data/narrower.txt: over MAX_QUERY_TERMS with their kinds, under
+    # it without; the words and their synonyms are still searched, and the page says so
+    text = "共同訓練 演習 多国間会議 日米共同演習"
+    assert query_terms(parse_query(text).query) > MAX_QUERY_TERMS
+    parsed = stages.understand(ctx, text)
+    assert parsed.query == parse_query(text, kinds_of=False).query
+    assert query_terms(parsed.query) <= MAX_QUERY_TERMS
+    assert parsed.messages == ["語が多いため、分類を表す語の種類・個別の名前(輸送機 → C-130 など)"
+                               "は検索していません"]
+    # one category within the limit keeps them, and says nothing
+    kept = stages.understand(ctx, "共同訓練 演習")
+    assert "RIMPAC" in kept.understood and kept.messages == []
 
 
 def test_answers_and_holding(ctx):
@@ -232,7 +248,7 @@ def test_wants_related_only_on_the_last_page_of_a_search_for_words_by_relevance(
 def test_a_whole_search(ctx):
     result, filt = stages.run(ctx, SearchRequest(q="空母 潜水艦", page_size=3), "空母 潜水艦")
     assert (result.query, result.understood, result.total, result.complete) == (
-        "空母 潜水艦", "空母 潜水艦", 4, 2)
+        "空母 潜水艦", "空母 (潜水艦 OR そうりゅう型 OR おやしお型 OR 原子力潜水艦 OR 原潜)", 4, 2)
     assert (result.page, result.page_size, result.sort, result.pages) == (1, 3, "relevance", 2)
     assert [h.id for h in result.results[:2]] == ["2501-010201", "2501-010101"]
     assert len(result.results) == 3 and result.results[2].missing
