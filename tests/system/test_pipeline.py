@@ -62,7 +62,7 @@ def test_one_request_parses_each_text_once_and_orders_once(engine, monkeypatch):
     monkeypatch.setattr(stages, "parse_query", parse)
     monkeypatch.setattr(stages, "ranked", order)
     # the last page of matches: the related articles read the first page from one order
-    result = engine.search(SearchRequest(q="巡視船供与", page_size=100, related=True))
+    result = engine.search(SearchRequest(q="巡視艇", page_size=100, related=True))
     assert result.related and ordered["calls"] == 1
     assert max(parsed.values()) == 1
     # a correction: the もしかして found by the help is searched without a second parse

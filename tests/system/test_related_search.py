@@ -26,21 +26,21 @@ def search(engine, q: str, **kw):
 
 
 def test_articles_in_other_words_follow_the_last_match(engine):
-    # eight articles hold 巡視船供与 (or 巡視艇); an English clipping on the same patrol-boat
-    # cooperation with Sri Lanka holds none of the words, and is as like the first matches
-    # as they are like each other; no other article is
-    result = search(engine, "巡視船供与")
+    # thirteen articles hold 巡視艇 (or 巡視船, 警備艇, a named patrol ship); the Sri Lankan
+    # president's visit, on the same maritime cooperation, holds none of the words, and is
+    # as like the first matches as they are like each other; no other article is
+    result = search(engine, "巡視艇")
     matched = [h.id for h in result.results]
-    assert len(matched) == 8 and "1809-082308" not in matched
-    assert [h.id for h in result.related] == ["1809-082308"]
+    assert len(matched) == 13 and "1804-030207" not in matched
+    assert [h.id for h in result.related] == ["1804-030207"]
     assert MAX_RELATED == 5
     # best first, ties newest first, scores as the evaluator gives them
-    several = search(engine, "防衛装備移転 -モンゴル").related
+    several = search(engine, "防衛装備・技術協力 -モンゴル").related
     scores = [h.score for h in several]
-    assert len(several) == 3 and scores == sorted(scores, reverse=True) and scores[-1] > 0
+    assert len(several) == 5 and scores == sorted(scores, reverse=True) and scores[-1] > 0
     # they are not matches: not in the total, the pages or the facets
-    assert (result.total, result.complete, result.pages) == (8, 8, 1)
-    assert sum(v.count for v in result.facets["year"]) == 8
+    assert (result.total, result.complete, result.pages) == (13, 13, 1)
+    assert sum(v.count for v in result.facets["year"]) == 13
     assert all(h.missing == [] for h in result.related)
 
 
@@ -84,20 +84,21 @@ def test_the_feedback_is_the_key_terms_of_the_first_matches(engine, session_inde
 
 
 def test_searches_that_ask_for_none_get_none(engine, client):
-    assert search(engine, "巡視船供与").related
-    assert search(engine, "巡視船供与", related=False).related == []
-    csv = client.get("/export.csv?q=巡視船供与").get_data(as_text=True)
-    assert csv.count("\r\n") == 9  # the header and the eight matches, no related article
+    assert search(engine, "巡視艇").related
+    assert search(engine, "巡視艇", related=False).related == []
+    csv = client.get("/export.csv?q=巡視艇").get_data(as_text=True)
+    assert csv.count("\r\n") == 14  # the header and the thirteen matches, no related article
 
 
 def test_only_on_the_last_page_of_matches(engine):
-    first = search(engine, "防衛装備移転", page_size=10)
-    assert (first.total, first.pages, first.related) == (27, 3, [])
-    assert search(engine, "防衛装備移転", page_size=10, page=2).related == []
-    last = search(engine, "防衛装備移転", page_size=10, page=3)
-    assert len(last.results) == 7 and len(last.related) == 3
+    first = search(engine, "防衛装備・技術協力", page_size=10)
+    assert (first.total, first.pages, first.related) == (43, 5, [])
+    assert search(engine, "防衛装備・技術協力", page_size=10, page=4).related == []
+    last = search(engine, "防衛装備・技術協力", page_size=10, page=5)
+    assert len(last.results) == 3 and len(last.related) == 2
     # the same related articles whatever the page size: they follow from the first matches
-    assert [h.id for h in last.related] == [h.id for h in search(engine, "防衛装備移転").related]
+    assert [h.id for h in last.related] == [
+        h.id for h in search(engine, "防衛装備・技術協力").related]
 
 
 @pytest.mark.parametrize(("q", "kw"), [
@@ -125,71 +126,73 @@ def test_related_articles_share_the_places_the_query_names(engine):
 def test_without_a_place_related_articles_share_the_key_terms(engine, session_index):
     from search.engine.related import MIN_SHARED_TERMS, feedback_query
 
-    result = search(engine, "巡視船供与")
-    assert [h.id for h in result.related] == ["1809-082308"]
+    result = search(engine, "巡視艇")
+    assert [h.id for h in result.related] == ["1804-030207"]
     with engine.serving.use() as ix, ix.searcher() as searcher:
         first = [searcher.document_number(id=h.id) for h in result.results[:5]]
         q = feedback_query(searcher, first, ix.words())
-        text = stored_record(searcher, searcher.document_number(id="1809-082308"))
+        text = stored_record(searcher, searcher.document_number(id="1804-030207"))
         held = {t.text for t in q.subqueries} & set(analyze_terms(
             f"{text['title']}\n{text['body']}"))
         assert len(held) >= MIN_SHARED_TERMS == 3
 
 
 def test_filters_and_exclusions_hold_for_related_articles(engine):
-    dated = search(engine, "防衛装備移転", selected={"year": ["2025"]})
+    dated = search(engine, "防衛装備・技術協力", selected={"year": ["2025"]})
     assert dated.related and all(h.date.startswith("2025") for h in dated.related)
-    mongolia = {h.id for h in search(engine, "モンゴル").results}
-    plain = {h.id for h in search(engine, "防衛装備移転").related}
-    assert plain and plain <= mongolia  # without the exclusion, all three name Mongolia
-    excluded = search(engine, "防衛装備移転 -モンゴル")
-    assert excluded.related and not {h.id for h in excluded.related} & mongolia
-    chosen = search(engine, "防衛装備移転", selected={"country": ["スウェーデン"]})
-    assert chosen.related and all("スウェーデン" in h.values["country"] for h in chosen.related)
+    sweden = {h.id for h in search(engine, "スウェーデン").results}
+    plain = {h.id for h in search(engine, "防衛装備・技術協力").related}
+    assert plain and plain <= sweden  # without the exclusion, both name Sweden
+    excluded = search(engine, "防衛装備・技術協力 -スウェーデン")
+    assert excluded.related and not {h.id for h in excluded.related} & sweden
+    chosen = search(engine, "防衛装備・技術協力", selected={"country": ["フランス"]})
+    assert chosen.related and all("フランス" in h.values["country"] for h in chosen.related)
 
 
 def test_the_json_page_and_command_line_offer_them_and_show_them_when_asked(
         engine, client, session_index, capsys):
     """A search answers with its matches; the related articles (fewer than a third on the
     topic on the judged sets) are offered by a link and listed when asked (related=1)."""
-    unasked = client.get("/api/search?q=巡視船供与").get_json()
+    unasked = client.get("/api/search?q=巡視艇").get_json()
     assert unasked["related"] == [] and unasked["related_offered"] is True
-    data = client.get("/api/search?q=巡視船供与&related=1").get_json()
+    data = client.get("/api/search?q=巡視艇&related=1").get_json()
     assert [r["id"] for r in data["related"]] == [
-        h.id for h in search(engine, "巡視船供与", page_size=20).related] == ["1809-082308"]
-    assert data["total"] == 8 and len(data["results"]) == 8 and data["related_offered"] is True
-    assert search(engine, "巡視船供与", related=False).related == []
+        h.id for h in search(engine, "巡視艇", page_size=20).related] == ["1804-030207"]
+    assert data["total"] == 13 and len(data["results"]) == 13 \
+        and data["related_offered"] is True
+    assert search(engine, "巡視艇", related=False).related == []
 
-    page = client.get("/?q=巡視船供与").get_data(as_text=True)
+    page = client.get("/?q=巡視艇").get_data(as_text=True)
     assert "related-block" not in page
     offer = page[page.index('<p class="related-offer"'):]
     offer = offer[:offer.index("</p>")]
-    assert ('<a href="/?q=%E5%B7%A1%E8%A6%96%E8%88%B9%E4%BE%9B%E4%B8%8E&amp;related=1'
+    assert ('<a href="/?q=%E5%B7%A1%E8%A6%96%E8%89%87&amp;related=1'
             '#related-heading">話題の近い記事も探す</a>') in offer
-    body = client.get("/?q=巡視船供与&related=1").get_data(as_text=True)
+    body = client.get("/?q=巡視艇&related=1").get_data(as_text=True)
     assert "related-offer" not in body
     block = body[body.index('<section class="related-block"'):]
     block = block[:block.index("</section>")]
     assert '<h2 id="related-heading">関連記事</h2>' in block
     assert "件数には含みません" in block
     assert len(re.findall(r'<h3 class="hit-title">', block)) == 1
-    assert 'href="/records/1809-082308' in block
+    assert 'href="/records/1804-030207' in block
     # asked for where none is like the matches: said so
     none = client.get("/?q=ゼレンスキー&related=1").get_data(as_text=True)
     assert "検索語を含まない、話題の近い記事は見つかりませんでした。" in none
     # not offered before the last page of matches
-    first_page = client.get("/?q=防衛装備移転").get_data(as_text=True)
+    first_page = client.get("/?q=防衛装備・技術協力").get_data(as_text=True)
     assert "related-block" not in first_page and "related-offer" not in first_page
 
-    assert manage.main(["--index", str(session_index), "search", "巡視船供与"]) == 0
+    assert manage.main(["--index", str(session_index), "search", "--limit", "20", "巡視艇"]) == 0
     out = capsys.readouterr().out
     assert "関連記事(検索語を含まないが" not in out and "--related で表示します" in out
-    assert manage.main(["--index", str(session_index), "search", "--related", "巡視船供与"]) == 0
+    assert manage.main(["--index", str(session_index), "search", "--limit", "20", "--related",
+                        "巡視艇"]) == 0
     out = capsys.readouterr().out
-    assert "関連記事(検索語を含まないが" in out and "[1809-082308]" in out
+    assert "関連記事(検索語を含まないが" in out and "[1804-030207]" in out
     assert "--related で表示します" not in out
     assert manage.main(["--index", str(session_index), "search", "--json", "--related",
-                        "巡視船供与"]) == 0
+                        "--limit", "20", "巡視艇"]) == 0
     assert len(json.loads(capsys.readouterr().out)["related"]) == 1
 
 
@@ -259,7 +262,7 @@ def test_shares_terms_counts_each_key_term_once(engine):
     with engine.serving.use() as ix, ix.searcher() as searcher:
         evaluator = Evaluator(searcher, ix.columns, ix.postings)
         first = [searcher.document_number(id=h.id)
-                 for h in search(engine, "巡視船供与").results[:5]]
+                 for h in search(engine, "巡視艇").results[:5]]
         q = feedback_query(searcher, first, ix.words())
         found = evaluator.run(q)
         held = {int(d): sum(int(d) in set(evaluator.run(t).docs.tolist()) for t in q.subqueries)

@@ -79,9 +79,11 @@ def test_kana_is_spelled_by_the_speller():
     spell = speller({"海上保安庁": 7, "防衛": 40, "装備": 20, "移転": 6})
     assert kinds("かいじょうほあんちょう", spell=spell) == [
         ("かいじょうほあんちょう", "typed"), ("海上保安庁", "reading"), ("海保", "heard")]
-    # pieced from several words: no synonyms heard
+    # pieced from several words: its synonyms heard only where the table knows the compound
     assert kinds("ぼうえいそうびいてん", spell=spell) == [
-        ("ぼうえいそうびいてん", "typed"), ("防衛装備移転", "pieced")]
+        ("ぼうえいそうびいてん", "typed"), ("防衛装備移転", "pieced"), ("装備移転", "heard")]
+    assert kinds("ぼうえいいてん", spell=speller({"防衛": 40, "移転": 6})) == [
+        ("ぼうえいいてん", "typed"), ("防衛移転", "pieced")]
     # a title: word is spelled too
     assert kinds("かいじょうほあんちょう", spell=spell, plain=False)[1] == ("海上保安庁", "reading")
 
@@ -274,7 +276,7 @@ def test_inner_synonyms_look_up_only_runs_that_can_be_words(pieces):
 
 
 def test_inner_synonyms_cost_grows_with_the_pieces_not_their_cube(monkeypatch):
-    """A compound as long as the query limit (「防衛装備移転」 166 times, 498 pieces) took
+    """A compound as long as the query limit (「防衛装備輸出」 166 times, 498 pieces) took
     0.9 s: every run of pieces was joined and looked up. Only runs up to the table's longest
     word (twice it, folded) are: at most a few dozen look-ups a piece."""
     from search.query import expansion
@@ -282,7 +284,7 @@ def test_inner_synonyms_cost_grows_with_the_pieces_not_their_cube(monkeypatch):
     looked = []
     real = expansion.fold_case
     monkeypatch.setattr(expansion, "fold_case", lambda text: looked.append(text) or real(text))
-    pieces = ["防衛", "装備", "移転"] * 166
+    pieces = ["防衛", "装備", "輸出"] * 166  # no run of it is a word of the table
     assert inner_synonyms(pieces) == ()
     assert len(pieces) < len(looked) < 20 * len(pieces)
     assert max(len(text) for text in looked) <= 2 * expansion.longest_synonym()
