@@ -73,8 +73,8 @@ class Added:
 @contextmanager
 def without(kinds: set[str]) -> Iterator[None]:
     """Queries compiled without these kinds of variant."""
-    def fewer(text, spell=None, plain=True):
-        return [v for v in variants(text, spell, plain) if v.kind not in kinds]
+    def fewer(text, spell=None, plain=True, **kw):
+        return [v for v in variants(text, spell, plain, **kw) if v.kind not in kinds]
 
     query_module.variants = fewer
     try:
