@@ -191,7 +191,6 @@ class Evaluator:
             return _empty()
         return _boosted(_union([self.run(s) for s in q.subqueries]), q.boost)
 
-
     def _max(self, q: wq.DisjunctionMax) -> Matches:
         """The documents of any part, each scored by its best part (Whoosh's
         DisjunctionMaxMatcher without a tiebreak): what many spellings of one thing match
@@ -199,11 +198,11 @@ class Evaluator:
         parts = [self.run(s) for s in q.subqueries]
         if not parts:
             return _empty()
-        docs = np.unique(np.concatenate([p.docs for p in parts])).astype(np.int32)
+        docs = _unique_sorted(np.sort(np.concatenate([p.docs for p in parts]))).astype(np.int32)
         best = np.zeros(len(docs))
-        for part in parts:
+        for part in parts:  # a part's documents are unique: each place is set once a part
             at = np.searchsorted(docs, part.docs)
-            np.maximum.at(best, at, part.scores)
+            best[at] = np.maximum(best[at], part.scores)
         return _boosted(Matches(docs, best), q.boost)
 
 
