@@ -156,9 +156,9 @@ def test_an_index_without_deletions_gives_whooshs_matches_too(tmp_path):
 def test_each_query_is_answered_as_itself_after_the_others(both, tmp_path):
     """One evaluator asked every query (its memory full of the others' answers) answers
     each as a fresh evaluator does: no two queries that differ share a memory."""
-    for q in SCORED.values():
+    for q in [*SCORED.values(), *BEST.values()]:
         both.evaluator.run(q)
-    for name, q in SCORED.items():
+    for name, q in [*SCORED.items(), *BEST.items()]:
         fresh = Evaluator(both.opened.searcher, both.columns, both.opened.postings)
         remembered, alone = both.evaluator.run(q), fresh.run(q)
         assert remembered.docs.tolist() == alone.docs.tolist(), name
@@ -171,6 +171,19 @@ def test_each_query_is_answered_as_itself_after_the_others(both, tmp_path):
                wq.DateRange("date", None, datetime(2025, 1, 2))]
     numbers = [both.evaluator._key(q) for q in phrases]
     assert len(set(numbers)) == len(phrases)
+    # compounds that differ in one thing: their type, boost, tiebreak or one child
+    a, b, c = T("body", "空母"), T("body", "寄港"), T("title", "演習")
+    compounds = [wq.DisjunctionMax([a, b]), wq.DisjunctionMax([a, c]),
+                 wq.DisjunctionMax([c, b]), wq.DisjunctionMax([a, b], boost=2.0),
+                 wq.DisjunctionMax([a, b], tiebreak=0.1), wq.Or([a, b]), wq.And([a, b]),
+                 wq.AndMaybe(a, b), wq.AndMaybe(a, c), wq.AndMaybe(c, b),
+                 wq.Not(b), wq.Not(c)]
+    numbers = [both.evaluator._key(q) for q in compounds]
+    assert len(set(numbers)) == len(compounds)
+    # and a DisjunctionMax with a tiebreak is refused though its parts' is answered
+    both.evaluator.run(wq.DisjunctionMax([a, b]))
+    with pytest.raises(TypeError, match="^no evaluation for DisjunctionMax$"):
+        both.evaluator.run(wq.DisjunctionMax([a, b], tiebreak=0.1))
 
 
 def test_the_expected_documents(both):
