@@ -24,6 +24,7 @@ from ..facets import BY_KEY, FACETS, FacetValue, count, narrow
 from ..query.compile import parse_query
 from ..query.complete import fold
 from ..query.correction import MIN_RECORDS, changed, mistyped
+from ..query.expansion import COMMON_SHARE
 from ..query.parsed import ParsedQuery
 from ..query.suggest import suggest
 from .matching import Evaluator, Matches
@@ -74,7 +75,8 @@ class Context:
         would look up more terms than a query may, and words that name none could not."""
         if text not in self._parsed:
             spell, held = speller(self.ix), holder(self.ix, self.searcher)
-            parsed = parse_query(text, spell, held)
+            common = commoner(self.ix, self.searcher)
+            parsed = parse_query(text, spell, held, common=common)
             if query_terms(parsed.query) > MAX_QUERY_TERMS:
                 fewer = parse_query(text, spell, held, kinds_of=False)
                 if query_terms(fewer.query) < query_terms(parsed.query):
@@ -357,6 +359,17 @@ def holder(ix: OpenIndex, searcher) -> Callable[[str], bool]:
                     or ix.postings.doc_frequency(searcher, "title", term))
 
     return held
+
+
+def commoner(ix: OpenIndex, searcher) -> Callable[[str], bool]:
+    """Whether a term is in the texts of more than ``COMMON_SHARE`` of the index's records
+    (its document frequency, from the term dictionary)."""
+    limit = COMMON_SHARE * ix.columns.size
+
+    def common(term: str) -> bool:
+        return ix.postings.doc_frequency(searcher, "body", term) > limit
+
+    return common
 
 
 def resolved(facet, values: list[str]) -> list[str]:

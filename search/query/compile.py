@@ -48,6 +48,9 @@ from .syntax import (
 
 # Whether the index searched holds a term.
 Held = Callable[[str], bool]
+# Whether a term is in so many of the index's records that a phrase made only of such
+# terms is costly to check (``expansion.COMMON_SHARE``).
+Common = Callable[[str], bool]
 
 
 # Fields a plain word searches, with their weight (the title's boost lives in the schema).
@@ -73,7 +76,7 @@ class _Alternatives:
 
 class _Compiler:
     def __init__(self, spell: Spell | None = None, held: Held | None = None,
-                 kinds_of: bool = True) -> None:
+                 kinds_of: bool = True, common: Common | None = None) -> None:
         self.messages: list[str] = []
         self.terms: set[str] = set()
         self.words: list[str] = []
@@ -81,6 +84,7 @@ class _Compiler:
         self.spell = spell
         self.held = held
         self.kinds_of = kinds_of
+        self.common = common
 
     def compile(self, node: Node, positive: bool = True) -> tuple[wq.Query | None, str]:
         if isinstance(node, And):
@@ -206,6 +210,12 @@ class _Compiler:
                 out.shown.append(variant.text)
             return
         how = variant.how
+        if (variant.kind == "narrower" and len(tokens) > 1 and self.common is not None
+                and all(map(self.common, tokens))):
+            # a kind made only of words most texts hold (防衛装備・技術協力 for 防衛協力):
+            # its phrase is checked against much of the archive for what the category's
+            # own words mostly find already; not searched, not shown
+            return
         if how.content_only:
             fields = tuple(f for f in fields if f[0] in CONTENT_FIELDS)
         # hiragana cut into pieces (ぼうえいしょう → ぼう・え・いしょう, こんさーと → 来る・さ・…)
@@ -294,7 +304,7 @@ class _Compiler:
             # hold the rest (共同訓練, or what it stands for): news writes 米豪加 or 日米印豪
             # where the query glued 日米豪
             countries, rest = head
-            inner = _Compiler(self.spell, self.held, self.kinds_of)
+            inner = _Compiler(self.spell, self.held, self.kinds_of, self.common)
             found, shown = inner.word(Word(rest), positive)
             if found is None:
                 return
@@ -373,20 +383,21 @@ def syntax_tree(text: str) -> tuple[Node, list[str], bool] | None:
 
 
 def parse_query(text: str, spell: Spell | None = None, held: Held | None = None,
-                kinds_of: bool = True) -> ParsedQuery:
+                kinds_of: bool = True, common: Common | None = None) -> ParsedQuery:
     """Parse what a user typed; never raises for anything they may type.
 
     ``spell``: the kanji spellings of a kana word in the index searched (きしだ → 岸田);
     ``held``: whether the index holds a term (a kanji word it does not is also searched
     character by character); ``kinds_of``: a category word also searches its kinds and
-    instances (輸送機 → C-130).
+    instances (輸送機 → C-130), but a kind of several words that are all ``common`` in the
+    index.
     """
     raw = text or ""
     read = syntax_tree(raw)
     if read is None:
         return ParsedQuery(raw, wq.Every(), "すべての記事(新しい順)")
     tree, messages, fallback = read
-    compiler = _Compiler(spell, held, kinds_of)
+    compiler = _Compiler(spell, held, kinds_of, common)
     parts: list[tuple[str, wq.Query]] = []
     rest: list[wq.Query] = []
     places: list[bool] = []

@@ -51,9 +51,9 @@ def test_one_request_parses_each_text_once_and_orders_once(engine, monkeypatch):
     parsed, ordered = Counter(), Counter()
     real_parse, real_order = stages.parse_query, stages.ranked
 
-    def parse(text, *args):
+    def parse(text, *args, **kw):
         parsed[text] += 1
-        return real_parse(text, *args)
+        return real_parse(text, *args, **kw)
 
     def order(*args):
         ordered["calls"] += 1

@@ -707,6 +707,24 @@ def test_a_category_also_searches_its_kinds_each_once_and_below_it():
         *TRANSPORT_KINDS])
 
 
+def test_a_kind_made_only_of_words_most_texts_hold_is_not_searched():
+    # 防衛 and 協力 in most texts: 防衛装備・技術協力's phrase would be checked against them
+    # all; a kind with one rarer word (防衛装備品協力: 品) or of one word (GCAP) still is
+    common = {"防衛", "協力", "装備", "技術", "gcap"}.__contains__
+    assert parse_query("防衛協力").understood == (
+        "(防衛協力[防衛・協力] OR 能力構築支援 OR 防衛装備・技術協力 OR 共同開発 OR 装備移転 OR "
+        "防衛技術協力 OR 共同研究 OR 防衛装備協力 OR 防衛産業協力 OR 共同生産 OR 防衛装備品協力 "
+        "OR GCAP)")
+    p = parse_query("防衛協力", common=common)
+    assert p.understood == (
+        "(防衛協力[防衛・協力] OR 能力構築支援 OR 共同開発 OR 装備移転 OR 共同研究 OR "
+        "防衛産業協力 OR 共同生産 OR 防衛装備品協力 OR GCAP)")
+    assert p.query == parse_query("防衛協力 -x", common=common).query.subqueries[0]
+    # the word itself is searched however common its words are
+    assert parse_query("防衛装備・技術協力", common=common).understood.startswith(
+        "(防衛装備・技術協力[防衛・装備・技術・協力] OR ")
+
+
 def test_a_category_excluded_or_in_a_field_is_the_word_alone():
     # 空母 -輸送機 keeps the carrier an Osprey landed on
     assert parse_query("空母 -輸送機").query == wq.And([terms("空母"), wq.Not(terms("輸送機"))])

@@ -26,6 +26,7 @@ from search.engine.request import MAX_QUERY_TERMS, day_bound, query_terms
 from search.index.build import reindex
 from search.index.schema import stored_record
 from search.query.compile import parse_query
+from search.query.expansion import COMMON_SHARE
 from tests.unit.smallindex import archive
 
 ARTICLES = [  # id, date, outlet, title, text
@@ -81,6 +82,17 @@ def test_a_query_too_costly_with_the_categories_kinds_is_searched_without_them(c
     # one category within the limit keeps them, and says nothing
     kept = stages.understand(ctx, "共同訓練 演習")
     assert "RIMPAC" in kept.understood and kept.messages == []
+
+
+def test_a_word_is_common_in_more_than_a_tenth_of_the_records_texts(ctx):
+    common = stages.commoner(ctx.ix, ctx.searcher)
+    size = ctx.ix.columns.size
+    frequency = {w: ctx.ix.postings.doc_frequency(ctx.searcher, "body", w)
+                 for w in ("空母", "潜水艦", "寄港", "火星")}
+    assert COMMON_SHARE == 0.1
+    assert {w: common(w) for w in frequency} == {
+        w: n > COMMON_SHARE * size for w, n in frequency.items()}
+    assert common("空母") and not common("火星")
 
 
 def test_answers_and_holding(ctx):
