@@ -709,16 +709,20 @@ def test_a_category_also_searches_its_kinds_each_once_and_below_it():
 
 def test_a_kind_made_only_of_words_most_texts_hold_is_not_searched():
     # 防衛 and 協力 in most texts: 防衛装備・技術協力's phrase would be checked against them
-    # all; a kind with one rarer word (防衛装備品協力: 品) or of one word (GCAP) still is
-    common = {"防衛", "協力", "装備", "技術", "gcap"}.__contains__
+    # all, and 装備移転's two words; a kind with one rarer word (防衛装備品協力: 品) or of
+    # one word (GCAP) still is
+    common = {"防衛", "協力", "装備", "技術", "移転", "gcap"}.__contains__
     assert parse_query("防衛協力").understood == (
         "(防衛協力[防衛・協力] OR 能力構築支援 OR 防衛装備・技術協力 OR 共同開発 OR 装備移転 OR "
         "防衛技術協力 OR 共同研究 OR 防衛装備協力 OR 防衛産業協力 OR 共同生産 OR 防衛装備品協力 "
         "OR GCAP)")
     p = parse_query("防衛協力", common=common)
-    assert p.understood == (
-        "(防衛協力[防衛・協力] OR 能力構築支援 OR 共同開発 OR 装備移転 OR 共同研究 OR "
-        "防衛産業協力 OR 共同生産 OR 防衛装備品協力 OR GCAP)")
+    kinds = ("能力構築支援 OR 共同開発 OR 共同研究 OR 防衛産業協力 OR 共同生産 OR 防衛装備品協力 "
+             "OR GCAP")
+    assert p.understood == f"(防衛協力[防衛・協力] OR {kinds})"
+    # and in the rest of a compound after its abbreviations
+    assert parse_query("日米防衛協力", common=common).understood == (
+        f"(日米防衛協力[日米・防衛・協力] OR 国:米国 (防衛協力[防衛・協力] OR {kinds}))")
     assert p.query == parse_query("防衛協力 -x", common=common).query.subqueries[0]
     # the word itself is searched however common its words are
     assert parse_query("防衛装備・技術協力", common=common).understood.startswith(
