@@ -70,9 +70,10 @@ class Context:
         self.evaluator = Evaluator(self.searcher, self.ix.columns, self.ix.postings)
 
     def parse(self, text: str) -> ParsedQuery:
-        """``text`` as this index reads it (kana words spelled in kanji, words it lacks);
-        without the categories' kinds and instances (輸送機 → C-130) when with them it
-        would look up more terms than a query may, and words that name none could not."""
+        """``text`` as this index reads it (kana words spelled in kanji, words it lacks,
+        a category's kinds but those of words most texts hold); without the kinds (輸送機 →
+        C-130) when with them it would look up more terms than a query may and without
+        them fewer, which the page is told."""
         if text not in self._parsed:
             spell, held = speller(self.ix), holder(self.ix, self.searcher)
             common = commoner(self.ix, self.searcher)
