@@ -78,9 +78,10 @@ class Context:
             spell, held = speller(self.ix), holder(self.ix, self.searcher)
             common = commoner(self.ix, self.searcher)
             parsed = parse_query(text, spell, held, common=common)
-            if query_terms(parsed.query) > MAX_QUERY_TERMS:
+            terms = query_terms(parsed.query)
+            if terms > MAX_QUERY_TERMS:
                 fewer = parse_query(text, spell, held, kinds_of=False)
-                if query_terms(fewer.query) < query_terms(parsed.query):
+                if query_terms(fewer.query) < terms:
                     fewer.messages.append("語が多いため、分類を表す語の種類・個別の名前"
                                           "(輸送機 → C-130 など)は検索していません")
                     parsed = fewer

@@ -8,6 +8,7 @@ what to change.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -96,37 +97,47 @@ def check_length(q: str) -> None:
                           "してください")
 
 
+def _nodes(q: wq.Query) -> Iterator[wq.Query]:
+    """Every node of a compiled query, the excluded parts' included."""
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(getattr(node, "subqueries", ()))
+        if isinstance(node, wq.Not):
+            stack.append(node.query)
+
+
+def _terms_of(node: wq.Query) -> int:
+    """The terms one node looks up itself: a phrase its words, a term one."""
+    if isinstance(node, wq.Phrase):
+        return len(node.words)
+    return 1 if isinstance(node, wq.Term) else 0
+
+
 def query_terms(q: wq.Query) -> int:
     """How many terms a compiled query looks up (a phrase's words each), at most one more
     than ``MAX_QUERY_TERMS``: counting stops there."""
     terms = 0
-    stack = [q]
-    while stack and terms <= MAX_QUERY_TERMS:
-        node = stack.pop()
-        if isinstance(node, wq.Phrase):
-            terms += len(node.words)
-        elif isinstance(node, wq.Term):
-            terms += 1
-        stack.extend(getattr(node, "subqueries", ()))
-        if isinstance(node, wq.Not):
-            stack.append(node.query)
+    for node in _nodes(q):
+        terms += _terms_of(node)
+        if terms > MAX_QUERY_TERMS:
+            break
     return terms
 
 
 def check_cost(q: wq.Query) -> None:
-    """Refuse a compiled query whose evaluation would not stay cheap."""
-    stack = [q]
-    while stack:
-        node = stack.pop()
+    """Refuse a compiled query whose evaluation would not stay cheap: a phrase too long,
+    or too many terms (``query_terms``), whichever the walk meets first."""
+    terms = 0
+    for node in _nodes(q):
         if isinstance(node, wq.Phrase) and len(node.words) > MAX_PHRASE_WORDS:
             raise SearchError(f"フレーズが長すぎます({len(node.words)}語)。"
                               f"{MAX_PHRASE_WORDS}語以内に分けてください")
-        stack.extend(getattr(node, "subqueries", ()))
-        if isinstance(node, wq.Not):
-            stack.append(node.query)
-    if query_terms(q) > MAX_QUERY_TERMS:
-        raise SearchError("検索語が多すぎます。語の数を減らすか、OR でつないだ語を"
-                          "分けて検索してください")
+        terms += _terms_of(node)
+        if terms > MAX_QUERY_TERMS:
+            raise SearchError("検索語が多すぎます。語の数を減らすか、OR でつないだ語を"
+                              "分けて検索してください")
 
 
 def date_bounds(date_from: str | None, date_to: str | None
