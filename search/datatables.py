@@ -46,16 +46,27 @@ def read_table(path: Path, cache: Path | None = CACHE_DIR) -> dict:
 
 
 def _keep(cache: Path, name: str, stem: str, table: dict) -> None:
-    """The parse written by a rename (two processes writing at once: one is kept), and the
-    copies of the table's earlier versions removed."""
-    part = cache / f"{name}.{os.getpid()}.{threading.get_ident()}"
-    try:
-        cache.mkdir(exist_ok=True)
-        part.write_bytes(pickle.dumps(table, pickle.HIGHEST_PROTOCOL))
-        os.replace(part, cache / name)
+    """The parse written (``keep_file``), and the copies of the table's earlier versions
+    removed."""
+    if not keep_file(cache, name, pickle.dumps(table, pickle.HIGHEST_PROTOCOL)):
+        return
+    with contextlib.suppress(OSError):
         for old in cache.glob(f"{_PREFIX}{stem}-*.pickle"):
             if old.name != name:
                 old.unlink(missing_ok=True)
+
+
+def keep_file(folder: Path, name: str, data: bytes) -> bool:
+    """``data`` written as ``folder/name`` by a rename (two processes writing at once: one
+    is kept; a reader never sees half of it); False where the folder cannot be written,
+    and nothing is left behind. For what is kept beside Python's compiled files."""
+    part = folder / f"{name}.{os.getpid()}.{threading.get_ident()}"
+    try:
+        folder.mkdir(exist_ok=True)
+        part.write_bytes(data)
+        os.replace(part, folder / name)
+        return True
     except OSError:
         with contextlib.suppress(OSError):  # (no folder there: nothing was written)
             part.unlink(missing_ok=True)
+        return False

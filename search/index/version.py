@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import os
 import re
 import threading
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from ..config import DATA_DIR, PACKAGE_DIR
 from ..corpus.loading import corpus_files
 from ..corpus.textio import unreadable
+from ..datatables import keep_file
 
 # Libraries whose version changes what is indexed: the tokens, or the files written.
 LIBRARIES = ("sudachipy", "sudachidict-core", "whoosh-reloaded")
@@ -126,14 +126,7 @@ def _save_facts(package: Path) -> None:
             return
         _facts_new.discard(str(package))
         known = dict(_facts_known[str(package)])
-    folder = package / "__pycache__"
-    try:
-        folder.mkdir(exist_ok=True)
-        part = folder / f"{_FACTS_FILE}.{os.getpid()}.{threading.get_ident()}"
-        part.write_text(json.dumps(known), encoding="utf-8")
-        os.replace(part, folder / _FACTS_FILE)
-    except OSError:
-        pass
+    keep_file(package / "__pycache__", _FACTS_FILE, json.dumps(known).encode("utf-8"))
 
 
 def code_hashes() -> dict[str, str]:

@@ -100,3 +100,18 @@ def test_a_broken_table_raises_tomllibs_error_and_keeps_nothing(data):
     with pytest.raises(tomllib.TOMLDecodeError):
         datatables.read_table(table, cache)
     assert copies(cache) == []
+
+
+def test_keep_file_writes_by_a_rename_and_leaves_nothing_when_it_cannot(tmp_path):
+    folder = tmp_path / "cache"
+    assert datatables.keep_file(folder, "facts.json", b"one") is True
+    assert datatables.keep_file(folder, "facts.json", b"two") is True
+    assert [p.name for p in folder.iterdir()] == ["facts.json"]
+    assert (folder / "facts.json").read_bytes() == b"two"
+    # the name taken by a folder: the rename fails, the part written is removed
+    (folder / "taken").mkdir()
+    assert datatables.keep_file(folder, "taken", b"x") is False
+    assert sorted(p.name for p in folder.iterdir()) == ["facts.json", "taken"]
+    # no folder can be made (a file is in its way)
+    (tmp_path / "file").write_bytes(b"")
+    assert datatables.keep_file(tmp_path / "file", "facts.json", b"x") is False
