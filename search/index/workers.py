@@ -305,9 +305,8 @@ def _in_workers(ix, source: Records, shards: list[range], to_document: ToDocumen
         # build goes on without waiting (taking a process's memory down was 5-7 ms of a
         # small build's path); multiprocessing reaps them, at the next build's start or
         # this one's exit. Otherwise each is stopped if need be and waited for.
-        for w in workers:
-            if len(results) == len(workers):
-                break
+        unfinished = workers if len(results) < len(workers) else []
+        for w in unfinished:
             if w.is_alive():
                 w.terminate()
             if w.pid is not None:
