@@ -39,7 +39,8 @@ from ..corpus.records import Issue, Record
 from ..errors import CorpusChanged, IndexDamagedError, IndexProblem
 from .codec.read import PostingReader
 from .columns import COLUMNS_FILE, SegmentFacets, read_columns, save_columns
-from .prescan import Prescan, Prescanned, content, weight
+from .measures import content, weight
+from .prescan import Prescan, Prescanned
 from .schema import SCHEMA_VERSION, build_schema, new_writer, to_document
 from .store import (
     CORPUS_META,
@@ -429,7 +430,7 @@ def _document(rec: Record) -> dict:
 
 
 def _with_archives(content: str, collections: list[str]) -> str:
-    """A record's fingerprint: its content's hash (``prescan.content``) with the archives holding
+    """A record's fingerprint: its content's hash (``measures.content``) with the archives holding
     it, which a later file may add to (so the two are worked out apart)."""
     # each archive's name after its length, so no two lists read alike (json's form of the
     # same took 3.5 s for a million records, this under 1)

@@ -13,15 +13,13 @@ pass through a pipe for what it would save. Whatever goes wrong in the forked pr
 unreadable folder, a killed process) gives no result, and the build scans the corpus
 itself, saying the error as it always did.
 
-Also where the two things a scan works out of each record are declared (``content``,
-``weight``), so that the forked process needs none of the build's modules.
+What the scan works out of each record (``measures.content``, ``measures.weight``) lives in
+a module of its own, so that the forked process needs none of the build's modules.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import pickle
 import threading
@@ -30,31 +28,8 @@ from pathlib import Path
 
 from ..config import corpus_dir
 from ..corpus.loading import Scan, holds_records, scan_corpus
-from ..corpus.records import Record
+from .measures import content, weight
 from .version import code_hashes, input_hashes
-
-# What the corpus says of a record; countries and organisations are found by annotation,
-# which depends only on these and the data tables. Not the line it starts at: a clipping
-# added above it moves it, and the meta keeps lines per file anyway. Nor the archives
-# holding it, which later files add to: they are hashed with the rest at the end.
-_CONTENT = ("id", "kind", "title", "summary", "date", "time", "source_raw", "source",
-            "via_yahoo", "notes", "lang", "file", "section")
-
-
-def content(rec: Record) -> str:
-    """A hash of what the corpus says of a record but the archives holding it."""
-    text = json.dumps([getattr(rec, name) for name in _CONTENT], ensure_ascii=False)
-    return hashlib.sha1(text.encode()).hexdigest()[:20]
-
-
-def weight(rec: Record) -> int:
-    """A record's share of a build's work: its text's length, plus a record's own cost.
-
-    A record costs about as much as 400 characters of text (Whoosh's per-document work,
-    the extraction's setup); counting characters alone left the shard of many short
-    clippings behind (benchmarks/results/design-measurements.md).
-    """
-    return len(rec.title) + len(rec.summary) + sum(len(n) for n in rec.notes) + 400
 
 
 @dataclass

@@ -44,7 +44,7 @@ from ..corpus.annotate import annotate
 from ..corpus.records import Record
 from .codec import cancel_segment, finish_segment, worker_writer
 from .columns import SegmentFacets, segment_facets
-from .prescan import weight
+from .measures import weight
 from .schema import new_writer, repeated_fields
 
 Progress = Callable[[int, int], None]

@@ -22,7 +22,7 @@ from search.corpus.loading import load_corpus
 from search.engine import Engine, SearchRequest
 from search.errors import CorpusError, IndexLockedError
 from search.index import build as indexer
-from search.index import prescan, store
+from search.index import measures, store
 from search.index.build import reindex, update
 from search.index.codec.read import PostingReader
 from search.index.columns import COLUMNS_FILE, load_columns, read_columns
@@ -425,7 +425,7 @@ def test_fingerprints_cover_every_field_the_corpus_gives():
     derived = {"facets"}  # found by annotation
     moved = {"line"}  # kept per file in the meta: a clipping added above moves it
     later = {"collections"}  # added to by later files: hashed with the content at the end
-    assert set(prescan._CONTENT) == ({f.name for f in dataclasses.fields(Record)}
+    assert set(measures._CONTENT) == ({f.name for f in dataclasses.fields(Record)}
                                      - derived - moved - later)
 
 
