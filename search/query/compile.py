@@ -222,6 +222,10 @@ class _Compiler:
         # was typed for its sound: the pieces mean nothing, alone or in a row, so only what
         # it reads as is searched (防衛省), and if nothing reads so, nothing
         misread = is_hiragana(variant.text) and [piece for _, piece in pieces] != [variant.text]
+        if misread and not typed:
+            # what a word stands for, in hiragana the analyser cuts (むらさめ → むら・鮫, a
+            # ship of data/narrower.txt): not searched, so not shown as if it were
+            return
         if misread:
             out.unread = True
         else:

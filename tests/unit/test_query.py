@@ -729,6 +729,16 @@ def test_a_kind_made_only_of_words_most_texts_hold_is_not_searched():
         "(防衛装備・技術協力[防衛・装備・技術・協力] OR ")
 
 
+def test_a_kind_in_hiragana_the_analyser_cuts_is_neither_searched_nor_shown():
+    # data/narrower.txt's ships むらさめ (むら・鮫), あきづき, まきなみ: misread, like typed
+    # hiragana, they are not searched; いせ, もがみ … read as themselves and are
+    p = parse_query("護衛艦")
+    assert p.understood == ("(護衛艦[護衛・艦] OR DDH OR FFM OR いせ OR もがみ OR さざなみ OR "
+                            "はるさめ OR こんごう OR あけぼの)")
+    searched = {text for _field, text in p.query.all_terms()}
+    assert {"いせ", "もがみ"} <= searched and not {"むら", "鮫", "並み", "まき"} & searched
+
+
 def test_a_category_excluded_or_in_a_field_is_the_word_alone():
     # 空母 -輸送機 keeps the carrier an Osprey landed on
     assert parse_query("空母 -輸送機").query == wq.And([terms("空母"), wq.Not(terms("輸送機"))])
