@@ -132,7 +132,7 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True,
         # the kanji the kana reads as (きしだ → 岸田), but for a place only its own names:
         # オーストリア is not a spelling of オーストラリア, nor バーレーン of シーレーン
         place = place_named(text)
-        heard = []
+        heard, read = [], []
         for spelling, whole in spell(text):
             if spelling in found or (place is not None and resolve_place(spelling) != place):
                 continue  # バーレーン is not シーレーン
@@ -140,11 +140,18 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True,
                 else "reading" if whole else "pieced")
             if whole or synonyms(spelling)[1:]:
                 heard.append(spelling)
+            if whole:
+                read.append(spelling)
         # … and their synonyms (かいじょうほあんちょう → 海上保安庁 → 海保)
         for spelling in heard:
             for word in synonyms(spelling)[1:]:
                 if len(word) > 1:  # 比, 豪: read in context, by the country facet
                     add(word, "heard")
+        # … and a category's kinds, as when typed in kanji (ゆそうき → 輸送機 → C-130); not
+        # for a word pieced together from the kana (its pieces are no category)
+        for spelling in read if plain and kinds_of else ():
+            for kind in narrower(spelling):
+                add(kind, "narrower")
     return list(found.values())
 
 

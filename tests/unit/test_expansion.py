@@ -327,3 +327,20 @@ def test_a_category_by_any_of_its_synonyms_the_first_twelve():
 def test_a_category_is_widened_only_as_a_plain_word():
     assert kinds("輸送機", plain=False) == [("輸送機", "typed")]
     assert kinds("輸送機", kinds_of=False) == [("輸送機", "typed")]
+
+
+def test_a_category_typed_by_its_sound_brings_its_kinds():
+    table = narrower_table()
+    spell = speller({"輸送機": 4})
+    # ゆそうき read whole as 輸送機: its kinds follow, as when 輸送機 is typed
+    assert kinds("ゆそうき", spell=spell) == [
+        ("ゆそうき", "typed"), ("輸送機", "reading"),
+        *((kind, "narrower") for kind in table["輸送機"][:12])]
+    # not in a field, nor without the kinds
+    assert kinds("ゆそうき", spell=spell, plain=False) == [
+        ("ゆそうき", "typed"), ("輸送機", "reading")]
+    assert kinds("ゆそうき", spell=spell, kinds_of=False) == [
+        ("ゆそうき", "typed"), ("輸送機", "reading")]
+    # a word pieced together from the readings of several is no category's
+    assert kinds("ゆそうき", spell=lambda kana: [("輸送機", False)]) == [
+        ("ゆそうき", "typed"), ("輸送機", "pieced")]
