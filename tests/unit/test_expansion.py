@@ -344,3 +344,12 @@ def test_a_category_typed_by_its_sound_brings_its_kinds():
     # a word pieced together from the readings of several is no category's
     assert kinds("ゆそうき", spell=lambda kana: [("輸送機", False)]) == [
         ("ゆそうき", "typed"), ("輸送機", "pieced")]
+
+
+def test_a_service_of_the_sdf_finds_its_chief_and_staff_and_an_exercise_its_drills():
+    # by the service's name or its short form (海自, data/synonyms.txt)
+    assert narrower("海自") == narrower("海上自衛隊") == (
+        "海幕長", "海上幕僚長", "海上幕僚監部", "護衛艦")
+    assert narrower("空自") == ("空幕長", "航空幕僚長", "航空幕僚監部")
+    # 演習 also finds the articles that say 訓練 (half the weight), not the other way
+    assert narrower("演習")[0] == "訓練" and narrower("訓練") == ()

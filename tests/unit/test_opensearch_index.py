@@ -97,7 +97,8 @@ def test_synonym_rules_are_the_groups_then_the_english_table():
     kinds = ", ".join(EXERCISE_KINDS)
     assert english[0] == ("joint exercise => joint exercise, 共同訓練, 共同演習, 合同演習, "
                           f"合同訓練, {kinds}")
-    assert f"exercise => exercise, 演習, 訓練, {kinds}" in english
+    # 演習's first twelve begin with 訓練, already there as a translation: eleven more
+    assert f"exercise => exercise, 演習, 訓練, {', '.join(EXERCISE_KINDS[:11])}" in english
     assert ("transport aircraft => transport aircraft, 輸送機, C-130, C-130J, A400M, KC-767, "
             "MRTT, MV-22, Osprey") in english
     assert "osprey => osprey, オスプレイ" in english
