@@ -118,32 +118,51 @@ class Evaluator:
 
     # -- leaves
     def _term(self, fieldname: str, text: str, boost: float) -> Matches:
+        docs, weights, df = self._live_postings(fieldname, text)
+        return Matches(docs, self._scores(fieldname, docs, weights, df) * boost)
+
+    def _live_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """A term's live documents, its weight in each, and its document frequency
+        (Whoosh counts deleted documents in both statistics)."""
         p = self.postings.postings(self.searcher, fieldname, text)
         if self._all_live:
-            docs, weights = p.docs, p.weights.astype(np.float64)
-        else:
-            live = self.columns.live[p.docs]
-            docs, weights = p.docs[live], p.weights[live].astype(np.float64)
+            return p.docs, p.weights, len(p.docs)
+        live = self.columns.live[p.docs]
+        return p.docs[live], p.weights[live], len(p.docs)
+
+    def _scores(self, fieldname: str, docs: np.ndarray, weights: np.ndarray,
+                df: int) -> np.ndarray:
+        """BM25F of a term in ``docs``, where it weighs ``weights``."""
+        weights = weights.astype(np.float64)
         norm = self.columns.norm(fieldname, B, K1)
         if norm is None:  # not scorable (facet fields): the weight is the score
-            return Matches(docs, weights * boost)
-        df = len(p.docs)  # Whoosh counts deleted documents in both statistics
+            return weights
         idf = np.log(self.doc_count / (df + 1)) + 1
-        scores = idf * ((weights * (K1 + 1)) / (weights + norm[docs]))
-        return Matches(docs, scores * boost)
+        return idf * ((weights * (K1 + 1)) / (weights + norm[docs]))
 
     def _phrase(self, q: wq.Phrase) -> Matches:
+        """The documents holding the words in a row, each scored as the sum of its words'
+        scores (as Whoosh's phrase): scored only once found, since a phrase with a
+        frequent word (米 of 米空軍) is in a few of the documents that word is in."""
         if len(q.words) == 1:
             return self._term(q.fieldname, q.words[0], q.boost)
         for w in q.words:  # positions first: one decoding gives the postings too
             self.postings.positions(self.searcher, q.fieldname, w)
-        parts = [self._term(q.fieldname, w, 1.0) for w in q.words]
-        together = _intersect(parts)
-        if not len(together):
-            return together
-        found = self._phrase_docs(q, together.docs)
-        keep = np.isin(together.docs, found, assume_unique=True)
-        return Matches(together.docs[keep], together.scores[keep] * q.boost)
+        # the shortest list first, as _intersect sums them (the same sums, bit for bit)
+        lists = sorted((self._live_postings(q.fieldname, w) for w in q.words),
+                       key=lambda listed: len(listed[0]))
+        together = lists[0][0]
+        for docs, _, _ in lists[1:]:
+            together = together[_within(together, docs)]
+            if not len(together):
+                return _empty()
+        found = self._phrase_docs(q, together)
+        scores = None
+        for docs, weights, df in lists:
+            at = np.searchsorted(docs, found)
+            word = self._scores(q.fieldname, found, weights[at], df)
+            scores = word if scores is None else scores + word
+        return Matches(found.astype(np.int32), scores * q.boost)
 
     def _phrase_docs(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
         """The candidates in which the words stand at consecutive positions.

@@ -134,6 +134,20 @@ def test_matches_and_scores_are_whooshs(both, name):
         [theirs[d] for d in sorted(theirs)], rel=1e-6)
 
 
+@pytest.mark.parametrize("name", [n for n, q in SCORED.items()
+                                  if isinstance(q, wq.Phrase) and len(q.words) > 1])
+def test_a_phrase_scores_as_its_words_together_bit_for_bit(both, name):
+    """A phrase is scored once found, not its words over all their documents first: the
+    same sums, in the same order (the shortest list first) as the And of its words."""
+    q = SCORED[name]
+    found = both.evaluator.run(q)
+    together = _intersect([both.evaluator.run(T(q.fieldname, w)) for w in q.words])
+    keep = np.isin(together.docs, found.docs)
+    assert found.docs.dtype == np.int32
+    assert found.docs.tolist() == together.docs[keep].tolist()
+    assert found.scores.tolist() == (together.scores[keep] * q.boost).tolist()
+
+
 def test_an_index_without_deletions_gives_whooshs_matches_too(tmp_path):
     """No document deleted: the posting lists are the matches as they are (not filtered),
     shared with the cache, so nothing may write to them."""
