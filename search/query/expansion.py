@@ -140,15 +140,15 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True,
                 else "reading" if whole else "pieced")
             if whole or synonyms(spelling)[1:]:
                 heard.append(spelling)
-            if whole:
-                read.append(spelling)
+            read.append(spelling)
         # … and their synonyms (かいじょうほあんちょう → 海上保安庁 → 海保)
         for spelling in heard:
             for word in synonyms(spelling)[1:]:
                 if len(word) > 1:  # 比, 豪: read in context, by the country facet
                     add(word, "heard")
-        # … and a category's kinds, as when typed in kanji (ゆそうき → 輸送機 → C-130); not
-        # for a word pieced together from the kana (its pieces are no category)
+        # … and a category's kinds, as when typed in kanji (ゆそうき → 輸送機 → C-130; pieced
+        # from several words' readings, a category of the table as one word: ぼうえいそう
+        # びいてん → 防衛装備移転, as the synonym table's groups above)
         for spelling in read if plain and kinds_of else ():
             for kind in narrower(spelling):
                 add(kind, "narrower")

@@ -80,8 +80,11 @@ def test_kana_is_spelled_by_the_speller():
     assert kinds("かいじょうほあんちょう", spell=spell) == [
         ("かいじょうほあんちょう", "typed"), ("海上保安庁", "reading"), ("海保", "heard")]
     # pieced from several words: its synonyms heard only where the table knows the compound
-    assert kinds("ぼうえいそうびいてん", spell=spell) == [
+    assert kinds("ぼうえいそうびいてん", spell=spell, kinds_of=False) == [
         ("ぼうえいそうびいてん", "typed"), ("防衛装備移転", "pieced"), ("装備移転", "heard")]
+    # … and so its kinds (data/narrower.txt), after them
+    assert kinds("ぼうえいそうびいてん", spell=spell)[3:] == [
+        (kind, "narrower") for kind in narrower("防衛装備移転")]
     assert kinds("ぼうえいいてん", spell=speller({"防衛": 40, "移転": 6})) == [
         ("ぼうえいいてん", "typed"), ("防衛移転", "pieced")]
     # a title: word is spelled too
@@ -341,9 +344,13 @@ def test_a_category_typed_by_its_sound_brings_its_kinds():
         ("ゆそうき", "typed"), ("輸送機", "reading")]
     assert kinds("ゆそうき", spell=spell, kinds_of=False) == [
         ("ゆそうき", "typed"), ("輸送機", "reading")]
-    # a word pieced together from the readings of several is no category's
+    # pieced together from the readings of several words, a category of the table brings
+    # its kinds as well (as its synonyms); a word no table holds brings nothing
     assert kinds("ゆそうき", spell=lambda kana: [("輸送機", False)]) == [
-        ("ゆそうき", "typed"), ("輸送機", "pieced")]
+        ("ゆそうき", "typed"), ("輸送機", "pieced"),
+        *((kind, "narrower") for kind in table["輸送機"][:12])]
+    assert kinds("ゆそうき", spell=lambda kana: [("輸送器", False)]) == [
+        ("ゆそうき", "typed"), ("輸送器", "pieced")]
 
 
 def test_a_service_of_the_sdf_finds_its_chief_and_staff_and_an_exercise_its_drills():
