@@ -208,7 +208,10 @@ class Evaluator:
     def _or(self, q: wq.Or) -> Matches:
         if not q.subqueries:
             return _empty()
-        return _boosted(_union([self.run(s) for s in q.subqueries]), q.boost)
+        parts = [self.run(s) for s in q.subqueries]
+        if _dense(parts, self.doc_count):
+            return _boosted(_union_dense(parts, self.doc_count), q.boost)
+        return _boosted(_union(parts), q.boost)
 
     def _max(self, q: wq.DisjunctionMax) -> Matches:
         """The documents of any part, each scored by its best part (Whoosh's
@@ -217,12 +220,43 @@ class Evaluator:
         parts = [self.run(s) for s in q.subqueries]
         if not parts:
             return _empty()
+        if _dense(parts, self.doc_count):  # a place per document of the index
+            present = np.zeros(self.doc_count, dtype=bool)
+            dense = np.zeros(self.doc_count)
+            for part in parts:
+                present[part.docs] = True
+                dense[part.docs] = np.maximum(dense[part.docs], part.scores)
+            docs = np.flatnonzero(present).astype(np.int32)
+            return _boosted(Matches(docs, dense[docs]), q.boost)
         docs = _unique_sorted(np.sort(np.concatenate([p.docs for p in parts]))).astype(np.int32)
         best = np.zeros(len(docs))
         for part in parts:  # a part's documents are unique: each place is set once a part
             at = np.searchsorted(docs, part.docs)
             best[at] = np.maximum(best[at], part.scores)
         return _boosted(Matches(docs, best), q.boost)
+
+
+# Parts holding, together, more than one document in this many of the index's are joined in
+# arrays as long as the index (a place per document) rather than by sorting their documents:
+# at a million records the two cost the same near 30,000 documents, and the arrays five
+# times less at 600,000 (a category word and its kinds: 19.4 against 4.0 ms).
+DENSE_SHARE = 32
+
+
+def _dense(parts: list[Matches], doc_count: int) -> bool:
+    return len(parts) > 1 and DENSE_SHARE * sum(len(p) for p in parts) > doc_count
+
+
+def _union_dense(parts: list[Matches], doc_count: int) -> Matches:
+    """``_union`` in arrays as long as the index: each document's scores added in the
+    parts' order, as Whoosh sums them (the same sums, bit for bit)."""
+    present = np.zeros(doc_count, dtype=bool)
+    sums = np.zeros(doc_count)
+    for part in parts:  # a part's documents are unique: each place is added to once
+        present[part.docs] = True
+        sums[part.docs] += part.scores
+    docs = np.flatnonzero(present).astype(np.int32)
+    return Matches(docs, sums[docs])
 
 
 def _boosted(m: Matches, boost: float) -> Matches:

@@ -22,9 +22,11 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh import scoring
 
+from search.engine import matching
 from search.engine.matching import (
     Evaluator,
     Matches,
+    _dense,
     _intersect,
     _occurrences_in,
     _union,
@@ -146,6 +148,30 @@ def test_a_phrase_scores_as_its_words_together_bit_for_bit(both, name):
     assert found.docs.dtype == np.int32
     assert found.docs.tolist() == together.docs[keep].tolist()
     assert found.scores.tolist() == (together.scores[keep] * q.boost).tolist()
+
+
+def test_parts_joined_by_sorting_or_in_arrays_as_long_as_the_index_are_the_same(both,
+                                                                               monkeypatch):
+    """An Or and a DisjunctionMax join their parts' documents by sorting them, or, when
+    they are many, in arrays with a place per document: the same documents and floats."""
+    answers = {}
+    for share in (0, 10**9):  # never in arrays; always (two parts or more)
+        monkeypatch.setattr(matching, "DENSE_SHARE", share)
+        fresh = Evaluator(both.opened.searcher, both.columns, both.opened.postings)
+        answers[share] = {name: fresh.run(q) for name, q in [*SCORED.items(), *BEST.items()]}
+    for name, by_sorting in answers[0].items():
+        in_arrays = answers[10**9][name]
+        assert in_arrays.docs.dtype == by_sorting.docs.dtype == np.int32, name
+        assert in_arrays.docs.tolist() == by_sorting.docs.tolist(), name
+        assert in_arrays.scores.tolist() == by_sorting.scores.tolist(), name
+
+
+def test_parts_are_joined_in_arrays_when_they_hold_more_than_a_32nd_of_the_index():
+    ten, two = Matches(np.arange(10, dtype=np.int32), np.ones(10)), \
+        Matches(np.arange(2, dtype=np.int32), np.ones(2))
+    assert matching.DENSE_SHARE == 32
+    assert _dense([ten, two], 32 * 12 - 1) and not _dense([ten, two], 32 * 12)
+    assert not _dense([ten], 1)  # one part is its own answer
 
 
 def test_an_index_without_deletions_gives_whooshs_matches_too(tmp_path):
