@@ -192,7 +192,7 @@ class Evaluator:
     def _and(self, q: wq.And) -> Matches:
         if not q.subqueries:
             return _empty()
-        found = _intersect([self.run(s) for s in q.subqueries])
+        found = _intersect([self.run(s) for s in q.subqueries], self.doc_count)
         return _boosted(found, q.boost)
 
     def _and_maybe(self, q: wq.AndMaybe) -> Matches:
@@ -263,15 +263,28 @@ def _boosted(m: Matches, boost: float) -> Matches:
     return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
 
 
-def _intersect(parts: list[Matches]) -> Matches:
+def _intersect(parts: list[Matches], doc_count: int | None = None) -> Matches:
+    """The documents in every part, their scores summed (the shortest part first).
+    ``doc_count``: the index's, when many documents may be looked up in arrays with a place
+    per document (``DENSE_SHARE``)."""
     parts = sorted(parts, key=len)
     docs, scores = parts[0].docs, parts[0].scores
     for other in parts[1:]:
-        # each of the fewer documents looked up in the other's (both ascending, unique):
-        # a binary search each, where intersect1d sorts both together
         if not len(docs) or not len(other.docs):
             docs, scores = docs[:0], scores[:0]
             break
+        if doc_count is not None and DENSE_SHARE * len(docs) > doc_count:
+            # many: the other's documents and scores set in place, each of these read
+            held = np.zeros(doc_count, dtype=bool)
+            held[other.docs] = True
+            placed = np.zeros(doc_count)
+            placed[other.docs] = other.scores
+            both = held[docs]
+            docs = docs[both]
+            scores = scores[both] + placed[docs]
+            continue
+        # each of the fewer documents looked up in the other's (both ascending, unique):
+        # a binary search each, where intersect1d sorts both together
         at = np.minimum(np.searchsorted(other.docs, docs), len(other.docs) - 1)
         both = other.docs[at] == docs
         docs, scores = docs[both], scores[both] + other.scores[at[both]]

@@ -152,8 +152,9 @@ def test_a_phrase_scores_as_its_words_together_bit_for_bit(both, name):
 
 def test_parts_joined_by_sorting_or_in_arrays_as_long_as_the_index_are_the_same(both,
                                                                                monkeypatch):
-    """An Or and a DisjunctionMax join their parts' documents by sorting them, or, when
-    they are many, in arrays with a place per document: the same documents and floats."""
+    """An Or, an And and a DisjunctionMax join their parts' documents by sorting or
+    binary searches, or, when they are many, in arrays with a place per document: the same
+    documents and floats."""
     answers = {}
     for share in (0, 10**9):  # never in arrays; always (two parts or more)
         monkeypatch.setattr(matching, "DENSE_SHARE", share)
