@@ -243,8 +243,14 @@ class Evaluator:
 DENSE_SHARE = 32
 
 
+def _many(count: int, doc_count: int) -> bool:
+    """Whether ``count`` documents are many enough to be placed in arrays as long as the
+    index (``DENSE_SHARE``)."""
+    return DENSE_SHARE * count > doc_count
+
+
 def _dense(parts: list[Matches], doc_count: int) -> bool:
-    return len(parts) > 1 and DENSE_SHARE * sum(len(p) for p in parts) > doc_count
+    return len(parts) > 1 and _many(sum(len(p) for p in parts), doc_count)
 
 
 def _union_dense(parts: list[Matches], doc_count: int) -> Matches:
@@ -273,7 +279,7 @@ def _intersect(parts: list[Matches], doc_count: int | None = None) -> Matches:
         if not len(docs) or not len(other.docs):
             docs, scores = docs[:0], scores[:0]
             break
-        if doc_count is not None and DENSE_SHARE * len(docs) > doc_count:
+        if doc_count is not None and _many(len(docs), doc_count):
             # many: the other's documents and scores set in place, each of these read
             held = np.zeros(doc_count, dtype=bool)
             held[other.docs] = True

@@ -28,6 +28,7 @@ from search.engine.matching import (
     Matches,
     _dense,
     _intersect,
+    _many,
     _occurrences_in,
     _union,
     _unique_sorted,
@@ -173,6 +174,8 @@ def test_parts_are_joined_in_arrays_when_they_hold_more_than_a_32nd_of_the_index
     assert matching.DENSE_SHARE == 32
     assert _dense([ten, two], 32 * 12 - 1) and not _dense([ten, two], 32 * 12)
     assert not _dense([ten], 1)  # one part is its own answer
+    # an And: the documents still in its intersection
+    assert _many(10, 32 * 10 - 1) and not _many(10, 32 * 10)
 
 
 def test_an_index_without_deletions_gives_whooshs_matches_too(tmp_path):
