@@ -220,14 +220,8 @@ class Evaluator:
         parts = [self.run(s) for s in q.subqueries]
         if not parts:
             return _empty()
-        if _dense(parts, self.doc_count):  # a place per document of the index
-            present = np.zeros(self.doc_count, dtype=bool)
-            dense = np.zeros(self.doc_count)
-            for part in parts:
-                present[part.docs] = True
-                dense[part.docs] = np.maximum(dense[part.docs], part.scores)
-            docs = np.flatnonzero(present).astype(np.int32)
-            return _boosted(Matches(docs, dense[docs]), q.boost)
+        if _dense(parts, self.doc_count):
+            return _boosted(_best_dense(parts, self.doc_count), q.boost)
         docs = _unique_sorted(np.sort(np.concatenate([p.docs for p in parts]))).astype(np.int32)
         best = np.zeros(len(docs))
         for part in parts:  # a part's documents are unique: each place is set once a part
@@ -267,6 +261,18 @@ def _union_dense(parts: list[Matches], doc_count: int) -> Matches:
 
 def _boosted(m: Matches, boost: float) -> Matches:
     return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
+
+
+def _best_dense(parts: list[Matches], doc_count: int) -> Matches:
+    """The best-of (``Evaluator._max``) in arrays as long as the index: each document's
+    best part."""
+    present = np.zeros(doc_count, dtype=bool)
+    best = np.zeros(doc_count)
+    for part in parts:  # a part's documents are unique: each place is set once a part
+        present[part.docs] = True
+        best[part.docs] = np.maximum(best[part.docs], part.scores)
+    docs = np.flatnonzero(present).astype(np.int32)
+    return Matches(docs, best[docs])
 
 
 def _intersect(parts: list[Matches], doc_count: int | None = None) -> Matches:
