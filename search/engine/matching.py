@@ -259,10 +259,6 @@ def _union_dense(parts: list[Matches], doc_count: int) -> Matches:
     return Matches(docs, sums[docs])
 
 
-def _boosted(m: Matches, boost: float) -> Matches:
-    return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
-
-
 def _best_dense(parts: list[Matches], doc_count: int) -> Matches:
     """The best-of (``Evaluator._max``) in arrays as long as the index: each document's
     best part."""
@@ -273,6 +269,10 @@ def _best_dense(parts: list[Matches], doc_count: int) -> Matches:
         best[part.docs] = np.maximum(best[part.docs], part.scores)
     docs = np.flatnonzero(present).astype(np.int32)
     return Matches(docs, best[docs])
+
+
+def _boosted(m: Matches, boost: float) -> Matches:
+    return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
 
 
 def _intersect(parts: list[Matches], doc_count: int | None = None) -> Matches:

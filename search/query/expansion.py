@@ -12,7 +12,7 @@ the first search (editing them needs no reindex).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -99,6 +99,11 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True,
     def add(word: str, kind: str) -> None:
         found.setdefault(word, Variant(word, kind))
 
+    def add_kinds(words: Iterable[str]) -> None:
+        for word in words if kinds_of else ():
+            for kind in narrower(word):
+                add(kind, "narrower")
+
     if plain:
         # a synonym of one character is a country's abbreviation (比, 豪, 米): as free text
         # it matches GDP比 and 豪雨; the country facet reads it where it means the place
@@ -125,9 +130,7 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True,
                     add(original, "translation")
         # the kinds and instances of a category (輸送機 → C-130), and of the Japanese for an
         # English term (transport aircraft → 輸送機 → C-130)
-        for word in (text, *japanese) if kinds_of else ():
-            for kind in narrower(word):
-                add(kind, "narrower")
+        add_kinds((text, *japanese))
     if spell is not None and is_kana(text):
         # the kanji the kana reads as (きしだ → 岸田), but for a place only its own names:
         # オーストリア is not a spelling of オーストラリア, nor バーレーン of シーレーン
@@ -149,9 +152,7 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True,
         # … and a category's kinds, as when typed in kanji (ゆそうき → 輸送機 → C-130; pieced
         # from several words' readings, a category of the table as one word: ぼうえいそう
         # びいてん → 防衛装備移転, as the synonym table's groups above)
-        for spelling in read if plain and kinds_of else ():
-            for kind in narrower(spelling):
-                add(kind, "narrower")
+        add_kinds(read if plain else ())
     return list(found.values())
 
 
