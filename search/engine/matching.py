@@ -153,7 +153,7 @@ class Evaluator:
                        key=lambda listed: len(listed[0]))
         together = lists[0][0]
         for docs, _, _ in lists[1:]:
-            together = together[_within(together, docs)]
+            together = together[self._held_in(together, docs)]
             if not len(together):
                 return _empty()
         found = self._phrase_docs(q, together)
@@ -171,17 +171,33 @@ class Evaluator:
         sub-words share their compound's position, so they never follow it.
         """
         keys = None
+        marked = None
+        if _many(len(candidates), self.doc_count):
+            # many: each occurrence's document looked up in a place per document, where
+            # two binary searches a candidate cost five times as much at a million records
+            marked = np.zeros(self.doc_count, dtype=bool)
+            marked[candidates] = True
         for i, word in enumerate(q.words):
             occ = self.postings.positions(self.searcher, q.fieldname, word)
-            inside = _occurrences_in(occ.docs, candidates)
+            inside = _occurrences_in(occ.docs, candidates) if marked is None \
+                else np.flatnonzero(marked[occ.docs])
             # one number per occurrence: document, then the position the phrase starts at
             # (ascending as the occurrences are: by document, then position)
             word_keys = _unique_sorted((occ.docs[inside].astype(np.int64) << 32)
                                        + occ.weights[inside].astype(np.int64) - i)
-            keys = word_keys if keys is None else keys[_within(keys, word_keys)]
+            keys = word_keys if keys is None else _common(keys, word_keys)
             if not len(keys):
                 break
         return _unique_sorted((keys >> 32).astype(np.int32))
+
+    def _held_in(self, docs: np.ndarray, other: np.ndarray) -> np.ndarray:
+        """A mask of ``docs`` found in ``other`` (both ascending): in a place per document
+        when they are many (``_many``), else by binary search."""
+        if not _many(len(docs), self.doc_count):
+            return _within(docs, other)
+        held = np.zeros(self.doc_count, dtype=bool)
+        held[other] = True
+        return held[docs]
 
     def _dates(self, q: wq.DateRange) -> Matches:
         ok = self.columns.dated(q.startdate, q.enddate) & self.columns.live
@@ -324,6 +340,19 @@ def _within(values: np.ndarray, ascending: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(ascending, values), len(ascending) - 1)
     return ascending[at] == values
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both ``a`` and ``b`` (each ascending, unique), ascending: by binary
+    searches of the fewer in the other when they are far fewer, else by one merge (a stable
+    sort of the two runs side by side is a merge) — at a million records 568,000 keys met
+    237,000 in 5 ms merged against 11 by binary search."""
+    few, more = (a, b) if len(a) <= len(b) else (b, a)
+    if len(few) * max(1, int(len(more)).bit_length()) < len(few) + len(more):
+        return few[_within(few, more)]
+    both = np.concatenate((a, b))
+    both.sort(kind="stable")
+    return both[:-1][both[1:] == both[:-1]]
 
 
 def _occurrences_in(docs: np.ndarray, candidates: np.ndarray) -> np.ndarray:

@@ -26,6 +26,7 @@ from search.engine import matching
 from search.engine.matching import (
     Evaluator,
     Matches,
+    _common,
     _dense,
     _intersect,
     _many,
@@ -396,6 +397,20 @@ def test_within_finds_values_in_a_sorted_array_by_binary_search():
     assert _within(values, ascending).tolist() == [False, True, False, True, True, False, True]
     assert _within(values, ascending[:0]).tolist() == [False] * 7
     assert _within(values[:0], ascending).tolist() == []
+
+
+def test_common_values_by_binary_search_or_by_merging_are_the_same():
+    """Keys of a phrase's words met: the far fewer looked up in the others, or the two
+    merged."""
+    a = np.array([1, 4, 7, 9, 12], dtype=np.int64)
+    b = np.array([0, 4, 5, 9, 12, 30], dtype=np.int64)
+    assert _common(a, b).tolist() == _common(b, a).tolist() == [4, 9, 12]  # merged
+    many = np.arange(0, 4000, 2, dtype=np.int64)
+    few = np.array([3, 4, 3998, 5000], dtype=np.int64)  # looked up: 4 × 11 < 2,004
+    assert _common(few, many).tolist() == _common(many, few).tolist() == [4, 3998]
+    assert _common(a, b[:0]).tolist() == _common(a[:0], a[:0]).tolist() == []
+    assert _common(a, a).tolist() == a.tolist()
+    assert _common(a, a + 100).tolist() == []
 
 
 def test_unique_sorted_is_numpys_unique_in_one_pass_or_after_sorting():
