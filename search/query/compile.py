@@ -27,6 +27,7 @@ from .places import (
     abbreviations,
     is_abbreviation,
     names_place,
+    place_before,
     resolve_place,
     searchable_names,
 )
@@ -211,10 +212,11 @@ class _Compiler:
             return
         how = variant.how
         if (variant.kind == "narrower" and len(tokens) > 1 and self.common is not None
-                and all(map(self.common, tokens))):
+                and all(map(self.common, tokens)) and place_before(variant.text) is None):
             # a kind made only of words most texts hold (防衛装備・技術協力 for 防衛協力):
             # its phrase is checked against much of the archive for what the category's
-            # own words mostly find already; not searched, not shown
+            # own words mostly find already; not searched, not shown. Not so a place's
+            # force or office (米海軍 for 米軍): the category's words do not find it
             return
         if how.content_only:
             fields = tuple(f for f in fields if f[0] in CONTENT_FIELDS)

@@ -82,6 +82,21 @@ def is_abbreviation(text: str) -> bool:
     return len(text) == 1 and abbreviation(text) is not None
 
 
+def place_before(text: str) -> tuple[list[str], str] | None:
+    """A place and the word news writes after it, for a word made of the two (米海軍,
+    インド海軍, 韓国国防相): the countries, as the extractor reads them, and that word; None
+    for any other word."""
+    glued = abbreviated_before(text)
+    if glued is not None:
+        return glued
+    for rest in gazetteer().rules.suffixes:  # the longest first: 海軍 before 軍
+        if len(text) > len(rest) and text.endswith(rest):
+            place = resolve_country(text[:-len(rest)])
+            if place is not None:
+                return [place.name], rest
+    return None
+
+
 def abbreviated_compound(text: str) -> tuple[list[str], str] | None:
     """An enumeration of abbreviations at the head of a compound (日米豪共同訓練, 米中対立,
     日伊物品役務相互提供協定): the countries, as the extractor reads them in a text, and the

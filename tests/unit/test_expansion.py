@@ -24,6 +24,7 @@ from search.query.places import (
     abbreviated_before,
     abbreviated_compound,
     is_abbreviation,
+    place_before,
 )
 from search.query.readings import Readings
 
@@ -210,6 +211,18 @@ def test_abbreviated(text, countries):
 ])
 def test_abbreviated_before(text, glued):
     assert abbreviated_before(text) == glued
+
+
+@pytest.mark.parametrize(("text", "glued"), [
+    ("米海軍", (["米国"], "海軍")), ("日米韓外相", (["米国", "韓国"], "外相")),
+    ("インド海軍", (["インド"], "海軍")), ("韓国軍", (["韓国"], "軍")),
+    ("オーストラリア国防相", (["オーストラリア"], "国防相")),
+    ("米国海軍", (["米国"], "海軍")),  # the longest word news glues (海軍, not 軍)
+    ("インド", None), ("海軍", None), ("防衛装備", None), ("日米豪", None),
+    ("インド太平洋", None), ("中東軍", None),  # a region is no country
+])
+def test_place_before_reads_a_place_by_abbreviation_or_name_then_its_word(text, glued):
+    assert place_before(text) == glued
 
 
 @pytest.mark.parametrize(("text", "head"), [

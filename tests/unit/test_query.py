@@ -729,6 +729,20 @@ def test_a_kind_made_only_of_words_most_texts_hold_is_not_searched():
         "(防衛装備・技術協力[防衛・装備・技術・協力] OR ")
 
 
+def test_a_kind_of_common_words_that_is_a_places_force_is_searched():
+    # 米 and 海軍 in most texts, but 米海軍 is a kind of 米軍 that the category's own words
+    # do not find (its text says 米海軍, not 米軍): searched as a phrase all the same
+    common = {"米", "海軍", "空軍", "インド"}.__contains__
+    p = parse_query("米軍", common=common)
+    assert "米海軍 OR 米空軍" in p.understood
+    phrases = {tuple(q.words) for q in p.query.leaves() if isinstance(q, wq.Phrase)}
+    assert ("米", "海軍") in phrases and ("米", "空軍") in phrases
+    assert "インド海軍" in parse_query("インド軍", common=common).understood
+    # and not a kind of common words that names no place
+    shown = parse_query("後方支援", common={"海上", "補給", "給油"}.__contains__).understood
+    assert "海上補給" not in shown and "海上給油" not in shown and "洋上給油" in shown
+
+
 def test_a_kind_in_hiragana_the_analyser_cuts_is_neither_searched_nor_shown():
     # data/narrower.txt's ships むらさめ (むら・鮫), あきづき, まきなみ: misread, like typed
     # hiragana, they are not searched; いせ, もがみ … read as themselves and are
