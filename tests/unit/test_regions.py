@@ -14,7 +14,8 @@ from search.query.regions import region_named, regions
 @pytest.mark.parametrize(("text", "name"), [
     ("中東", "中東"), ("Middle East", "中東"), ("middle east", "中東"), ("ヨーロッパ", "欧州"),
     ("よーろっぱ", "欧州"), ("太平洋島嶼国", "太平洋島しょ国"),
-    ("Pacific Islands", "太平洋島しょ国"),
+    ("Pacific Islands", "太平洋島しょ国"), ("中東欧", "東欧"), ("Eastern Europe", "東欧"),
+    ("オセアニア", "大洋州"), ("北米", "北米"),
     ("中東情勢", None), ("東", None), ("中国", None),
 ])
 def test_a_region_is_named_by_any_of_its_spellings(text, name):
@@ -28,6 +29,9 @@ def test_members_are_the_country_facets_values_in_the_files_order():
     assert "トルコ" in middle_east.members and "エジプト" not in middle_east.members
     assert "エジプト" in region_named("アフリカ").members
     assert region_named("バルト三国").members == ("エストニア", "ラトビア", "リトアニア")
+    assert {"ウクライナ", "ルーマニア", "エストニア"} <= set(region_named("東欧").members)
+    assert "ロシア" not in region_named("東欧").members
+    assert region_named("北米").members == ("米国", "カナダ")
 
 
 def test_a_region_is_a_place_the_query_names():
