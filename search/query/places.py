@@ -39,7 +39,10 @@ def abbreviations(fieldname: str, value: str) -> tuple[str, ...]:
 
 
 def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
-    """(field, canonical value) when ``text`` names a country or an organisation."""
+    """(field, canonical value) when ``text`` names a country or an organisation; a code of
+    two letters only in capitals (US, IN, UN): in, it, to, at and us are English words."""
+    if _two_small_letters(text):
+        return None
     if kind in (None, "country"):
         place = resolve_country(text)
         if place is not None:
@@ -49,6 +52,11 @@ def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
         if place is not None:
             return "organizations", place.name
     return None
+
+
+def _two_small_letters(text: str) -> bool:
+    word = text.strip()
+    return len(word) == 2 and word.isascii() and word.isalpha() and not word.isupper()
 
 
 def place_named(text: str) -> tuple[str, str] | None:

@@ -1346,3 +1346,23 @@ def test_a_kanji_word_the_index_lacks_is_also_spelt_out():
     assert parse_query("海警船", held=held).query == wq.Or([
         compound(["海警", "船"]), phrase(["海", "警", "船"])])
     assert parse_query("海警").query == terms("海警")  # nothing said of the index: as typed
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("US", "国:米国"), ("IN", "国:インド"), ("ＵＳ", "国:米国"), ("UN", "機関:国連"),
+    ("us", None), ("in", None), ("to", None), ("at", None), ("it", None), ("It", None),
+    ("no", None), ("Us", None),
+    ("usa", "国:米国"), ("italy", "国:イタリア"),  # a name or a longer code, in any case
+])
+def test_a_two_letter_code_is_a_place_only_in_capitals(text, place):
+    # in, to, at, it and us are English words: "port call in Japan" asks for no India
+    understood = parse_query(text).understood
+    if place is None:
+        assert "国:" not in understood and "機関:" not in understood, understood
+    else:
+        assert place in understood
+
+
+def test_english_words_of_two_letters_ask_for_no_country():
+    p = parse_query("Japan to monitor")
+    assert p.understood == "Japan to monitor" and not p.named
