@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ import numpy as np
 from ..facets import BY_KEY, FACETS, FacetValue, count, narrow
 from ..query.compile import parse_query
 from ..query.complete import fold
-from ..query.correction import MIN_RECORDS, changed, mistyped
+from ..query.correction import MIN_RECORDS, changed, mistyped, names_alike
 from ..query.expansion import COMMON_SHARE
 from ..query.parsed import ParsedQuery
 from ..query.suggest import suggest
@@ -345,11 +346,14 @@ def speller(ix: OpenIndex) -> Callable[[str], list[tuple[str, bool]]]:
     def spell(kana: str) -> list[tuple[str, bool]]:
         readings = ix.readings()
         found = [(s, readings.is_whole(kana, s)) for s in readings.spell(kana)]
-        held = fold(kana) in ix.words()
-        # a name the index holds has its other spellings (ラスムセン, ラスムッセン); a word
-        # it does not hold only the ones it may be a slip for (no コーヒー → レーダー)
+        # a name the index holds has its other spellings (ラスムセン, ラスムッセン), but a
+        # word of the language none (キャンセル is not キャンベル) and no place's (シーレーン
+        # is not バーレーン); a word it does not hold only the ones it may be a slip for (no
+        # コーヒー → レーダー)
+        alike = partial(names_alike, kana) if fold(kana) in ix.words() \
+            else partial(mistyped, kana)
         return found + [(v, True) for v in readings.variants(kana)
-                        if v not in dict(found) and (held or mistyped(kana, v))]
+                        if v not in dict(found) and alike(v)]
 
     return spell
 

@@ -74,6 +74,15 @@ def is_common_word(word: str) -> bool:
     return found[0].part_of_speech()[1] not in NAME_TAGS
 
 
+def names_alike(one: str, other: str) -> bool:
+    """Whether two katakana words a letter or two apart, both in the index, may be
+    spellings of one name (ラスムセン, ラスムッセン): neither is a word of the language
+    (キャンセル is not キャンベル, nor ミッション セッション) and they name the same place, or
+    none (シーレーン is not バーレーン)."""
+    return (not is_common_word(one) and not is_common_word(other)
+            and place_named(one) == place_named(other))
+
+
 def allowed_edits(length: int) -> int:
     """Letters that may differ in a word of ``length`` letters."""
     return 0 if length < MIN_CHARS else 1 if length < LONG_CHARS else 2

@@ -137,6 +137,16 @@ def test_a_name_in_katakana_finds_its_other_spellings(engine):
     assert ids(engine, "ラスムッセン") - ids(engine, "ラスムセン", correct=False) == set()
 
 
+@pytest.mark.parametrize(("word", "never"), [
+    ("シーレーン", "バーレーン"), ("バーレーン", "シーレーン"), ("キャンセル", "キャンベル"),
+    ("キャンベル", "キャンセル"), ("ミッション", "セッション"), ("セッション", "ミッション"),
+])
+def test_a_word_the_index_holds_is_not_searched_as_another_a_letter_away(engine, word, never):
+    """Both words are in the archive, a letter apart: each means itself (a sea lane is not
+    Bahrain, a cancellation not Campbell)."""
+    assert never not in search(engine, word).understood
+
+
 def test_the_command_line_says_what_was_searched(session_index, capsys):
     import manage
 

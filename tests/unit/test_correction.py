@@ -9,6 +9,7 @@ from search.query.correction import (
     is_common_word,
     letters,
     mistyped,
+    names_alike,
     script,
     searched_instead,
 )
@@ -49,6 +50,17 @@ def test_allowed_edits(length, allowed):
 ])
 def test_is_common_word(word, common):
     assert is_common_word(word) is common
+
+
+@pytest.mark.parametrize(("one", "other", "alike"), [
+    ("ラスムセン", "ラスムッセン", True), ("メレンゲサウ", "レメンゲサウ", True),
+    ("キャンセル", "キャンベル", False), ("キャンベル", "キャンセル", False),  # a word's not
+    ("ミッション", "セッション", False),
+    ("シーレーン", "バーレーン", False), ("バーレーン", "シーレーン", False),  # a place's not
+    ("インドネシ", "インドネシア", False),  # in the index as written: what was meant
+])
+def test_names_alike(one, other, alike):
+    assert names_alike(one, other) is alike
 
 
 @pytest.mark.parametrize(("typed", "corrected", "apart"), [
