@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..corpus.gazetteer import abbreviation, gazetteer, resolve_country, resolve_organization
 from ..corpus.places import extract
-from ..text.kana import is_kana, katakana
+from ..text.kana import is_kana, katakana, nfkc
 from .regions import region_named
 
 
@@ -39,24 +39,23 @@ def abbreviations(fieldname: str, value: str) -> tuple[str, ...]:
 
 
 def resolve_place(text: str, kind: str | None = None) -> tuple[str, str] | None:
-    """(field, canonical value) when ``text`` names a country or an organisation; a code of
-    two letters only in capitals (US, IN, UN): in, it, to, at and us are English words."""
-    if _two_small_letters(text):
+    """(field, canonical value) when ``text`` names a country or an organisation. Not a
+    country's ISO code alone (IT is information technology, TV television, CD a disc: news
+    writes US, UK or NZ, which are its names), and a name of two letters only in capitals
+    (US, UN): in, to, at and us are English words."""
+    word = nfkc(text).strip()
+    if len(word) == 2 and word.isascii() and word.isalpha() and not word.isupper():
         return None
     if kind in (None, "country"):
-        place = resolve_country(text)
-        if place is not None:
+        place = resolve_country(word)
+        if place is not None and (word != place.code
+                                  or word in (place.name, place.english, *place.aliases)):
             return "countries", place.name
     if kind in (None, "org"):
-        place = resolve_organization(text)
+        place = resolve_organization(word)
         if place is not None:
             return "organizations", place.name
     return None
-
-
-def _two_small_letters(text: str) -> bool:
-    word = text.strip()
-    return len(word) == 2 and word.isascii() and word.isalpha() and not word.isupper()
 
 
 def place_named(text: str) -> tuple[str, str] | None:

@@ -1349,12 +1349,15 @@ def test_a_kanji_word_the_index_lacks_is_also_spelt_out():
 
 
 @pytest.mark.parametrize(("text", "place"), [
-    ("US", "国:米国"), ("IN", "国:インド"), ("ＵＳ", "国:米国"), ("UN", "機関:国連"),
+    ("US", "国:米国"), ("ＵＳ", "国:米国"), ("UK", "国:英国"), ("NZ", "国:ニュージーランド"),
+    ("UN", "機関:国連"), ("EU", "機関:EU"), ("SCO", "機関:上海協力機構"),
     ("us", None), ("in", None), ("to", None), ("at", None), ("it", None), ("It", None),
     ("no", None), ("Us", None),
-    ("usa", "国:米国"), ("italy", "国:イタリア"),  # a name or a longer code, in any case
+    # an ISO code is no name news writes: IT is information technology, TV television
+    ("IT", None), ("TV", None), ("CD", None), ("IN", None), ("GB", None),
+    ("usa", "国:米国"), ("italy", "国:イタリア"),  # a longer name, in any case
 ])
-def test_a_two_letter_code_is_a_place_only_in_capitals(text, place):
+def test_a_two_letter_name_is_a_place_only_in_capitals_and_a_code_never(text, place):
     # in, to, at, it and us are English words: "port call in Japan" asks for no India
     understood = parse_query(text).understood
     if place is None:
