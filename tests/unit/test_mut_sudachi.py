@@ -17,6 +17,8 @@ from search.text.sudachi import (
     chunks,
     kyujitai_table,
     old_kanji,
+    read_names,
+    user_dictionary,
     words,
 )
 
@@ -160,3 +162,48 @@ def test_a_chain_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as raised:
         kyujitai_table(path)
     assert str(raised.value) == f"{path}: a new form is also listed as an old one (a chain)"
+
+
+# -- the names SudachiPy lacks (data/names.tsv) ---------------------------------------------
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("いずも", ["いずも"]), ("むらさめ", ["むらさめ"]), ("こんごう", ["こんごう"]),
+    ("護衛艦いずもなどと共同", ["護衛", "艦", "いずも", "など", "と", "共同"]),
+    ("護衛艦きりさめのほか", ["護衛", "艦", "きりさめ", "の", "ほか"]),
+    # the dictionary's own words and grammar as before: 春雨, 金剛, かどうかが
+    ("春雨が降る", ["春雨", "が", "降る"]), ("金剛", ["金剛"]),
+    ("するかどうかが焦点", ["する", "か", "どう", "か", "が", "焦点"]),
+])
+def test_the_names_file_s_words_are_read_whole(text, found) -> None:
+    assert [m.surface() for _b, _e, m in words(text)] == found
+
+
+def test_the_bundled_names_are_hiragana_ship_names_of_three_kana_or_more() -> None:
+    names = read_names()
+    assert {"いずも", "むらさめ", "そうりゅう", "たいげい"} <= set(names)
+    assert "かが" not in names and all(len(n) >= 3 for n in names)
+    assert len(names) == len(set(names))
+
+
+def test_a_names_file_of_anything_but_hiragana_words_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "names.tsv"
+    bad.write_text("# ships\nいずも\n出雲\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"names.tsv:3: want one word in hiragana"):
+        read_names(bad)
+
+
+def test_the_user_dictionary_is_built_once_and_kept(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KIRINUKI_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "names.tsv"
+    source.write_text("むらさめ\n# a comment\n\nきりさめ  # and another\n", encoding="utf-8")
+    built = user_dictionary(source)
+    assert built is not None and built.parent == tmp_path / "cache"
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [built.name]  # no leftovers
+    stamp = built.stat().st_mtime_ns
+    assert user_dictionary(source) == built and built.stat().st_mtime_ns == stamp
+    source.write_text("むらさめ\n", encoding="utf-8")  # other words: another dictionary
+    again = user_dictionary(source)
+    assert again != built and again.is_file()
+    empty = tmp_path / "none.tsv"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    assert user_dictionary(empty) is None and user_dictionary(tmp_path / "absent") is None

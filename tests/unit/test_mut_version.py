@@ -37,8 +37,8 @@ def test_input_hashes(tmp_path):
     (tmp_path / "README.md").write_bytes(b"not read")
     (tmp_path / "x.bin").write_bytes(b"not read")
     tables = {f"data/{name}": _digest((DATA_DIR / name).read_bytes())
-              for name in ("countries.toml", "kyujitai.tsv", "organizations.toml",
-                           "outlets.toml")}
+              for name in ("countries.toml", "kyujitai.tsv", "names.tsv",
+                           "organizations.toml", "outlets.toml")}
     assert version.input_hashes(tmp_path) == {
         "corpus/a.md": _digest(b"aa"), "corpus/b.txt": _digest(b"bb"), **tables}
     (tmp_path / "manifest.toml").write_bytes(b"[x]\n")
@@ -53,7 +53,7 @@ def test_input_hashes(tmp_path):
 
 def test_build_tables_of_the_real_package():
     assert version.build_tables(PACKAGE_DIR) == [
-        "countries.toml", "kyujitai.tsv", "organizations.toml", "outlets.toml"]
+        "countries.toml", "kyujitai.tsv", "names.tsv", "organizations.toml", "outlets.toml"]
 
 
 def test_build_tables_reads_names_of_files_in_data(tmp_path):

@@ -111,7 +111,7 @@ def test_a_build_from_a_prescan_is_the_build_without_one(tmp_path):
                       documents(a) == documents(b), len(ma["inputs"]),
                       with_it.records, without.records]))
     """)
-    assert json.loads(out) == [[True] * 6, True, True, 10, 384, 384]
+    assert json.loads(out) == [[True] * 6, True, True, 11, 384, 384]
 
 
 def test_a_prescan_let_go_is_waited_for():

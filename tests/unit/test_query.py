@@ -743,14 +743,28 @@ def test_a_kind_of_common_words_that_is_a_places_force_is_searched():
     assert "海上補給" not in shown and "海上給油" not in shown and "洋上給油" in shown
 
 
-def test_a_kind_in_hiragana_the_analyser_cuts_is_neither_searched_nor_shown():
-    # data/narrower.txt's ships むらさめ (むら・鮫), あきづき, まきなみ: misread, like typed
-    # hiragana, they are not searched; いせ, もがみ … read as themselves and are
+def test_a_kind_in_hiragana_the_analyser_cuts_is_neither_searched_nor_shown(monkeypatch):
+    # a kind that the dictionary reads as other words (はるか → 遥か is whole; こんさーと →
+    # 来る・さ・…) would search its pieces: not searched, not shown
+    from search.query import expansion
+
+    table = {**expansion.narrower_table(), "演奏会": ("こんさーと", "リサイタル")}
+    monkeypatch.setattr(expansion, "narrower_table", lambda: table)
+    p = parse_query("演奏会")
+    assert p.understood == "(演奏会 OR リサイタル)"
+    assert "来る" not in {text for _field, text in p.query.all_terms()}
+
+
+def test_the_ships_of_the_escort_category_are_searched_by_their_names():
+    # data/narrower.txt's ships, read whole since data/names.tsv (むらさめ was むら・鮫,
+    # いずも 居る): searched as themselves, the first 12 of the line
     p = parse_query("護衛艦")
-    assert p.understood == ("(護衛艦[護衛・艦] OR DDH OR FFM OR いせ OR もがみ OR さざなみ OR "
-                            "はるさめ OR こんごう OR あけぼの)")
+    assert p.understood == ("(護衛艦[護衛・艦] OR DDH OR FFM OR いずも OR いせ OR もがみ OR "
+                            "むらさめ OR さざなみ OR はるさめ OR こんごう OR あけぼの OR あきづき "
+                            "OR まきなみ)")
     searched = {text for _field, text in p.query.all_terms()}
-    assert {"いせ", "もがみ"} <= searched and not {"むら", "鮫", "並み", "まき"} & searched
+    assert {"いずも", "むらさめ", "まきなみ"} <= searched
+    assert not {"むら", "鮫", "並み", "まき", "居る", "きりさめ"} & searched
 
 
 def test_a_category_excluded_or_in_a_field_is_the_word_alone():
