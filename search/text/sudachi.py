@@ -23,6 +23,7 @@ from sudachipy import Config, Dictionary, SplitMode
 from sudachipy.sudachipy import build_user_dic
 
 from ..config import DATA_DIR
+from .kana import is_hiragana, katakana
 
 KYUJITAI_FILE = DATA_DIR / "kyujitai.tsv"
 # One tokenize() call refuses more than 49,149 bytes; stay well under it.
@@ -59,7 +60,7 @@ def read_names(path: Path = NAMES_FILE) -> list[str]:
             word = line.split("#", 1)[0].strip()
             if not word:
                 continue
-            if not all("\u3041" <= ch <= "\u3096" or ch == "ー" for ch in word):
+            if not is_hiragana(word):
                 raise ValueError(f"{path}:{number}: want one word in hiragana: {line!r}")
             found.append(word)
     return found
@@ -74,10 +75,9 @@ def user_dictionary(path: Path = NAMES_FILE) -> Path | None:
     if not words:
         return None
     system = _system_dictionary()
-    lines = "".join(NAME_ENTRY.format(w, _katakana(w)) for w in words)
-    stat = system.stat()
-    key = hashlib.sha256("\0".join((lines, sudachipy.__version__, str(stat.st_size),
-                                      str(stat.st_mtime_ns))).encode()).hexdigest()[:16]
+    lines = "".join(NAME_ENTRY.format(w, katakana(w)) for w in words)
+    made_by = "\0".join((lines, sudachipy.__version__, str(system.stat().st_size)))
+    key = hashlib.sha256(made_by.encode()).hexdigest()[:16]
     folder = _cache_folder()
     built = folder / f"names-{key}.dic"
     if built.is_file():
@@ -89,11 +89,6 @@ def user_dictionary(path: Path = NAMES_FILE) -> Path | None:
         build_user_dic(system, [source], out)
         os.replace(out, built)
     return built
-
-
-def _katakana(hiragana: str) -> str:
-    return "".join(chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" else ch
-                   for ch in hiragana)
 
 
 def _system_dictionary() -> Path:

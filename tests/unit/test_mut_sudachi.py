@@ -4,6 +4,7 @@ tmp_path for its refusals), the words of a text cached per thread, long text in 
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -185,11 +186,55 @@ def test_the_bundled_names_are_hiragana_ship_names_of_three_kana_or_more() -> No
     assert len(names) == len(set(names))
 
 
-def test_a_names_file_of_anything_but_hiragana_words_is_refused(tmp_path: Path) -> None:
+def test_a_names_file_is_words_in_hiragana_one_a_line(tmp_path: Path) -> None:
+    names = tmp_path / "names.tsv"
+    names.write_text("# ships\nいずも\n\n  むらさめ  # a destroyer # named so\nぷーさん\n",
+                     encoding="utf-8")
+    assert read_names(names) == ["いずも", "むらさめ", "ぷーさん"]
+
+
+@pytest.mark.parametrize("line", ["出雲", "イズモ", "いずも まや", "ず", "izumo"])
+def test_a_names_file_of_anything_but_hiragana_words_is_refused(tmp_path: Path, line) -> None:
     bad = tmp_path / "names.tsv"
-    bad.write_text("# ships\nいずも\n出雲\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"names.tsv:3: want one word in hiragana"):
+    bad.write_text(f"# ships\nいずも\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"names.tsv:3: want one word in hiragana: '{line}"):
         read_names(bad)
+
+
+def test_a_name_is_a_proper_noun_read_in_katakana() -> None:
+    m = sudachi.tokenizer().tokenize("いずも")[0]
+    assert (m.surface(), m.reading_form(), m.normalized_form()) == ("いずも", "イズモ", "いずも")
+    assert m.part_of_speech()[:3] == ("名詞", "固有名詞", "一般")
+
+
+def test_the_system_dictionary_is_sudachidict_cores(monkeypatch) -> None:
+    found = sudachi._system_dictionary()
+    assert found.name == "system.dic" and found.parent.parent.name == "sudachidict_core"
+    assert found.is_file()
+    monkeypatch.setattr(sudachi.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(RuntimeError, match="sudachidict-core is not installed"):
+        sudachi._system_dictionary()
+
+
+def test_the_cache_folder_is_chosen_by_the_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KIRINUKI_CACHE", str(tmp_path / "mine"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert sudachi._cache_folder() == tmp_path / "mine" and (tmp_path / "mine").is_dir()
+    monkeypatch.delenv("KIRINUKI_CACHE")
+    assert sudachi._cache_folder() == tmp_path / "xdg" / "kirinuki"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(Path, "home", lambda: tmp_path / "home")
+    assert sudachi._cache_folder() == tmp_path / "home" / ".cache" / "kirinuki"
+    # a folder that cannot be made (a file stands there): the temporary directory's
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("KIRINUKI_CACHE", str(tmp_path / "file" / "below"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    monkeypatch.setattr(sudachi.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    assert sudachi._cache_folder() == tmp_path / "tmp" / f"kirinuki-{os.getuid()}"
+    # and none at all
+    monkeypatch.setattr(sudachi.tempfile, "gettempdir", lambda: str(tmp_path / "file"))
+    with pytest.raises(RuntimeError, match="set KIRINUKI_CACHE"):
+        sudachi._cache_folder()
 
 
 def test_the_user_dictionary_is_built_once_and_kept(tmp_path: Path, monkeypatch) -> None:
