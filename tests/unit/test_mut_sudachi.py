@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sudachipy import Config, Dictionary, SplitMode
 
 from search.text import sudachi
 from search.text.sudachi import (
@@ -212,7 +213,8 @@ def test_the_system_dictionary_is_sudachidict_cores(monkeypatch) -> None:
     assert found.name == "system.dic" and found.parent.parent.name == "sudachidict_core"
     assert found.is_file()
     monkeypatch.setattr(sudachi.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(RuntimeError, match="sudachidict-core is not installed"):
+    with pytest.raises(RuntimeError, match=r"^sudachidict-core is not installed: run the "
+                                           r"set-up in README\.md$"):
         sudachi._system_dictionary()
 
 
@@ -233,7 +235,8 @@ def test_the_cache_folder_is_chosen_by_the_environment(tmp_path: Path, monkeypat
     assert sudachi._cache_folder() == tmp_path / "tmp" / f"kirinuki-{os.getuid()}"
     # and none at all
     monkeypatch.setattr(sudachi.tempfile, "gettempdir", lambda: str(tmp_path / "file"))
-    with pytest.raises(RuntimeError, match="set KIRINUKI_CACHE"):
+    with pytest.raises(RuntimeError, match=r"^no folder to keep the names dictionary in: "
+                                           r"set KIRINUKI_CACHE$"):
         sudachi._cache_folder()
 
 
@@ -243,6 +246,12 @@ def test_the_user_dictionary_is_built_once_and_kept(tmp_path: Path, monkeypatch)
     source.write_text("むらさめ\n# a comment\n\nきりさめ  # and another\n", encoding="utf-8")
     built = user_dictionary(source)
     assert built is not None and built.parent == tmp_path / "cache"
+    # a dictionary SudachiPy opens, in which both words are proper nouns read in katakana
+    own = Dictionary(config=Config(user=[str(built)])).tokenizer(SplitMode.C)
+    assert [(m.surface(), m.reading_form(), m.part_of_speech()[1])
+            for m in own.tokenize("むらさめ、きりさめ")] == [
+        ("むらさめ", "ムラサメ", "固有名詞"), ("、", "、", "読点"),
+        ("きりさめ", "キリサメ", "固有名詞")]
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [built.name]  # no leftovers
     stamp = built.stat().st_mtime_ns
     assert user_dictionary(source) == built and built.stat().st_mtime_ns == stamp
