@@ -261,3 +261,20 @@ def test_the_user_dictionary_is_built_once_and_kept(tmp_path: Path, monkeypatch)
     empty = tmp_path / "none.tsv"
     empty.write_text("# nothing\n", encoding="utf-8")
     assert user_dictionary(empty) is None and user_dictionary(tmp_path / "absent") is None
+
+
+def test_processes_building_the_dictionary_at_once_leave_one_whole_file(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """A build's workers may each open the dictionary first on a fresh machine: each builds
+    in a folder of its own and renames, so the one file left is whole whoever wins."""
+    import multiprocessing
+
+    monkeypatch.setenv("KIRINUKI_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "names.tsv"
+    source.write_text("むらさめ\nきりさめ\n", encoding="utf-8")
+    with multiprocessing.get_context("fork").Pool(3) as pool:
+        built = pool.map(user_dictionary, [source] * 3)
+    assert len(set(built)) == 1
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [built[0].name]
+    own = Dictionary(config=Config(user=[str(built[0])])).tokenizer(SplitMode.C)
+    assert [m.surface() for m in own.tokenize("きりさめ")] == ["きりさめ"]
