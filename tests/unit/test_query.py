@@ -744,8 +744,8 @@ def test_a_kind_of_common_words_that_is_a_places_force_is_searched():
 
 
 def test_a_kind_in_hiragana_the_analyser_cuts_is_neither_searched_nor_shown(monkeypatch):
-    # a kind that the dictionary reads as other words (はるか → 遥か is whole; こんさーと →
-    # 来る・さ・…) would search its pieces: not searched, not shown
+    # a kind in hiragana that the dictionary reads as other words (こんさーと → 来る・さ・…)
+    # would search its pieces: not searched, not shown
     from search.query import expansion
 
     table = {**expansion.narrower_table(), "演奏会": ("こんさーと", "リサイタル")}
