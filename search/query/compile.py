@@ -16,7 +16,7 @@ from whoosh import query as wq
 
 from ..facets import BY_KEY
 from ..text.analysis import analyze_pieces, analyze_terms
-from ..text.kana import is_hiragana, is_kana, is_kanji, katakana
+from ..text.kana import KATAKANA, fold_case, is_hiragana, is_kana, is_kanji, katakana
 from .dates import parse_date_range, show_range
 from .expansion import SYNONYM_BOOST, Spell, Variant, variants
 from .parsed import ParsedQuery
@@ -149,6 +149,15 @@ class _Compiler:
                 out.append(token)
         return out if spelt else None
 
+    def _katakana_whole(self, text: str, tokens: list[str]) -> str | None:
+        """A katakana word the analyser cuts when it stands alone (ジャイシャンカル →
+        ジャイ・シャンカル) but reads whole inside a sentence, as the index may hold it: the
+        whole word, when the index holds it so; else None."""
+        if self.held is None or len(tokens) < 2 or not all(ch in KATAKANA for ch in text):
+            return None
+        whole = fold_case(text)
+        return whole if self.held(whole) else None
+
     def word(self, node: Word, positive: bool) -> tuple[wq.Query | None, str]:
         fields = self._fields(node.field)
         out = _Alternatives()
@@ -236,6 +245,9 @@ class _Compiler:
             spelt = self._by_character(tokens) if typed else None
             if spelt is not None:
                 out.queries.append(self._phrase_query(spelt, fields, boost=how.boost))
+            whole = self._katakana_whole(variant.text, tokens) if typed else None
+            if whole is not None:
+                out.queries.append(self._phrase_query([whole], fields, boost=how.boost))
         if typed:
             # the user's own characters, never the index's normal forms (ひん, not 干る); how
             # a Japanese word was cut, unless it was typed by its sound (the pieces of a
@@ -330,6 +342,9 @@ class _Compiler:
         if positive:
             self.terms.update(tokens)
         q = self._phrase_query(tokens, self._fields(node.field))
+        whole = self._katakana_whole(node.text, tokens)
+        if whole is not None:
+            q = wq.Or([q, self._phrase_query([whole], self._fields(node.field))])
         prefix = "title:" if node.field == "title" else ""
         return q, f'{prefix}"{node.text}"'
 

@@ -1383,3 +1383,21 @@ def test_a_two_letter_name_is_a_place_only_in_capitals_and_a_code_never(text, pl
 def test_english_words_of_two_letters_ask_for_no_country():
     p = parse_query("Japan to monitor")
     assert p.understood == "Japan to monitor" and not p.named
+
+
+def test_a_katakana_word_cut_alone_is_also_its_whole_when_the_index_holds_it():
+    # the analyser cuts ジャイシャンカル alone into ジャイ・シャンカル but reads it whole in
+    # 「…およびジャイシャンカル・インド外務大臣」: the whole is searched too, if held
+    held = {"ジャイシャンカル"}.__contains__
+    cut = parse_query("ジャイシャンカル").query  # no index to ask: the pieces alone
+    p = parse_query("ジャイシャンカル", held=held)
+    assert p.understood == "ジャイシャンカル[ジャイ・シャンカル]"
+    assert p.query == wq.Or([cut, terms("ジャイシャンカル")])
+    assert parse_query('"ジャイシャンカル"', held=held).query == wq.Or(
+        [phrase(["ジャイ", "シャンカル"]), terms("ジャイシャンカル")])
+    # not when the index holds only the pieces
+    assert parse_query("ジャイシャンカル", held=lambda t: False).query == cut
+    # nor for a word read whole (one piece), or in hiragana
+    assert parse_query("ラスムッセン", held=lambda t: True).query == terms("ラスムッセン")
+    hiragana = parse_query("じゃいしゃんかる", held=lambda t: True).query
+    assert "じゃいしゃんかる" not in repr(hiragana)
