@@ -245,7 +245,7 @@ class _Compiler:
             spelt = self._by_character(tokens) if typed else None
             if spelt is not None:
                 out.queries.append(self._phrase_query(spelt, fields, boost=how.boost))
-            whole = self._katakana_whole(variant.text, tokens) if typed else None
+            whole = self._katakana_whole(variant.text, tokens)
             if whole is not None:
                 out.queries.append(self._phrase_query([whole], fields, boost=how.boost))
         if typed:

@@ -16,7 +16,14 @@ from whoosh import query as wq
 
 from search.query.compile import _Compiler, parse_query
 from search.query.dates import parse_date_range, show_range
-from search.query.expansion import english, english_names, inner_synonyms, synonym_groups, synonyms
+from search.query.expansion import (
+    READING_BOOST,
+    english,
+    english_names,
+    inner_synonyms,
+    synonym_groups,
+    synonyms,
+)
 from search.query.parsed import ParsedQuery
 from search.query.syntax import (
     And,
@@ -1395,6 +1402,14 @@ def test_a_katakana_word_cut_alone_is_also_its_whole_when_the_index_holds_it():
     assert p.query == wq.Or([cut, terms("ジャイシャンカル")])
     assert parse_query('"ジャイシャンカル"', held=held).query == wq.Or(
         [phrase(["ジャイ", "シャンカル"]), terms("ジャイシャンカル")])
+    # in a field, and for what a word stands for, at that variant's weight (a kana word
+    # spelt in katakana: READING_BOOST)
+    assert parse_query('title:"ジャイシャンカル"', held=held).query == wq.Or(
+        [wq.Or([wq.Phrase("title", ["ジャイ", "シャンカル"])]),
+         wq.Or([wq.Term("title", "ジャイシャンカル")])])
+    spelt = parse_query("じゃいしゃんかる", spell=lambda kana: [("ジャイシャンカル", True)],
+                        held=held).query
+    assert terms("ジャイシャンカル", boost=READING_BOOST) in spelt.subqueries
     # not when the index holds only the pieces
     assert parse_query("ジャイシャンカル", held=lambda t: False).query == cut
     # nor for a word read whole (one piece), or in hiragana
