@@ -18,7 +18,7 @@ from ..facets import BY_KEY
 from ..text.analysis import analyze_pieces, analyze_terms
 from ..text.kana import KATAKANA, fold_case, is_hiragana, is_kana, is_kanji, katakana
 from .dates import parse_date_range, show_range
-from .expansion import SYNONYM_BOOST, Spell, Variant, variants
+from .expansion import SYNONYM_BOOST, Spell, Variant, english_stop, variants
 from .parsed import ParsedQuery
 from .places import (
     abbreviated,
@@ -159,6 +159,12 @@ class _Compiler:
         return whole if self.held(whole) else None
 
     def word(self, node: Word, positive: bool) -> tuple[wq.Query | None, str]:
+        if node.field is None and fold_case(node.text) in english_stop():
+            # in, of, the: as the analyser leaves out は, の, を (only English clippings hold
+            # them, so "submarine of Australia" found none of the Japanese ones)
+            self.messages.append(f"「{node.text}」は検索語にならない語(英語の前置詞・冠詞など)"
+                                 "なので無視しました")
+            return None, ""
         fields = self._fields(node.field)
         out = _Alternatives()
         # an excluded category is the word and what it stands for, not every kind of it

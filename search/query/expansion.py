@@ -305,6 +305,13 @@ def english_names() -> dict[str, tuple[str, ...]]:
     return names
 
 
+@lru_cache(maxsize=1)
+def english_stop(path: Path = DATA_DIR / "english_stop.txt") -> frozenset[str]:
+    """The English function words a query leaves out (data/english_stop.txt), lower case."""
+    with open(path, encoding="utf-8") as f:
+        return frozenset(word for line in f if (word := line.split("#", 1)[0].strip().lower()))
+
+
 def english(text: str) -> tuple[str, ...]:
     """The Japanese words for an English term of the table, or () if it has none."""
     return english_table().get(english_key(text), ())

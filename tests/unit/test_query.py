@@ -1388,8 +1388,24 @@ def test_a_two_letter_name_is_a_place_only_in_capitals_and_a_code_never(text, pl
 
 
 def test_english_words_of_two_letters_ask_for_no_country():
-    p = parse_query("Japan to monitor")
-    assert p.understood == "Japan to monitor" and not p.named
+    p = parse_query("Japan co monitor")  # co: Colombia's code
+    assert p.understood == "Japan co monitor" and not p.named
+
+
+def test_english_function_words_are_left_out_as_particles_are():
+    p = parse_query("submarine of Australia")
+    assert p.query == parse_query("submarine Australia").query
+    assert p.messages == ["「of」は検索語にならない語(英語の前置詞・冠詞など)なので無視しました"]
+    assert [label for label, _q in p.parts] == ["submarine", "Australia"]
+    assert parse_query("The Quad").understood == parse_query("Quad").understood
+    # kept: in quotes, in a field, inside a term of the English table, and "or"
+    assert parse_query('"port call in Japan"').understood == '"port call in Japan"'
+    assert parse_query("title:in").understood == "title:in"
+    assert parse_query("freedom of navigation").understood == (
+        "(freedom of navigation OR 航行の自由)")
+    assert " or " in parse_query("missile or radar").understood
+    only = parse_query("in")
+    assert only.query is not None and only.words == []
 
 
 def test_a_katakana_word_cut_alone_is_also_its_whole_when_the_index_holds_it():
