@@ -171,12 +171,10 @@ class Evaluator:
         sub-words share their compound's position, so they never follow it.
         """
         keys = None
-        marked = None
-        if _many(len(candidates), self.doc_count):
-            # many: each occurrence's document looked up in a place per document, where
-            # two binary searches a candidate cost five times as much at a million records
-            marked = np.zeros(self.doc_count, dtype=bool)
-            marked[candidates] = True
+        # many: each occurrence's document looked up in a place per document, where two
+        # binary searches a candidate cost five times as much at a million records
+        marked = _marked(candidates, self.doc_count) \
+            if _many(len(candidates), self.doc_count) else None
         for i, word in enumerate(q.words):
             occ = self.postings.positions(self.searcher, q.fieldname, word)
             inside = _occurrences_in(occ.docs, candidates) if marked is None \
@@ -195,9 +193,7 @@ class Evaluator:
         when they are many (``_many``), else by binary search."""
         if not _many(len(docs), self.doc_count):
             return _within(docs, other)
-        held = np.zeros(self.doc_count, dtype=bool)
-        held[other] = True
-        return held[docs]
+        return _marked(other, self.doc_count)[docs]
 
     def _dates(self, q: wq.DateRange) -> Matches:
         ok = self.columns.dated(q.startdate, q.enddate) & self.columns.live
@@ -287,6 +283,14 @@ def _best_dense(parts: list[Matches], doc_count: int) -> Matches:
     return Matches(docs, best[docs])
 
 
+def _marked(docs: np.ndarray, doc_count: int) -> np.ndarray:
+    """A place per document of the index, True at ``docs``: what many documents are looked
+    up in (``_many``)."""
+    marks = np.zeros(doc_count, dtype=bool)
+    marks[docs] = True
+    return marks
+
+
 def _boosted(m: Matches, boost: float) -> Matches:
     return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
 
@@ -303,11 +307,9 @@ def _intersect(parts: list[Matches], doc_count: int | None = None) -> Matches:
             break
         if doc_count is not None and _many(len(docs), doc_count):
             # many: the other's documents and scores set in place, each of these read
-            held = np.zeros(doc_count, dtype=bool)
-            held[other.docs] = True
             placed = np.zeros(doc_count)
             placed[other.docs] = other.scores
-            both = held[docs]
+            both = _marked(other.docs, doc_count)[docs]
             docs = docs[both]
             scores = scores[both] + placed[docs]
             continue
