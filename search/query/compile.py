@@ -16,7 +16,7 @@ from whoosh import query as wq
 
 from ..facets import BY_KEY
 from ..text.analysis import analyze_pieces, analyze_terms
-from ..text.kana import KATAKANA, fold_case, is_hiragana, is_kana, is_kanji, katakana
+from ..text.kana import fold_case, is_hiragana, is_kana, is_kanji, is_katakana, katakana
 from .dates import parse_date_range, show_range
 from .expansion import SYNONYM_BOOST, Spell, Variant, english_stop, variants
 from .parsed import ParsedQuery
@@ -153,7 +153,7 @@ class _Compiler:
         """A katakana word the analyser cuts when it stands alone (ジャイシャンカル →
         ジャイ・シャンカル) but reads whole inside a sentence, as the index may hold it: the
         whole word, when the index holds it so; else None."""
-        if self.held is None or len(tokens) < 2 or not all(ch in KATAKANA for ch in text):
+        if self.held is None or len(tokens) < 2 or not is_katakana(text):
             return None
         whole = fold_case(text)
         return whole if self.held(whole) else None

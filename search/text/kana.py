@@ -29,6 +29,12 @@ def is_hiragana(text: str) -> bool:
     return len(text) >= 2 and all(ch in HIRAGANA for ch in text)
 
 
+def is_katakana(text: str) -> bool:
+    """Only katakana (and the long-vowel mark), two characters or more: a name from abroad,
+    typed as the texts write it (ジャイシャンカル)."""
+    return len(text) >= 2 and all(ch in KATAKANA for ch in text)
+
+
 _TO_KATAKANA = {cp: cp + 0x60 for cp in range(0x3041, 0x3097)}
 
 

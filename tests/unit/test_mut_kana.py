@@ -37,6 +37,17 @@ def test_is_hiragana_needs_two_hiragana_characters():
     assert kana.is_hiragana("ナト") is False
 
 
+def test_is_katakana_needs_two_katakana_characters():
+    assert kana.is_katakana("ジャイシャンカル") is True
+    assert kana.is_katakana("ナー") is True
+    assert kana.is_katakana("ァヺ") is True  # the first and last of the syllabary
+    assert kana.is_katakana("ジ") is False
+    assert kana.is_katakana("") is False
+    assert kana.is_katakana("ジャイ・シャンカル") is False  # the middle dot is no katakana
+    assert kana.is_katakana("ジャイしゃんかる") is False
+    assert kana.is_katakana("ゝヿ") is False
+
+
 def test_katakana_moves_every_hiragana_and_nothing_else():
     assert kana.katakana("なとー") == "ナトー"
     assert kana.katakana("ぁゖ") == "ァヶ"
