@@ -1,5 +1,5 @@
 """The TOML tables of data/ (countries, organisations, outlets, regions, eras), parsed once
-per version of their bytes.
+per version of their bytes; and the lines of its plain-text tables (``lines``).
 
 ``tomllib`` is pure Python: countries.toml alone took 3.6 ms to parse, in every build's,
 update's and server's start (a tenth of the bundled corpus's whole build beyond Sudachi's
@@ -17,12 +17,23 @@ import os
 import pickle
 import threading
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 from .config import DATA_DIR, PACKAGE_DIR
 
 CACHE_DIR = PACKAGE_DIR / "__pycache__"
 _PREFIX = "kirinuki-table-"
+
+
+def lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line of a plain-text table (synonyms.txt, narrower.txt,
+    names.tsv …) that holds something: # begins a comment, and the text is stripped."""
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            text = line.split("#", 1)[0].strip()
+            if text:
+                yield number, text
 
 
 def read_table(path: Path, cache: Path | None = CACHE_DIR) -> dict:

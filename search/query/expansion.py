@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import DATA_DIR
+from ..datatables import lines
 from ..text.analysis import analyze_pieces, surname
 from ..text.kana import fold_case, is_kana, katakana
 from .places import place_named, resolve_place
@@ -160,12 +161,11 @@ def variants(text: str, spell: Spell | None = None, plain: bool = True,
 def synonym_groups() -> dict[str, tuple[str, ...]]:
     """Each word of data/synonyms.txt → its whole group (the word first)."""
     groups: dict[str, tuple[str, ...]] = {}
-    with open(DATA_DIR / "synonyms.txt", encoding="utf-8") as fh:
-        for line in fh:
-            words = line.split("#", 1)[0].split()
-            for w in words:
-                key = fold_case(w)
-                groups.setdefault(key, tuple(dict.fromkeys([w, *words])))
+    for _number, text in lines(DATA_DIR / "synonyms.txt"):
+        words = text.split()
+        for w in words:
+            key = fold_case(w)
+            groups.setdefault(key, tuple(dict.fromkeys([w, *words])))
     return groups
 
 
@@ -237,17 +237,13 @@ def narrower_table(path: Path = NARROWER_FILE) -> dict[str, tuple[str, ...]]:
     """data/narrower.txt: a category word → its kinds and instances, as written there
     (``輸送機: C-130 C-2``); a category given on two lines has the terms of both."""
     table: dict[str, tuple[str, ...]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            line = line.split("#", 1)[0].strip()
-            if not line:
-                continue
-            broader, colon, rest = line.partition(":")
-            terms = rest.split()
-            if not colon or not broader.strip() or not terms:
-                raise ValueError(f"{path.name}, line {number}: write 「category: term term …」")
-            key = fold_case(broader.strip())
-            table[key] = tuple(dict.fromkeys((*table.get(key, ()), *terms)))
+    for number, line in lines(path):
+        broader, colon, rest = line.partition(":")
+        terms = rest.split()
+        if not colon or not broader.strip() or not terms:
+            raise ValueError(f"{path.name}, line {number}: write 「category: term term …」")
+        key = fold_case(broader.strip())
+        table[key] = tuple(dict.fromkeys((*table.get(key, ()), *terms)))
     return table
 
 
@@ -308,8 +304,7 @@ def english_names() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def english_stop(path: Path = DATA_DIR / "english_stop.txt") -> frozenset[str]:
     """The English function words a query leaves out (data/english_stop.txt), lower case."""
-    with open(path, encoding="utf-8") as f:
-        return frozenset(word for line in f if (word := line.split("#", 1)[0].strip().lower()))
+    return frozenset(text.lower() for _number, text in lines(path))
 
 
 def english(text: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from sudachipy import Config, Dictionary, SplitMode
 from sudachipy.sudachipy import build_user_dic
 
 from ..config import DATA_DIR
+from ..datatables import lines
 from .kana import is_hiragana, katakana
 
 KYUJITAI_FILE = DATA_DIR / "kyujitai.tsv"
@@ -55,14 +56,10 @@ def dictionary() -> Dictionary:
 def read_names(path: Path = NAMES_FILE) -> list[str]:
     """The words of ``path``, one a line, in hiragana; # begins a comment."""
     found: list[str] = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            word = line.split("#", 1)[0].strip()
-            if not word:
-                continue
-            if not is_hiragana(word):
-                raise ValueError(f"{path}:{number}: want one word in hiragana: {line!r}")
-            found.append(word)
+    for number, word in lines(path):
+        if not is_hiragana(word):
+            raise ValueError(f"{path}:{number}: want one word in hiragana: {word!r}")
+        found.append(word)
     return found
 
 

@@ -115,3 +115,10 @@ def test_keep_file_writes_by_a_rename_and_leaves_nothing_when_it_cannot(tmp_path
     # no folder can be made (a file is in its way)
     (tmp_path / "file").write_bytes(b"")
     assert datatables.keep_file(tmp_path / "file", "facts.json", b"x") is False
+
+
+def test_the_lines_of_a_plain_text_table(tmp_path: Path) -> None:
+    table = tmp_path / "t.txt"
+    table.write_text("# a comment\n\n輸送機: C-130  # a kind\n  いずも \n#\nx#y\n   # \n",
+                     encoding="utf-8")
+    assert list(datatables.lines(table)) == [(3, "輸送機: C-130"), (4, "いずも"), (6, "x")]
