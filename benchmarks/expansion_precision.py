@@ -52,7 +52,8 @@ VARIANT_GROUPS = {
     "family names": {"family"},
     "narrower terms": {"narrower"},
 }
-ROWS = (*VARIANT_GROUPS, "regions", "typo corrections", "partial matches", "related articles")
+ROWS = (*VARIANT_GROUPS, "regions", "forces", "typo corrections", "partial matches",
+        "related articles")
 
 
 @dataclass
@@ -95,6 +96,17 @@ def without_regions() -> Iterator[None]:
         query_module.region_named, query_places.region_named = saved
 
 
+@contextmanager
+def without_forces() -> Iterator[None]:
+    """Queries compiled as if data/forces.toml listed no force word."""
+    saved = query_module.forces
+    query_module.forces = lambda place, word: ()
+    try:
+        yield
+    finally:
+        query_module.forces = saved
+
+
 def matches(engine: Engine, text: str, **kw) -> list:
     return engine.search(SearchRequest(q=text, page_size=DEPTH, sort="relevance", **kw)).results
 
@@ -115,7 +127,7 @@ def measure(engine: Engine, queries: list[tuple[str, str]],
         added["partial matches"].add({h.id for h in result.results if h.missing}, grades)
         added["related articles"].add({h.id for h in result.related}, grades)
     for row, off in [*((row, without(kinds)) for row, kinds in VARIANT_GROUPS.items()),
-                     ("regions", without_regions())]:
+                     ("regions", without_regions()), ("forces", without_forces())]:
         with off:
             for qid, text in queries:
                 fewer = {h.id for h in matches(engine, text)}

@@ -18,7 +18,15 @@ from ..facets import BY_KEY
 from ..text.analysis import analyze_pieces, analyze_terms
 from ..text.kana import fold_case, is_hiragana, is_kana, is_kanji, is_katakana, katakana
 from .dates import parse_date_range, show_range
-from .expansion import SYNONYM_BOOST, Spell, Variant, english_stop, variants
+from .expansion import (
+    FORCE_BOOST,
+    SYNONYM_BOOST,
+    Spell,
+    Variant,
+    english_stop,
+    forces,
+    variants,
+)
 from .parsed import ParsedQuery
 from .places import (
     abbreviated,
@@ -314,14 +322,26 @@ class _Compiler:
             out.queries.append(named[0] if len(named) == 1 else wq.And(named))
             out.shown.append("国:" + "+".join(together))
         glued = abbreviated_before(text)
+        if glued is None:
+            # a place's force by its name (フランス海軍, オーストラリア軍), as by its
+            # abbreviation (仏海軍)
+            named = place_before(text)
+            glued = named if named is not None and _forces(*named) else None
         if glued:
             countries, rest = glued
             if positive:
                 self.named += [("countries", c) for c in countries]
+            # the force word, or what such a force does (data/forces.toml: 英軍 is also
+            # 日米英の空母4隻が合同演習), in the articles about the place
+            words = _forces(countries, rest)
+            said = [self._text_query(analyze_terms(word), fields,
+                                     boost=FORCE_BOOST if words else SYNONYM_BOOST)
+                    for word in (rest, *words)]
             out.queries.append(wq.And([
                 *(wq.Term("countries", c, boost=0.5) for c in countries),
-                self._text_query(analyze_terms(rest), fields, boost=SYNONYM_BOOST)]))
-            out.shown.append("国:" + "+".join(countries) + f" {rest}")
+                said[0] if len(said) == 1 else wq.Or(said)]))
+            out.shown.append("国:" + "+".join(countries) + " "
+                             + ("(" + " OR ".join((rest, *words)) + ")" if words else rest))
         head = abbreviated_compound(text)
         if head:
             # 日米豪共同訓練: the articles about those places, as the facet reads them, that
@@ -471,3 +491,10 @@ def _only_negative(q: wq.Query) -> bool:
     if isinstance(q, wq.Not):
         return True
     return isinstance(q, wq.And) and all(_only_negative(s) for s in q.subqueries)
+
+
+def _forces(countries: list[str], rest: str) -> tuple[str, ...]:
+    """What the articles about the places say of their force ``rest`` (data/forces.toml),
+    or () if the table leaves out the word or any of the places."""
+    said = [forces(country, rest) for country in countries]
+    return tuple(dict.fromkeys(w for words in said for w in words)) if all(said) else ()

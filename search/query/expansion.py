@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import DATA_DIR
-from ..datatables import lines
+from ..datatables import lines, read_table
 from ..text.analysis import analyze_pieces, surname
 from ..text.kana import fold_case, is_kana, katakana
 from .places import place_named, resolve_place
@@ -255,6 +255,42 @@ def narrower(word: str) -> tuple[str, ...]:
     found = dict.fromkeys(term for same in synonyms(word)
                           for term in table.get(fold_case(same), ()))
     return tuple(found)[:MAX_NARROWER]
+
+
+FORCES_FILE = DATA_DIR / "forces.toml"
+# a place's force found by what such a force does (国:英国 訓練 for 英軍): after the articles
+# naming the force, its kinds and its place's abbreviation glued to it
+FORCE_BOOST = 0.3
+
+
+@dataclass(frozen=True)
+class Forces:
+    """data/forces.toml: what the articles about a place say of its force (軍 → 部隊, 訓練
+    …), and the places whose name in such an article is not a force taking part."""
+
+    words: dict[str, tuple[str, ...]]
+    not_for: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def forces_table(path: Path = FORCES_FILE) -> Forces:
+    table = read_table(path)
+    words = table.get("words", {})
+    places = table.get("not", {}).get("places", [])
+    if not (isinstance(words, dict) and isinstance(places, list)
+            and all(isinstance(w, list) and all(isinstance(x, str) for x in w)
+                    for w in words.values())):
+        raise ValueError(f"{path.name}: write [words] 「force = [\"word\", …]」 and "
+                         "[not] 「places = [\"place\", …]」")
+    return Forces({force: tuple(dict.fromkeys(w)) for force, w in words.items()},
+                  frozenset(places))
+
+
+def forces(place: str, word: str) -> tuple[str, ...]:
+    """What an article about ``place`` says of its force ``word`` (英国, 軍 → 部隊, 訓練
+    …), or () for a word data/forces.toml does not list or a place it leaves out."""
+    table = forces_table()
+    return () if place in table.not_for else table.words.get(word, ())
 
 
 def english_key(text: str) -> str:

@@ -135,6 +135,26 @@ def test_abbreviations_in_a_query_are_read_as_the_extractor_reads_them(engine, t
                for h in found)
 
 
+def test_a_force_is_also_found_where_news_names_only_its_country(engine):
+    # 「沖縄近海で日米英の空母4隻が合同演習」 and 「海上自衛隊 インド洋で米・英・仏など8か国共同
+    # 訓練」 never write 英軍; they name Britain among those taking part (data/forces.toml)
+    found = [h.id for h in search(engine, "英軍").results]
+    assert {"2111-100403", "2304-031511", "1706-051106"} <= set(found)
+    # after the articles that name the force: 「英軍からはヘリ2機」
+    assert found.index("1704-031702") < found.index("2111-100403")
+    # only ever in the articles about the place
+    assert ids(engine, "英軍") <= ids(engine, "country:英国")
+    # by the place's name as by its abbreviation
+    assert ids(engine, "フランス海軍") >= ids(engine, "仏海軍")
+    assert "1704-031702" in ids(engine, "仏海軍")  # 「仏軍からMistral級強襲揚陸艦」
+
+
+def test_a_force_is_not_found_by_the_drills_its_country_is_the_target_of(engine):
+    # 「日米豪が共同訓練 中国をけん制」 is no article about China's forces
+    found = ids(engine, "中国軍")
+    assert found and found <= ids(engine, "軍")
+
+
 def test_a_place_corrected_does_not_search_a_word_one_letter_away(engine):
     # バーレン → バーレーン, and not シーレーン (sea lanes) too
     result = search(engine, "バーレン")

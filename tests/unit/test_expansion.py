@@ -13,7 +13,10 @@ from search.query.expansion import (
     READING_BOOST,
     SURNAME_BOOST,
     SYNONYM_BOOST,
+    Forces,
     english_rows,
+    forces,
+    forces_table,
     inner_synonyms,
     narrower,
     narrower_table,
@@ -328,6 +331,35 @@ def test_a_line_without_a_category_and_terms_is_an_error(tmp_path, line):
     path.write_text(f"# first\n空母: Cavour\n{line}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="narrower.txt, line 3"):
         narrower_table(path)
+
+
+def test_the_forces_table_is_the_data_file():
+    table = forces_table()
+    assert table.words["軍"] == ("部隊", "艦", "艦艇", "空母", "訓練", "演習")
+    assert table.words["海軍"] == ("艦", "艦艇", "空母")
+    assert table.not_for == {"中国", "北朝鮮", "ロシア"}
+    assert forces("英国", "海軍") == ("艦", "艦艇", "空母")
+    # a place the table leaves out, a word it does not list
+    assert forces("中国", "海軍") == () == forces("英国", "国防相")
+
+
+@pytest.mark.parametrize("text", [
+    '[words]\n"軍" = "部隊"\n',  # not a list
+    '[words]\n"軍" = [1]\n',
+    '[not]\nplaces = "中国"\n',
+    'words = 1\n',
+])
+def test_a_forces_table_of_the_wrong_shape_is_an_error(tmp_path, text):
+    path = tmp_path / "forces.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="forces.toml"):
+        forces_table(path)
+
+
+def test_a_forces_table_without_exclusions_excludes_none(tmp_path):
+    path = tmp_path / "forces.toml"
+    path.write_text('[words]\n"軍" = ["部隊", "部隊", "艦"]\n', encoding="utf-8")
+    assert forces_table(path) == Forces({"軍": ("部隊", "艦")}, frozenset())
 
 
 def test_a_category_by_any_of_its_synonyms_the_first_twelve():

@@ -1295,6 +1295,10 @@ EXERCISE_KINDS = " OR ".join((  # 共同訓練's first twelve kinds
     "ニッポン・スカイズ", "パシフィック・ステラー"))
 
 
+# what the articles about a place say of its forces (data/forces.toml)
+FORCE = "(軍 OR 部隊 OR 艦 OR 艦艇 OR 空母 OR 訓練 OR 演習))"
+
+
 @pytest.mark.parametrize(("q", "understood", "named"), [
     # read as the extractor reads them in text: 日比 is the Philippines, 英軍 the UK's forces
     ("日比", "(日比 OR 国:フィリピン)", ["フィリピン"]),
@@ -1303,11 +1307,21 @@ EXERCISE_KINDS = " OR ".join((  # 共同訓練's first twelve kinds
      ["米国", "オーストラリア", "フィリピン"]),
     # (with the force's parts, data/narrower.txt)
     ("英軍", "(英軍 OR 英空母打撃群 OR 英空軍 OR 英海軍 OR 英国海軍 OR 英国空母打撃群 OR "
-             "英国防参謀総長 OR 国:英国 軍)", ["英国"]),
-    ("比軍", "(比軍[比・軍] OR 国:フィリピン 軍)", ["フィリピン"]),
+             f"英国防参謀総長 OR 国:英国 {FORCE}", ["英国"]),
+    ("比軍", f"(比軍[比・軍] OR 国:フィリピン {FORCE}", ["フィリピン"]),
     ("米国防長官", "(米国防長官[米・国防・長官] OR 国:米国 国防長官)", ["米国"]),
     ("日米", "(日米 OR 国:米国)", ["米国"]),
-    ("米豪軍", "(米豪軍[米豪・軍] OR 国:米国+オーストラリア 軍)", ["米国", "オーストラリア"]),
+    ("米豪軍", f"(米豪軍[米豪・軍] OR 国:米国+オーストラリア {FORCE}",
+     ["米国", "オーストラリア"]),
+    # a force by its place's name, as by its abbreviation (data/forces.toml)
+    ("フランス海軍", "(フランス海軍[フランス・海軍] OR 仏国海軍 OR 仏海軍 OR "
+                  "国:フランス (海軍 OR 艦 OR 艦艇 OR 空母))", ["フランス"]),
+    # not a place the table leaves out (its name in a drill's article is what the drill
+    # deters), nor a word it does not list
+    ("中国軍", "(中国軍[中国・軍] OR 中華人民共和国軍 OR 中軍)", []),
+    ("北朝鮮軍", "北朝鮮軍[北朝鮮・軍]", []),
+    ("米中軍", "(米中軍[米・中軍] OR 国:米国+中国 軍)", ["米国", "中国"]),
+    ("フランス大統領", "(フランス大統領[フランス・大統領] OR 仏国大統領 OR 仏大統領)", []),
     ("フィリピン 日米", "(フィリピン OR 比国 OR 国:フィリピン) (日米 OR 国:米国)",
      ["フィリピン", "米国"]),  # each word's places, in order
     # a bare one-character abbreviation is never searched as text (比 is also every ratio)
@@ -1337,8 +1351,14 @@ def test_abbreviations_are_read_as_in_text(q, understood, named):
 def test_an_enumeration_compiles_to_its_facet_and_the_rest_of_the_word():
     countries = wq.Term("countries", "英国", boost=0.5)
     # (without the force's parts: 英軍 → 英海軍 …, data/narrower.txt)
+    # and what the articles about the place say of such a force, each at the lowest boost
+    said = [terms(word, boost=0.3) for word in ("軍", "部隊", "艦", "艦艇", "空母", "訓練",
+                                                 "演習")]
     assert parse_query("英軍", kinds_of=False).query == wq.Or([
-        terms("英軍"), wq.And([countries, terms("軍", boost=0.8)])])
+        terms("英軍"), wq.And([countries, wq.Or(said)])])
+    # another word glued to the place: itself alone, at a synonym's boost
+    assert parse_query("英国防相").query.subqueries[-1] == wq.And([
+        countries, terms("国防相", boost=0.8)])
     assert parse_query("日比").query == wq.Or([
         terms("日比"), wq.Term("countries", "フィリピン", boost=0.5)])
     assert parse_query("比").highlight_terms == {"フィリピン", "比国"}  # never the bare 比
