@@ -401,7 +401,8 @@ def test_a_category_typed_by_its_sound_brings_its_kinds():
 def test_a_service_of_the_sdf_finds_its_chief_and_staff_and_an_exercise_its_drills():
     # by the service's name or its short form (海自, data/synonyms.txt)
     assert narrower("海自") == narrower("海上自衛隊") == (
-        "海幕長", "海上幕僚長", "海上幕僚監部", "護衛艦")
+        "海幕長", "海上幕僚長", "海上幕僚監部", "護衛艦", "海賊対処行動水上部隊",
+        "海賊対処水上部隊", "派遣水上部隊", "練習艦隊", "遠洋練習航海部隊", "掃海隊群", "掃海部隊")
     assert narrower("空自") == ("空幕長", "航空幕僚長", "航空幕僚監部")
     # 演習 also finds the articles that say 訓練 (half the weight), not the other way
     assert narrower("演習")[0] == "訓練" and narrower("訓練") == ()
