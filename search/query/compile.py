@@ -72,6 +72,7 @@ PHRASE_BOOST = 2.0
 # An article about one of a region's countries, found by the facet, scores this (a facet
 # term's score is its boost): below any that names the region itself.
 REGION_BOOST = 0.5
+ENUM_NAME_BOOST = 0.3
 
 
 @dataclass
@@ -319,7 +320,12 @@ class _Compiler:
             if positive:
                 self.named += [("countries", c) for c in together]
             named = [wq.Term("countries", c, boost=0.5) for c in together]
-            out.queries.append(named[0] if len(named) == 1 else wq.And(named))
+            facet = named[0] if len(named) == 1 else wq.And(named)
+            each = [[self._phrase_query(analyze_terms(name), fields, boost=ENUM_NAME_BOOST)
+                     for name in searchable_names("countries", c)] for c in together]
+            each = [wq.Or(names) for names in each if names]
+            out.queries.append(wq.AndMaybe(facet, each[0] if len(each) == 1 else wq.And(each))
+                               if each else facet)
             out.shown.append("国:" + "+".join(together))
         glued = abbreviated_before(text)
         if glued is None:

@@ -1359,12 +1359,24 @@ def test_an_enumeration_compiles_to_its_facet_and_the_rest_of_the_word():
     # another word glued to the place: itself alone, at a synonym's boost
     assert parse_query("英国防相").query.subqueries[-1] == wq.And([
         countries, terms("国防相", boost=0.8)])
-    assert parse_query("日比").query == wq.Or([
-        terms("日比"), wq.Term("countries", "フィリピン", boost=0.5)])
+    # the places' facet, and their names only to rank: an article about the Philippines
+    # that names them before one that says 日比 in passing
+    philippines = parse_query("日比").query
+    assert philippines.subqueries[0] == terms("日比")
+    facet, names = philippines.subqueries[1].a, philippines.subqueries[1].b
+    assert isinstance(philippines.subqueries[1], wq.AndMaybe)
+    assert facet == wq.Term("countries", "フィリピン", boost=0.5)
+    assert names.subqueries[:2] == [terms("フィリピン", boost=0.3),
+                                    terms("philippines", boost=0.3)]
     assert parse_query("比").highlight_terms == {"フィリピン", "比国"}  # never the bare 比
     both = [wq.Term("countries", "米国", boost=0.5), wq.Term("countries", "オーストラリア",
                                                              boost=0.5)]
-    assert parse_query("米豪").query == wq.Or([terms("米豪"), wq.And(both)])
+    us_and_australia = parse_query("米豪").query.subqueries[1]
+    assert us_and_australia.a == wq.And(both)
+    # each place named ranks an article higher only with the other named too
+    assert isinstance(us_and_australia.b, wq.And)
+    assert [q.subqueries[0] for q in us_and_australia.b.subqueries] == [
+        terms("米国", boost=0.3), terms("オーストラリア", boost=0.3)]
     # before a compound: the rest compiled as a word of its own
     assert parse_query("米豪対立").query == wq.Or([
         compound(["米豪", "対立"]),
