@@ -155,6 +155,14 @@ def test_a_force_is_not_found_by_the_drills_its_country_is_the_target_of(engine)
     assert found and found <= ids(engine, "軍")
 
 
+def test_a_summit_is_also_two_prime_ministers_meeting(engine):
+    # 「安倍首相が8日、ロイバス・エストニア首相と会談し」: 首相会談 (data/synonyms.txt), as
+    # typed, its parts in one text; not a foreign minister meeting a president
+    summits = ids(engine, "首脳会談")
+    assert {"1605-040802", "2001-121203"} <= summits
+    assert "1801-122802" not in summits  # 「河野太郎外相、…エルドアン大統領と会談」
+
+
 def test_a_place_corrected_does_not_search_a_word_one_letter_away(engine):
     # バーレン → バーレーン, and not シーレーン (sea lanes) too
     result = search(engine, "バーレン")
