@@ -211,10 +211,19 @@ class Evaluator:
         """The documents of ``q.a``; those also in ``q.b`` add its score (Whoosh's
         AndMaybeMatcher)."""
         required, optional = self.run(q.a), self.run(q.b)
-        _, left, right = np.intersect1d(required.docs, optional.docs, assume_unique=True,
-                                        return_indices=True)
         scores = required.scores.copy()
-        scores[left] += optional.scores[right]
+        if _many(len(required) + len(optional), self.doc_count):
+            # each optional score at its document's place, read at the required ones (a
+            # place's name ranking a country's facet at a million records: 9 ms of
+            # intersect1d's sorting, per search, to 2)
+            extra = np.zeros(self.doc_count)
+            extra[optional.docs] = optional.scores
+            scores += extra[required.docs]
+        else:
+            at = np.searchsorted(optional.docs, required.docs)
+            hit = at < len(optional)
+            hit[hit] = optional.docs[at[hit]] == required.docs[hit]
+            scores[hit] += optional.scores[at[hit]]
         return _boosted(Matches(required.docs, scores), q.boost)
 
     def _or(self, q: wq.Or) -> Matches:
