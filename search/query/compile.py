@@ -340,9 +340,14 @@ class _Compiler:
             # the force word, or what such a force does (data/forces.toml: 英軍 is also
             # 日米英の空母4隻が合同演習), in the articles about the place
             words = _forces(countries, rest)
-            said = [self._text_query(analyze_terms(word), fields,
-                                     boost=FORCE_BOOST if words else SYNONYM_BOOST)
-                    for word in (rest, *words)]
+            said = [self._text_query(analyze_terms(rest), fields,
+                                     boost=FORCE_BOOST if words else SYNONYM_BOOST)]
+            # what a force does, in the title and the text (as a category's kinds): 訓練
+            # and 演習 are in most texts, and each field more is an array as long as the
+            # index to add
+            content = tuple(f for f in fields if f[0] in CONTENT_FIELDS)
+            said += [self._text_query(analyze_terms(word), content, boost=FORCE_BOOST)
+                     for word in words]
             out.queries.append(wq.And([
                 *(wq.Term("countries", c, boost=0.5) for c in countries),
                 said[0] if len(said) == 1 else wq.Or(said)]))

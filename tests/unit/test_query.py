@@ -1351,9 +1351,10 @@ def test_abbreviations_are_read_as_in_text(q, understood, named):
 def test_an_enumeration_compiles_to_its_facet_and_the_rest_of_the_word():
     countries = wq.Term("countries", "英国", boost=0.5)
     # (without the force's parts: 英軍 → 英海軍 …, data/narrower.txt)
-    # and what the articles about the place say of such a force, each at the lowest boost
-    said = [terms(word, boost=0.3) for word in ("軍", "部隊", "艦", "艦艇", "空母", "訓練",
-                                                 "演習")]
+    # and what the articles about the place say of such a force, each at the lowest boost,
+    # in the title and the text
+    said = [terms("軍", boost=0.3), *(terms(word, boost=0.3, fields=TEXT[:2]) for word in (
+        "部隊", "艦", "艦艇", "空母", "訓練", "演習"))]
     assert parse_query("英軍", kinds_of=False).query == wq.Or([
         terms("英軍"), wq.And([countries, wq.Or(said)])])
     # another word glued to the place: itself alone, at a synonym's boost
