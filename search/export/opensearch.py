@@ -10,9 +10,17 @@ mappings.json    the fields, the body of PUT /<index>/_mapping: text fields anal
                  of search/facets.py), the date
 bulk-NNNN.ndjson the records, an action line and a document line each, in files of a
                  bounded size (a pair is never split); POST each to _bulk in turn
+kirinuki_names.dic  the user dictionary of data/names.tsv (MSDF ships' names in hiragana:
+                 いずも, むらさめ), as kirinuki built it against sudachidict-core's system
+                 dictionary; settings.json names it (``additional_settings``: userDict)
+kirinuki_names.csv  its source, Sudachi's lexicon CSV, to build it again for another
+                 system dictionary (Sudachi's UserDictionaryBuilder: -o kirinuki_names.dic
+                 -s system_core.dic kirinuki_names.csv)
 
 The analysis needs two plugins on every node: analysis-sudachi (the same SudachiPy
-dictionary kirinuki uses; sudachidict-core) and analysis-icu.
+dictionary kirinuki uses; sudachidict-core) and analysis-icu, and kirinuki_names.dic
+beside the system dictionary in config/sudachi/: without it いずも is read as 居る, as the
+tokenizer reads it.
 
 How kirinuki's analysis is expressed
 ------------------------------------
@@ -63,6 +71,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -84,7 +93,7 @@ from ..query.expansion import (
 from ..query.places import is_abbreviation
 from ..text.analysis import STOP_TAGS
 from ..text.kana import nfkc
-from ..text.sudachi import kyujitai_table
+from ..text.sudachi import kyujitai_table, names_lexicon, user_dictionary
 
 INDEX_NAME = "kirinuki"
 # A bulk file's size: OpenSearch's http.max_content_length is 100 MB by default, and the
@@ -109,10 +118,7 @@ def settings() -> dict:
                 "kirinuki_width": {"type": "icu_normalizer", "name": "nfkc_cf"},
                 "kirinuki_kyujitai": {"type": "mapping", "mappings": kyujitai_mappings()},
             },
-            "tokenizer": {
-                "kirinuki_sudachi": {"type": "sudachi_tokenizer", "split_mode": "C",
-                                     "discard_punctuation": False},
-            },
+            "tokenizer": {"kirinuki_sudachi": tokenizer_settings()},
             "filter": {
                 "kirinuki_split": {"type": "sudachi_split", "mode": "search"},
                 "kirinuki_stop": {"type": "sudachi_part_of_speech",
@@ -133,6 +139,20 @@ def settings() -> dict:
             },
         },
     }
+
+
+# The user dictionary of data/names.tsv and its source, as an export writes them
+NAMES_DICTIONARY = "kirinuki_names.dic"
+NAMES_SOURCE = "kirinuki_names.csv"
+
+
+def tokenizer_settings() -> dict:
+    """Sudachi's mode C, its punctuation kept for the part-of-speech filter, and the names'
+    user dictionary when data/names.tsv lists any (as kirinuki reads them)."""
+    found: dict = {"type": "sudachi_tokenizer", "split_mode": "C", "discard_punctuation": False}
+    if names_lexicon():
+        found["additional_settings"] = json.dumps({"userDict": [NAMES_DICTIONARY]})
+    return found
 
 
 def kyujitai_mappings() -> list[str]:
@@ -329,6 +349,7 @@ def _export(ix, folder: Path, root: str | os.PathLike | None, index: str, max_by
         (folder / name).write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n",
                                    encoding="utf-8")
     (folder / "README.txt").write_text(__doc__, encoding="utf-8")
+    _write_names(folder)
     done = Exported(folder)
     try:
         with ix.searcher() as searcher:
@@ -340,6 +361,18 @@ def _export(ix, folder: Path, root: str | os.PathLike | None, index: str, max_by
         raise
     done.seconds = time.perf_counter() - started
     return done
+
+
+def _write_names(folder: Path) -> None:
+    """The names' user dictionary, as kirinuki built it, and its source; neither when
+    data/names.tsv lists no word (and none an earlier export left)."""
+    lexicon = names_lexicon()
+    built = user_dictionary() if lexicon else None
+    for name in (NAMES_DICTIONARY, NAMES_SOURCE):
+        (folder / name).unlink(missing_ok=True)
+    if built is not None:
+        shutil.copyfile(built, folder / NAMES_DICTIONARY)
+        (folder / NAMES_SOURCE).write_text(lexicon, encoding="utf-8")
 
 
 def _write_bulk(docs: Iterator[dict], folder: Path, index: str, max_bytes: int,

@@ -63,16 +63,23 @@ def read_names(path: Path = NAMES_FILE) -> list[str]:
     return found
 
 
+def names_lexicon(path: Path = NAMES_FILE) -> str:
+    """The user dictionary's source: one line of Sudachi's lexicon CSV per word of
+    ``path`` (``NAME_ENTRY``), "" when the file lists none. An OpenSearch export ships it
+    beside the built dictionary, to be built again by Sudachi's own builder."""
+    words = read_names(path) if path.is_file() else []
+    return "".join(NAME_ENTRY.format(w, katakana(w)) for w in words)
+
+
 def user_dictionary(path: Path = NAMES_FILE) -> Path | None:
     """The user dictionary of ``path``'s words, built once per machine and kept in the
     cache folder under the hash of what made it (the words, SudachiPy's version, the system
     dictionary); None when the file lists none. Built to a temporary name and renamed, so
     that processes building it at once never read half a file."""
-    words = read_names(path) if path.is_file() else []
-    if not words:
+    lines = names_lexicon(path)
+    if not lines:
         return None
     system = _system_dictionary()
-    lines = "".join(NAME_ENTRY.format(w, katakana(w)) for w in words)
     made_by = "\0".join((lines, sudachipy.__version__, str(system.stat().st_size)))
     key = hashlib.sha256(made_by.encode()).hexdigest()[:16]
     folder = _cache_folder()

@@ -29,6 +29,7 @@ from search.export.opensearch import export, mappings, read_bulk, stored_again
 from search.facets import FACETS
 from search.index.schema import stored
 from search.index.store import open_current
+from search.text.sudachi import read_names, user_dictionary
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "opensearch" / "bulk-sample.ndjson"
@@ -91,11 +92,51 @@ def test_two_records_read_as_written_by_hand(exported):
 
 def test_the_export_folder_holds_what_a_cluster_needs(exported):
     names = sorted(p.name for p in exported.folder.iterdir())
-    assert names == ["README.txt", "bulk-0001.ndjson", "mappings.json", "settings.json"]
+    assert names == ["README.txt", "bulk-0001.ndjson", "kirinuki_names.csv",
+                     "kirinuki_names.dic", "mappings.json", "settings.json"]
+    # the names' dictionary kirinuki reads with, and its source, one line a word of
+    # data/names.tsv; the settings name it
+    assert (exported.folder / "kirinuki_names.dic").read_bytes() == \
+        user_dictionary().read_bytes()
+    source = (exported.folder / "kirinuki_names.csv").read_text(encoding="utf-8")
+    assert source.splitlines()[0].split(",")[:2] == [read_names()[0], "4786"]
+    assert len(source.splitlines()) == len(read_names()) == 70
+    settings_json = json.loads((exported.folder / "settings.json").read_text(encoding="utf-8"))
+    tokenizer = settings_json["settings"]["analysis"]["tokenizer"]["kirinuki_sudachi"]
+    assert json.loads(tokenizer["additional_settings"]) == {"userDict": ["kirinuki_names.dic"]}
     assert json.loads((exported.folder / "mappings.json").read_text(encoding="utf-8")) == \
         mappings()
     readme = (exported.folder / "README.txt").read_text(encoding="utf-8")
     assert "What the plugin cannot express" in readme and "_noun_term" in readme
+
+
+def test_the_names_dictionary_is_built_again_by_sudachi_from_its_source(exported, tmp_path):
+    # what a cluster would do with another system dictionary: the CSV builds a dictionary
+    # that reads いずも whole, as kirinuki does
+    from sudachipy import Config, Dictionary, SplitMode
+    from sudachipy.sudachipy import build_user_dic
+
+    from search.text.sudachi import _system_dictionary
+
+    rebuilt = tmp_path / "rebuilt.dic"
+    build_user_dic(_system_dictionary(), [exported.folder / "kirinuki_names.csv"], rebuilt)
+    for dic in (rebuilt, exported.folder / "kirinuki_names.dic"):
+        tok = Dictionary(config=Config(user=[str(dic)])).tokenizer(SplitMode.C)
+        assert "いずも" in [m.surface() for m in tok.tokenize("護衛艦いずもが寄港")]
+    plain = Dictionary().tokenizer(SplitMode.C)  # without it: 居る
+    assert "いずも" not in [m.surface() for m in plain.tokenize("護衛艦いずもが寄港")]
+
+
+def test_without_names_an_export_has_no_dictionary(session_index, tmp_path, monkeypatch):
+    from search.export import opensearch
+
+    monkeypatch.setattr(opensearch, "names_lexicon", lambda: "")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kirinuki_names.dic").write_bytes(b"an earlier export's")
+    opensearch.export(out, session_index)
+    assert not (out / "kirinuki_names.dic").exists() and not (out / "kirinuki_names.csv").exists()
+    assert "additional_settings" not in opensearch.tokenizer_settings()
 
 
 def test_bulk_files_keep_to_their_size_and_never_split_a_record(session_index, exported,
