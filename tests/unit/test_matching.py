@@ -102,6 +102,8 @@ SCORED = {
     "or-boost": wq.Or([T("body", "演習"), T("title", "寄港")], boost=0.5),
     "or-one": wq.Or([T("body", "火星"), T("body", "護衛")]),
     "andmaybe": wq.AndMaybe(T("body", "空母"), T("body", "寄港")),
+    # required documents after the optional ones' last (寄港's m4–m6, 演習's last is m3)
+    "andmaybe-later": wq.AndMaybe(T("body", "寄港"), T("body", "演習")),
     "phrase": wq.Phrase("body", ["空母", "潜水艦"]),
     "phrase-reversed": wq.Phrase("body", ["潜水艦", "空母"]),
     "phrase-boost": wq.Phrase("body", ["空母", "寄港"], boost=1.5),
