@@ -1387,6 +1387,12 @@ def test_an_enumeration_compiles_to_its_facet_and_the_rest_of_the_word():
 def test_the_places_a_query_names_come_from_words_and_fields():
     assert parse_query("NATO 日比").named == [("organizations", "NATO"),
                                              ("countries", "フィリピン")]
+    # a force glued to its place, a compound's head: after the words before them
+    assert parse_query("NATO 英軍").named == [("organizations", "NATO"), ("countries", "英国")]
+    assert parse_query("NATO 日米豪共同訓練").named == [
+        ("organizations", "NATO"), ("countries", "米国"), ("countries", "オーストラリア")]
+    # and the rest of the compound marked beside the words before it
+    assert {"空母", "共同", "訓練", "演習"} <= parse_query("空母 日米豪共同訓練").highlight_terms
     assert parse_query("country:豪").named == [("countries", "オーストラリア")]
     assert parse_query("-country:豪 防衛").named == []  # excluded: not what it is about
 
