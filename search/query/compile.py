@@ -72,6 +72,8 @@ PHRASE_BOOST = 2.0
 # An article about one of a region's countries, found by the facet, scores this (a facet
 # term's score is its boost): below any that names the region itself.
 REGION_BOOST = 0.5
+# An enumeration's places (日露, 米韓) ranking the articles the facet holds by their names,
+# optional: a third of a typed word's weight, under any article that holds the word itself
 ENUM_NAME_BOOST = 0.3
 
 
@@ -331,8 +333,8 @@ class _Compiler:
         if glued is None:
             # a place's force by its name (フランス海軍, オーストラリア軍), as by its
             # abbreviation (仏海軍)
-            named = place_before(text)
-            glued = named if named is not None and _forces(*named) else None
+            by_name = place_before(text)
+            glued = by_name if by_name is not None and _forces(*by_name) else None
         if glued:
             countries, rest = glued
             if positive:

@@ -276,7 +276,8 @@ class Forces:
 def forces_table(path: Path = FORCES_FILE) -> Forces:
     table = read_table(path)
     words = table.get("words", {})
-    places = table.get("not", {}).get("places", [])
+    left_out = table.get("not", {})
+    places = left_out.get("places", []) if isinstance(left_out, dict) else None
     if not (isinstance(words, dict) and isinstance(places, list)
             and all(isinstance(w, list) and all(isinstance(x, str) for x in w)
                     for w in words.values())):

@@ -347,6 +347,7 @@ def test_the_forces_table_is_the_data_file():
     '[words]\n"軍" = "部隊"\n',  # not a list
     '[words]\n"軍" = [1]\n',
     '[not]\nplaces = "中国"\n',
+    'not = 1\n',
     'words = 1\n',
 ])
 def test_a_forces_table_of_the_wrong_shape_is_an_error(tmp_path, text):
