@@ -346,7 +346,30 @@ def english_stop(path: Path = DATA_DIR / "english_stop.txt") -> frozenset[str]:
 
 def english(text: str) -> tuple[str, ...]:
     """The Japanese words for an English term of the table, or () if it has none."""
-    return english_table().get(english_key(text), ())
+    table = english_table()
+    key = english_key(text)
+    found = table.get(key)
+    if found is None:
+        # a term typed in the plural (sea lanes, submarines): its last word's singular,
+        # where the table has that and not the plural itself
+        found = next((table[single] for single in singulars(key) if single in table), ())
+    return found
+
+
+def singulars(key: str) -> tuple[str, ...]:
+    """What an English key's last word would be in the singular (lanes → lane, bases → base
+    and bas, exercises → exercise, parties → party); () for a word too short or not
+    ending in s (AUKUS is typed in capitals, folded to aukus: aukus → auku is asked and
+    found in no table)."""
+    head, _, last = key.rpartition(" ")
+    if len(last) < 4 or not last.endswith("s") or last.endswith("ss"):
+        return ()
+    forms = [last[:-1]]
+    if last.endswith("es"):
+        forms.append(last[:-2])
+    if last.endswith("ies"):
+        forms.append(last[:-3] + "y")
+    return tuple(f"{head} {form}" if head else form for form in forms)
 
 
 @lru_cache(maxsize=1)

@@ -14,12 +14,14 @@ from search.query.expansion import (
     SURNAME_BOOST,
     SYNONYM_BOOST,
     Forces,
+    english,
     english_rows,
     forces,
     forces_table,
     inner_synonyms,
     narrower,
     narrower_table,
+    singulars,
     variants,
 )
 from search.query.places import (
@@ -131,6 +133,29 @@ def test_a_synonym_is_matched_as_typed_when_every_part_is_a_word(parts, whole_or
     assert KINDS["synonym"].whole_or_parts(parts) is whole_or_parts
     assert KINDS["typed"].whole_or_parts(parts) is True
     assert KINDS["heard"].whole_or_parts(parts) is False
+
+
+@pytest.mark.parametrize(("key", "forms"), [
+    ("sea lanes", ("sea lane", "sea lan")),
+    ("exercises", ("exercise", "exercis")),
+    ("bases", ("base", "bas")),
+    ("parties", ("partie", "parti", "party")),
+    ("joint exercises", ("joint exercise", "joint exercis")),
+    ("aukus", ("auku",)),
+    ("gas", ()), ("uss", ()), ("press", ()), ("training squadron", ()), ("", ()),
+])
+def test_the_singulars_of_an_english_keys_last_word(key, forms):
+    assert singulars(key) == forms
+
+
+def test_an_english_term_typed_in_the_plural_finds_its_singulars_words():
+    assert english("sea lanes") == english("sea lane") == ("シーレーン",)
+    assert english("Joint Exercises") == english("joint exercise") != ()
+    assert english("submarines") == english("submarine") != ()
+    # the plural itself first, where the table has it; nothing for a word it lacks
+    assert english("sea lines of communication")[:2] == ("シーレーン", "海上交通路")
+    assert english("bananas") == ()
+    assert english("training squadron") == ("練習艦隊", "遠洋練習航海部隊")
 
 
 def test_english_rows(tmp_path):
