@@ -1,6 +1,6 @@
 """What each expansion adds to the results, and how much of it is relevant, on the judged sets.
 
-    .venv/bin/python benchmarks/expansion_precision.py [--sets first dev dev2 dev3 blind]
+    .venv/bin/python benchmarks/expansion_precision.py [--sets first dev dev2 dev3 dev4 blind]
         [--index DIR]
 
 For each kind of expansion the engine makes (synonyms, kana readings, other spellings of a
@@ -41,7 +41,7 @@ from search.query.expansion import variants  # noqa: E402
 
 JUDGED = ROOT / "tests" / "judged"
 SETS = {"first": JUDGED, "dev": JUDGED / "dev", "dev2": JUDGED / "dev2", "dev3": JUDGED / "dev3",
-        "blind": JUDGED / "blind"}
+        "dev4": JUDGED / "dev4", "blind": JUDGED / "blind"}
 # Kinds of variant (search.expansion.KINDS) switched off together, by what a user would
 # call them.
 VARIANT_GROUPS = {
