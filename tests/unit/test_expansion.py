@@ -142,6 +142,7 @@ def test_a_synonym_is_matched_as_typed_when_every_part_is_a_word(parts, whole_or
     ("parties", ("partie", "parti", "party")),
     ("joint exercises", ("joint exercise", "joint exercis")),
     ("aukus", ("auku",)),
+    ("arms", ("arm",)),  # four letters: the shortest word asked
     ("gas", ()), ("uss", ()), ("press", ()), ("training squadron", ()), ("", ()),
 ])
 def test_the_singulars_of_an_english_keys_last_word(key, forms):
