@@ -59,9 +59,9 @@ DEV_FLOORS = (0.90, 0.85)
 DEV2_FLOORS = (0.83, 0.80)
 # The third development set (tests/judged/dev3): 0.830 / 0.812 when judged (2ddeefe).
 DEV3_FLOORS = (0.81, 0.79)
-# The fourth development set (tests/judged/dev4, g01–g24): 0.843 / 0.819 when judged
-# (6311377), 0.915 / 0.895 after the plurals and two English terms.
-DEV4_FLOORS = (0.90, 0.87)
+# The fourth development set (tests/judged/dev4): 0.822 / 0.793 when judged (6311377),
+# 0.862 / 0.831 when its second half was added (g01–g24 alone 0.843 / 0.819 → 0.924 / 0.895).
+DEV4_FLOORS = (0.84, 0.81)
 
 
 def _scored(folder: Path, engine) -> Evaluation:
@@ -228,7 +228,7 @@ def test_the_other_sets_are_complete(folder, least):
     assert len(absent) >= 8 and not set(absent) & set(qrels)
 
 
-@pytest.mark.parametrize(("folder", "size"), [(DEV2, 48), (DEV3, 48), (DEV4, 24)])
+@pytest.mark.parametrize(("folder", "size"), [(DEV2, 48), (DEV3, 48), (DEV4, 48)])
 def test_the_second_to_fourth_development_sets_are_complete(folder, size):
     """dev2, dev3 and dev4 hold no absent topics: every query has records judged relevant."""
     queries = read_queries(folder / "queries.tsv")
