@@ -216,14 +216,10 @@ class Evaluator:
             # each optional score at its document's place, read at the required ones (a
             # place's name ranking a country's facet at a million records: 9 ms of
             # intersect1d's sorting, per search, to 2)
-            extra = np.zeros(self.doc_count)
-            extra[optional.docs] = optional.scores
-            scores += extra[required.docs]
+            scores += _placed(optional, self.doc_count)[required.docs]
         else:
-            at = np.searchsorted(optional.docs, required.docs)
-            hit = at < len(optional)
-            hit[hit] = optional.docs[at[hit]] == required.docs[hit]
-            scores[hit] += optional.scores[at[hit]]
+            hit = _within(required.docs, optional.docs)
+            scores[hit] += optional.scores[np.searchsorted(optional.docs, required.docs[hit])]
         return _boosted(Matches(required.docs, scores), q.boost)
 
     def _or(self, q: wq.Or) -> Matches:
@@ -300,6 +296,14 @@ def _marked(docs: np.ndarray, doc_count: int) -> np.ndarray:
     return marks
 
 
+def _placed(m: Matches, doc_count: int) -> np.ndarray:
+    """A place per document of the index, ``m``'s score at its documents and 0 elsewhere:
+    what many documents' scores are read from (``_many``)."""
+    scores = np.zeros(doc_count)
+    scores[m.docs] = m.scores
+    return scores
+
+
 def _boosted(m: Matches, boost: float) -> Matches:
     return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
 
@@ -316,11 +320,9 @@ def _intersect(parts: list[Matches], doc_count: int | None = None) -> Matches:
             break
         if doc_count is not None and _many(len(docs), doc_count):
             # many: the other's documents and scores set in place, each of these read
-            placed = np.zeros(doc_count)
-            placed[other.docs] = other.scores
             both = _marked(other.docs, doc_count)[docs]
             docs = docs[both]
-            scores = scores[both] + placed[docs]
+            scores = scores[both] + _placed(other, doc_count)[docs]
             continue
         # each of the fewer documents looked up in the other's (both ascending, unique):
         # a binary search each, where intersect1d sorts both together

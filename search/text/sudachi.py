@@ -76,11 +76,11 @@ def user_dictionary(path: Path = NAMES_FILE) -> Path | None:
     cache folder under the hash of what made it (the words, SudachiPy's version, the system
     dictionary); None when the file lists none. Built to a temporary name and renamed, so
     that processes building it at once never read half a file."""
-    lines = names_lexicon(path)
-    if not lines:
+    lexicon = names_lexicon(path)
+    if not lexicon:
         return None
     system = _system_dictionary()
-    made_by = "\0".join((lines, sudachipy.__version__, str(system.stat().st_size)))
+    made_by = "\0".join((lexicon, sudachipy.__version__, str(system.stat().st_size)))
     key = hashlib.sha256(made_by.encode()).hexdigest()[:16]
     folder = _cache_folder()
     built = folder / f"names-{key}.dic"
@@ -88,7 +88,7 @@ def user_dictionary(path: Path = NAMES_FILE) -> Path | None:
         return built
     with tempfile.TemporaryDirectory(dir=folder) as work:
         source = Path(work) / "names.csv"
-        source.write_text(lines, encoding="utf-8")
+        source.write_text(lexicon, encoding="utf-8")
         out = Path(work) / "names.dic"
         build_user_dic(system, [source], out)
         os.replace(out, built)
